@@ -1,0 +1,2 @@
+/** The activator: Pilotlight's Netty ingress gateway, holding queue and concurrency reporter. */
+package dev.pilotlight.activator;

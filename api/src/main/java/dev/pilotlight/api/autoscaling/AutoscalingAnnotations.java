@@ -1,0 +1,21 @@
+package dev.pilotlight.api.autoscaling;
+
+/** Annotation keys, meaning what they mean in Knative Serving. */
+public final class AutoscalingAnnotations {
+  public static final String PREFIX = "autoscaling.knative.dev/";
+  public static final String MIN_SCALE = PREFIX + "min-scale";
+  public static final String MAX_SCALE = PREFIX + "max-scale";
+  public static final String INITIAL_SCALE = PREFIX + "initial-scale";
+  public static final String METRIC = PREFIX + "metric";
+  public static final String TARGET = PREFIX + "target";
+  public static final String TARGET_UTILIZATION = PREFIX + "target-utilization-percentage";
+  public static final String WINDOW = PREFIX + "window";
+  public static final String PANIC_WINDOW_PERCENTAGE = PREFIX + "panic-window-percentage";
+  public static final String PANIC_THRESHOLD_PERCENTAGE = PREFIX + "panic-threshold-percentage";
+  public static final String SCALE_DOWN_DELAY = PREFIX + "scale-down-delay";
+  public static final String SCALE_TO_ZERO_POD_RETENTION = PREFIX + "scale-to-zero-pod-retention-period";
+  public static final String TARGET_BURST_CAPACITY = PREFIX + "target-burst-capacity";
+  public static final String ACTIVATION_SCALE = PREFIX + "activation-scale";
+
+  private AutoscalingAnnotations() {}
+}

@@ -1,0 +1,52 @@
+package dev.pilotlight.api.autoscaling;
+
+import java.time.Duration;
+
+/**
+ * One revision's validated autoscaling parameters: global defaults overridden by its annotations.
+ *
+ * @param metric "concurrency" or "rps"
+ * @param target per-instance target of the metric before utilization (requests or requests/second)
+ * @param targetUtilization fraction 0–1 of {@code target} aimed at
+ * @param minScale lower bound of standard instances while routed
+ * @param maxScale upper bound, 0 = unbounded
+ * @param initialScale instances a new revision starts with
+ * @param stableWindow averaging window of stable mode
+ * @param panicWindow averaging window of panic mode
+ * @param panicThreshold ratio desired/ready (e.g. 2.0) at which panic starts
+ * @param maxScaleUpRate max factor over ready instances per decision
+ * @param maxScaleDownRate max divisor of ready instances per decision
+ * @param scaleDownDelay scale down only to the max desire over this trailing window
+ * @param scaleToZeroGrace time the last instance stays after the decision to go to zero
+ * @param enableScaleToZero false keeps at least one instance
+ * @param activationScale minimum scale when coming up from zero
+ * @param targetBurstCapacity spare requests to keep absorbable, -1 = unlimited
+ * @param containerConcurrency the revision's hard limit, 0 = none
+ */
+public record ScalingSpec(
+    String metric,
+    double target,
+    double targetUtilization,
+    int minScale,
+    int maxScale,
+    int initialScale,
+    Duration stableWindow,
+    Duration panicWindow,
+    double panicThreshold,
+    double maxScaleUpRate,
+    double maxScaleDownRate,
+    Duration scaleDownDelay,
+    Duration scaleToZeroGrace,
+    boolean enableScaleToZero,
+    int activationScale,
+    double targetBurstCapacity,
+    int containerConcurrency) {
+
+  public static final String METRIC_CONCURRENCY = "concurrency";
+  public static final String METRIC_RPS = "rps";
+
+  /** The metric value one instance should carry: target × utilization. */
+  public double effectiveTarget() {
+    return target * targetUtilization;
+  }
+}

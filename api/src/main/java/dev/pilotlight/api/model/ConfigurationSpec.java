@@ -1,0 +1,3 @@
+package dev.pilotlight.api.model;
+
+public record ConfigurationSpec(RevisionTemplate template) {}

@@ -1,0 +1,43 @@
+package dev.pilotlight.api.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * The subset of Kubernetes object metadata Pilotlight reads. {@code labels} and {@code annotations}
+ * are never null after {@link #normalized(String)}.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(
+    value = {"uid", "resourceVersion", "creationTimestamp", "managedFields", "selfLink", "generateName",
+        "ownerReferences", "finalizers", "deletionTimestamp", "deletionGracePeriodSeconds"},
+    ignoreUnknown = false)
+public record ObjectMeta(
+    String name, String namespace, Map<String, String> labels, Map<String, String> annotations, Long generation) {
+
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  public ObjectMeta {
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  public static ObjectMeta named(String name, String namespace) {
+    return new ObjectMeta(name, namespace, Map.of(), Map.of(), null);
+  }
+
+  /** This metadata with the namespace defaulted to {@code defaultNamespace} when absent. */
+  public ObjectMeta normalized(String defaultNamespace) {
+    String ns = namespace == null || namespace.isEmpty() ? defaultNamespace : namespace;
+    return new ObjectMeta(name, ns, labels, annotations, generation);
+  }
+
+  public ObjectMeta withName(String newName) {
+    return new ObjectMeta(newName, namespace, labels, annotations, generation);
+  }
+
+  public String annotation(String key) {
+    return annotations.get(key);
+  }
+}

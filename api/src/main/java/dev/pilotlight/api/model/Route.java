@@ -1,0 +1,6 @@
+package dev.pilotlight.api.model;
+
+/** A Knative Route: a host name and the traffic split behind it. */
+public record Route(String apiVersion, String kind, ObjectMeta metadata, RouteSpec spec) implements Resource {
+  public static final String KIND = "Route";
+}

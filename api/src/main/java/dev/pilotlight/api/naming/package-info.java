@@ -1,0 +1,2 @@
+/** Naming rules: revision names, host names, DNS labels. */
+package dev.pilotlight.api.naming;

@@ -1,0 +1,18 @@
+package dev.pilotlight.api.spi;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the gateway needs to serve one revision: its ready instances and request limits. Published whole
+ * on every change; an empty {@code ready} list means the revision has no capacity (requests are held).
+ *
+ * @param containerConcurrency hard per-instance limit, 0 = unlimited
+ * @param timeout the whole request's deadline, the wait in the holding queue included
+ */
+public record RevisionEndpoints(
+    RevisionKey revision, int containerConcurrency, Duration timeout, List<Endpoint> ready) {
+  public RevisionEndpoints {
+    ready = List.copyOf(ready);
+  }
+}
