@@ -1,5 +1,11 @@
 package dev.pilotlight.activator;
 
+import dev.pilotlight.activator.netty.GatewayContext;
+import dev.pilotlight.activator.netty.GatewayInitializer;
+import dev.pilotlight.activator.routing.RouteSelector;
+import dev.pilotlight.activator.stats.StatReporter;
+import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.upstream.UpstreamPool;
 import dev.pilotlight.api.spi.EndpointsListener;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -7,6 +13,25 @@ import dev.pilotlight.api.spi.RouteTable;
 import dev.pilotlight.api.spi.RouteTableListener;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway: routes by Host to revisions by weight, proxies to ready instances within their
@@ -14,34 +39,97 @@ import dev.pilotlight.api.time.Ticker;
  * reports concurrency every second. Route table and endpoints are pushed in by the controller.
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
+  private final GatewayConfig config;
+  private final Ticker ticker;
+  private final RouteSelector routes = new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
+  private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
+  private final StatReporter stats;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final boolean epoll = Epoll.isAvailable();
+  private final GatewayContext context;
+  private Channel server;
 
   public Gateway(GatewayConfig config, StatSink stats, Ticker ticker) {
-    throw new UnsupportedOperationException("TODO");
+    this.config = config;
+    this.ticker = ticker;
+    this.stats = new StatReporter(ticker, stats);
+    this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.workers =
+        new MultiThreadIoEventLoopGroup(
+            config.ioThreads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.context =
+        new GatewayContext(
+            config,
+            ticker,
+            routes,
+            this::throttler,
+            this.stats,
+            stats,
+            new UpstreamPool(64),
+            epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+            metrics);
   }
 
   /** Binds and starts serving; returns the bound port. */
   public int start() throws InterruptedException {
-    throw new UnsupportedOperationException("TODO");
+    Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    server =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(serverType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new GatewayInitializer(context))
+            .bind(new InetSocketAddress(config.bindHost(), config.port()))
+            .sync()
+            .channel();
+    long interval = config.statInterval().toNanos();
+    workers.next().scheduleAtFixedRate(this.stats::report, interval, interval, TimeUnit.NANOSECONDS);
+    return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
   @Override
   public void onRouteTable(RouteTable table) {
-    throw new UnsupportedOperationException("TODO");
+    routes.update(table);
   }
 
   @Override
   public void onEndpoints(RevisionEndpoints endpoints) {
-    throw new UnsupportedOperationException("TODO");
+    throttler(endpoints.revision()).update(endpoints);
   }
 
   @Override
   public void onRevisionRemoved(RevisionKey revision) {
-    throw new UnsupportedOperationException("TODO");
+    RevisionThrottler t = throttlers.remove(revision);
+    if (t != null) {
+      t.remove();
+    }
+    stats.forget(revision);
+  }
+
+  public GatewayMetrics.Snapshot metrics() {
+    return metrics.snapshot();
+  }
+
+  private RevisionThrottler throttler(RevisionKey revision) {
+    return throttlers.computeIfAbsent(
+        revision,
+        k ->
+            new RevisionThrottler(
+                config.maxHeldPerRevision(),
+                Duration.ofSeconds(300),
+                bound -> ThreadLocalRandom.current().nextInt(bound)));
   }
 
   /** Stops accepting, then closes every connection. */
   @Override
   public void close() {
-    throw new UnsupportedOperationException("TODO");
+    if (server != null) {
+      server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

@@ -1,14 +1,17 @@
 package dev.pilotlight.autoscaler;
 
 import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.spi.ScaleListener;
 import dev.pilotlight.api.spi.ScalingTarget;
 import dev.pilotlight.api.spi.ScalingTargets;
 import dev.pilotlight.api.spi.StatRecord;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.autoscaler.loop.ScalerLoop;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -18,38 +21,44 @@ import java.util.concurrent.ScheduledExecutorService;
  * once on the scheduler, not at the next tick.
  */
 public final class Autoscaler implements StatSink, ScalingTargets, AutoCloseable {
+  private final ScalerLoop loop;
 
   public Autoscaler(ScheduledExecutorService scheduler, Ticker ticker, Duration tickInterval, ScaleListener listener) {
-    throw new UnsupportedOperationException("TODO");
+    this.loop = new ScalerLoop(scheduler, ticker, tickInterval, listener);
   }
 
   /** Starts the tick loop. */
   public void start() {
-    throw new UnsupportedOperationException("TODO");
+    loop.start();
   }
 
   @Override
   public void report(Collection<StatRecord> batch) {
-    throw new UnsupportedOperationException("TODO");
+    loop.report(batch);
   }
 
   @Override
   public void poke(RevisionKey revision) {
-    throw new UnsupportedOperationException("TODO");
+    loop.poke(revision);
   }
 
   @Override
   public void upsert(ScalingTarget target) {
-    throw new UnsupportedOperationException("TODO");
+    loop.upsert(target);
   }
 
   @Override
   public void remove(RevisionKey revision) {
-    throw new UnsupportedOperationException("TODO");
+    loop.remove(revision);
+  }
+
+  /** The last published decision of a revision, for status displays. */
+  public Optional<ScaleDecision> lastDecision(RevisionKey revision) {
+    return loop.lastDecision(revision);
   }
 
   @Override
   public void close() {
-    throw new UnsupportedOperationException("TODO");
+    loop.close();
   }
 }

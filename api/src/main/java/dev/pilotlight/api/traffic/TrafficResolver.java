@@ -2,6 +2,7 @@ package dev.pilotlight.api.traffic;
 
 import dev.pilotlight.api.model.TrafficTarget;
 import dev.pilotlight.api.validation.Violation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -35,6 +36,40 @@ public final class TrafficResolver {
       Function<String, Optional<String>> latestRevisionOf,
       Predicate<String> revisionExists,
       Function<String, String> tagUrl) {
-    throw new UnsupportedOperationException("TODO");
+    if (traffic.isEmpty()) {
+      traffic = List.of(TrafficTarget.latest(100));
+    }
+    List<ResolvedTarget> targets = new ArrayList<>();
+    List<Violation> reasons = new ArrayList<>();
+    for (int i = 0; i < traffic.size(); i++) {
+      TrafficTarget t = traffic.get(i);
+      String field = "spec.traffic[" + i + "]";
+      String url = t.tag() == null ? null : tagUrl.apply(t.tag());
+      int percent = (int) t.percentOrZero();
+      if (t.revisionName() != null && !t.isLatest()) {
+        if (revisionExists.test(t.revisionName())) {
+          targets.add(new ResolvedTarget(t.revisionName(), null, false, percent, t.tag(), url));
+        } else {
+          reasons.add(
+              new Violation(field + ".revisionName", "revision \"" + t.revisionName() + "\" does not exist"));
+        }
+        continue;
+      }
+      String config = t.configurationName() != null ? t.configurationName() : ownConfiguration;
+      if (config == null) {
+        reasons.add(new Violation(field, "latestRevision needs a configurationName on a Route"));
+        continue;
+      }
+      Optional<String> latest = latestRevisionOf.apply(config);
+      if (latest.isPresent()) {
+        targets.add(new ResolvedTarget(latest.get(), config, true, percent, t.tag(), url));
+      } else {
+        reasons.add(
+            new Violation(
+                field + (t.configurationName() != null ? ".configurationName" : ".latestRevision"),
+                "configuration \"" + config + "\" has no revision yet"));
+      }
+    }
+    return reasons.isEmpty() ? new Resolved(List.copyOf(targets)) : new Unresolved(List.copyOf(reasons));
   }
 }

@@ -1,0 +1,42 @@
+package dev.pilotlight.activator;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** The closed set of ways a request can fail at the gateway, each with one status and a reason. */
+public enum ProxyError {
+  UNKNOWN_HOST(HttpResponseStatus.NOT_FOUND, "no route for host"),
+  QUEUE_FULL(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many requests waiting for capacity"),
+  HOLD_TIMEOUT(HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for capacity"),
+  REVISION_REMOVED(HttpResponseStatus.SERVICE_UNAVAILABLE, "revision removed"),
+  SHUTTING_DOWN(HttpResponseStatus.SERVICE_UNAVAILABLE, "gateway shutting down"),
+  UPSTREAM_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream timed out"),
+  UPSTREAM_CONNECT(HttpResponseStatus.BAD_GATEWAY, "upstream connection failed"),
+  UPSTREAM_RESET(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection"),
+  UPSTREAM_TOO_LARGE(HttpResponseStatus.BAD_GATEWAY, "upstream response too large"),
+  URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long"),
+  HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large"),
+  BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large"),
+  BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "malformed request"),
+  METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed: this is not a forward proxy");
+
+  private final HttpResponseStatus status;
+  private final String reason;
+
+  ProxyError(HttpResponseStatus status, String reason) {
+    this.status = status;
+    this.reason = reason;
+  }
+
+  public HttpResponseStatus status() {
+    return status;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  /** Whether a client may retry soon (adds {@code Retry-After}). */
+  public boolean retryable() {
+    return status.code() == 503;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.pilotlight.activator.netty;
+
+import dev.pilotlight.activator.GatewayConfig;
+import dev.pilotlight.activator.GatewayMetrics;
+import dev.pilotlight.activator.routing.RouteSelector;
+import dev.pilotlight.activator.stats.StatReporter;
+import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.upstream.UpstreamPool;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.api.time.Ticker;
+import io.netty.channel.Channel;
+
+/** What every connection's handlers share: routing, throttlers, stats, pools and settings. */
+public record GatewayContext(
+    GatewayConfig config,
+    Ticker ticker,
+    RouteSelector routes,
+    java.util.function.Function<RevisionKey, RevisionThrottler> throttlers,
+    StatReporter stats,
+    StatSink statSink,
+    UpstreamPool pool,
+    Class<? extends Channel> clientChannelType,
+    GatewayMetrics metrics) {}

@@ -1,0 +1,154 @@
+package dev.pilotlight.activator.throttle;
+
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * One revision's capacity and holding queue.
+ *
+ * <p>Design: capacity is the ready instances times {@code containerConcurrency} (unbounded at 0). A
+ * request takes a slot on an instance with room — first-available round robin under a hard limit,
+ * the less loaded of two random picks without one — or waits in a bounded FIFO queue. Every event
+ * that adds room (a slot released, instances published) drains the queue in arrival order, handing
+ * slots to waiters directly, so a held request leaves the moment an instance is ready with no
+ * polling. One small lock per revision; waiters are called under it and must only hand off to their
+ * event loop.
+ */
+public final class RevisionThrottler {
+  /** What {@link #acquire} did. */
+  public sealed interface Acquire permits Granted, Queued, Rejected {}
+
+  public record Granted(Slot slot) implements Acquire {}
+
+  public record Queued() implements Acquire {}
+
+  public record Rejected() implements Acquire {}
+
+  private static final Queued QUEUED = new Queued();
+  private static final Rejected REJECTED = new Rejected();
+
+  private final int maxQueued;
+  private final IntUnaryOperator random;
+  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private List<Slot> slots = List.of();
+  private int containerConcurrency;
+  private Duration timeout;
+  private int next;
+  private boolean removed;
+
+  public RevisionThrottler(int maxQueued, Duration timeout, IntUnaryOperator random) {
+    this.maxQueued = maxQueued;
+    this.timeout = timeout;
+    this.random = random;
+  }
+
+  public synchronized Duration timeout() {
+    return timeout;
+  }
+
+  /** Takes a slot now, or queues {@code waiter}, or rejects it when the queue is full. */
+  public synchronized Acquire acquire(Waiter waiter) {
+    if (removed) {
+      return REJECTED;
+    }
+    if (queue.isEmpty()) {
+      Slot s = pick();
+      if (s != null) {
+        s.inFlight++;
+        return new Granted(s);
+      }
+    }
+    if (queue.size() >= maxQueued) {
+      return REJECTED;
+    }
+    queue.add(waiter);
+    return QUEUED;
+  }
+
+  /** Removes a waiting request (deadline or client gone); false when it was already granted. */
+  public synchronized boolean cancel(Waiter waiter) {
+    return queue.remove(waiter);
+  }
+
+  public synchronized void release(Slot slot) {
+    slot.inFlight = Math.max(0, slot.inFlight - 1);
+    drain();
+  }
+
+  /** New ready instances and limits; in-flight counts carry over for instances that remain. */
+  public synchronized void update(RevisionEndpoints endpoints) {
+    Map<String, Slot> old = new HashMap<>();
+    for (Slot s : slots) {
+      old.put(s.endpoint().id(), s);
+    }
+    List<Slot> fresh = new ArrayList<>(endpoints.ready().size());
+    for (Endpoint e : endpoints.ready()) {
+      Slot s = old.get(e.id());
+      fresh.add(s != null && s.endpoint().equals(e) ? s : new Slot(e));
+    }
+    slots = List.copyOf(fresh);
+    containerConcurrency = endpoints.containerConcurrency();
+    timeout = endpoints.timeout();
+    removed = false;
+    drain();
+  }
+
+  /** The revision is gone: every waiter is revoked and new requests are rejected. */
+  public synchronized void remove() {
+    removed = true;
+    slots = List.of();
+    Waiter w;
+    while ((w = queue.poll()) != null) {
+      w.revoked();
+    }
+  }
+
+  public synchronized int queued() {
+    return queue.size();
+  }
+
+  public synchronized int readyInstances() {
+    return slots.size();
+  }
+
+  private void drain() {
+    while (!queue.isEmpty()) {
+      Slot s = pick();
+      if (s == null) {
+        return;
+      }
+      s.inFlight++;
+      queue.poll().granted(s);
+    }
+  }
+
+  private Slot pick() {
+    int n = slots.size();
+    if (n == 0) {
+      return null;
+    }
+    if (containerConcurrency > 0) {
+      for (int i = 0; i < n; i++) {
+        Slot s = slots.get((next + i) % n);
+        if (s.inFlight < containerConcurrency) {
+          next = (next + i + 1) % n;
+          return s;
+        }
+      }
+      return null;
+    }
+    if (n == 1) {
+      return slots.get(0);
+    }
+    Slot a = slots.get(random.applyAsInt(n));
+    Slot b = slots.get(random.applyAsInt(n));
+    return a.inFlight <= b.inFlight ? a : b;
+  }
+}

@@ -1,0 +1,17 @@
+package dev.pilotlight.activator.throttle;
+
+import dev.pilotlight.api.spi.Endpoint;
+
+/** An instance and the requests in flight to it. Guarded by its throttler's lock. */
+public final class Slot {
+  private final Endpoint endpoint;
+  int inFlight;
+
+  Slot(Endpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+}

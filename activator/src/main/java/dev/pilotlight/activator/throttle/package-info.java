@@ -1,0 +1,2 @@
+/** Per-revision capacity and the bounded holding queue. */
+package dev.pilotlight.activator.throttle;

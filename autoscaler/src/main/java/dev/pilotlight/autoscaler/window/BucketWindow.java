@@ -1,0 +1,71 @@
+package dev.pilotlight.autoscaler.window;
+
+/**
+ * A ring of per-second buckets holding the sum of the values recorded in each second. Time is passed
+ * in (nanoseconds from a ticker), so the window is deterministic under test. Averages count every
+ * second from the window's start (the later of the trailing window's start and the first second this
+ * window existed): a second without a recording counts as 0, which is how an idle revision decays
+ * to zero. Not thread-safe: confine to one thread.
+ */
+public final class BucketWindow {
+  private static final long SECOND = 1_000_000_000L;
+
+  private final double[] sums;
+  private final long[] seconds;
+  private final long originSecond;
+
+  /**
+   * @param capacitySeconds the longest window that can be averaged, seconds (≥ 1)
+   * @param originNanos when the window starts to exist; seconds before it are not averaged
+   */
+  public BucketWindow(int capacitySeconds, long originNanos) {
+    if (capacitySeconds < 1) {
+      throw new IllegalArgumentException("capacitySeconds: " + capacitySeconds + " (expected: >= 1)");
+    }
+    sums = new double[capacitySeconds];
+    seconds = new long[capacitySeconds];
+    java.util.Arrays.fill(seconds, Long.MIN_VALUE);
+    originSecond = Math.floorDiv(originNanos, SECOND);
+  }
+
+  public int capacitySeconds() {
+    return sums.length;
+  }
+
+  /** Adds {@code value} to the bucket of the second containing {@code nowNanos}. */
+  public void record(long nowNanos, double value) {
+    long second = Math.floorDiv(nowNanos, SECOND);
+    int i = (int) Math.floorMod(second, (long) sums.length);
+    if (seconds[i] != second) {
+      seconds[i] = second;
+      sums[i] = 0;
+    }
+    sums[i] += value;
+  }
+
+  /**
+   * The average per second over the trailing {@code windowSeconds} ending with the current second,
+   * clipped to the window's origin; 0 when no second is in range.
+   */
+  public double average(long nowNanos, int windowSeconds) {
+    int w = Math.min(windowSeconds, sums.length);
+    long now = Math.floorDiv(nowNanos, SECOND);
+    long from = Math.max(now - w + 1, originSecond);
+    if (from > now) {
+      return 0;
+    }
+    double total = 0;
+    for (long s = from; s <= now; s++) {
+      int i = (int) Math.floorMod(s, (long) sums.length);
+      if (seconds[i] == s) {
+        total += sums[i];
+      }
+    }
+    return total / (now - from + 1);
+  }
+
+  /** Whether {@code windowSeconds} of history exist since the origin. */
+  public boolean isFull(long nowNanos, int windowSeconds) {
+    return Math.floorDiv(nowNanos, SECOND) - originSecond + 1 >= windowSeconds;
+  }
+}

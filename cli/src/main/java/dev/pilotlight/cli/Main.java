@@ -1,0 +1,46 @@
+package dev.pilotlight.cli;
+
+import dev.pilotlight.cli.local.LocalCommand;
+import dev.pilotlight.cli.sample.SampleAppCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of every Pilotlight command. */
+@Command(
+    name = "pilotlight",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A Knative-style serverless serving system: traffic splits, scale to and from zero, the pilot light.",
+    subcommands = {
+      LocalCommand.class,
+      StatusCommand.class,
+      ValidateCommand.class,
+      SampleAppCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests to run commands in-process. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pilotlight " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.pilotlight.cli.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.controller.status.StatusSnapshot;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Serves {@code GET /status} (the status snapshot as JSON) and {@code GET /healthz} on 127.0.0.1 only:
+ * the admin endpoint is for the local user, never the network.
+ */
+public final class AdminServer implements AutoCloseable {
+  public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  public AdminServer(int port, Supplier<StatusSnapshot> status) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+    executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "pilotlight-admin");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/status", ex -> {
+      if (!ex.getRequestMethod().equals("GET")) {
+        send(ex, 405, "text/plain", "method not allowed (expected: GET)\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      send(ex, 200, "application/json", JSON.writeValueAsBytes(status.get()));
+    });
+    server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
+    server.createContext("/", ex -> send(ex, 404, "text/plain", "not found (try /status)\n".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public int start() {
+    server.start();
+    return server.getAddress().getPort();
+  }
+
+  private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(code, body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,272 @@
+package dev.pilotlight.cli.local;
+
+import dev.pilotlight.activator.Gateway;
+import dev.pilotlight.activator.GatewayConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.manifest.ManifestException;
+import dev.pilotlight.api.manifest.ManifestReader;
+import dev.pilotlight.api.model.Resource;
+import dev.pilotlight.api.spi.ScaleDecision;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.api.validation.Validator;
+import dev.pilotlight.autoscaler.Autoscaler;
+import dev.pilotlight.cli.DurationConverter;
+import dev.pilotlight.cli.admin.AdminServer;
+import dev.pilotlight.controller.local.LocalController;
+import dev.pilotlight.controller.runtime.local.ProcessRuntime;
+import dev.pilotlight.controller.state.RevisionHistory;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pilotlight local}: gateway, autoscaler and controller in one JVM, instances as local
+ * processes, desired state from watched manifest files. Runs until SIGINT/SIGTERM, then stops every
+ * instance it started.
+ */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "Run Pilotlight locally: serve the Services in FILE|DIR through a gateway, watching the files for edits.")
+public final class LocalCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Manifest files, or directories of *.yaml/*.yml.")
+  List<Path> paths;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--address",
+      defaultValue = "127.0.0.1",
+      description = "Gateway bind address (default: ${DEFAULT-VALUE}; 0.0.0.0 to serve the network).")
+  String address;
+
+  @Option(names = "--admin-port", defaultValue = "9090", description = "Admin port, 127.0.0.1 only (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--domain", defaultValue = "localhost", description = "Domain of route hosts (default: ${DEFAULT-VALUE}).")
+  String domain;
+
+  @Option(names = "--state-dir", defaultValue = ".pilotlight", description = "State directory: revision history, logs (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(
+      names = "--scale-to-zero-grace",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "Knative's scale-to-zero-grace-period (default: ${DEFAULT-VALUE}).")
+  Duration scaleToZeroGrace;
+
+  @Option(
+      names = "--watch-interval",
+      defaultValue = "500ms",
+      converter = DurationConverter.class,
+      description = "How often manifest files are checked for edits (default: ${DEFAULT-VALUE}).")
+  Duration watchInterval;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    Events events = new Events(err);
+    Files.createDirectories(stateDir);
+    int reaped = ProcessRuntime.reapOrphans(stateDir);
+    if (reaped > 0) {
+      events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
+    }
+
+    AutoscalerConfig autoscalerConfig = AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(scaleToZeroGrace);
+    ManifestReader reader = new ManifestReader(new Validator(autoscalerConfig, true));
+    Map<Path, List<Resource>> initial = readAll(reader, err);
+    if (initial == null) {
+      return 1;
+    }
+
+    Ticker ticker = Ticker.system();
+    List<AutoCloseable> toClose = new ArrayList<>();
+    ScheduledExecutorService autoscalerLoop = single("pilotlight-autoscaler");
+    ScheduledExecutorService runtimeLoop = Executors.newScheduledThreadPool(2, daemon("pilotlight-runtime"));
+    ScheduledExecutorService watchLoop = single("pilotlight-watch");
+
+    AtomicReference<LocalController> controllerRef = new AtomicReference<>();
+    Autoscaler autoscaler =
+        new Autoscaler(autoscalerLoop, ticker, autoscalerConfig.tickInterval(), d -> decide(controllerRef, d));
+    Gateway gateway = new Gateway(GatewayConfig.defaults(address, port), autoscaler, ticker);
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              events.event("shutting down: stopping instances");
+              closeAll(toClose);
+              runtimeLoop.shutdownNow();
+              autoscalerLoop.shutdownNow();
+              watchLoop.shutdownNow();
+              events.event("stopped");
+              stopped.countDown();
+            },
+            "pilotlight-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    int boundPort;
+    try {
+      boundPort = gateway.start();
+    } catch (Exception e) {
+      err.println("cannot listen on " + address + ":" + port + ": " + rootMessage(e) + " (use --port)");
+      return 1;
+    }
+    toClose.add(gateway);
+    Path bin = InstanceShim.write(stateDir);
+    ProcessRuntime runtime = new ProcessRuntime(stateDir, ticker, runtimeLoop, Map.of(), bin);
+    LocalController controller =
+        new LocalController(
+            new LocalController.Settings(domain, boundPort, autoscalerConfig),
+            runtime,
+            autoscaler,
+            gateway,
+            gateway,
+            new RevisionHistory(stateDir),
+            Clock.systemUTC(),
+            events);
+    controllerRef.set(controller);
+    AdminServer admin;
+    try {
+      admin = new AdminServer(adminPort, controller::status);
+    } catch (BindException e) {
+      err.println("cannot listen on 127.0.0.1:" + adminPort + ": " + e.getMessage() + " (use --admin-port)");
+      return 1;
+    }
+    int boundAdmin = admin.start();
+    toClose.add(0, admin);
+    autoscaler.start();
+    toClose.add(autoscaler);
+    toClose.add(controller);
+    toClose.add(runtime);
+
+    controller.start().get(30, TimeUnit.SECONDS);
+    ManifestWatcher watcher =
+        new ManifestWatcher(
+            paths,
+            reader,
+            (file, resources) -> {
+              events.event("applying " + file);
+              controller.apply(file.toString(), resources);
+            },
+            file -> {
+              events.event(file + " removed: deleting its resources");
+              controller.removeSource(file.toString());
+            },
+            (file, message) -> events.event("refused " + file + ", the last good state keeps serving:\n" + indent(message)));
+    for (Map.Entry<Path, List<Resource>> e : initial.entrySet()) {
+      controller.apply(e.getKey().toString(), e.getValue()).get(30, TimeUnit.SECONDS);
+      watcher.markApplied(e.getKey());
+    }
+    watcher.start(watchLoop, watchInterval.toMillis());
+    toClose.add(0, watcher);
+
+    events.event("gateway listening on http://" + address + ":" + boundPort + ", admin on http://127.0.0.1:" + boundAdmin);
+    controller.status().services()
+        .forEach(s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
+    stopped.await();
+    return 0;
+  }
+
+  private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {
+    LocalController c = controller.get();
+    if (c != null) {
+      c.onDecision(d);
+    }
+  }
+
+  private Map<Path, List<Resource>> readAll(ManifestReader reader, PrintWriter err) {
+    ManifestFiles.Expansion files = ManifestFiles.expand(paths);
+    boolean ok = files.problems().isEmpty();
+    files.problems().forEach(err::println);
+    Map<Path, List<Resource>> resources = new LinkedHashMap<>();
+    for (Path file : files.files()) {
+      try {
+        resources.put(file, reader.read(file));
+      } catch (ManifestException e) {
+        err.println(e.getMessage());
+        ok = false;
+      }
+    }
+    if (ok && files.files().isEmpty()) {
+      err.println("no manifest found in " + paths + " (expected: *.yaml or *.yml files)");
+      ok = false;
+    }
+    return ok ? resources : null;
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable c : resources) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("error while stopping " + c + ": " + e);
+      }
+    }
+  }
+
+  private static String indent(String message) {
+    return "  " + message.replace("\n", "\n  ");
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
+  }
+
+  private static ScheduledExecutorService single(String name) {
+    return Executors.newSingleThreadScheduledExecutor(daemon(name));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Prints controller events to stderr with a wall-clock time stamp. */
+  static final class Events implements dev.pilotlight.controller.local.ControllerEvents {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private final PrintWriter err;
+
+    Events(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void event(String message) {
+      err.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS).format(TIME) + " " + message);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.pilotlight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.traffic.ResolvedTarget;
+import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
+import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusCommandTest {
+  @Test
+  void tableShowsServicesTrafficTagsAndRevisions() {
+    StatusSnapshot s =
+        new StatusSnapshot(
+            List.of(
+                new ServiceStatus(
+                    "split", "default", "Route", "http://split.default.localhost:8080", true, null, null, null, null,
+                    List.of(
+                        new ResolvedTarget("blue-00001", "blue", true, 80, null, null),
+                        new ResolvedTarget(
+                            "green-00001", "green", true, 20, "canary", "http://canary-split.default.localhost:8080")))),
+            List.of(new RevisionStatus("blue-00001", "default", null, "blue", 1, 1, true, true, null)));
+    String table = StatusCommand.table(s);
+    assertThat(table)
+        .contains("split", "http://split.default.localhost:8080", "True", "blue-00001=80%", "green-00001=20%(canary)")
+        .contains("tag canary: http://canary-split.default.localhost:8080 -> green-00001")
+        .contains("REVISION", "DESIRED", "READY");
+  }
+
+  @Test
+  void noRunningInstanceIsAClearError() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err)).execute("status", "--admin-port", Integer.toString(port));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("no local Pilotlight answers on 127.0.0.1:" + port);
+  }
+}

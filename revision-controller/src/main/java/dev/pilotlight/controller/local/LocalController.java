@@ -1,0 +1,538 @@
+package dev.pilotlight.controller.local;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.ScalingSpec;
+import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.model.Resource;
+import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.naming.Names;
+import dev.pilotlight.api.spi.EndpointsListener;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.RouteTable;
+import dev.pilotlight.api.spi.RouteTableListener;
+import dev.pilotlight.api.spi.ScaleDecision;
+import dev.pilotlight.api.spi.ScaleListener;
+import dev.pilotlight.api.spi.ScalingTarget;
+import dev.pilotlight.api.spi.ScalingTargets;
+import dev.pilotlight.api.traffic.ResolvedTarget;
+import dev.pilotlight.api.traffic.TrafficResolver;
+import dev.pilotlight.api.validation.Violation;
+import dev.pilotlight.controller.local.DesiredState.DesiredConfiguration;
+import dev.pilotlight.controller.local.DesiredState.DesiredRoute;
+import dev.pilotlight.controller.local.DesiredState.Expansion;
+import dev.pilotlight.controller.reconcile.RevisionStamper;
+import dev.pilotlight.controller.reconcile.RouteTables;
+import dev.pilotlight.controller.reconcile.RouteTables.ResolvedRoute;
+import dev.pilotlight.controller.runtime.InstanceListener;
+import dev.pilotlight.controller.runtime.InstanceSet;
+import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import dev.pilotlight.controller.state.RevisionHistory;
+import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
+import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The revision controller of local mode: one control loop (a single thread) that reconciles the
+ * declared resources into revisions, a route table, scaling targets and running instances.
+ *
+ * <p>Level-triggered: every reconcile reads the whole desired state and converges. Inputs arrive as
+ * events from other threads (manifest edits, scale decisions, instance changes) and are queued onto the
+ * loop, so state is confined to it. The one exception is the hot path of scale-from-zero: endpoint
+ * changes go to the gateway directly from the runtime's thread, so a held request leaves the moment its
+ * instance is ready, without a hop through the loop.
+ *
+ * <p>A user's mistake never stops serving: a route that cannot resolve keeps its last good targets and
+ * reports why; a revision that cannot run reports why in its status.
+ */
+public final class LocalController implements ScaleListener, InstanceListener, AutoCloseable {
+
+  /**
+   * @param domain host suffix of routes
+   * @param gatewayPort the port URLs are shown with
+   */
+  public record Settings(String domain, int gatewayPort, AutoscalerConfig autoscalerConfig) {}
+
+  private final Settings settings;
+  private final WorkloadRuntime runtime;
+  private final ScalingTargets autoscaler;
+  private final RouteTableListener routeListener;
+  private final EndpointsListener endpointsListener;
+  private final RevisionHistory history;
+  private final Clock clock;
+  private final ControllerEvents events;
+  private final ExecutorService loop;
+
+  // Read from other threads (the endpoint hot path, status).
+  private final Map<RevisionKey, Revision> revisions = new ConcurrentHashMap<>();
+  private volatile StatusSnapshot status = StatusSnapshot.EMPTY;
+
+  // Confined to the loop thread.
+  private final DesiredState desired = new DesiredState();
+  private final Set<RevisionKey> everReady = new HashSet<>();
+  private final Set<RevisionKey> fromHistory = new HashSet<>();
+  private final Map<RevisionKey, Integer> desiredScale = new HashMap<>();
+  private final Map<RevisionKey, Integer> appliedScale = new HashMap<>();
+  private final Map<RevisionKey, InstanceSet> instances = new HashMap<>();
+  private final Map<RevisionKey, ScalingTarget> upserted = new HashMap<>();
+  private final Map<RevisionKey, String> revisionProblems = new HashMap<>();
+  private final Map<String, List<ResolvedTarget>> lastGoodTraffic = new HashMap<>();
+  private final Map<String, String> routeProblems = new HashMap<>();
+  private final Map<String, String> configProblems = new HashMap<>();
+  private final Set<String> reportedConflicts = new HashSet<>();
+  private final Set<RevisionKey> announced = new HashSet<>();
+  private Expansion expansion = new Expansion(List.of(), List.of(), List.of());
+  private RouteTable routeTable = RouteTable.EMPTY;
+
+  public LocalController(
+      Settings settings,
+      WorkloadRuntime runtime,
+      ScalingTargets autoscaler,
+      RouteTableListener routeListener,
+      EndpointsListener endpointsListener,
+      RevisionHistory history,
+      Clock clock,
+      ControllerEvents events) {
+    this.settings = settings;
+    this.runtime = runtime;
+    this.autoscaler = autoscaler;
+    this.routeListener = routeListener;
+    this.endpointsListener = endpointsListener;
+    this.history = history;
+    this.clock = clock;
+    this.events = events;
+    this.loop =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pilotlight-controller");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Loads the revision history and starts listening to the runtime. Call once, before any apply. */
+  public CompletableFuture<Void> start() {
+    runtime.setListener(this);
+    return submit(
+        () -> {
+          RevisionHistory.Snapshot snapshot = history.load();
+          for (Revision r : snapshot.revisions()) {
+            revisions.put(r.key(), r);
+            fromHistory.add(r.key());
+            if (snapshot.everReady().contains(r.key().toString())) {
+              everReady.add(r.key());
+            }
+          }
+        });
+  }
+
+  /** Replaces the resources declared by {@code source} (a file path) and reconciles. */
+  public CompletableFuture<Void> apply(String source, List<Resource> resources) {
+    return submit(
+        () -> {
+          desired.put(source, resources);
+          reconcile();
+        });
+  }
+
+  /** Forgets the resources of {@code source} and reconciles (their revisions are deleted). */
+  public CompletableFuture<Void> removeSource(String source) {
+    return submit(
+        () -> {
+          desired.remove(source);
+          reconcile();
+        });
+  }
+
+  public StatusSnapshot status() {
+    return status;
+  }
+
+  /** Completes once every event queued before it has been handled; for tests and orderly startup. */
+  public CompletableFuture<Void> sync() {
+    return submit(() -> {});
+  }
+
+  @Override
+  public void onDecision(ScaleDecision decision) {
+    submit(
+        () -> {
+          if (!revisions.containsKey(decision.revision())) {
+            return;
+          }
+          desiredScale.put(decision.revision(), decision.desiredScale());
+          applyScale(decision.revision());
+          refreshStatus();
+        });
+  }
+
+  @Override
+  public void onInstances(InstanceSet set) {
+    Revision revision = revisions.get(set.revision());
+    if (revision != null) {
+      // Hot path: straight to the gateway, so held requests leave as soon as an instance is ready.
+      endpointsListener.onEndpoints(endpoints(revision, set));
+    }
+    submit(() -> instancesChanged(set));
+  }
+
+  @Override
+  public void close() {
+    loop.shutdown();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- the loop ----
+
+  private CompletableFuture<Void> submit(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            try {
+              task.run();
+              done.complete(null);
+            } catch (RuntimeException e) {
+              events.event("internal error in the controller: " + e);
+              done.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  private void reconcile() {
+    expansion = desired.expand();
+    for (String conflict : expansion.conflicts()) {
+      if (reportedConflicts.add(conflict)) {
+        events.event(conflict);
+      }
+    }
+    boolean historyChanged = stampRevisions();
+    historyChanged |= deleteOrphanedRevisions();
+    if (historyChanged) {
+      saveHistory();
+    }
+    for (Revision r : revisions.values()) {
+      if (announced.add(r.key())) {
+        // the gateway learns a revision's limits before any route names it, so requests can be held
+        endpointsListener.onEndpoints(endpoints(r, runtime.observe(r.key())));
+      }
+    }
+    resolveRoutes();
+    RouteTable table =
+        RouteTables.build(
+            expansion.routes().stream()
+                .filter(r -> lastGoodTraffic.containsKey(r.key()))
+                .map(r -> new ResolvedRoute(r.route().namespace(), r.route().name(), lastGoodTraffic.get(r.key())))
+                .toList(),
+            settings.domain());
+    if (!table.equals(routeTable)) {
+      routeTable = table;
+      routeListener.onRouteTable(table);
+    }
+    Set<RevisionKey> routed = RouteTables.routedRevisions(routeTable);
+    for (Revision r : revisions.values()) {
+      upsertTarget(r, routed.contains(r.key()));
+    }
+    refreshStatus();
+  }
+
+  private boolean stampRevisions() {
+    boolean changed = false;
+    for (DesiredConfiguration dc : expansion.configurations()) {
+      List<Revision> existing = revisionsOf(dc.configuration().namespace(), dc.configuration().name());
+      RevisionStamper.Stamp stamp = RevisionStamper.stamp(dc.configuration(), dc.service(), existing, clock.instant());
+      if (stamp instanceof RevisionStamper.NewRevision nr) {
+        Revision r = nr.revision();
+        revisions.put(r.key(), r);
+        configProblems.remove(dc.key());
+        events.event("Configuration " + dc.key() + ": stamped revision " + r.name());
+        changed = true;
+      } else if (stamp instanceof RevisionStamper.Conflict c) {
+        if (!c.message().equals(configProblems.put(dc.key(), c.message()))) {
+          events.event("Configuration " + dc.key() + ": " + c.message());
+        }
+      } else {
+        configProblems.remove(dc.key());
+      }
+    }
+    return changed;
+  }
+
+  private boolean deleteOrphanedRevisions() {
+    Set<String> configs =
+        expansion.configurations().stream().map(DesiredConfiguration::key).collect(Collectors.toSet());
+    boolean changed = false;
+    for (Revision r : List.copyOf(revisions.values())) {
+      if (!configs.contains(r.namespace() + "/" + r.configuration())) {
+        forget(r.key());
+        events.event("Revision " + r.key() + ": deleted with its configuration");
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private void forget(RevisionKey key) {
+    revisions.remove(key);
+    runtime.delete(key);
+    autoscaler.remove(key);
+    endpointsListener.onRevisionRemoved(key);
+    everReady.remove(key);
+    fromHistory.remove(key);
+    desiredScale.remove(key);
+    appliedScale.remove(key);
+    instances.remove(key);
+    upserted.remove(key);
+    revisionProblems.remove(key);
+    announced.remove(key);
+  }
+
+  private void resolveRoutes() {
+    Set<String> live = new HashSet<>();
+    for (DesiredRoute dr : expansion.routes()) {
+      live.add(dr.key());
+      String ns = dr.route().namespace();
+      String name = dr.route().name();
+      TrafficResolver.Resolution resolution =
+          TrafficResolver.resolve(
+              dr.route().spec().traffic(),
+              name,
+              config -> latestRevisionOf(ns, config),
+              rev -> revisions.containsKey(new RevisionKey(ns, rev)),
+              tag -> Names.url(Names.tagHost(tag, name, ns, settings.domain()), settings.gatewayPort()));
+      if (resolution instanceof TrafficResolver.Resolved resolved) {
+        List<ResolvedTarget> previous = lastGoodTraffic.put(dr.key(), resolved.targets());
+        if (routeProblems.remove(dr.key()) != null || (previous != null && !previous.equals(resolved.targets()))) {
+          events.event(dr.kind() + " " + dr.key() + ": traffic " + describe(resolved.targets()));
+        }
+      } else if (resolution instanceof TrafficResolver.Unresolved unresolved) {
+        String message = unresolved.reasons().stream().map(Violation::toString).collect(Collectors.joining("; "));
+        String previous = routeProblems.put(dr.key(), message);
+        if (!message.equals(previous)) {
+          events.event(
+              dr.kind()
+                  + " "
+                  + dr.key()
+                  + ": traffic not changed: "
+                  + message
+                  + (lastGoodTraffic.containsKey(dr.key()) ? " (still serving the last good split)" : ""));
+        }
+      }
+    }
+    lastGoodTraffic.keySet().retainAll(live);
+    routeProblems.keySet().retainAll(live);
+  }
+
+  private static String describe(List<ResolvedTarget> targets) {
+    return targets.stream()
+        .map(t -> t.revisionName() + "=" + t.percent() + "%" + (t.tag() == null ? "" : " (tag " + t.tag() + ")"))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** Latest traffic goes to the newest revision that has been ready, else to the newest created. */
+  private Optional<String> latestRevisionOf(String namespace, String configuration) {
+    List<Revision> all = revisionsOf(namespace, configuration);
+    return all.stream()
+        .filter(r -> everReady.contains(r.key()))
+        .findFirst()
+        .or(() -> all.stream().findFirst())
+        .map(Revision::name);
+  }
+
+  /** A configuration's revisions, newest first. */
+  private List<Revision> revisionsOf(String namespace, String configuration) {
+    return revisions.values().stream()
+        .filter(r -> r.namespace().equals(namespace) && r.configuration().equals(configuration))
+        .sorted(Comparator.comparingLong(Revision::configurationGeneration).reversed())
+        .toList();
+  }
+
+  private void upsertTarget(Revision r, boolean routed) {
+    ScalingSpec spec;
+    try {
+      spec = ScalingSpecs.resolve(r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+    } catch (RuntimeException e) {
+      revisionProblems.put(r.key(), e.getMessage());
+      return;
+    }
+    if (fromHistory.contains(r.key()) && !routed) {
+      // Revisions restored from an earlier run that take no traffic stay at zero until asked for.
+      spec = withInitialScale(spec, 0);
+    }
+    int ready = readyStandard(instances.get(r.key()));
+    ScalingTarget target = new ScalingTarget(r.key(), spec, routed, ready);
+    if (!target.equals(upserted.get(r.key()))) {
+      upserted.put(r.key(), target);
+      autoscaler.upsert(target);
+    }
+  }
+
+  private static ScalingSpec withInitialScale(ScalingSpec s, int initialScale) {
+    return new ScalingSpec(
+        s.metric(), s.target(), s.targetUtilization(), s.minScale(), s.maxScale(), initialScale, s.stableWindow(),
+        s.panicWindow(), s.panicThreshold(), s.maxScaleUpRate(), s.maxScaleDownRate(), s.scaleDownDelay(),
+        s.scaleToZeroGrace(), s.enableScaleToZero(), s.activationScale(), s.targetBurstCapacity(),
+        s.containerConcurrency());
+  }
+
+  private void applyScale(RevisionKey key) {
+    Revision r = revisions.get(key);
+    Integer want = desiredScale.get(key);
+    if (r == null || want == null || want.equals(appliedScale.get(key))) {
+      return;
+    }
+    try {
+      runtime.apply(r, want);
+      appliedScale.put(key, want);
+      revisionProblems.remove(key);
+    } catch (IllegalArgumentException e) {
+      if (!Objects.equals(revisionProblems.put(key, e.getMessage()), e.getMessage())) {
+        events.event("Revision " + key + ": cannot run: " + e.getMessage());
+      }
+    }
+  }
+
+  private void instancesChanged(InstanceSet set) {
+    RevisionKey key = set.revision();
+    Revision r = revisions.get(key);
+    if (r == null) {
+      return;
+    }
+    InstanceSet previous = instances.put(key, set);
+    if (set.failing() != null && (previous == null || !set.failing().equals(previous.failing()))) {
+      events.event("Revision " + key + ": " + set.failing());
+    }
+    if (!set.ready().isEmpty() && everReady.add(key)) {
+      saveHistory();
+      reconcile(); // a newly ready revision may take over its configuration's latest traffic
+      return;
+    }
+    upsertTarget(r, RouteTables.routedRevisions(routeTable).contains(key));
+    refreshStatus();
+  }
+
+  private void saveHistory() {
+    try {
+      history.save(
+          List.copyOf(revisions.values()),
+          everReady.stream().map(RevisionKey::toString).collect(Collectors.toSet()));
+    } catch (RuntimeException e) {
+      events.event("cannot save revision history: " + e.getMessage());
+    }
+  }
+
+  private static RevisionEndpoints endpoints(Revision r, InstanceSet set) {
+    return new RevisionEndpoints(r.key(), r.spec().concurrencyLimit(), r.spec().timeout(), set.ready());
+  }
+
+  private static int readyStandard(InstanceSet set) {
+    if (set == null) {
+      return 0;
+    }
+    return (int) set.ready().stream().filter(e -> e.instanceClass() == InstanceClass.STANDARD).count();
+  }
+
+  private void refreshStatus() {
+    Set<RevisionKey> routed = RouteTables.routedRevisions(routeTable);
+    List<ServiceStatus> services = new ArrayList<>();
+    for (DesiredRoute dr : expansion.routes()) {
+      services.add(serviceStatus(dr));
+    }
+    List<RevisionStatus> revs =
+        revisions.values().stream()
+            .sorted(Comparator.comparing(Revision::key))
+            .map(r -> revisionStatus(r, routed.contains(r.key())))
+            .toList();
+    status = new StatusSnapshot(List.copyOf(services), revs);
+  }
+
+  private ServiceStatus serviceStatus(DesiredRoute dr) {
+    String ns = dr.route().namespace();
+    String name = dr.route().name();
+    String url = Names.url(Names.host(name, ns, settings.domain()), settings.gatewayPort());
+    List<ResolvedTarget> traffic = lastGoodTraffic.getOrDefault(dr.key(), List.of());
+    String latestCreated = null;
+    String latestReady = null;
+    String reason = null;
+    String message = null;
+    if (dr.kind().equals("Service")) {
+      List<Revision> all = revisionsOf(ns, name);
+      latestCreated = all.isEmpty() ? null : all.get(0).name();
+      latestReady = all.stream().filter(r -> everReady.contains(r.key())).findFirst().map(Revision::name).orElse(null);
+      String configProblem = configProblems.get(dr.key());
+      if (configProblem != null) {
+        reason = "RevisionFailed";
+        message = configProblem;
+      } else if (latestCreated != null && !latestCreated.equals(latestReady)) {
+        RevisionKey key = new RevisionKey(ns, latestCreated);
+        String problem = revisionProblem(key);
+        reason = problem != null ? "RevisionFailed" : "RevisionMissing";
+        message =
+            problem != null
+                ? "revision " + latestCreated + " is not ready: " + problem
+                : "revision " + latestCreated + " is starting";
+      }
+    }
+    if (routeProblems.containsKey(dr.key())) {
+      reason = "TrafficNotResolved";
+      message = routeProblems.get(dr.key());
+    }
+    boolean targetsReady =
+        !traffic.isEmpty()
+            && traffic.stream()
+                .filter(t -> t.percent() > 0)
+                .allMatch(t -> everReady.contains(new RevisionKey(ns, t.revisionName())));
+    if (reason == null && !targetsReady) {
+      reason = "RevisionMissing";
+      message = "waiting for the routed revisions to become ready";
+    }
+    return new ServiceStatus(
+        name, ns, dr.kind(), url, reason == null, reason, message, latestCreated, latestReady, traffic);
+  }
+
+  private String revisionProblem(RevisionKey key) {
+    String problem = revisionProblems.get(key);
+    if (problem == null && instances.containsKey(key)) {
+      problem = instances.get(key).failing();
+    }
+    return problem;
+  }
+
+  private RevisionStatus revisionStatus(Revision r, boolean routed) {
+    return new RevisionStatus(
+        r.name(),
+        r.namespace(),
+        r.service(),
+        r.configuration(),
+        desiredScale.getOrDefault(r.key(), 0),
+        readyStandard(instances.get(r.key())),
+        everReady.contains(r.key()),
+        routed,
+        revisionProblem(r.key()));
+  }
+}

@@ -1,0 +1,391 @@
+package dev.pilotlight.controller.runtime.local;
+
+import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.controller.runtime.InstanceListener;
+import dev.pilotlight.controller.runtime.InstanceSet;
+import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs revision instances as local OS processes: start with an allocated {@code PORT}, probe until
+ * ready (every 10 ms while starting, so a held request leaves within milliseconds of the app being
+ * able to answer), restart on crash with capped backoff, stop with SIGTERM then a grace period then
+ * SIGKILL. Output goes to {@code <state>/logs/<namespace>/<revision>/<instance>.log}.
+ *
+ * <p>All state sits behind one lock; the listener is called under it, in order, and must not block
+ * (the controller only hands the change on).
+ */
+public final class ProcessRuntime implements WorkloadRuntime {
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+  private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(10);
+  private static final Duration STARTING_PROBE_TIMEOUT = Duration.ofMillis(200);
+
+  private final Path stateDir;
+  private final Ticker ticker;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, String> extraEnv;
+  private final Path binDir;
+  private final Duration stopGrace;
+  private final RestartBackoff backoff;
+  private final Path cwd = Path.of("").toAbsolutePath();
+
+  private final Object lock = new Object();
+  private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
+  private final Map<RevisionKey, InstanceSet> observed = new ConcurrentHashMap<>();
+  private volatile InstanceListener listener = set -> {};
+  private boolean closed;
+
+  public ProcessRuntime(
+      Path stateDir, Ticker ticker, ScheduledExecutorService scheduler, Map<String, String> extraEnv, Path binDir) {
+    this(stateDir, ticker, scheduler, extraEnv, binDir, DEFAULT_STOP_GRACE);
+  }
+
+  /** @param stopGrace time between SIGTERM and SIGKILL when stopping an instance */
+  public ProcessRuntime(
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Duration stopGrace) {
+    this.stateDir = stateDir.toAbsolutePath();
+    this.ticker = ticker;
+    this.scheduler = scheduler;
+    this.extraEnv = Map.copyOf(extraEnv);
+    this.binDir = binDir.toAbsolutePath();
+    this.stopGrace = stopGrace;
+    this.backoff = RestartBackoff.DEFAULT;
+  }
+
+  /** Stops instances an earlier run left behind (killed with no chance to clean up); returns how many. */
+  public static int reapOrphans(Path stateDir) {
+    return PidFiles.reap(stateDir.toAbsolutePath());
+  }
+
+  @Override
+  public void setListener(InstanceListener listener) {
+    this.listener = Objects.requireNonNull(listener);
+  }
+
+  @Override
+  public void apply(Revision revision, int standardReplicas) {
+    // Fails fast, on the caller's thread, for what can never run.
+    ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd);
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Supervised s = revisions.computeIfAbsent(revision.key(), k -> new Supervised(revision));
+      s.revision = revision;
+      s.desired = Math.max(0, standardReplicas);
+      s.deleted = false;
+      converge(s);
+    }
+  }
+
+  @Override
+  public void delete(RevisionKey key) {
+    synchronized (lock) {
+      Supervised s = revisions.get(key);
+      if (s == null) {
+        return;
+      }
+      s.desired = 0;
+      s.deleted = true;
+      converge(s);
+    }
+  }
+
+  @Override
+  public InstanceSet observe(RevisionKey revision) {
+    return observed.getOrDefault(revision, InstanceSet.empty(revision));
+  }
+
+  @Override
+  public void close() {
+    List<Instance> all = new ArrayList<>();
+    synchronized (lock) {
+      closed = true;
+      for (Supervised s : revisions.values()) {
+        s.desired = 0;
+        for (Instance i : List.copyOf(s.instances)) {
+          if (!i.stopping) {
+            stop(s, i);
+          }
+          all.add(i);
+        }
+      }
+    }
+    long deadline = ticker.nanoTime() + stopGrace.toNanos() + Duration.ofSeconds(2).toNanos();
+    for (Instance i : all) {
+      Process p = i.process;
+      if (p == null) {
+        continue;
+      }
+      long left = Math.max(0, deadline - ticker.nanoTime());
+      try {
+        p.onExit().get(left, TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        kill(p);
+      }
+    }
+  }
+
+  // ---- convergence (under lock) ----
+
+  private void converge(Supervised s) {
+    List<Instance> active = s.instances.stream().filter(i -> !i.stopping).toList();
+    int missing = s.desired - active.size();
+    for (int n = 0; n < missing; n++) {
+      Instance i = new Instance(s.revision.name() + "-" + (++s.sequence));
+      s.instances.add(i);
+      start(s, i);
+    }
+    if (missing < 0) {
+      List<Instance> victims = new ArrayList<>(active);
+      // not-ready ones first, then the newest
+      victims.sort((a, b) -> a.ready != b.ready ? (a.ready ? 1 : -1) : Long.compare(b.startedNanos, a.startedNanos));
+      for (int n = 0; n < -missing; n++) {
+        stop(s, victims.get(n));
+      }
+    }
+    if (s.deleted && s.instances.isEmpty()) {
+      revisions.remove(s.revision.key());
+    }
+    notifyChange(s);
+  }
+
+  private void start(Supervised s, Instance i) {
+    i.ready = false;
+    i.probeFailures = 0;
+    i.startedNanos = ticker.nanoTime();
+    ProcessSpecs.ProcessSpec spec;
+    try {
+      i.port = freePort();
+      spec = ProcessSpecs.build(s.revision, i.port, System.getenv(), extraEnv, binDir, cwd);
+      Path log = logFile(s.revision, i.id);
+      Files.createDirectories(log.getParent());
+      ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(spec.workingDir().toFile());
+      pb.environment().clear();
+      pb.environment().putAll(spec.env());
+      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      Process p = pb.start();
+      i.process = p;
+      PidFiles.write(stateDir, i.id, p.toHandle());
+      p.onExit().thenAccept(exited -> onExit(s, i, exited));
+      i.check = ReadinessCheck.from(s.revision.spec().container().getReadinessProbe());
+      i.probe = schedule(() -> probe(s, i), STARTING_PROBE_INTERVAL);
+    } catch (IOException | RuntimeException e) {
+      i.process = null;
+      crashed(s, i, "cannot start: " + e.getMessage());
+    }
+  }
+
+  private void stop(Supervised s, Instance i) {
+    i.stopping = true;
+    i.ready = false;
+    cancelProbe(i);
+    if (i.restart != null) {
+      i.restart.cancel(false);
+    }
+    Process p = i.process;
+    if (p == null || !p.isAlive()) {
+      s.instances.remove(i);
+      PidFiles.delete(stateDir, i.id);
+      return;
+    }
+    p.destroy(); // SIGTERM: let the app finish in-flight requests
+    schedule(
+        () -> {
+          if (p.isAlive()) {
+            kill(p);
+          }
+        },
+        stopGrace);
+  }
+
+  private void onExit(Supervised s, Instance i, Process exited) {
+    synchronized (lock) {
+      if (i.process != exited) {
+        return; // a stale exit of a process already replaced
+      }
+      exited.descendants().forEach(ProcessHandle::destroy);
+      PidFiles.delete(stateDir, i.id);
+      if (i.stopping) {
+        s.instances.remove(i);
+        if (s.deleted && s.instances.isEmpty()) {
+          revisions.remove(s.revision.key());
+        }
+        notifyChange(s);
+        return;
+      }
+      crashed(s, i, "exited with code " + exited.exitValue());
+    }
+  }
+
+  private void crashed(Supervised s, Instance i, String why) {
+    i.ready = false;
+    cancelProbe(i);
+    s.crashes++;
+    Duration delay = backoff.delay(s.crashes);
+    s.failing =
+        "instance " + i.id + " " + why + ", restarting in " + delay.toMillis() + "ms; see " + logFile(s.revision, i.id);
+    notifyChange(s);
+    if (closed) {
+      return;
+    }
+    i.restart =
+        schedule(
+            () -> {
+              synchronized (lock) {
+                if (!i.stopping && !closed && s.instances.contains(i)) {
+                  start(s, i);
+                  notifyChange(s);
+                }
+              }
+            },
+            delay);
+  }
+
+  private void probe(Supervised s, Instance i) {
+    Process p;
+    boolean wasReady;
+    ReadinessCheck check;
+    synchronized (lock) {
+      if (i.stopping || i.process == null || !i.process.isAlive()) {
+        return;
+      }
+      p = i.process;
+      wasReady = i.ready;
+      check = i.check;
+    }
+    boolean ok = check.check(i.port, wasReady ? check.timeout() : STARTING_PROBE_TIMEOUT);
+    synchronized (lock) {
+      if (i.stopping || i.process != p) {
+        return;
+      }
+      if (ok) {
+        i.probeFailures = 0;
+        if (!i.ready) {
+          i.ready = true;
+          s.crashes = 0;
+          s.failing = null;
+          notifyChange(s);
+        }
+      } else if (i.ready && ++i.probeFailures >= check.failureThreshold()) {
+        i.ready = false;
+        notifyChange(s);
+      }
+      Duration next = i.ready ? Duration.ofSeconds(check.periodSeconds()) : STARTING_PROBE_INTERVAL;
+      i.probe = schedule(() -> probe(s, i), next);
+    }
+  }
+
+  private void notifyChange(Supervised s) {
+    List<Endpoint> ready = new ArrayList<>();
+    int starting = 0;
+    for (Instance i : s.instances) {
+      if (i.stopping) {
+        continue;
+      }
+      if (i.ready) {
+        ready.add(new Endpoint(i.id, "127.0.0.1", i.port, InstanceClass.STANDARD));
+      } else {
+        starting++;
+      }
+    }
+    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, s.failing);
+    InstanceSet previous = observed.put(s.revision.key(), set);
+    if (!set.equals(previous)) {
+      try {
+        listener.onInstances(set);
+      } catch (RuntimeException e) {
+        // the listener's problem; our state stays consistent
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null; // shutting down
+    }
+  }
+
+  private static void cancelProbe(Instance i) {
+    if (i.probe != null) {
+      i.probe.cancel(false);
+      i.probe = null;
+    }
+  }
+
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+  }
+
+  private Path logFile(Revision r, String instanceId) {
+    return stateDir.resolve("logs").resolve(r.namespace()).resolve(r.name()).resolve(instanceId + ".log");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A revision under supervision. */
+  private static final class Supervised {
+    Revision revision;
+    int desired;
+    boolean deleted;
+    int sequence;
+    int crashes;
+    String failing;
+    final List<Instance> instances = new ArrayList<>();
+
+    Supervised(Revision revision) {
+      this.revision = revision;
+    }
+  }
+
+  /** One instance slot; a crashed instance is restarted in the same slot with a new process and port. */
+  private static final class Instance {
+    final String id;
+    int port;
+    Process process;
+    ReadinessCheck check;
+    boolean ready;
+    boolean stopping;
+    int probeFailures;
+    long startedNanos;
+    ScheduledFuture<?> probe;
+    ScheduledFuture<?> restart;
+
+    Instance(String id) {
+      this.id = id;
+    }
+  }
+}

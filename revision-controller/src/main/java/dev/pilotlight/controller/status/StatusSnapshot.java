@@ -1,0 +1,48 @@
+package dev.pilotlight.controller.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pilotlight.api.traffic.ResolvedTarget;
+import java.util.List;
+
+/** The whole observable state of local mode, as served by the admin endpoint's {@code /status}. */
+public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> revisions) {
+
+  public static final StatusSnapshot EMPTY = new StatusSnapshot(List.of(), List.of());
+
+  /**
+   * A Service (or a bare Route) and its resolved traffic.
+   *
+   * @param kind "Service" or "Route"
+   * @param reason short reason when not ready, else null
+   * @param message what the user can do about it, else null
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ServiceStatus(
+      String name,
+      String namespace,
+      String kind,
+      String url,
+      boolean ready,
+      String reason,
+      String message,
+      String latestCreatedRevisionName,
+      String latestReadyRevisionName,
+      List<ResolvedTarget> traffic) {}
+
+  /**
+   * @param desiredReplicas standard instances the autoscaler wants
+   * @param actualReplicas standard instances ready now
+   * @param message a problem with the revision's instances (crash loop, no command), else null
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RevisionStatus(
+      String name,
+      String namespace,
+      String service,
+      String configuration,
+      int desiredReplicas,
+      int actualReplicas,
+      boolean ready,
+      boolean routed,
+      String message) {}
+}

@@ -1,0 +1,269 @@
+package dev.pilotlight.controller.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.model.ObjectMeta;
+import dev.pilotlight.api.model.Resource;
+import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.model.RevisionTemplate;
+import dev.pilotlight.api.model.Service;
+import dev.pilotlight.api.model.ServiceSpec;
+import dev.pilotlight.api.model.TrafficTarget;
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.EndpointsListener;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.RouteTable;
+import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
+import dev.pilotlight.api.spi.ScaleDecision;
+import dev.pilotlight.api.spi.ScalingTarget;
+import dev.pilotlight.api.spi.ScalingTargets;
+import dev.pilotlight.controller.runtime.InstanceListener;
+import dev.pilotlight.controller.runtime.InstanceSet;
+import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import dev.pilotlight.controller.state.RevisionHistory;
+import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local control loop against fakes: no processes, no sockets. */
+class LocalControllerTest {
+  @TempDir Path state;
+
+  final FakeRuntime runtime = new FakeRuntime();
+  final FakeAutoscaler autoscaler = new FakeAutoscaler();
+  final List<RouteTable> tables = new CopyOnWriteArrayList<>();
+  final FakeEndpoints endpoints = new FakeEndpoints();
+  final List<String> events = new CopyOnWriteArrayList<>();
+  final List<LocalController> controllers = new ArrayList<>();
+
+  static RevisionKey key(String name) {
+    return new RevisionKey("default", name);
+  }
+
+  static Service service(String name, String arg, List<TrafficTarget> traffic) {
+    RevisionSpec spec =
+        new RevisionSpec(List.of(new ContainerBuilder().withCommand("app", arg).build()), null, null, null, null);
+    return new Service(
+        "serving.pilotlight.dev/v1",
+        "Service",
+        ObjectMeta.named(name, "default"),
+        new ServiceSpec(new RevisionTemplate(null, spec), traffic));
+  }
+
+  LocalController controller() throws Exception {
+    LocalController c =
+        new LocalController(
+            new LocalController.Settings("localhost", 8080, AutoscalerConfig.DEFAULTS),
+            runtime,
+            autoscaler,
+            tables::add,
+            endpoints,
+            new RevisionHistory(state),
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+            events::add);
+    controllers.add(c);
+    c.start().get(5, TimeUnit.SECONDS);
+    return c;
+  }
+
+  @AfterEach
+  void close() {
+    controllers.forEach(LocalController::close);
+  }
+
+  void apply(LocalController c, Resource... resources) throws Exception {
+    c.apply("file.yaml", List.of(resources)).get(5, TimeUnit.SECONDS);
+  }
+
+  void ready(LocalController c, String revision, int port) throws Exception {
+    c.onInstances(
+        new InstanceSet(
+            key(revision), List.of(new Endpoint(revision + "-a", "127.0.0.1", port, InstanceClass.STANDARD)), 0, null));
+    c.sync().get(5, TimeUnit.SECONDS);
+  }
+
+  RouteTable lastTable() {
+    return tables.get(tables.size() - 1);
+  }
+
+  @Test
+  void serviceStampsARevisionRoutesItAndScalesItByDecision() throws Exception {
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+
+    assertThat(lastTable().lookup("hello.default.localhost").targets())
+        .containsExactly(new WeightedRevision(key("hello-00001"), 100));
+    ScalingTarget target = autoscaler.targets.get(key("hello-00001"));
+    assertThat(target.routed()).isTrue();
+    assertThat(target.spec().initialScale()).isEqualTo(1);
+
+    c.onDecision(new ScaleDecision(key("hello-00001"), 2, false, 0, "test"));
+    c.sync().get(5, TimeUnit.SECONDS);
+    assertThat(runtime.applied).containsEntry(key("hello-00001"), 2);
+
+    ready(c, "hello-00001", 1234);
+    assertThat(endpoints.last.get(key("hello-00001")).ready()).extracting(Endpoint::port).containsExactly(1234);
+    assertThat(autoscaler.targets.get(key("hello-00001")).readyInstances()).isEqualTo(1);
+    ServiceStatus status = c.status().services().get(0);
+    assertThat(status.ready()).isTrue();
+    assertThat(status.url()).isEqualTo("http://hello.default.localhost:8080");
+    assertThat(c.status().revisions().get(0).desiredReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void newRevisionTakesLatestTrafficOnlyOnceReady() throws Exception {
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+    ready(c, "hello-00001", 1);
+    apply(c, service("hello", "b", List.of()));
+
+    assertThat(events).anyMatch(e -> e.contains("stamped revision hello-00002"));
+    assertThat(lastTable().lookup("hello.default.localhost").targets())
+        .containsExactly(new WeightedRevision(key("hello-00001"), 100));
+
+    ready(c, "hello-00002", 2);
+    assertThat(lastTable().lookup("hello.default.localhost").targets())
+        .containsExactly(new WeightedRevision(key("hello-00002"), 100));
+    assertThat(autoscaler.targets.get(key("hello-00001")).routed()).isFalse();
+  }
+
+  @Test
+  void unresolvableTrafficKeepsTheLastGoodSplitAndSaysWhy() throws Exception {
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+    ready(c, "hello-00001", 1);
+    apply(
+        c,
+        service(
+            "hello",
+            "a",
+            List.of(TrafficTarget.revision("hello-00009", 50, null), TrafficTarget.latest(50))));
+
+    assertThat(lastTable().lookup("hello.default.localhost").targets())
+        .containsExactly(new WeightedRevision(key("hello-00001"), 100));
+    ServiceStatus status = c.status().services().get(0);
+    assertThat(status.ready()).isFalse();
+    assertThat(status.reason()).isEqualTo("TrafficNotResolved");
+    assertThat(status.message()).contains("hello-00009");
+    assertThat(events).anyMatch(e -> e.contains("still serving the last good split"));
+  }
+
+  @Test
+  void removingTheSourceDeletesItsRevisions() throws Exception {
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+    c.removeSource("file.yaml").get(5, TimeUnit.SECONDS);
+
+    assertThat(runtime.deleted).containsExactly(key("hello-00001"));
+    assertThat(autoscaler.removed).containsExactly(key("hello-00001"));
+    assertThat(endpoints.removed).containsExactly(key("hello-00001"));
+    assertThat(lastTable().hosts()).isEmpty();
+  }
+
+  @Test
+  void historySurvivesARestart_unroutedRestoredRevisionsStartAtZero() throws Exception {
+    LocalController first = controller();
+    apply(first, service("hello", "a", List.of()));
+    ready(first, "hello-00001", 1);
+    apply(first, service("hello", "b", List.of()));
+    ready(first, "hello-00002", 2);
+    first.close();
+
+    autoscaler.targets.clear();
+    LocalController second = controller();
+    apply(second, service("hello", "b", List.of(TrafficTarget.revision("hello-00002", 100, null))));
+    assertThat(second.status().revisions()).extracting(r -> r.name()).containsExactly("hello-00001", "hello-00002");
+    assertThat(autoscaler.targets.get(key("hello-00001")).spec().initialScale()).isZero();
+    assertThat(autoscaler.targets.get(key("hello-00002")).spec().initialScale()).isEqualTo(1);
+    assertThat(lastTable().lookup("hello.default.localhost").targets())
+        .containsExactly(new WeightedRevision(key("hello-00002"), 100));
+  }
+
+  @Test
+  void runtimeRefusalBecomesARevisionMessage() throws Exception {
+    runtime.refuse = "no command";
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+    c.onDecision(new ScaleDecision(key("hello-00001"), 1, false, 0, "test"));
+    c.sync().get(5, TimeUnit.SECONDS);
+    assertThat(c.status().revisions().get(0).message()).isEqualTo("no command");
+    assertThat(c.status().services().get(0).reason()).isEqualTo("RevisionFailed");
+  }
+
+  static final class FakeRuntime implements WorkloadRuntime {
+    final Map<RevisionKey, Integer> applied = new ConcurrentHashMap<>();
+    final List<RevisionKey> deleted = new CopyOnWriteArrayList<>();
+    volatile String refuse;
+
+    @Override
+    public void apply(Revision revision, int standardReplicas) {
+      if (refuse != null) {
+        throw new IllegalArgumentException(refuse);
+      }
+      applied.put(revision.key(), standardReplicas);
+    }
+
+    @Override
+    public void delete(RevisionKey revision) {
+      deleted.add(revision);
+    }
+
+    @Override
+    public InstanceSet observe(RevisionKey revision) {
+      return InstanceSet.empty(revision);
+    }
+
+    @Override
+    public void setListener(InstanceListener listener) {}
+
+    @Override
+    public void close() {}
+  }
+
+  static final class FakeAutoscaler implements ScalingTargets {
+    final Map<RevisionKey, ScalingTarget> targets = new ConcurrentHashMap<>();
+    final List<RevisionKey> removed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void upsert(ScalingTarget target) {
+      targets.put(target.revision(), target);
+    }
+
+    @Override
+    public void remove(RevisionKey revision) {
+      removed.add(revision);
+      targets.remove(revision);
+    }
+  }
+
+  static final class FakeEndpoints implements EndpointsListener {
+    final Map<RevisionKey, RevisionEndpoints> last = new ConcurrentHashMap<>();
+    final List<RevisionKey> removed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEndpoints(RevisionEndpoints e) {
+      last.put(e.revision(), e);
+    }
+
+    @Override
+    public void onRevisionRemoved(RevisionKey revision) {
+      removed.add(revision);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.pilotlight.controller.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.model.Configuration;
+import dev.pilotlight.api.model.ConfigurationSpec;
+import dev.pilotlight.api.model.ObjectMeta;
+import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.model.RevisionTemplate;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RevisionStamperTest {
+  static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  static Configuration config(String name, String templateName, String... args) {
+    RevisionSpec spec =
+        new RevisionSpec(
+            List.of(new ContainerBuilder().withCommand("app").withArgs(args).build()), null, null, null, null);
+    return new Configuration(
+        "serving.pilotlight.dev/v1",
+        "Configuration",
+        ObjectMeta.named(name, "default"),
+        new ConfigurationSpec(new RevisionTemplate(new ObjectMeta(templateName, null, null, null, null), spec)));
+  }
+
+  static Revision stampNew(Configuration c, List<Revision> existing) {
+    RevisionStamper.Stamp s = RevisionStamper.stamp(c, null, existing, NOW);
+    assertThat(s).isInstanceOf(RevisionStamper.NewRevision.class);
+    return ((RevisionStamper.NewRevision) s).revision();
+  }
+
+  @Test
+  void firstTemplateStampsGenerationOne() {
+    Revision r = stampNew(config("hello", null, "a"), List.of());
+    assertThat(r.name()).isEqualTo("hello-00001");
+    assertThat(r.configurationGeneration()).isEqualTo(1);
+    assertThat(r.labels()).containsEntry("serving.knative.dev/configuration", "hello");
+  }
+
+  @Test
+  void sameTemplateIsUpToDate_changedTemplateStampsTheNext() {
+    List<Revision> existing = new ArrayList<>();
+    existing.add(stampNew(config("hello", null, "a"), existing));
+    assertThat(RevisionStamper.stamp(config("hello", null, "a"), null, existing, NOW))
+        .isInstanceOf(RevisionStamper.UpToDate.class);
+    Revision second = stampNew(config("hello", null, "b"), existing);
+    assertThat(second.name()).isEqualTo("hello-00002");
+    existing.add(second);
+    // going back to an earlier template is a change too: revisions are a history, not a set
+    assertThat(stampNew(config("hello", null, "a"), existing).name()).isEqualTo("hello-00003");
+  }
+
+  @Test
+  void namedTemplateUsesItsName_andRefusesReuseWithAnotherTemplate() {
+    List<Revision> existing = new ArrayList<>();
+    existing.add(stampNew(config("hello", "hello-v1", "a"), existing));
+    assertThat(existing.get(0).name()).isEqualTo("hello-v1");
+    RevisionStamper.Stamp conflict = RevisionStamper.stamp(config("hello", "hello-v1", "b"), null, existing, NOW);
+    assertThat(conflict).isInstanceOf(RevisionStamper.Conflict.class);
+    assertThat(((RevisionStamper.Conflict) conflict).message())
+        .contains("spec.template.metadata.name", "hello-v1", "already exists");
+  }
+
+  @Test
+  void hashIgnoresKeyOrderButNotValues() {
+    Configuration a = config("hello", null, "x");
+    Configuration b = config("hello", null, "x");
+    assertThat(TemplateHash.of(a.spec().template())).isEqualTo(TemplateHash.of(b.spec().template()));
+    RevisionTemplate annotated =
+        new RevisionTemplate(
+            new ObjectMeta(null, null, null, Map.of("autoscaling.knative.dev/target", "5"), null),
+            a.spec().template().spec());
+    assertThat(TemplateHash.of(annotated)).isNotEqualTo(TemplateHash.of(a.spec().template()));
+  }
+}
