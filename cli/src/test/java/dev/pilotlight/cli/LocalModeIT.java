@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalModeIT {
-  @TempDir Path work;
+  @TempDir static Path work;
   LocalProcess local;
   Path editable;
 

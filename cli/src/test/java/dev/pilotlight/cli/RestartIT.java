@@ -45,7 +45,7 @@ class RestartIT {
       assertThat(first.get("hello.default.localhost").body()).contains("hello-00001");
       first.process.descendants().forEach(p -> instancePids.add(p.pid()));
       assertThat(instancePids).isNotEmpty();
-      assertThat(first.stop()).isZero();
+      assertThat(first.stop()).as("exit status after SIGTERM (143 = 128 + SIGTERM)").isIn(0, 143);
     }
     Await.until(
         "every instance process gone after SIGTERM",

@@ -45,12 +45,15 @@ public final class BucketWindow {
 
   /**
    * The average per second over the trailing {@code windowSeconds} ending with the current second,
-   * clipped to the window's origin; 0 when no second is in range.
+   * clipped to the window's origin; 0 when no second is in range. The current second counts only once
+   * something was recorded in it: reports arrive once a second at any phase, and an empty current
+   * second would otherwise read as a drop to zero.
    */
   public double average(long nowNanos, int windowSeconds) {
     int w = Math.min(windowSeconds, sums.length);
-    long now = Math.floorDiv(nowNanos, SECOND);
-    long from = Math.max(now - w + 1, originSecond);
+    long current = Math.floorDiv(nowNanos, SECOND);
+    long now = seconds[(int) Math.floorMod(current, (long) sums.length)] == current ? current : current - 1;
+    long from = Math.max(current - w + 1, originSecond);
     if (from > now) {
       return 0;
     }

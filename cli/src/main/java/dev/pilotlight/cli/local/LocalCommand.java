@@ -179,7 +179,7 @@ public final class LocalCommand implements Callable<Integer> {
               events.event(file + " removed: deleting its resources");
               controller.removeSource(file.toString());
             },
-            (file, message) -> events.event("refused " + file + ", the last good state keeps serving:\n" + indent(message)));
+            (file, message) -> events.event("edit refused, the last good state keeps serving:\n" + indent(message)));
     for (Map.Entry<Path, List<Resource>> e : initial.entrySet()) {
       controller.apply(e.getKey().toString(), e.getValue()).get(30, TimeUnit.SECONDS);
       watcher.markApplied(e.getKey());

@@ -1,0 +1,255 @@
+package dev.pilotlight.activator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.RouteTable;
+import dev.pilotlight.api.spi.RouteTable.HostRoute;
+import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
+import dev.pilotlight.api.spi.StatRecord;
+import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.testkit.Await;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The gateway over real sockets: a real upstream HTTP server, a real HTTP client. */
+class GatewayIT {
+  static final RevisionKey REV = new RevisionKey("default", "hello-00001");
+  static final String HOST = "hello.default.localhost";
+
+  final List<RevisionKey> pokes = new CopyOnWriteArrayList<>();
+  final List<StatRecord> stats = new CopyOnWriteArrayList<>();
+  final Map<String, String> lastUpstreamHeaders = new ConcurrentHashMap<>();
+  final AtomicInteger upstreamInFlight = new AtomicInteger();
+  final AtomicInteger upstreamMaxInFlight = new AtomicInteger();
+  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  HttpServer upstream;
+  Gateway gateway;
+  int port;
+
+  final StatSink sink =
+      new StatSink() {
+        @Override
+        public void report(Collection<StatRecord> batch) {
+          stats.addAll(batch);
+        }
+
+        @Override
+        public void poke(RevisionKey revision) {
+          pokes.add(revision);
+        }
+      };
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    upstream.setExecutor(Executors.newFixedThreadPool(8));
+    upstream.createContext(
+        "/",
+        ex -> {
+          int now = upstreamInFlight.incrementAndGet();
+          upstreamMaxInFlight.accumulateAndGet(now, Math::max);
+          try {
+            ex.getRequestHeaders().forEach((k, v) -> lastUpstreamHeaders.put(k.toLowerCase(), String.join(",", v)));
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (ex.getRequestURI().getPath().equals("/slow")) {
+              Thread.sleep(300); // the upstream app's own latency, not a test wait
+            }
+            byte[] out = ("echo:" + ex.getRequestMethod() + ":" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("X-Upstream", "yes");
+            ex.sendResponseHeaders(200, out.length);
+            try (OutputStream os = ex.getResponseBody()) {
+              os.write(out);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            upstreamInFlight.decrementAndGet();
+          }
+        });
+    upstream.start();
+  }
+
+  void gateway(int maxHeld) throws Exception {
+    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
+    gateway =
+        new Gateway(
+            new GatewayConfig(
+                c.bindHost(), 0, maxHeld, c.maxRequestBodyBytes(), c.maxHeaderBytes(), c.maxInitialLineBytes(),
+                c.upstreamConnectTimeout(), Duration.ofMillis(100), 2),
+            sink,
+            Ticker.system());
+    port = gateway.start();
+    gateway.onRouteTable(
+        new RouteTable(Map.of(HOST, new HostRoute("default", "hello", List.of(new WeightedRevision(REV, 100))))));
+  }
+
+  Endpoint upstreamEndpoint() {
+    return new Endpoint("i1", "127.0.0.1", upstream.getAddress().getPort(), InstanceClass.STANDARD);
+  }
+
+  void ready(int cc, Duration timeout, Endpoint... endpoints) {
+    gateway.onEndpoints(new RevisionEndpoints(REV, cc, timeout, List.of(endpoints)));
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    upstream.stop(0);
+  }
+
+  HttpRequest.Builder request(String host, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Host", host)
+        .timeout(Duration.ofSeconds(30));
+  }
+
+  HttpResponse<String> send(HttpRequest r) throws Exception {
+    return client.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void proxiesWithForwardingHeadersAndGatewayHeaders() throws Exception {
+    gateway(100);
+    ready(0, Duration.ofSeconds(30), upstreamEndpoint());
+    HttpResponse<String> r = send(request(HOST + ":" + port, "/x").POST(HttpRequest.BodyPublishers.ofString("hi")).build());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("echo:POST:hi");
+    assertThat(r.headers().firstValue("x-upstream")).hasValue("yes");
+    assertThat(r.headers().firstValue("server-timing")).hasValue("hold;dur=0.000");
+    assertThat(r.headers().firstValue("x-pilotlight-revision")).hasValue("hello-00001");
+    assertThat(r.headers().firstValue("x-pilotlight-instance-class")).hasValue("standard");
+    assertThat(lastUpstreamHeaders)
+        .containsEntry("x-forwarded-for", "127.0.0.1")
+        .containsEntry("x-forwarded-proto", "http")
+        .containsEntry("x-forwarded-host", HOST + ":" + port)
+        .containsKey("x-request-id")
+        .containsKey("forwarded");
+    // keep-alive both ways: a second request on the same client works
+    assertThat(send(request(HOST, "/y").build()).body()).isEqualTo("echo:GET:");
+    Await.until("stats reported", Duration.ofSeconds(10), () -> stats.stream().anyMatch(s -> s.revision().equals(REV)));
+  }
+
+  @Test
+  void unknownHostIs404WithAReason() throws Exception {
+    gateway(100);
+    HttpResponse<String> r = send(request("nope.default.localhost", "/").build());
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).contains("no route for host \"nope.default.localhost\"");
+  }
+
+  @Test
+  void heldRequestIsReleasedWhenAnInstanceAppears() throws Exception {
+    gateway(100);
+    ready(0, Duration.ofSeconds(30));
+    CompletableFuture<HttpResponse<String>> pending =
+        client.sendAsync(request(HOST, "/").build(), HttpResponse.BodyHandlers.ofString());
+    Await.until("the autoscaler poked", Duration.ofSeconds(10), () -> pokes.contains(REV));
+    assertThat(pending).isNotDone();
+    ready(0, Duration.ofSeconds(30), upstreamEndpoint());
+    HttpResponse<String> r = pending.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    String timing = r.headers().firstValue("server-timing").orElseThrow();
+    assertThat(Double.parseDouble(timing.substring("hold;dur=".length()))).isGreaterThan(0);
+    assertThat(gateway.metrics().held()).isEqualTo(1);
+  }
+
+  @Test
+  void fullQueueIs503WithRetryAfter() throws Exception {
+    gateway(1);
+    ready(0, Duration.ofSeconds(30));
+    CompletableFuture<HttpResponse<String>> held =
+        client.sendAsync(request(HOST, "/").build(), HttpResponse.BodyHandlers.ofString());
+    Await.until("one request held", Duration.ofSeconds(10), () -> pokes.size() >= 1);
+    HttpResponse<String> rejected = send(request(HOST, "/").build());
+    assertThat(rejected.statusCode()).isEqualTo(503);
+    assertThat(rejected.headers().firstValue("retry-after")).hasValue("1");
+    assertThat(rejected.body()).contains("too many requests waiting");
+    ready(0, Duration.ofSeconds(30), upstreamEndpoint());
+    assertThat(held.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void heldPastTheRevisionTimeoutIs503() throws Exception {
+    gateway(100);
+    ready(0, Duration.ofMillis(300));
+    HttpResponse<String> r = send(request(HOST, "/").build());
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("timed out waiting for capacity");
+  }
+
+  @Test
+  void containerConcurrencyOneIsAHardLimit() throws Exception {
+    gateway(100);
+    ready(1, Duration.ofSeconds(30), upstreamEndpoint());
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      all.add(client.sendAsync(request(HOST, "/slow").build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> f : all) {
+      assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(upstreamMaxInFlight.get()).isEqualTo(1);
+  }
+
+  @Test
+  void upstreamDownIs502() throws Exception {
+    gateway(100);
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    ready(0, Duration.ofSeconds(30), new Endpoint("gone", "127.0.0.1", closedPort, InstanceClass.STANDARD));
+    HttpResponse<String> r = send(request(HOST, "/").build());
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("upstream connection failed");
+  }
+
+  @Test
+  void removedRevisionFailsHeldRequests() throws Exception {
+    gateway(100);
+    ready(0, Duration.ofSeconds(30));
+    CompletableFuture<HttpResponse<String>> held =
+        client.sendAsync(request(HOST, "/").build(), HttpResponse.BodyHandlers.ofString());
+    Await.until("held", Duration.ofSeconds(10), () -> pokes.contains(REV));
+    gateway.onRevisionRemoved(REV);
+    HttpResponse<String> r = held.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("revision removed");
+  }
+
+  @Test
+  void oversizedHeadersAre431() throws Exception {
+    gateway(100);
+    HttpResponse<String> r = send(request(HOST, "/").header("X-Big", "x".repeat(20_000)).build());
+    assertThat(r.statusCode()).isEqualTo(431);
+  }
+
+}

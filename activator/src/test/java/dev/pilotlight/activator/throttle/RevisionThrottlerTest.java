@@ -1,0 +1,109 @@
+package dev.pilotlight.activator.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RevisionThrottlerTest {
+  static final RevisionKey REV = new RevisionKey("default", "r-00001");
+
+  static Endpoint ep(String id) {
+    return new Endpoint(id, "127.0.0.1", 1000 + id.hashCode() % 1000, InstanceClass.STANDARD);
+  }
+
+  static RevisionEndpoints endpoints(int cc, Endpoint... eps) {
+    return new RevisionEndpoints(REV, cc, Duration.ofSeconds(30), List.of(eps));
+  }
+
+  /** Records grants in order. */
+  static final class Recorder implements Waiter {
+    final String name;
+    final List<String> log;
+    Slot slot;
+    boolean revoked;
+
+    Recorder(String name, List<String> log) {
+      this.name = name;
+      this.log = log;
+    }
+
+    @Override
+    public void granted(Slot s) {
+      slot = s;
+      log.add(name + "->" + s.endpoint().id());
+    }
+
+    @Override
+    public void revoked() {
+      revoked = true;
+      log.add(name + " revoked");
+    }
+  }
+
+  final List<String> log = new ArrayList<>();
+  final RevisionThrottler t = new RevisionThrottler(2, Duration.ofSeconds(300), new Random(7)::nextInt);
+
+  @Test
+  void noInstancesHoldsInArrivalOrderUntilCapacityAppears() {
+    Recorder a = new Recorder("a", log);
+    Recorder b = new Recorder("b", log);
+    assertThat(t.acquire(a)).isInstanceOf(RevisionThrottler.Queued.class);
+    assertThat(t.acquire(b)).isInstanceOf(RevisionThrottler.Queued.class);
+    assertThat(t.acquire(new Recorder("c", log))).as("queue bound 2").isInstanceOf(RevisionThrottler.Rejected.class);
+    t.update(endpoints(1, ep("i1")));
+    assertThat(log).containsExactly("a->i1");
+    t.release(a.slot);
+    assertThat(log).containsExactly("a->i1", "b->i1");
+    assertThat(t.queued()).isZero();
+  }
+
+  @Test
+  void hardLimitIsEnforcedFirstAvailable() {
+    t.update(endpoints(1, ep("i1"), ep("i2")));
+    Slot s1 = ((RevisionThrottler.Granted) t.acquire(new Recorder("a", log))).slot();
+    Slot s2 = ((RevisionThrottler.Granted) t.acquire(new Recorder("b", log))).slot();
+    assertThat(List.of(s1.endpoint().id(), s2.endpoint().id())).containsExactlyInAnyOrder("i1", "i2");
+    Recorder c = new Recorder("c", log);
+    assertThat(t.acquire(c)).isInstanceOf(RevisionThrottler.Queued.class);
+    t.release(s2);
+    assertThat(c.slot.endpoint()).isEqualTo(s2.endpoint());
+  }
+
+  @Test
+  void unlimitedConcurrencyAlwaysGrants() {
+    t.update(endpoints(0, ep("i1"), ep("i2")));
+    for (int i = 0; i < 100; i++) {
+      assertThat(t.acquire(new Recorder("r" + i, log))).isInstanceOf(RevisionThrottler.Granted.class);
+    }
+  }
+
+  @Test
+  void cancelRemovesAWaiter_removeRevokesAll() {
+    Recorder a = new Recorder("a", log);
+    Recorder b = new Recorder("b", log);
+    t.acquire(a);
+    t.acquire(b);
+    assertThat(t.cancel(a)).isTrue();
+    assertThat(t.cancel(a)).isFalse();
+    t.remove();
+    assertThat(b.revoked).isTrue();
+    assertThat(t.acquire(new Recorder("c", log))).isInstanceOf(RevisionThrottler.Rejected.class);
+  }
+
+  @Test
+  void inFlightCountsSurviveAnEndpointUpdate() {
+    t.update(endpoints(1, ep("i1")));
+    t.acquire(new Recorder("a", log));
+    t.update(endpoints(1, ep("i1"), ep("i2")));
+    Slot s = ((RevisionThrottler.Granted) t.acquire(new Recorder("b", log))).slot();
+    assertThat(s.endpoint().id()).isEqualTo("i2");
+  }
+}

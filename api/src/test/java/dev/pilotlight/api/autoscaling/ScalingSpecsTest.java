@@ -1,0 +1,69 @@
+package dev.pilotlight.api.autoscaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pilotlight.api.validation.ValidationException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScalingSpecsTest {
+  static final AutoscalerConfig C = AutoscalerConfig.DEFAULTS;
+
+  @Test
+  void defaultsAreKnatives() {
+    ScalingSpec s = ScalingSpecs.resolve(Map.of(), 0, C);
+    assertThat(s.metric()).isEqualTo("concurrency");
+    assertThat(s.target()).isEqualTo(100);
+    assertThat(s.targetUtilization()).isEqualTo(0.7);
+    assertThat(s.effectiveTarget()).isEqualTo(70, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(s.stableWindow()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.panicWindow()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(s.panicThreshold()).isEqualTo(2.0);
+    assertThat(s.initialScale()).isEqualTo(1);
+    assertThat(s.minScale()).isZero();
+    assertThat(s.maxScale()).isZero();
+    assertThat(s.scaleToZeroGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.targetBurstCapacity()).isEqualTo(211);
+  }
+
+  @Test
+  void containerConcurrencyIsTheDefaultTargetAndCapsAnExplicitOne() {
+    assertThat(ScalingSpecs.resolve(Map.of(), 10, C).target()).isEqualTo(10);
+    assertThat(ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "50"), 10, C).target()).isEqualTo(10);
+    assertThat(ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "5"), 10, C).target()).isEqualTo(5);
+  }
+
+  @Test
+  void annotationsOverride() {
+    ScalingSpec s =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.WINDOW, "1m30s",
+                AutoscalingAnnotations.PANIC_WINDOW_PERCENTAGE, "20",
+                AutoscalingAnnotations.MIN_SCALE, "2",
+                AutoscalingAnnotations.MAX_SCALE, "9",
+                AutoscalingAnnotations.METRIC, "rps"),
+            0,
+            C);
+    assertThat(s.stableWindow()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.panicWindow()).isEqualTo(Duration.ofSeconds(18));
+    assertThat(s.minScale()).isEqualTo(2);
+    assertThat(s.maxScale()).isEqualTo(9);
+    assertThat(s.target()).isEqualTo(200);
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.TARGET_UTILIZATION, "0"), C))
+        .singleElement()
+        .hasToString("annotations[autoscaling.knative.dev/target-utilization-percentage]: \"0\" (expected: number in 1..100)");
+    assertThat(ScalingSpecs.validate(Map.of("autoscaling.knative.dev/nope", "1"), C)).hasSize(1);
+    assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.INITIAL_SCALE, "0"), C)).hasSize(1);
+    assertThat(ScalingSpecs.validate(Map.of("other.dev/key", "x"), C)).isEmpty();
+    assertThatThrownBy(() -> ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MAX_SCALE, "x"), 0, C))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("max-scale");
+  }
+}

@@ -1,0 +1,108 @@
+package dev.pilotlight.autoscaler.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
+import dev.pilotlight.api.autoscaling.ScalingSpec;
+import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.ScaleDecision;
+import dev.pilotlight.api.spi.ScalingTarget;
+import dev.pilotlight.api.spi.StatRecord;
+import dev.pilotlight.testkit.ManualScheduler;
+import dev.pilotlight.testkit.ManualTicker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The shell on manual time: every tick, report and poke is driven by hand. */
+class ScalerLoopTest {
+  static final RevisionKey REV = new RevisionKey("default", "hello-00001");
+  static final ScalingSpec SPEC =
+      ScalingSpecs.resolve(
+          Map.of(AutoscalingAnnotations.TARGET, "10", AutoscalingAnnotations.WINDOW, "6s"),
+          0,
+          AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(Duration.ofSeconds(2)));
+
+  final ManualTicker ticker = new ManualTicker();
+  final ManualScheduler scheduler = new ManualScheduler(ticker);
+  final List<ScaleDecision> published = new ArrayList<>();
+  final ScalerLoop loop = new ScalerLoop(scheduler, ticker, Duration.ofSeconds(2), published::add);
+
+  void seconds(int n) {
+    scheduler.advance(n, TimeUnit.SECONDS);
+  }
+
+  List<Integer> desired() {
+    return published.stream().map(ScaleDecision::desiredScale).toList();
+  }
+
+  @Test
+  void initialScaleAtOnce_thenZeroAfterWindowAndGrace_pokeWakesWithoutATick() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
+    assertThat(desired()).containsExactly(1);
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 1));
+    seconds(6);
+    assertThat(desired()).as("not before a full window and the grace period").containsExactly(1);
+    seconds(4);
+    assertThat(desired()).containsExactly(1, 0);
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
+
+    loop.poke(REV);
+    assertThat(desired()).containsExactly(1, 0, 1);
+    loop.poke(REV);
+    assertThat(desired()).as("pokes are idempotent").containsExactly(1, 0, 1);
+  }
+
+  @Test
+  void scalesUpWithReportedConcurrencyAndPublishesOnlyChanges() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 1));
+    for (int i = 0; i < 6; i++) {
+      loop.report(List.of(new StatRecord(REV, 21, 40)));
+      seconds(1);
+    }
+    assertThat(desired()).containsExactly(1, 3);
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 3));
+    for (int i = 0; i < 4; i++) {
+      loop.report(List.of(new StatRecord(REV, 21, 40)));
+      seconds(1);
+    }
+    assertThat(desired()).containsExactly(1, 3);
+  }
+
+  @Test
+  void unknownRevisionsAndRemovedOnesAreIgnored() {
+    loop.start();
+    loop.poke(REV);
+    loop.report(List.of(new StatRecord(REV, 5, 5)));
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
+    loop.remove(REV);
+    seconds(20);
+    assertThat(desired()).containsExactly(1);
+    assertThat(loop.lastDecision(REV)).isEmpty();
+  }
+
+  @Test
+  void aFailingListenerDoesNotStopTheLoop() {
+    List<ScaleDecision> seen = new ArrayList<>();
+    ScalerLoop failing =
+        new ScalerLoop(
+            scheduler,
+            ticker,
+            Duration.ofSeconds(2),
+            d -> {
+              seen.add(d);
+              throw new IllegalStateException("boom");
+            });
+    failing.start();
+    failing.upsert(new ScalingTarget(REV, SPEC, true, 1));
+    seconds(12);
+    assertThat(seen).extracting(ScaleDecision::desiredScale).containsExactly(1, 0);
+  }
+}

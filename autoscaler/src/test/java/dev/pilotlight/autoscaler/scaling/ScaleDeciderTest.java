@@ -1,0 +1,99 @@
+package dev.pilotlight.autoscaler.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
+import dev.pilotlight.api.autoscaling.ScalingSpec;
+import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScaleDeciderTest {
+  static final long S = 1_000_000_000L;
+  /** target 10 × 70% = 7 concurrent requests per instance; grace 30 s; window 60 s. */
+  static final ScalingSpec SPEC = ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "10"), 0, AutoscalerConfig.DEFAULTS);
+
+  static WindowStats stats(double stable, double panic, boolean full, int ready) {
+    return new WindowStats(stable, panic, full, ready, true);
+  }
+
+  static Stream<Arguments> table() {
+    return Stream.of(
+        Arguments.of("steady load at target", stats(14, 14, true, 2), 2, 2),
+        Arguments.of("scale up on load", stats(35, 35, true, 5), 5, 5),
+        Arguments.of("up rate bound: 1000x of max(1, ready)", stats(100_000, 0, true, 1), 1, 1000),
+        Arguments.of("down rate bound: at most halve", stats(7, 7, true, 10), 10, 5),
+        Arguments.of("never down before a full window", stats(0, 0, false, 4), 4, 4),
+        Arguments.of("a new revision keeps its initial scale", stats(0, 0, false, 0), 1, 1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void decides(String name, WindowStats stats, int priorDesired, int expected) {
+    Decision d = ScaleDecider.decide(stats, SPEC, new DeciderState(priorDesired, -1, -1), 100 * S);
+    assertThat(d.desired()).as(d.reason()).isEqualTo(expected);
+  }
+
+  @Test
+  void scaleToZeroWaitsForTheGracePeriod() {
+    DeciderState state = new DeciderState(1, -1, -1);
+    Decision d = ScaleDecider.decide(stats(0, 0, true, 1), SPEC, state, 100 * S);
+    assertThat(d.desired()).isEqualTo(1);
+    d = ScaleDecider.decide(stats(0, 0, true, 1), SPEC, d.state(), 129 * S);
+    assertThat(d.desired()).isEqualTo(1);
+    d = ScaleDecider.decide(stats(0, 0, true, 1), SPEC, d.state(), 130 * S);
+    assertThat(d.desired()).isZero();
+    // traffic in between resets the grace
+    Decision back = ScaleDecider.decide(stats(1, 1, true, 1), SPEC, new DeciderState(1, -1, 110 * S), 115 * S);
+    assertThat(back.state().zeroSinceNanos()).isEqualTo(-1);
+  }
+
+  @Test
+  void minScaleHoldsOnlyWhileRouted_enableScaleToZeroFalseKeepsOne() {
+    ScalingSpec min2 = ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MIN_SCALE, "2"), 0, AutoscalerConfig.DEFAULTS);
+    assertThat(ScaleDecider.decide(stats(0, 0, true, 2), min2, new DeciderState(2, -1, -1), 0).desired()).isEqualTo(2);
+    DeciderState longZero = new DeciderState(1, -1, 0);
+    assertThat(
+            ScaleDecider.decide(new WindowStats(0, 0, true, 1, false), min2, longZero, 100 * S).desired())
+        .isZero();
+    ScalingSpec noZero =
+        ScalingSpecs.resolve(
+            Map.of(), 0,
+            new AutoscalerConfig(100, 200, 0.7, java.time.Duration.ofSeconds(60), 10, 200, 1000, 2,
+                java.time.Duration.ofSeconds(30), false, 1, false, 211, java.time.Duration.ofSeconds(2)));
+    assertThat(ScaleDecider.decide(stats(0, 0, true, 1), noZero, longZero, 100 * S).desired()).isEqualTo(1);
+  }
+
+  @Test
+  void maxScaleCaps() {
+    ScalingSpec max3 = ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MAX_SCALE, "3", AutoscalingAnnotations.TARGET, "10"), 0, AutoscalerConfig.DEFAULTS);
+    assertThat(ScaleDecider.decide(stats(700, 700, true, 1), max3, new DeciderState(1, -1, -1), 0).desired()).isEqualTo(3);
+  }
+
+  @Test
+  void panicNeverScalesDownAndLastsAStableWindow() {
+    DeciderState calm = new DeciderState(2, -1, -1);
+    // panic window sees 4x what 2 instances can take
+    Decision panic = ScaleDecider.decide(stats(14, 56, true, 2), SPEC, calm, 100 * S);
+    assertThat(panic.state().panicking()).isTrue();
+    assertThat(panic.desired()).isEqualTo(4);
+    // the burst ends, but panic holds the scale for a stable window
+    Decision holding = ScaleDecider.decide(stats(7, 0, true, 4), SPEC, panic.state(), 130 * S);
+    assertThat(holding.state().panicking()).isTrue();
+    assertThat(holding.desired()).isEqualTo(4);
+    Decision over = ScaleDecider.decide(stats(7, 0, true, 4), SPEC, holding.state(), 161 * S);
+    assertThat(over.state().panicking()).isFalse();
+    assertThat(over.desired()).isEqualTo(2);
+  }
+
+  @Test
+  void excessBurstCapacityIsKnatives() {
+    Decision d = ScaleDecider.decide(stats(10, 50, true, 3), SPEC, new DeciderState(3, -1, -1), 0);
+    assertThat(d.excessBurstCapacity()).isEqualTo(Math.floor(3 * 10 - 211 - 50));
+  }
+}
