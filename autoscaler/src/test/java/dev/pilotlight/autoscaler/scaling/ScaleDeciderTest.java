@@ -78,14 +78,14 @@ class ScaleDeciderTest {
   @Test
   void panicNeverScalesDownAndLastsAStableWindow() {
     DeciderState calm = new DeciderState(2, -1, -1);
-    // panic window sees 4x what 2 instances can take
+    // the panic window sees 56 concurrent requests: 8 instances' worth, 4x the 2 ready
     Decision panic = ScaleDecider.decide(stats(14, 56, true, 2), SPEC, calm, 100 * S);
     assertThat(panic.state().panicking()).isTrue();
-    assertThat(panic.desired()).isEqualTo(4);
+    assertThat(panic.desired()).isEqualTo(8);
     // the burst ends, but panic holds the scale for a stable window
     Decision holding = ScaleDecider.decide(stats(7, 0, true, 4), SPEC, panic.state(), 130 * S);
     assertThat(holding.state().panicking()).isTrue();
-    assertThat(holding.desired()).isEqualTo(4);
+    assertThat(holding.desired()).isEqualTo(8);
     Decision over = ScaleDecider.decide(stats(7, 0, true, 4), SPEC, holding.state(), 161 * S);
     assertThat(over.state().panicking()).isFalse();
     assertThat(over.desired()).isEqualTo(2);

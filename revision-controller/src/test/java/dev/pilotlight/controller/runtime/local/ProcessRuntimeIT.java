@@ -1,0 +1,141 @@
+package dev.pilotlight.controller.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.controller.runtime.InstanceSet;
+import dev.pilotlight.testkit.Await;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local runtime with real processes (a tiny Java HTTP app). */
+class ProcessRuntimeIT {
+  static final Duration DEADLINE = Duration.ofSeconds(60);
+  @TempDir Path state;
+  ScheduledExecutorService scheduler;
+  ProcessRuntime runtime;
+  final List<InstanceSet> changes = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    scheduler = Executors.newScheduledThreadPool(2);
+    runtime = new ProcessRuntime(state, Ticker.system(), scheduler, Map.of(), Files.createDirectories(state.resolve("bin")), Duration.ofSeconds(5));
+    runtime.setListener(changes::add);
+  }
+
+  @AfterEach
+  void stop() {
+    runtime.close();
+    scheduler.shutdownNow();
+  }
+
+  static Revision revision(String name, Probe probe, Map<String, String> env, String... args) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ContainerBuilder c =
+        new ContainerBuilder()
+            .withCommand(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), TestHttpApp.class.getName())
+            .withArgs(args)
+            .withReadinessProbe(probe);
+    env.forEach((k, v) -> c.addNewEnv().withName(k).withValue(v).endEnv());
+    return new Revision(
+        new RevisionKey("default", name), "app", "app", 1, "h", Map.of(), Map.of(),
+        new RevisionSpec(List.of(c.build()), null, null, null, null), Instant.EPOCH);
+  }
+
+  List<Endpoint> ready(RevisionKey key) {
+    return runtime.observe(key).ready();
+  }
+
+  static String get(Endpoint e, String path) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body().strip();
+  }
+
+  @Test
+  void startsScalesAndStopsRealProcesses() throws Exception {
+    Revision r = revision("app-00001", null, Map.of());
+    runtime.apply(r, 1);
+    Await.until("one ready instance", DEADLINE, () -> ready(r.key()).size() == 1);
+    assertThat(get(ready(r.key()).get(0), "/")).isEqualTo("200 app-00001");
+    assertThat(Files.list(state.resolve("logs/default/app-00001"))).isNotEmpty();
+
+    runtime.apply(r, 2);
+    Await.until("two ready instances", DEADLINE, () -> ready(r.key()).size() == 2);
+    List<Long> pids = ProcessHandle.current().children().map(ProcessHandle::pid).toList();
+    assertThat(pids).hasSizeGreaterThanOrEqualTo(2);
+
+    runtime.apply(r, 0);
+    Await.until("no instance", DEADLINE, () -> ready(r.key()).isEmpty() && runtime.observe(r.key()).starting() == 0);
+    Await.until(
+        "processes gone",
+        DEADLINE,
+        () -> pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    assertThat(changes).isNotEmpty();
+  }
+
+  @Test
+  void crashingAppIsRestartedAndReportsWhy() {
+    Revision r = revision("crash-00001", null, Map.of(), "crash");
+    runtime.apply(r, 1);
+    Await.until(
+        "failing reason",
+        DEADLINE,
+        () -> runtime.observe(r.key()).failing() != null && runtime.observe(r.key()).failing().contains("exited with code 3"));
+    Await.until(
+        "restarted at least twice",
+        DEADLINE,
+        () -> changes.stream().map(InstanceSet::failing).filter(f -> f != null).distinct().count() >= 2);
+  }
+
+  @Test
+  void httpReadinessProbeGatesReadiness() throws Exception {
+    Path readyFile = state.resolve("ready-now");
+    Probe probe = new ProbeBuilder().withNewHttpGet().withPath("/ready").endHttpGet().build();
+    Revision r = revision("probe-00001", probe, Map.of("READY_FILE", readyFile.toString()), "unready");
+    runtime.apply(r, 1);
+    Await.until("instance started", DEADLINE, () -> runtime.observe(r.key()).starting() == 1);
+    assertThat(ready(r.key())).isEmpty();
+    Files.writeString(readyFile, "ok");
+    Await.until("ready once the probe passes", DEADLINE, () -> ready(r.key()).size() == 1);
+  }
+
+  @Test
+  void closeLeavesNoProcess_andOrphansOfAKilledRunAreReaped() throws Exception {
+    Revision r = revision("app-00001", null, Map.of());
+    runtime.apply(r, 1);
+    Await.until("ready", DEADLINE, () -> ready(r.key()).size() == 1);
+    List<ProcessHandle> children = ProcessHandle.current().children().toList();
+    // Simulate a run killed with no chance to clean up: a second runtime finds the pid files.
+    assertThat(Files.list(state.resolve("pids"))).isNotEmpty();
+    assertThat(ProcessRuntime.reapOrphans(state)).isGreaterThanOrEqualTo(1);
+    Await.until("reaped", DEADLINE, () -> children.stream().noneMatch(ProcessHandle::isAlive));
+    runtime.close();
+    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
+  }
+}
