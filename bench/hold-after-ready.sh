@@ -3,8 +3,8 @@
 #
 # Runs `pilotlight local` with a sample-app Service that goes to zero quickly (6s window, no grace),
 # then N times: waits until the revision is at zero, sends one request through the gateway, and reads
-#   X-Sample-Ready-Age-Us  microseconds from the app starting to listen to this request reaching it
-#                          (measured inside the app with one clock: the wait after ready)
+#   X-Sample-Ready-Age-Us  microseconds from the app first answering (its readiness probe passing)
+#                          to this request reaching it: the wait after ready, on one clock in the app
 #   Server-Timing hold     how long the gateway held the request (the whole cold start)
 #   curl time_total        what the client saw
 # Prints each sample and the median / p90 / max. Usage: bench/hold-after-ready.sh [N] (default 10).
@@ -29,6 +29,9 @@ spec:
       containers:
         - command: ["pilotlight", "sample-app"]
           args: ["--startup-delay", "1s"]
+          readinessProbe:
+            httpGet:
+              path: /
 YAML
 
 "$ROOT/pilotlight" local --port "$PORT" --admin-port "$ADMIN" --state-dir "$WORK/state" \

@@ -246,6 +246,21 @@ class GatewayIT {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrder_hopByHopHeadersAreDropped() throws Exception {
+    gateway(100);
+    ready(0, Duration.ofSeconds(30), upstreamEndpoint());
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      String one = "POST /a HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: keep-alive, X-Drop\r\nX-Drop: 1\r\nContent-Length: 3\r\n\r\none";
+      String two = "POST /b HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo";
+      socket.getOutputStream().write((one + two).getBytes(StandardCharsets.US_ASCII));
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(all.indexOf("echo:POST:one")).isPositive().isLessThan(all.indexOf("echo:POST:two"));
+    }
+    assertThat(lastUpstreamHeaders).doesNotContainKey("x-drop");
+  }
+
+  @Test
   void oversizedHeadersAre431() throws Exception {
     gateway(100);
     HttpResponse<String> r = send(request(HOST, "/").header("X-Big", "x".repeat(20_000)).build());

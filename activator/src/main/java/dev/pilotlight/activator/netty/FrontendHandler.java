@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * The client side of the proxy: last in a client connection's pipeline, after the server codec and
@@ -29,7 +30,12 @@ import java.nio.charset.StandardCharsets;
  * stops reading the client while its request is held) and resumes when the response is written.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  /** Pipelined requests beyond this many close the connection. */
+  static final int MAX_PIPELINED = 16;
+
   private final GatewayContext gw;
+  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
+  private boolean busy;
   private ProxyExchange current;
 
   public FrontendHandler(GatewayContext gw) {
@@ -48,6 +54,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    if (busy) {
+      // a pipelining client sent the next request already: answer in order, one at a time
+      if (pipelined.size() >= MAX_PIPELINED) {
+        request.release();
+        ctx.close();
+        return;
+      }
+      pipelined.add(request);
+      return;
+    }
+    busy = true;
+    handle(ctx, request);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       fail(ctx, request, decodeError(result.cause()), true);
@@ -73,6 +94,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.clientClosed();
       current = null;
+    }
+    FullHttpRequest r;
+    while ((r = pipelined.poll()) != null) {
+      r.release();
     }
   }
 
@@ -111,10 +136,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         .addListener(
             (ChannelFutureListener)
                 f -> {
-                  if (keepAlive && f.isSuccess()) {
-                    ctx.read();
-                  } else {
+                  if (!keepAlive || !f.isSuccess()) {
                     ctx.close();
+                    return;
+                  }
+                  FullHttpRequest next = pipelined.poll();
+                  if (next != null) {
+                    handle(ctx, next);
+                  } else {
+                    busy = false;
+                    ctx.read();
                   }
                 });
   }

@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
  * has passed (so the default TCP readiness check sees it only then) and answers every request with its
  * {@code $K_REVISION}, so a traffic split is visible with curl.
  *
- * <p>Each response carries {@code X-Sample-Ready-Age-Us}: microseconds from the moment the app started
- * listening to the arrival of this request. On the first request after a cold start it is exactly how
- * long the platform held the request after the instance was ready.
+ * <p>Each response carries {@code X-Sample-Ready-Age-Us}: microseconds from the moment the app first
+ * answered a request (its readiness probe, when it has an HTTP one) to the arrival of this request.
+ * For the request that was held while the app started, that is how long the platform took from
+ * "ready" to delivering it, measured with one clock inside the app.
  */
 @Command(
     name = "sample-app",
@@ -74,18 +75,24 @@ public final class SampleAppCommand implements Callable<Integer> {
     server.createContext(
         "/",
         exchange -> {
-          long ageMicros = (ticker.nanoTime() - readyAt.get()) / 1_000;
+          long arrived = ticker.nanoTime();
+          long firstAnswered = readyAt.get();
+          long ageMicros = firstAnswered == 0 ? 0 : (arrived - firstAnswered) / 1_000;
           drain(exchange.getRequestBody());
           exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
           exchange.getResponseHeaders().set("X-Revision", revision);
           exchange.getResponseHeaders().set("X-Sample-Ready-Age-Us", Long.toString(ageMicros));
+          Runnable answer =
+              () -> {
+                readyAt.compareAndSet(0, ticker.nanoTime()); // the app answers from here on
+                respond(exchange, body);
+              };
           if (latency.isZero()) {
-            respond(exchange, body);
+            answer.run();
           } else {
-            delayer.schedule(() -> respond(exchange, body), latency.toNanos(), TimeUnit.NANOSECONDS);
+            delayer.schedule(answer, latency.toNanos(), TimeUnit.NANOSECONDS);
           }
         });
-    readyAt.set(ticker.nanoTime());
     server.start();
     System.out.println("sample-app " + revision + " listening on 127.0.0.1:" + listenPort);
     CountDownLatch stopped = new CountDownLatch(1);

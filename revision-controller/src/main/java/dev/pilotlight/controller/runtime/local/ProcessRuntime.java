@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs revision instances as local OS processes: start with an allocated {@code PORT}, probe until
- * ready (every 10 ms while starting, so a held request leaves within milliseconds of the app being
+ * ready (every 2 ms while starting, so a held request leaves within milliseconds of the app being
  * able to answer), restart on crash with capped backoff, stop with SIGTERM then a grace period then
  * SIGKILL. Output goes to {@code <state>/logs/<namespace>/<revision>/<instance>.log}.
  *
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessRuntime implements WorkloadRuntime {
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
-  private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(10);
+  private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(2);
   private static final Duration STARTING_PROBE_TIMEOUT = Duration.ofMillis(200);
 
   private final Path stateDir;
