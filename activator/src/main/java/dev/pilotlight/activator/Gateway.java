@@ -40,7 +40,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
   private final GatewayConfig config;
-  private final Ticker ticker;
   private final RouteSelector routes = new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
   private final StatReporter stats;
@@ -51,10 +50,9 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   private final GatewayContext context;
   private Channel server;
 
-  public Gateway(GatewayConfig config, StatSink stats, Ticker ticker) {
+  public Gateway(GatewayConfig config, StatSink statSink, Ticker ticker) {
     this.config = config;
-    this.ticker = ticker;
-    this.stats = new StatReporter(ticker, stats);
+    this.stats = new StatReporter(ticker, statSink);
     this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.workers =
         new MultiThreadIoEventLoopGroup(
@@ -66,7 +64,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
             routes,
             this::throttler,
             this.stats,
-            stats,
+            statSink,
             new UpstreamPool(64),
             epoll ? EpollSocketChannel.class : NioSocketChannel.class,
             metrics);

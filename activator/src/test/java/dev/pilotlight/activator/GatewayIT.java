@@ -48,6 +48,7 @@ class GatewayIT {
   final AtomicInteger upstreamInFlight = new AtomicInteger();
   final AtomicInteger upstreamMaxInFlight = new AtomicInteger();
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final java.util.concurrent.ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor();
   HttpServer upstream;
   Gateway gateway;
   int port;
@@ -74,22 +75,26 @@ class GatewayIT {
         ex -> {
           int now = upstreamInFlight.incrementAndGet();
           upstreamMaxInFlight.accumulateAndGet(now, Math::max);
-          try {
-            ex.getRequestHeaders().forEach((k, v) -> lastUpstreamHeaders.put(k.toLowerCase(), String.join(",", v)));
-            byte[] body = ex.getRequestBody().readAllBytes();
-            if (ex.getRequestURI().getPath().equals("/slow")) {
-              Thread.sleep(300); // the upstream app's own latency, not a test wait
-            }
-            byte[] out = ("echo:" + ex.getRequestMethod() + ":" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("X-Upstream", "yes");
-            ex.sendResponseHeaders(200, out.length);
-            try (OutputStream os = ex.getResponseBody()) {
-              os.write(out);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            upstreamInFlight.decrementAndGet();
+          ex.getRequestHeaders().forEach((k, v) -> lastUpstreamHeaders.put(k.toLowerCase(), String.join(",", v)));
+          byte[] body = ex.getRequestBody().readAllBytes();
+          byte[] out =
+              ("echo:" + ex.getRequestMethod() + ":" + new String(body, StandardCharsets.UTF_8))
+                  .getBytes(StandardCharsets.UTF_8);
+          Runnable answer =
+              () -> {
+                try (OutputStream os = ex.getResponseBody()) {
+                  upstreamInFlight.decrementAndGet();
+                  ex.getResponseHeaders().set("X-Upstream", "yes");
+                  ex.sendResponseHeaders(200, out.length);
+                  os.write(out);
+                } catch (java.io.IOException e) {
+                  ex.close();
+                }
+              };
+          if (ex.getRequestURI().getPath().equals("/slow")) {
+            delayer.schedule(answer, 300, TimeUnit.MILLISECONDS); // the app's own latency
+          } else {
+            answer.run();
           }
         });
     upstream.start();
@@ -123,6 +128,7 @@ class GatewayIT {
       gateway.close();
     }
     upstream.stop(0);
+    delayer.shutdownNow();
   }
 
   HttpRequest.Builder request(String host, String path) {

@@ -48,6 +48,7 @@ final class ProxyExchange implements Waiter {
   private ScheduledFuture<?> deadline;
   private Slot slot;
   private Channel upstream;
+  private boolean reusedConnection;
   private int attempts;
   private boolean staleRetried;
   private boolean done;
@@ -81,8 +82,8 @@ final class ProxyExchange implements Waiter {
         gw.metrics().held();
       }
       gw.statSink().poke(revision);
-    } else {
-      fail(throttler.readyInstances() == 0 && throttler.queued() == 0 ? ProxyError.REVISION_REMOVED : ProxyError.QUEUE_FULL);
+    } else if (a instanceof RevisionThrottler.Rejected r) {
+      fail(r.removed() ? ProxyError.REVISION_REMOVED : ProxyError.QUEUE_FULL);
     }
   }
 
@@ -155,6 +156,7 @@ final class ProxyExchange implements Waiter {
 
   private void send(Channel ch, boolean reused) {
     upstream = ch;
+    reusedConnection = reused;
     ch.pipeline().get(BackendHandler.class).bind(this);
     FullHttpRequest out = Headers.upstreamRequest(request, ctx.channel(), slot.endpoint());
     ch.writeAndFlush(out)
@@ -166,10 +168,7 @@ final class ProxyExchange implements Waiter {
                     f.channel().close();
                   }
                 });
-    this.reusedConnection = reused;
   }
-
-  private boolean reusedConnection;
 
   private void connectFailed() {
     if (done) {

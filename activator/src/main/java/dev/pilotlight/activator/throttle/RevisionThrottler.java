@@ -29,10 +29,12 @@ public final class RevisionThrottler {
 
   public record Queued() implements Acquire {}
 
-  public record Rejected() implements Acquire {}
+  /** @param removed true when the revision is gone, false when the queue is full */
+  public record Rejected(boolean removed) implements Acquire {}
 
   private static final Queued QUEUED = new Queued();
-  private static final Rejected REJECTED = new Rejected();
+  private static final Rejected QUEUE_FULL = new Rejected(false);
+  private static final Rejected REMOVED = new Rejected(true);
 
   private final int maxQueued;
   private final IntUnaryOperator random;
@@ -56,7 +58,7 @@ public final class RevisionThrottler {
   /** Takes a slot now, or queues {@code waiter}, or rejects it when the queue is full. */
   public synchronized Acquire acquire(Waiter waiter) {
     if (removed) {
-      return REJECTED;
+      return REMOVED;
     }
     if (queue.isEmpty()) {
       Slot s = pick();
@@ -66,7 +68,7 @@ public final class RevisionThrottler {
       }
     }
     if (queue.size() >= maxQueued) {
-      return REJECTED;
+      return QUEUE_FULL;
     }
     queue.add(waiter);
     return QUEUED;
