@@ -3,8 +3,9 @@
 #
 # Runs `pilotlight local` with a sample-app Service that goes to zero quickly (6s window, no grace),
 # then N times: waits until the revision is at zero, sends one request through the gateway, and reads
-#   X-Sample-Ready-Age-Us  microseconds from the app first answering (its readiness probe passing)
-#                          to this request reaching it: the wait after ready, on one clock in the app
+#   X-Sample-Ready-Age-Us  microseconds from the app having fully answered its readiness probe to
+#                          this request reaching its handler: the wait after ready, on one clock in
+#                          the app (it includes the app accepting and parsing the new connection)
 #   Server-Timing hold     how long the gateway held the request (the whole cold start)
 #   curl time_total        what the client saw
 # Prints each sample and the median / p90 / max. Usage: bench/hold-after-ready.sh [N] (default 10).

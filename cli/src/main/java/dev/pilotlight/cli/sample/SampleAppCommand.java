@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * has passed (so the default TCP readiness check sees it only then) and answers every request with its
  * {@code $K_REVISION}, so a traffic split is visible with curl.
  *
- * <p>Each response carries {@code X-Sample-Ready-Age-Us}: microseconds from the moment the app first
- * answered a request (its readiness probe, when it has an HTTP one) to the arrival of this request.
+ * <p>Each response carries {@code X-Sample-Ready-Age-Us}: microseconds from the moment the app had
+ * fully answered its first request (its readiness probe, when it has an HTTP one) to the arrival of
+ * this request at its handler (0 if it arrived before that first answer was complete).
  * For the request that was held while the app started, that is how long the platform took from
  * "ready" to delivering it, measured with one clock inside the app.
  */
@@ -84,8 +85,9 @@ public final class SampleAppCommand implements Callable<Integer> {
           exchange.getResponseHeaders().set("X-Sample-Ready-Age-Us", Long.toString(ageMicros));
           Runnable answer =
               () -> {
-                readyAt.compareAndSet(0, ticker.nanoTime()); // the app answers from here on
                 respond(exchange, body);
+                // ready: the app has fully answered a request (its readiness probe, when it has one)
+                readyAt.compareAndSet(0, ticker.nanoTime());
               };
           if (latency.isZero()) {
             answer.run();

@@ -177,7 +177,12 @@ public final class LocalController implements ScaleListener, InstanceListener, A
           if (!revisions.containsKey(decision.revision())) {
             return;
           }
-          desiredScale.put(decision.revision(), decision.desiredScale());
+          Integer previous = desiredScale.put(decision.revision(), decision.desiredScale());
+          if (previous != null && previous != decision.desiredScale()) {
+            events.event(
+                "Revision " + decision.revision() + ": scale " + previous + " -> " + decision.desiredScale()
+                    + " (" + decision.reason() + ")");
+          }
           applyScale(decision.revision());
           refreshStatus();
         });
