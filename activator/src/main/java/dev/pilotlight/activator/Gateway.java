@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
   private final GatewayConfig config;
-  private final RouteSelector routes = new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
+  private final RouteSelector routes =
+      new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
   private final StatReporter stats;
   private final GatewayMetrics metrics = new GatewayMetrics();
@@ -53,7 +54,9 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   public Gateway(GatewayConfig config, StatSink statSink, Ticker ticker) {
     this.config = config;
     this.stats = new StatReporter(ticker, statSink);
-    this.boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.boss =
+        new MultiThreadIoEventLoopGroup(
+            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.workers =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -72,7 +75,8 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
 
   /** Binds and starts serving; returns the bound port. */
   public int start() throws InterruptedException {
-    Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> serverType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     server =
         new ServerBootstrap()
             .group(boss, workers)
@@ -84,7 +88,9 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
             .sync()
             .channel();
     long interval = config.statInterval().toNanos();
-    workers.next().scheduleAtFixedRate(this.stats::report, interval, interval, TimeUnit.NANOSECONDS);
+    workers
+        .next()
+        .scheduleAtFixedRate(this.stats::report, interval, interval, TimeUnit.NANOSECONDS);
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 

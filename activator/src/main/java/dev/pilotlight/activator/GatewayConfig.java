@@ -26,6 +26,14 @@ public record GatewayConfig(
 
   public static GatewayConfig defaults(String bindHost, int port) {
     return new GatewayConfig(
-        bindHost, port, 10_000, 16 * 1024 * 1024, 16 * 1024, 8 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(1), 0);
+        bindHost,
+        port,
+        10_000,
+        16 * 1024 * 1024,
+        16 * 1024,
+        8 * 1024,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        0);
   }
 }

@@ -14,10 +14,12 @@ public enum ProxyError {
   UPSTREAM_RESET(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection"),
   UPSTREAM_TOO_LARGE(HttpResponseStatus.BAD_GATEWAY, "upstream response too large"),
   URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long"),
-  HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large"),
+  HEADERS_TOO_LARGE(
+      HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large"),
   BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large"),
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "malformed request"),
-  METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed: this is not a forward proxy");
+  METHOD_NOT_ALLOWED(
+      HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed: this is not a forward proxy");
 
   private final HttpResponseStatus status;
   private final String reason;

@@ -48,7 +48,8 @@ class GatewayIT {
   final AtomicInteger upstreamInFlight = new AtomicInteger();
   final AtomicInteger upstreamMaxInFlight = new AtomicInteger();
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final java.util.concurrent.ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor();
+  final java.util.concurrent.ScheduledExecutorService delayer =
+      Executors.newSingleThreadScheduledExecutor();
   HttpServer upstream;
   Gateway gateway;
   int port;
@@ -75,7 +76,8 @@ class GatewayIT {
         ex -> {
           int now = upstreamInFlight.incrementAndGet();
           upstreamMaxInFlight.accumulateAndGet(now, Math::max);
-          ex.getRequestHeaders().forEach((k, v) -> lastUpstreamHeaders.put(k.toLowerCase(), String.join(",", v)));
+          ex.getRequestHeaders()
+              .forEach((k, v) -> lastUpstreamHeaders.put(k.toLowerCase(), String.join(",", v)));
           byte[] body = ex.getRequestBody().readAllBytes();
           byte[] out =
               ("echo:" + ex.getRequestMethod() + ":" + new String(body, StandardCharsets.UTF_8))
@@ -105,13 +107,22 @@ class GatewayIT {
     gateway =
         new Gateway(
             new GatewayConfig(
-                c.bindHost(), 0, maxHeld, c.maxRequestBodyBytes(), c.maxHeaderBytes(), c.maxInitialLineBytes(),
-                c.upstreamConnectTimeout(), Duration.ofMillis(100), 2),
+                c.bindHost(),
+                0,
+                maxHeld,
+                c.maxRequestBodyBytes(),
+                c.maxHeaderBytes(),
+                c.maxInitialLineBytes(),
+                c.upstreamConnectTimeout(),
+                Duration.ofMillis(100),
+                2),
             sink,
             Ticker.system());
     port = gateway.start();
     gateway.onRouteTable(
-        new RouteTable(Map.of(HOST, new HostRoute("default", "hello", List.of(new WeightedRevision(REV, 100))))));
+        new RouteTable(
+            Map.of(
+                HOST, new HostRoute("default", "hello", List.of(new WeightedRevision(REV, 100))))));
   }
 
   Endpoint upstreamEndpoint() {
@@ -145,7 +156,11 @@ class GatewayIT {
   void proxiesWithForwardingHeadersAndGatewayHeaders() throws Exception {
     gateway(100);
     ready(0, Duration.ofSeconds(30), upstreamEndpoint());
-    HttpResponse<String> r = send(request(HOST + ":" + port, "/x").POST(HttpRequest.BodyPublishers.ofString("hi")).build());
+    HttpResponse<String> r =
+        send(
+            request(HOST + ":" + port, "/x")
+                .POST(HttpRequest.BodyPublishers.ofString("hi"))
+                .build());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("echo:POST:hi");
     assertThat(r.headers().firstValue("x-upstream")).hasValue("yes");
@@ -160,7 +175,10 @@ class GatewayIT {
         .containsKey("forwarded");
     // keep-alive both ways: a second request on the same client works
     assertThat(send(request(HOST, "/y").build()).body()).isEqualTo("echo:GET:");
-    Await.until("stats reported", Duration.ofSeconds(10), () -> stats.stream().anyMatch(s -> s.revision().equals(REV)));
+    Await.until(
+        "stats reported",
+        Duration.ofSeconds(10),
+        () -> stats.stream().anyMatch(s -> s.revision().equals(REV)));
   }
 
   @Test
@@ -217,7 +235,8 @@ class GatewayIT {
     ready(1, Duration.ofSeconds(30), upstreamEndpoint());
     List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      all.add(client.sendAsync(request(HOST, "/slow").build(), HttpResponse.BodyHandlers.ofString()));
+      all.add(
+          client.sendAsync(request(HOST, "/slow").build(), HttpResponse.BodyHandlers.ofString()));
     }
     for (CompletableFuture<HttpResponse<String>> f : all) {
       assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -232,7 +251,10 @@ class GatewayIT {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    ready(0, Duration.ofSeconds(30), new Endpoint("gone", "127.0.0.1", closedPort, InstanceClass.STANDARD));
+    ready(
+        0,
+        Duration.ofSeconds(30),
+        new Endpoint("gone", "127.0.0.1", closedPort, InstanceClass.STANDARD));
     HttpResponse<String> r = send(request(HOST, "/").build());
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(r.body()).contains("upstream connection failed");
@@ -257,11 +279,19 @@ class GatewayIT {
     ready(0, Duration.ofSeconds(30), upstreamEndpoint());
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      String one = "POST /a HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: keep-alive, X-Drop\r\nX-Drop: 1\r\nContent-Length: 3\r\n\r\none";
-      String two = "POST /b HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo";
+      String one =
+          "POST /a HTTP/1.1\r\nHost: "
+              + HOST
+              + "\r\nConnection: keep-alive, X-Drop\r\nX-Drop: 1\r\nContent-Length: 3\r\n\r\none";
+      String two =
+          "POST /b HTTP/1.1\r\nHost: "
+              + HOST
+              + "\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo";
       socket.getOutputStream().write((one + two).getBytes(StandardCharsets.US_ASCII));
       String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-      assertThat(all.indexOf("echo:POST:one")).isPositive().isLessThan(all.indexOf("echo:POST:two"));
+      assertThat(all.indexOf("echo:POST:one"))
+          .isPositive()
+          .isLessThan(all.indexOf("echo:POST:two"));
     }
     assertThat(lastUpstreamHeaders).doesNotContainKey("x-drop");
   }
@@ -272,5 +302,4 @@ class GatewayIT {
     HttpResponse<String> r = send(request(HOST, "/").header("X-Big", "x".repeat(20_000)).build());
     assertThat(r.statusCode()).isEqualTo(431);
   }
-
 }

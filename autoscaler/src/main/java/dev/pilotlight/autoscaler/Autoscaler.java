@@ -15,15 +15,19 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The autoscaler shell: takes stats and pokes ({@link StatSink}) and scaling targets
- * ({@link ScalingTargets}), runs the decider for every target every tick on the injected scheduler, and
- * publishes decisions to the listener only when they change. A poke for a revision at zero is decided at
- * once on the scheduler, not at the next tick.
+ * The autoscaler shell: takes stats and pokes ({@link StatSink}) and scaling targets ({@link
+ * ScalingTargets}), runs the decider for every target every tick on the injected scheduler, and
+ * publishes decisions to the listener only when they change. A poke for a revision at zero is
+ * decided at once on the scheduler, not at the next tick.
  */
 public final class Autoscaler implements StatSink, ScalingTargets, AutoCloseable {
   private final ScalerLoop loop;
 
-  public Autoscaler(ScheduledExecutorService scheduler, Ticker ticker, Duration tickInterval, ScaleListener listener) {
+  public Autoscaler(
+      ScheduledExecutorService scheduler,
+      Ticker ticker,
+      Duration tickInterval,
+      ScaleListener listener) {
     this.loop = new ScalerLoop(scheduler, ticker, tickInterval, listener);
   }
 

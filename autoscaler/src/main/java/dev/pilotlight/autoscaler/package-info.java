@@ -1,2 +1,5 @@
-/** The autoscaler: Knative's KPA model as a pure core, its windows, intake, tick loop and publishing. */
+/**
+ * The autoscaler: Knative's KPA model as a pure core, its windows, intake, tick loop and
+ * publishing.
+ */
 package dev.pilotlight.autoscaler;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "pilotlight",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A Knative-style serverless serving system: traffic splits, scale to and from zero, the pilot light.",
+    description =
+        "A Knative-style serverless serving system: traffic splits, scale to and from zero, the pilot light.",
     subcommands = {
       LocalCommand.class,
       StatusCommand.class,

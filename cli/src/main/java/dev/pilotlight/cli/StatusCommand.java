@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show services (URL, readiness, traffic) and revisions (desired and ready instances).")
+    description =
+        "Show services (URL, readiness, traffic) and revisions (desired and ready instances).")
 public final class StatusCommand implements Callable<Integer> {
   enum Output {
     table,
@@ -37,10 +38,16 @@ public final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  @Option(names = "--admin-port", defaultValue = "9090", description = "Admin port of the local instance (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--admin-port",
+      defaultValue = "9090",
+      description = "Admin port of the local instance (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   Output output;
 
   @Spec CommandSpec spec;
@@ -59,14 +66,17 @@ public final class StatusCommand implements Callable<Integer> {
       response = client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       err.println(
-          "no local Pilotlight answers on 127.0.0.1:" + adminPort + " (start one with: ./pilotlight local FILE)");
+          "no local Pilotlight answers on 127.0.0.1:"
+              + adminPort
+              + " (start one with: ./pilotlight local FILE)");
       return 1;
     } catch (IOException e) {
       err.println("cannot read status from 127.0.0.1:" + adminPort + ": " + e.getMessage());
       return 1;
     }
     if (response.statusCode() != 200) {
-      err.println("status endpoint answered " + response.statusCode() + ": " + response.body().strip());
+      err.println(
+          "status endpoint answered " + response.statusCode() + ": " + response.body().strip());
       return 1;
     }
     if (output == Output.json) {
@@ -85,29 +95,51 @@ public final class StatusCommand implements Callable<Integer> {
     for (ServiceStatus svc : s.services()) {
       rows.add(
           new String[] {
-            svc.namespace(), svc.name(), svc.url(), svc.ready() ? "True" : "False",
-            svc.reason() == null ? "" : svc.reason(), traffic(svc.traffic())
+            svc.namespace(),
+            svc.name(),
+            svc.url(),
+            svc.ready() ? "True" : "False",
+            svc.reason() == null ? "" : svc.reason(),
+            traffic(svc.traffic())
           });
     }
     render(sb, rows);
     for (ServiceStatus svc : s.services()) {
       if (svc.message() != null) {
-        sb.append("  ").append(svc.namespace()).append('/').append(svc.name()).append(": ").append(svc.message()).append('\n');
+        sb.append("  ")
+            .append(svc.namespace())
+            .append('/')
+            .append(svc.name())
+            .append(": ")
+            .append(svc.message())
+            .append('\n');
       }
       for (ResolvedTarget t : svc.traffic()) {
         if (t.url() != null) {
-          sb.append("  tag ").append(t.tag()).append(": ").append(t.url()).append(" -> ").append(t.revisionName()).append('\n');
+          sb.append("  tag ")
+              .append(t.tag())
+              .append(": ")
+              .append(t.url())
+              .append(" -> ")
+              .append(t.revisionName())
+              .append('\n');
         }
       }
     }
     sb.append('\n');
     rows = new ArrayList<>();
-    rows.add(new String[] {"NAMESPACE", "REVISION", "SERVICE", "DESIRED", "READY", "ROUTED", "MESSAGE"});
+    rows.add(
+        new String[] {"NAMESPACE", "REVISION", "SERVICE", "DESIRED", "READY", "ROUTED", "MESSAGE"});
     for (RevisionStatus r : s.revisions()) {
       rows.add(
           new String[] {
-            r.namespace(), r.name(), r.service() == null ? "" : r.service(), Integer.toString(r.desiredReplicas()),
-            Integer.toString(r.actualReplicas()), r.routed() ? "yes" : "no", r.message() == null ? "" : r.message()
+            r.namespace(),
+            r.name(),
+            r.service() == null ? "" : r.service(),
+            Integer.toString(r.desiredReplicas()),
+            Integer.toString(r.actualReplicas()),
+            r.routed() ? "yes" : "no",
+            r.message() == null ? "" : r.message()
           });
     }
     render(sb, rows);
@@ -117,7 +149,12 @@ public final class StatusCommand implements Callable<Integer> {
   private static String traffic(List<ResolvedTarget> targets) {
     List<String> parts = new ArrayList<>();
     for (ResolvedTarget t : targets) {
-      parts.add(t.revisionName() + "=" + t.percent() + "%" + (t.tag() == null ? "" : "(" + t.tag() + ")"));
+      parts.add(
+          t.revisionName()
+              + "="
+              + t.percent()
+              + "%"
+              + (t.tag() == null ? "" : "(" + t.tag() + ")"));
     }
     return String.join(" ", parts);
   }

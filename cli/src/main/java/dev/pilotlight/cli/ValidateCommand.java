@@ -12,19 +12,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** Checks manifests without running anything: exit 0 when all are valid, 1 with one line per problem. */
+/**
+ * Checks manifests without running anything: exit 0 when all are valid, 1 with one line per
+ * problem.
+ */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
     description = "Validate manifests; prints one line per problem (file: resource: field: rule).")
 public final class ValidateCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Manifest files or directories of *.yaml/*.yml.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE|DIR",
+      description = "Manifest files or directories of *.yaml/*.yml.")
   List<Path> paths;
 
   @Option(
@@ -38,7 +44,8 @@ public final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ManifestReader reader = new ManifestReader(new Validator(AutoscalerConfig.DEFAULTS, !kubernetes));
+    ManifestReader reader =
+        new ManifestReader(new Validator(AutoscalerConfig.DEFAULTS, !kubernetes));
     int problems = 0;
     int resources = 0;
     ManifestFiles.Expansion files = ManifestFiles.expand(paths);

@@ -1,2 +1,5 @@
-/** The one executable: `pilotlight local`, `status`, `validate`, `sample-app`; all wiring lives here. */
+/**
+ * The one executable: `pilotlight local`, `status`, `validate`, `sample-app`; all wiring lives
+ * here.
+ */
 package dev.pilotlight.cli;

@@ -84,7 +84,8 @@ class LocalModeIT {
     Files.writeString(manifests.resolve("sleepy.yaml"), SLEEPY);
     editable = manifests.resolve("editable.yaml");
     Files.writeString(editable, editable("one", ""));
-    Files.copy(Path.of("..", "examples", "traffic-split.yaml"), manifests.resolve("traffic-split.yaml"));
+    Files.copy(
+        Path.of("..", "examples", "traffic-split.yaml"), manifests.resolve("traffic-split.yaml"));
     local =
         new LocalProcess(
             work, List.of("--scale-to-zero-grace=1s", "--watch-interval=100ms"), manifests);
@@ -105,7 +106,8 @@ class LocalModeIT {
     HttpResponse<String> response = local.get("hello.default.localhost");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("hello-00001");
-    assertThat(response.headers().firstValue("server-timing")).hasValueSatisfying(v -> assertThat(v).contains("hold"));
+    assertThat(response.headers().firstValue("server-timing"))
+        .hasValueSatisfying(v -> assertThat(v).contains("hold"));
   }
 
   @Test
@@ -138,7 +140,8 @@ class LocalModeIT {
         Duration.ofSeconds(120),
         () -> {
           JsonNode rev = local.revision("sleepy-00001").orElseThrow();
-          return rev.path("desiredReplicas").asInt() == 0 && rev.path("actualReplicas").asInt() == 0;
+          return rev.path("desiredReplicas").asInt() == 0
+              && rev.path("actualReplicas").asInt() == 0;
         });
     HttpResponse<String> response = local.get("sleepy.default.localhost");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -159,7 +162,10 @@ class LocalModeIT {
                 - latestRevision: true
                   percent: 90
             """));
-    Await.until("the edit refused", Duration.ofSeconds(30), () -> local.logText().contains("percents sum to 90"));
+    Await.until(
+        "the edit refused",
+        Duration.ofSeconds(30),
+        () -> local.logText().contains("percents sum to 90"));
     HttpResponse<String> response = local.get("editable.default.localhost");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("editable-00001");
@@ -180,13 +186,15 @@ class LocalModeIT {
             .setOut(new java.io.PrintWriter(out))
             .execute("status", "--admin-port", Integer.toString(local.adminPort));
     assertThat(code).isZero();
-    assertThat(out.toString()).contains("hello", "http://hello.default.localhost:" + local.port, "hello-00001");
+    assertThat(out.toString())
+        .contains("hello", "http://hello.default.localhost:" + local.port, "hello-00001");
 
     java.io.StringWriter json = new java.io.StringWriter();
     code =
         Main.commandLine()
             .setOut(new java.io.PrintWriter(json))
-            .execute("status", "--admin-port", Integer.toString(local.adminPort), "--output", "json");
+            .execute(
+                "status", "--admin-port", Integer.toString(local.adminPort), "--output", "json");
     assertThat(code).isZero();
     JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toString());
     JsonNode split = null;
@@ -196,7 +204,8 @@ class LocalModeIT {
       }
     }
     assertThat(split).isNotNull();
-    assertThat(split.path("url").asText()).isEqualTo("http://split.default.localhost:" + local.port);
+    assertThat(split.path("url").asText())
+        .isEqualTo("http://split.default.localhost:" + local.port);
     assertThat(split.path("traffic").get(1).path("revisionName").asText()).isEqualTo("green-00001");
     assertThat(split.path("traffic").get(1).path("percent").asInt()).isEqualTo(20);
     assertThat(split.path("traffic").get(1).path("tag").asText()).isEqualTo("canary");

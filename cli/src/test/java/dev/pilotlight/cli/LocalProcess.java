@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real `pilotlight local` process started from the built jar, as a user runs it, with free ports and
- * its own state directory; stderr goes to a file the test can read.
+ * A real `pilotlight local` process started from the built jar, as a user runs it, with free ports
+ * and its own state directory; stderr goes to a file the test can read.
  */
 final class LocalProcess implements AutoCloseable {
   static final Path JAR = Path.of("target", "pilotlight.jar");
@@ -107,7 +107,8 @@ final class LocalProcess implements AutoCloseable {
         Duration.ofSeconds(90),
         () -> {
           if (!process.isAlive()) {
-            throw new AssertionError("pilotlight local exited with " + process.exitValue() + ":\n" + logText());
+            throw new AssertionError(
+                "pilotlight local exited with " + process.exitValue() + ":\n" + logText());
           }
           return service(service).map(s -> s.path("ready").asBoolean()).orElse(false);
         });
@@ -132,7 +133,8 @@ final class LocalProcess implements AutoCloseable {
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("pilotlight local did not stop within 60s of SIGTERM:\n" + logTail());
+      throw new AssertionError(
+          "pilotlight local did not stop within 60s of SIGTERM:\n" + logTail());
     }
     return process.exitValue();
   }

@@ -50,7 +50,9 @@ class RestartIT {
     Await.until(
         "every instance process gone after SIGTERM",
         Duration.ofSeconds(30),
-        () -> instancePids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        () ->
+            instancePids.stream()
+                .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 
     // A new template plus a traffic block naming the revision from the first run.
     Files.writeString(
@@ -72,7 +74,10 @@ class RestartIT {
           Duration.ofSeconds(60),
           () -> {
             String body = second.get("hello.default.localhost").body();
-            seen.add(body.contains("hello-00001") ? "hello-00001" : body.contains("hello-00002") ? "hello-00002" : body);
+            seen.add(
+                body.contains("hello-00001")
+                    ? "hello-00001"
+                    : body.contains("hello-00002") ? "hello-00002" : body);
             return seen.containsAll(Set.of("hello-00001", "hello-00002"));
           });
       assertThat(seen).containsExactlyInAnyOrder("hello-00001", "hello-00002");

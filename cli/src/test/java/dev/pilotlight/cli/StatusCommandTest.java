@@ -18,15 +18,34 @@ class StatusCommandTest {
         new StatusSnapshot(
             List.of(
                 new ServiceStatus(
-                    "split", "default", "Route", "http://split.default.localhost:8080", true, null, null, null, null,
+                    "split",
+                    "default",
+                    "Route",
+                    "http://split.default.localhost:8080",
+                    true,
+                    null,
+                    null,
+                    null,
+                    null,
                     List.of(
                         new ResolvedTarget("blue-00001", "blue", true, 80, null, null),
                         new ResolvedTarget(
-                            "green-00001", "green", true, 20, "canary", "http://canary-split.default.localhost:8080")))),
-            List.of(new RevisionStatus("blue-00001", "default", null, "blue", 1, 1, true, true, null)));
+                            "green-00001",
+                            "green",
+                            true,
+                            20,
+                            "canary",
+                            "http://canary-split.default.localhost:8080")))),
+            List.of(
+                new RevisionStatus("blue-00001", "default", null, "blue", 1, 1, true, true, null)));
     String table = StatusCommand.table(s);
     assertThat(table)
-        .contains("split", "http://split.default.localhost:8080", "True", "blue-00001=80%", "green-00001=20%(canary)")
+        .contains(
+            "split",
+            "http://split.default.localhost:8080",
+            "True",
+            "blue-00001=80%",
+            "green-00001=20%(canary)")
         .contains("tag canary: http://canary-split.default.localhost:8080 -> green-00001")
         .contains("REVISION", "DESIRED", "READY");
   }
@@ -38,7 +57,10 @@ class StatusCommandTest {
       port = socket.getLocalPort();
     }
     StringWriter err = new StringWriter();
-    int code = Main.commandLine().setErr(new PrintWriter(err)).execute("status", "--admin-port", Integer.toString(port));
+    int code =
+        Main.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute("status", "--admin-port", Integer.toString(port));
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("no local Pilotlight answers on 127.0.0.1:" + port);
   }

@@ -15,8 +15,12 @@ public final class Await {
     untilValue(what, deadline, condition, Boolean.TRUE::equals);
   }
 
-  /** Returns the first value of {@code supplier} that satisfies {@code accept}, failing after the deadline. */
-  public static <T> T untilValue(String what, Duration deadline, Callable<T> supplier, Predicate<T> accept) {
+  /**
+   * Returns the first value of {@code supplier} that satisfies {@code accept}, failing after the
+   * deadline.
+   */
+  public static <T> T untilValue(
+      String what, Duration deadline, Callable<T> supplier, Predicate<T> accept) {
     long end = System.currentTimeMillis() + deadline.toMillis();
     T last = null;
     Exception lastError = null;
@@ -32,7 +36,8 @@ public final class Await {
       }
       if (System.currentTimeMillis() > end) {
         AssertionError err =
-            new AssertionError("timed out after " + deadline + " waiting for " + what + "; last value: " + last);
+            new AssertionError(
+                "timed out after " + deadline + " waiting for " + what + "; last value: " + last);
         if (lastError != null) {
           err.initCause(lastError);
         }

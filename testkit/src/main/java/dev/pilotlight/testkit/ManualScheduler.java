@@ -11,11 +11,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deterministic {@link ScheduledExecutorService} driven by a {@link ManualTicker}: {@code execute}
- * runs at once on the caller's thread; scheduled tasks run only when {@link #advance} moves time past
- * them. Single-threaded use only.
+ * A deterministic {@link ScheduledExecutorService} driven by a {@link ManualTicker}: {@code
+ * execute} runs at once on the caller's thread; scheduled tasks run only when {@link #advance}
+ * moves time past them. Single-threaded use only.
  */
-public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService
+    implements ScheduledExecutorService {
   private final ManualTicker ticker;
   private final List<Task> tasks = new ArrayList<>();
   private boolean shutdown;
@@ -28,7 +29,11 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
   public void advance(long amount, TimeUnit unit) {
     long end = ticker.nanoTime() + unit.toNanos(amount);
     while (true) {
-      Task next = tasks.stream().filter(t -> !t.cancelled && t.due <= end).min(Comparator.comparingLong(t -> t.due)).orElse(null);
+      Task next =
+          tasks.stream()
+              .filter(t -> !t.cancelled && t.due <= end)
+              .min(Comparator.comparingLong(t -> t.due))
+              .orElse(null);
       if (next == null) {
         break;
       }
@@ -65,12 +70,14 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
   }
 
   @Override
-  public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleAtFixedRate(
+      Runnable command, long initialDelay, long period, TimeUnit unit) {
     return add(command, unit.toNanos(initialDelay), unit.toNanos(period));
   }
 
   @Override
-  public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+  public ScheduledFuture<?> scheduleWithFixedDelay(
+      Runnable command, long initialDelay, long delay, TimeUnit unit) {
     return add(command, unit.toNanos(initialDelay), unit.toNanos(delay));
   }
 

@@ -82,7 +82,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     RevisionKey revision = gw.routes().select(host);
     if (revision == null) {
       gw.metrics().error(ProxyError.UNKNOWN_HOST);
-      respond(ctx, request, error(ProxyError.UNKNOWN_HOST, "no route for host \"" + (host == null ? "" : host) + "\""), false);
+      respond(
+          ctx,
+          request,
+          error(
+              ProxyError.UNKNOWN_HOST, "no route for host \"" + (host == null ? "" : host) + "\""),
+          false);
       return;
     }
     current = new ProxyExchange(gw, ctx, request, revision, this);
@@ -106,7 +111,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Writes the response for {@code request} and releases it; reads the next request when kept alive. */
+  /**
+   * Writes the response for {@code request} and releases it; reads the next request when kept
+   * alive.
+   */
   void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
     respond(ctx, request, response, false);
   }
@@ -115,15 +123,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     fail(ctx, request, error, false);
   }
 
-  private void fail(ChannelHandlerContext ctx, FullHttpRequest request, ProxyError error, boolean close) {
+  private void fail(
+      ChannelHandlerContext ctx, FullHttpRequest request, ProxyError error, boolean close) {
     gw.metrics().error(error);
     respond(ctx, request, error(error, error.reason()), close);
   }
 
-  private void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean close) {
+  private void respond(
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      FullHttpResponse response,
+      boolean close) {
     current = null;
     boolean keepAlive = !close && HttpUtil.isKeepAlive(request) && ctx.channel().isActive();
-    response.setProtocolVersion(request.protocolVersion().equals(HttpVersion.HTTP_1_0) ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+    response.setProtocolVersion(
+        request.protocolVersion().equals(HttpVersion.HTTP_1_0)
+            ? HttpVersion.HTTP_1_0
+            : HttpVersion.HTTP_1_1);
     if (keepAlive) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -6,7 +6,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** Composes a client connection's pipeline: HTTP codec with bounded lines and headers, then the proxy. */
+/**
+ * Composes a client connection's pipeline: HTTP codec with bounded lines and headers, then the
+ * proxy.
+ */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
   private final GatewayContext gw;
 

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Header rewriting on the way in and out: hop-by-hop removal, forwarding headers, gateway headers. */
+/**
+ * Header rewriting on the way in and out: hop-by-hop removal, forwarding headers, gateway headers.
+ */
 final class Headers {
   static final String SERVER_TIMING = "Server-Timing";
   static final String REVISION = "X-Pilotlight-Revision";
@@ -59,7 +61,8 @@ final class Headers {
   }
 
   /** Rewrites the instance's response for the client. */
-  static void downstreamResponse(FullHttpResponse r, RevisionKey revision, Endpoint endpoint, long heldNanos) {
+  static void downstreamResponse(
+      FullHttpResponse r, RevisionKey revision, Endpoint endpoint, long heldNanos) {
     HttpHeaders h = r.headers();
     removeHopByHop(h);
     String timing = String.format(Locale.ROOT, "hold;dur=%.3f", heldNanos / 1e6);
@@ -73,7 +76,8 @@ final class Headers {
     for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
       for (String name : listed.split(",")) {
         String n = name.trim();
-        if (!n.isEmpty() && !n.equalsIgnoreCase(HttpHeaderValues.CLOSE.toString())
+        if (!n.isEmpty()
+            && !n.equalsIgnoreCase(HttpHeaderValues.CLOSE.toString())
             && !n.equalsIgnoreCase(HttpHeaderValues.KEEP_ALIVE.toString())) {
           h.remove(n);
         }

@@ -25,11 +25,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One request's way through the gateway, on its client connection's event loop: take a slot or wait
- * for one (held), send to the instance over a pooled connection, relay the response, and answer every
- * failure with exactly one status. Connection failures before the request was sent are retried on
- * another slot (at most {@value #MAX_ATTEMPTS} attempts); nothing is retried once the instance may
- * have seen the request, except an idempotent request on a reused keep-alive connection that closed
- * before any response.
+ * for one (held), send to the instance over a pooled connection, relay the response, and answer
+ * every failure with exactly one status. Connection failures before the request was sent are
+ * retried on another slot (at most {@value #MAX_ATTEMPTS} attempts); nothing is retried once the
+ * instance may have seen the request, except an idempotent request on a reused keep-alive
+ * connection that closed before any response.
  */
 final class ProxyExchange implements Waiter {
   static final int MAX_ATTEMPTS = 3;
@@ -54,7 +54,11 @@ final class ProxyExchange implements Waiter {
   private boolean done;
 
   ProxyExchange(
-      GatewayContext gw, ChannelHandlerContext ctx, FullHttpRequest request, RevisionKey revision, FrontendHandler frontend) {
+      GatewayContext gw,
+      ChannelHandlerContext ctx,
+      FullHttpRequest request,
+      RevisionKey revision,
+      FrontendHandler frontend) {
     this.gw = gw;
     this.ctx = ctx;
     this.request = request;
@@ -126,7 +130,9 @@ final class ProxyExchange implements Waiter {
     new Bootstrap()
         .group(ctx.channel().eventLoop())
         .channel(gw.clientChannelType())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) gw.config().upstreamConnectTimeout().toMillis())
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) gw.config().upstreamConnectTimeout().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(
             new ChannelInitializer<>() {
@@ -134,7 +140,9 @@ final class ProxyExchange implements Waiter {
               protected void initChannel(Channel ch) {
                 ch.pipeline()
                     .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec())
-                    .addLast(HandlerNames.UPSTREAM_AGGREGATOR, new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                    .addLast(
+                        HandlerNames.UPSTREAM_AGGREGATOR,
+                        new HttpObjectAggregator(MAX_RESPONSE_BYTES))
                     .addLast(HandlerNames.BACKEND, new BackendHandler());
               }
             })

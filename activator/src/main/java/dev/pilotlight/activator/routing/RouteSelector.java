@@ -15,7 +15,9 @@ public final class RouteSelector {
   private volatile RouteTable table = RouteTable.EMPTY;
   private final IntUnaryOperator random;
 
-  /** @param random returns a uniform int in [0, bound) for a bound; injected for tests */
+  /**
+   * @param random returns a uniform int in [0, bound) for a bound; injected for tests
+   */
   public RouteSelector(IntUnaryOperator random) {
     this.random = random;
   }
@@ -33,7 +35,9 @@ public final class RouteSelector {
     return route == null ? null : pick(route);
   }
 
-  /** "Hello.Default.localhost:8080" → "hello.default.localhost"; IPv6 literals keep their brackets. */
+  /**
+   * "Hello.Default.localhost:8080" → "hello.default.localhost"; IPv6 literals keep their brackets.
+   */
   public static String normalizeHost(String host) {
     String h = host.trim();
     int colon = h.lastIndexOf(':');

@@ -52,7 +52,9 @@ public final class ConcurrencyAccumulator {
     }
   }
 
-  /** @param inFlight requests in flight at the interval's end */
+  /**
+   * @param inFlight requests in flight at the interval's end
+   */
   public record Interval(double averageConcurrency, long arrivals, int inFlight) {
     public boolean idle() {
       return averageConcurrency == 0 && arrivals == 0 && inFlight == 0;

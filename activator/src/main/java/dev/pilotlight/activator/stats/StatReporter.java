@@ -21,7 +21,8 @@ public final class StatReporter {
   }
 
   public ConcurrencyAccumulator of(RevisionKey revision) {
-    return accumulators.computeIfAbsent(revision, k -> new ConcurrencyAccumulator(ticker.nanoTime()));
+    return accumulators.computeIfAbsent(
+        revision, k -> new ConcurrencyAccumulator(ticker.nanoTime()));
   }
 
   public void forget(RevisionKey revision) {

@@ -29,7 +29,9 @@ public final class RevisionThrottler {
 
   public record Queued() implements Acquire {}
 
-  /** @param removed true when the revision is gone, false when the queue is full */
+  /**
+   * @param removed true when the revision is gone, false when the queue is full
+   */
   public record Rejected(boolean removed) implements Acquire {}
 
   private static final Queued QUEUED = new Queued();

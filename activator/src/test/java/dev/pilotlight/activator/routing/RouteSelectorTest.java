@@ -22,7 +22,10 @@ class RouteSelectorTest {
         new RouteTable(
             Map.of(
                 "split.default.localhost",
-                new HostRoute("default", "split", List.of(new WeightedRevision(BLUE, 80), new WeightedRevision(GREEN, 20))),
+                new HostRoute(
+                    "default",
+                    "split",
+                    List.of(new WeightedRevision(BLUE, 80), new WeightedRevision(GREEN, 20))),
                 "canary-split.default.localhost",
                 new HostRoute("default", "split", List.of(new WeightedRevision(GREEN, 100))))));
     return s;

@@ -49,7 +49,8 @@ class RevisionThrottlerTest {
   }
 
   final List<String> log = new ArrayList<>();
-  final RevisionThrottler t = new RevisionThrottler(2, Duration.ofSeconds(300), new Random(7)::nextInt);
+  final RevisionThrottler t =
+      new RevisionThrottler(2, Duration.ofSeconds(300), new Random(7)::nextInt);
 
   @Test
   void noInstancesHoldsInArrivalOrderUntilCapacityAppears() {
@@ -57,7 +58,9 @@ class RevisionThrottlerTest {
     Recorder b = new Recorder("b", log);
     assertThat(t.acquire(a)).isInstanceOf(RevisionThrottler.Queued.class);
     assertThat(t.acquire(b)).isInstanceOf(RevisionThrottler.Queued.class);
-    assertThat(t.acquire(new Recorder("c", log))).as("queue bound 2").isInstanceOf(RevisionThrottler.Rejected.class);
+    assertThat(t.acquire(new Recorder("c", log)))
+        .as("queue bound 2")
+        .isInstanceOf(RevisionThrottler.Rejected.class);
     t.update(endpoints(1, ep("i1")));
     assertThat(log).containsExactly("a->i1");
     t.release(a.slot);
@@ -70,7 +73,8 @@ class RevisionThrottlerTest {
     t.update(endpoints(1, ep("i1"), ep("i2")));
     Slot s1 = ((RevisionThrottler.Granted) t.acquire(new Recorder("a", log))).slot();
     Slot s2 = ((RevisionThrottler.Granted) t.acquire(new Recorder("b", log))).slot();
-    assertThat(List.of(s1.endpoint().id(), s2.endpoint().id())).containsExactlyInAnyOrder("i1", "i2");
+    assertThat(List.of(s1.endpoint().id(), s2.endpoint().id()))
+        .containsExactlyInAnyOrder("i1", "i2");
     Recorder c = new Recorder("c", log);
     assertThat(t.acquire(c)).isInstanceOf(RevisionThrottler.Queued.class);
     t.release(s2);
@@ -81,7 +85,8 @@ class RevisionThrottlerTest {
   void unlimitedConcurrencyAlwaysGrants() {
     t.update(endpoints(0, ep("i1"), ep("i2")));
     for (int i = 0; i < 100; i++) {
-      assertThat(t.acquire(new Recorder("r" + i, log))).isInstanceOf(RevisionThrottler.Granted.class);
+      assertThat(t.acquire(new Recorder("r" + i, log)))
+          .isInstanceOf(RevisionThrottler.Granted.class);
     }
   }
 

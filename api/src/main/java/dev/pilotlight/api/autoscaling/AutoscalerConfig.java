@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * Global autoscaler defaults: the keys of Knative's {@code config-autoscaler} ConfigMap.
  *
- * @param containerConcurrencyTargetDefault concurrency target per instance when neither
- *     {@code target} nor {@code containerConcurrency} is set (requests)
+ * @param containerConcurrencyTargetDefault concurrency target per instance when neither {@code
+ *     target} nor {@code containerConcurrency} is set (requests)
  * @param requestsPerSecondTargetDefault rps target per instance (requests/second)
  * @param targetUtilization fraction 0–1 of the target aimed at
  * @param stableWindow averaging window of the stable mode
@@ -34,13 +34,36 @@ public record AutoscalerConfig(
 
   public static final AutoscalerConfig DEFAULTS =
       new AutoscalerConfig(
-          100, 200, 0.7, Duration.ofSeconds(60), 10, 200, 1000, 2, Duration.ofSeconds(30), true, 1, false, 211,
+          100,
+          200,
+          0.7,
+          Duration.ofSeconds(60),
+          10,
+          200,
+          1000,
+          2,
+          Duration.ofSeconds(30),
+          true,
+          1,
+          false,
+          211,
           Duration.ofSeconds(2));
 
   public AutoscalerConfig withScaleToZeroGrace(Duration grace) {
     return new AutoscalerConfig(
-        containerConcurrencyTargetDefault, requestsPerSecondTargetDefault, targetUtilization, stableWindow,
-        panicWindowPercentage, panicThresholdPercentage, maxScaleUpRate, maxScaleDownRate, grace,
-        enableScaleToZero, initialScale, allowZeroInitialScale, targetBurstCapacity, tickInterval);
+        containerConcurrencyTargetDefault,
+        requestsPerSecondTargetDefault,
+        targetUtilization,
+        stableWindow,
+        panicWindowPercentage,
+        panicThresholdPercentage,
+        maxScaleUpRate,
+        maxScaleDownRate,
+        grace,
+        enableScaleToZero,
+        initialScale,
+        allowZeroInitialScale,
+        targetBurstCapacity,
+        tickInterval);
   }
 }

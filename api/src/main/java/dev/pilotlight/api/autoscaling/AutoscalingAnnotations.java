@@ -13,7 +13,8 @@ public final class AutoscalingAnnotations {
   public static final String PANIC_WINDOW_PERCENTAGE = PREFIX + "panic-window-percentage";
   public static final String PANIC_THRESHOLD_PERCENTAGE = PREFIX + "panic-threshold-percentage";
   public static final String SCALE_DOWN_DELAY = PREFIX + "scale-down-delay";
-  public static final String SCALE_TO_ZERO_POD_RETENTION = PREFIX + "scale-to-zero-pod-retention-period";
+  public static final String SCALE_TO_ZERO_POD_RETENTION =
+      PREFIX + "scale-to-zero-pod-retention-period";
   public static final String TARGET_BURST_CAPACITY = PREFIX + "target-burst-capacity";
   public static final String ACTIVATION_SCALE = PREFIX + "activation-scale";
 

@@ -10,7 +10,9 @@ public final class Durations {
 
   private Durations() {}
 
-  /** Throws {@link IllegalArgumentException} when {@code text} is not a non-negative Go duration. */
+  /**
+   * Throws {@link IllegalArgumentException} when {@code text} is not a non-negative Go duration.
+   */
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("empty duration");
@@ -24,7 +26,8 @@ public final class Durations {
     double nanos = 0;
     while (pos < s.length()) {
       if (!m.find(pos) || m.start() != pos) {
-        throw new IllegalArgumentException("\"" + text + "\" is not a duration (expected: e.g. 30s, 1m30s, 500ms)");
+        throw new IllegalArgumentException(
+            "\"" + text + "\" is not a duration (expected: e.g. 30s, 1m30s, 500ms)");
       }
       nanos += Double.parseDouble(m.group(1)) * unitNanos(m.group(2));
       pos = m.end();

@@ -11,16 +11,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds a revision's {@link ScalingSpec} from global defaults and its {@code autoscaling.knative.dev/*}
- * annotations, with Knative's ranges. Field names in violations are {@code annotations[key]}; callers
- * prefix them with the path of the annotations map.
+ * Builds a revision's {@link ScalingSpec} from global defaults and its {@code
+ * autoscaling.knative.dev/*} annotations, with Knative's ranges. Field names in violations are
+ * {@code annotations[key]}; callers prefix them with the path of the annotations map.
  */
 public final class ScalingSpecs {
   private static final Set<String> KNOWN =
       Set.of(
-          MIN_SCALE, MAX_SCALE, INITIAL_SCALE, METRIC, TARGET, TARGET_UTILIZATION, WINDOW, PANIC_WINDOW_PERCENTAGE,
-          PANIC_THRESHOLD_PERCENTAGE, SCALE_DOWN_DELAY, SCALE_TO_ZERO_POD_RETENTION, TARGET_BURST_CAPACITY,
-          ACTIVATION_SCALE, PREFIX + "class", PREFIX + "window-averaging");
+          MIN_SCALE,
+          MAX_SCALE,
+          INITIAL_SCALE,
+          METRIC,
+          TARGET,
+          TARGET_UTILIZATION,
+          WINDOW,
+          PANIC_WINDOW_PERCENTAGE,
+          PANIC_THRESHOLD_PERCENTAGE,
+          SCALE_DOWN_DELAY,
+          SCALE_TO_ZERO_POD_RETENTION,
+          TARGET_BURST_CAPACITY,
+          ACTIVATION_SCALE,
+          PREFIX + "class",
+          PREFIX + "window-averaging");
 
   private ScalingSpecs() {}
 
@@ -30,7 +42,8 @@ public final class ScalingSpecs {
     return v;
   }
 
-  public static ScalingSpec resolve(Map<String, String> annotations, int containerConcurrency, AutoscalerConfig config) {
+  public static ScalingSpec resolve(
+      Map<String, String> annotations, int containerConcurrency, AutoscalerConfig config) {
     List<Violation> v = new ArrayList<>();
     ScalingSpec spec = parse(annotations, containerConcurrency, config, v);
     if (!v.isEmpty()) {
@@ -43,18 +56,31 @@ public final class ScalingSpecs {
       Map<String, String> a, int containerConcurrency, AutoscalerConfig c, List<Violation> v) {
     for (String key : a.keySet()) {
       if (key.startsWith(PREFIX) && !KNOWN.contains(key)) {
-        v.add(new Violation(field(key), "unknown autoscaling annotation (expected: one of Knative's autoscaling.knative.dev/* keys)"));
+        v.add(
+            new Violation(
+                field(key),
+                "unknown autoscaling annotation (expected: one of Knative's autoscaling.knative.dev/* keys)"));
       }
     }
     Reader r = new Reader(a, v);
     int minScale = r.integer(MIN_SCALE, 0, 0, Integer.MAX_VALUE, "integer >= 0");
     int maxScale = r.integer(MAX_SCALE, 0, 0, Integer.MAX_VALUE, "integer >= 0, 0 = unbounded");
     if (maxScale > 0 && minScale > maxScale) {
-      v.add(new Violation(field(MIN_SCALE), "min-scale " + minScale + " is above max-scale " + maxScale + " (expected: min-scale <= max-scale)"));
+      v.add(
+          new Violation(
+              field(MIN_SCALE),
+              "min-scale "
+                  + minScale
+                  + " is above max-scale "
+                  + maxScale
+                  + " (expected: min-scale <= max-scale)"));
     }
-    int initialScale = r.integer(INITIAL_SCALE, c.initialScale(), 0, Integer.MAX_VALUE, "integer >= 0");
+    int initialScale =
+        r.integer(INITIAL_SCALE, c.initialScale(), 0, Integer.MAX_VALUE, "integer >= 0");
     if (initialScale == 0 && a.containsKey(INITIAL_SCALE) && !c.allowZeroInitialScale()) {
-      v.add(new Violation(field(INITIAL_SCALE), "\"0\" (expected: >= 1; allow-zero-initial-scale is false)"));
+      v.add(
+          new Violation(
+              field(INITIAL_SCALE), "\"0\" (expected: >= 1; allow-zero-initial-scale is false)"));
     }
     String metric = a.getOrDefault(METRIC, ScalingSpec.METRIC_CONCURRENCY);
     if (!metric.equals(ScalingSpec.METRIC_CONCURRENCY) && !metric.equals(ScalingSpec.METRIC_RPS)) {
@@ -64,37 +90,78 @@ public final class ScalingSpecs {
     double defaultTarget =
         metric.equals(ScalingSpec.METRIC_RPS)
             ? c.requestsPerSecondTargetDefault()
-            : containerConcurrency > 0 ? containerConcurrency : c.containerConcurrencyTargetDefault();
+            : containerConcurrency > 0
+                ? containerConcurrency
+                : c.containerConcurrencyTargetDefault();
     double target = r.decimal(TARGET, defaultTarget, 0.01, Double.MAX_VALUE, "number >= 0.01");
     if (metric.equals(ScalingSpec.METRIC_CONCURRENCY) && containerConcurrency > 0) {
       target = Math.min(target, containerConcurrency);
     }
     double utilization =
-        r.decimal(TARGET_UTILIZATION, c.targetUtilization() * 100, 1, 100, "number in 1..100") / 100;
+        r.decimal(TARGET_UTILIZATION, c.targetUtilization() * 100, 1, 100, "number in 1..100")
+            / 100;
     Duration window =
-        r.duration(WINDOW, c.stableWindow(), Duration.ofSeconds(6), Duration.ofHours(1), "duration in 6s..1h");
+        r.duration(
+            WINDOW,
+            c.stableWindow(),
+            Duration.ofSeconds(6),
+            Duration.ofHours(1),
+            "duration in 6s..1h");
     double panicWindowPct =
         r.decimal(PANIC_WINDOW_PERCENTAGE, c.panicWindowPercentage(), 1, 100, "number in 1..100");
     double panicThresholdPct =
-        r.decimal(PANIC_THRESHOLD_PERCENTAGE, c.panicThresholdPercentage(), 110, 1000, "number in 110..1000");
+        r.decimal(
+            PANIC_THRESHOLD_PERCENTAGE,
+            c.panicThresholdPercentage(),
+            110,
+            1000,
+            "number in 110..1000");
     Duration scaleDownDelay =
-        r.duration(SCALE_DOWN_DELAY, Duration.ZERO, Duration.ZERO, Duration.ofHours(1), "duration in 0s..1h");
-    r.duration(SCALE_TO_ZERO_POD_RETENTION, Duration.ZERO, Duration.ZERO, Duration.ofDays(365), "duration >= 0s");
-    double tbc = r.decimal(TARGET_BURST_CAPACITY, c.targetBurstCapacity(), -1, Double.MAX_VALUE, "number >= -1");
+        r.duration(
+            SCALE_DOWN_DELAY,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofHours(1),
+            "duration in 0s..1h");
+    r.duration(
+        SCALE_TO_ZERO_POD_RETENTION,
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ofDays(365),
+        "duration >= 0s");
+    double tbc =
+        r.decimal(
+            TARGET_BURST_CAPACITY, c.targetBurstCapacity(), -1, Double.MAX_VALUE, "number >= -1");
     int activationScale = r.integer(ACTIVATION_SCALE, 1, 1, Integer.MAX_VALUE, "integer >= 1");
     Duration panicWindow =
         Duration.ofMillis(Math.max(1000, Math.round(window.toMillis() * panicWindowPct / 100)));
     return new ScalingSpec(
-        metric, target, utilization, minScale, maxScale, initialScale, window, panicWindow, panicThresholdPct / 100,
-        c.maxScaleUpRate(), c.maxScaleDownRate(), scaleDownDelay, c.scaleToZeroGrace(), c.enableScaleToZero(),
-        activationScale, tbc, containerConcurrency);
+        metric,
+        target,
+        utilization,
+        minScale,
+        maxScale,
+        initialScale,
+        window,
+        panicWindow,
+        panicThresholdPct / 100,
+        c.maxScaleUpRate(),
+        c.maxScaleDownRate(),
+        scaleDownDelay,
+        c.scaleToZeroGrace(),
+        c.enableScaleToZero(),
+        activationScale,
+        tbc,
+        containerConcurrency);
   }
 
   static String field(String key) {
     return "annotations[" + key + "]";
   }
 
-  /** Reads typed annotation values, recording a violation and returning the default on bad input. */
+  /**
+   * Reads typed annotation values, recording a violation and returning the default on bad input.
+   */
   private record Reader(Map<String, String> a, List<Violation> v) {
     int integer(String key, int def, int min, int max, String expected) {
       String s = a.get(key);

@@ -1,8 +1,8 @@
 package dev.pilotlight.api.manifest;
 
 /**
- * A problem found in a manifest file, printed as {@code file: Kind ns/name: field: message} (the parts
- * that are known).
+ * A problem found in a manifest file, printed as {@code file: Kind ns/name: field: message} (the
+ * parts that are known).
  */
 public record ManifestProblem(String source, String resource, String field, String message) {
   @Override

@@ -28,15 +28,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads manifests into validated resources. Accepts {@code serving.pilotlight.dev/v1} and
- * {@code serving.knative.dev/v1}; kinds Service, Configuration, Route; multi-document YAML (empty
+ * Reads manifests into validated resources. Accepts {@code serving.pilotlight.dev/v1} and {@code
+ * serving.knative.dev/v1}; kinds Service, Configuration, Route; multi-document YAML (empty
  * documents skipped). Namespaces default to {@code default}. All problems of a file are reported
  * together; a file with any problem yields nothing.
  */
 public final class ManifestReader {
-  private static final Set<String> API_VERSIONS = Set.of(Resource.API_VERSION, Resource.KNATIVE_API_VERSION);
+  private static final Set<String> API_VERSIONS =
+      Set.of(Resource.API_VERSION, Resource.KNATIVE_API_VERSION);
   private static final Map<String, Class<? extends Resource>> KINDS =
-      Map.of(Service.KIND, Service.class, Configuration.KIND, Configuration.class, Route.KIND, Route.class);
+      Map.of(
+          Service.KIND,
+          Service.class,
+          Configuration.KIND,
+          Configuration.class,
+          Route.KIND,
+          Route.class);
   private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
 
   private final YAMLMapper yaml;
@@ -44,7 +51,8 @@ public final class ManifestReader {
 
   public ManifestReader(Validator validator) {
     this.validator = validator;
-    this.yaml = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    this.yaml =
+        YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   }
 
   public List<Resource> read(Path file) throws ManifestException {
@@ -56,7 +64,8 @@ public final class ManifestReader {
       return read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
       throw new ManifestException(
-          List.of(new ManifestProblem(file.toString(), null, null, "cannot read: " + e.getMessage())));
+          List.of(
+              new ManifestProblem(file.toString(), null, null, "cannot read: " + e.getMessage())));
     }
   }
 
@@ -81,18 +90,23 @@ public final class ManifestReader {
       JsonNode node = documents.get(i);
       String doc = documents.size() > 1 ? "document " + (i + 1) : null;
       if (!node.isObject()) {
-        problems.add(new ManifestProblem(source, doc, null, "not a mapping (expected: a Kubernetes-style resource)"));
+        problems.add(
+            new ManifestProblem(
+                source, doc, null, "not a mapping (expected: a Kubernetes-style resource)"));
         continue;
       }
       String apiVersion = node.path("apiVersion").asText(null);
       String kind = node.path("kind").asText(null);
       String name = node.path("metadata").path("name").asText(null);
-      String namespace = node.path("metadata").path("namespace").asText(ObjectMeta.DEFAULT_NAMESPACE);
+      String namespace =
+          node.path("metadata").path("namespace").asText(ObjectMeta.DEFAULT_NAMESPACE);
       String id = kind != null && name != null ? kind + " " + namespace + "/" + name : doc;
       if (apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
         problems.add(
             new ManifestProblem(
-                source, id, "apiVersion",
+                source,
+                id,
+                "apiVersion",
                 (apiVersion == null ? "required" : "\"" + apiVersion + "\"")
                     + " (expected: serving.pilotlight.dev/v1 or serving.knative.dev/v1)"));
         continue;
@@ -101,8 +115,11 @@ public final class ManifestReader {
       if (type == null) {
         problems.add(
             new ManifestProblem(
-                source, id, "kind",
-                (kind == null ? "required" : "\"" + kind + "\"") + " (expected: one of Service, Configuration, Route)"));
+                source,
+                id,
+                "kind",
+                (kind == null ? "required" : "\"" + kind + "\"")
+                    + " (expected: one of Service, Configuration, Route)"));
         continue;
       }
       Resource resource;
@@ -146,7 +163,8 @@ public final class ManifestReader {
   }
 
   private static ManifestProblem bindingProblem(String source, String id, Exception e) {
-    Throwable cause = e instanceof IllegalArgumentException && e.getCause() != null ? e.getCause() : e;
+    Throwable cause =
+        e instanceof IllegalArgumentException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof JsonMappingException jme) {
       String field = path(jme.getPath());
       String message;
@@ -208,7 +226,9 @@ public final class ManifestReader {
       String msg = jpe.getOriginalMessage();
       int nl = msg.indexOf('\n');
       msg = nl > 0 ? msg.substring(0, nl) : msg;
-      return loc == null ? msg : msg + " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      return loc == null
+          ? msg
+          : msg + " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
     }
     return String.valueOf(e.getMessage());
   }

@@ -10,11 +10,25 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(
-    value = {"uid", "resourceVersion", "creationTimestamp", "managedFields", "selfLink", "generateName",
-        "ownerReferences", "finalizers", "deletionTimestamp", "deletionGracePeriodSeconds"},
+    value = {
+      "uid",
+      "resourceVersion",
+      "creationTimestamp",
+      "managedFields",
+      "selfLink",
+      "generateName",
+      "ownerReferences",
+      "finalizers",
+      "deletionTimestamp",
+      "deletionGracePeriodSeconds"
+    },
     ignoreUnknown = false)
 public record ObjectMeta(
-    String name, String namespace, Map<String, String> labels, Map<String, String> annotations, Long generation) {
+    String name,
+    String namespace,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    Long generation) {
 
   public static final String DEFAULT_NAMESPACE = "default";
 

@@ -1,6 +1,9 @@
 package dev.pilotlight.api.model;
 
-/** A user-declared resource: what a manifest holds. Revisions are made by the controller, never declared. */
+/**
+ * A user-declared resource: what a manifest holds. Revisions are made by the controller, never
+ * declared.
+ */
 public sealed interface Resource permits Service, Configuration, Route {
 
   String API_VERSION = "serving.pilotlight.dev/v1";

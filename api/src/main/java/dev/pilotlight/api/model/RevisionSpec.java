@@ -11,15 +11,31 @@ import java.util.List;
  *
  * @param containerConcurrency hard limit of concurrent requests per instance; 0 or null = unlimited
  * @param timeoutSeconds maximum request duration, seconds (default 300)
- * @param responseStartTimeoutSeconds maximum wait for the first response byte, seconds (default: timeoutSeconds)
+ * @param responseStartTimeoutSeconds maximum wait for the first response byte, seconds (default:
+ *     timeoutSeconds)
  * @param idleTimeoutSeconds maximum time without bytes in either direction, seconds (default: none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(
-    value = {"serviceAccountName", "volumes", "imagePullSecrets", "enableServiceLinks", "nodeSelector",
-        "tolerations", "affinity", "securityContext", "runtimeClassName", "priorityClassName",
-        "automountServiceAccountToken", "dnsPolicy", "dnsConfig", "hostAliases", "schedulerName",
-        "topologySpreadConstraints", "initContainers"},
+    value = {
+      "serviceAccountName",
+      "volumes",
+      "imagePullSecrets",
+      "enableServiceLinks",
+      "nodeSelector",
+      "tolerations",
+      "affinity",
+      "securityContext",
+      "runtimeClassName",
+      "priorityClassName",
+      "automountServiceAccountToken",
+      "dnsPolicy",
+      "dnsConfig",
+      "hostAliases",
+      "schedulerName",
+      "topologySpreadConstraints",
+      "initContainers"
+    },
     ignoreUnknown = false)
 public record RevisionSpec(
     List<Container> containers,

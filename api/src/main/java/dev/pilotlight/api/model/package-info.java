@@ -1,2 +1,5 @@
-/** The Knative-compatible resource model (Service, Configuration, Route, Revision) as immutable records. */
+/**
+ * The Knative-compatible resource model (Service, Configuration, Route, Revision) as immutable
+ * records.
+ */
 package dev.pilotlight.api.model;

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the gateway needs to serve one revision: its ready instances and request limits. Published whole
- * on every change; an empty {@code ready} list means the revision has no capacity (requests are held).
+ * What the gateway needs to serve one revision: its ready instances and request limits. Published
+ * whole on every change; an empty {@code ready} list means the revision has no capacity (requests
+ * are held).
  *
  * @param containerConcurrency hard per-instance limit, 0 = unlimited
  * @param timeout the whole request's deadline, the wait in the holding queue included

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable snapshot of every host the gateway serves, published whole by the controller on every
- * route change. Host names are lower case and carry no port.
+ * An immutable snapshot of every host the gateway serves, published whole by the controller on
+ * every route change. Host names are lower case and carry no port.
  */
 public record RouteTable(Map<String, HostRoute> hosts) {
 
@@ -20,8 +20,8 @@ public record RouteTable(Map<String, HostRoute> hosts) {
   }
 
   /**
-   * The targets behind one host: the route's main host carries the whole split, a tag host one target
-   * at 100%. Percents of the targets sum to 100.
+   * The targets behind one host: the route's main host carries the whole split, a tag host one
+   * target at 100%. Percents of the targets sum to 100.
    */
   public record HostRoute(String namespace, String route, List<WeightedRevision> targets) {
     public HostRoute {

@@ -10,4 +10,8 @@ package dev.pilotlight.api.spi;
  * @param reason a short human-readable explanation
  */
 public record ScaleDecision(
-    RevisionKey revision, int desiredScale, boolean panic, double excessBurstCapacity, String reason) {}
+    RevisionKey revision,
+    int desiredScale,
+    boolean panic,
+    double excessBurstCapacity,
+    String reason) {}

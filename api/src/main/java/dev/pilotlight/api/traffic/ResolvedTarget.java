@@ -10,4 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResolvedTarget(
-    String revisionName, String configurationName, boolean latestRevision, int percent, String tag, String url) {}
+    String revisionName,
+    String configurationName,
+    boolean latestRevision,
+    int percent,
+    String tag,
+    String url) {}

@@ -18,13 +18,17 @@ public final class TrafficResolver {
   /** Every entry resolved; entries with 0% are kept (their tags still route). */
   public record Resolved(List<ResolvedTarget> targets) implements Resolution {}
 
-  /** Not resolvable now (a named revision or configuration is missing); fields as in the traffic block. */
+  /**
+   * Not resolvable now (a named revision or configuration is missing); fields as in the traffic
+   * block.
+   */
   public record Unresolved(List<Violation> reasons) implements Resolution {}
 
   /**
-   * @param traffic the route's (or service's) traffic block, already validated; empty means 100% latest
-   * @param ownConfiguration the configuration {@code latestRevision: true} refers to (the service's), or
-   *     null for a bare Route
+   * @param traffic the route's (or service's) traffic block, already validated; empty means 100%
+   *     latest
+   * @param ownConfiguration the configuration {@code latestRevision: true} refers to (the
+   *     service's), or null for a bare Route
    * @param latestRevisionOf the revision a configuration's latest traffic goes to (its latest ready
    *     revision, else its latest created), empty when the configuration is unknown or has none
    * @param revisionExists whether a revision of that name exists in the route's namespace
@@ -51,7 +55,8 @@ public final class TrafficResolver {
           targets.add(new ResolvedTarget(t.revisionName(), null, false, percent, t.tag(), url));
         } else {
           reasons.add(
-              new Violation(field + ".revisionName", "revision \"" + t.revisionName() + "\" does not exist"));
+              new Violation(
+                  field + ".revisionName", "revision \"" + t.revisionName() + "\" does not exist"));
         }
         continue;
       }
@@ -70,6 +75,8 @@ public final class TrafficResolver {
                 "configuration \"" + config + "\" has no revision yet"));
       }
     }
-    return reasons.isEmpty() ? new Resolved(List.copyOf(targets)) : new Unresolved(List.copyOf(reasons));
+    return reasons.isEmpty()
+        ? new Resolved(List.copyOf(targets))
+        : new Unresolved(List.copyOf(reasons));
   }
 }

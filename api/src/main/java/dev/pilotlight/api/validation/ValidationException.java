@@ -3,7 +3,9 @@ package dev.pilotlight.api.validation;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Thrown when a resource breaks one or more rules; the message lists every violation, one per line. */
+/**
+ * Thrown when a resource breaks one or more rules; the message lists every violation, one per line.
+ */
 public final class ValidationException extends RuntimeException {
   private final List<Violation> violations;
 

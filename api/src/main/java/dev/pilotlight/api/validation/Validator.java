@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Knative's validation rules for user-declared resources, as a pure function. {@code localMode} adds
- * the rules of the local process runtime (a container must have a command); otherwise a container
- * must have an image. Messages state the value and what was expected.
+ * Knative's validation rules for user-declared resources, as a pure function. {@code localMode}
+ * adds the rules of the local process runtime (a container must have a command); otherwise a
+ * container must have an image. Messages state the value and what was expected.
  */
 public final class Validator {
   private static final long MAX_TIMEOUT_SECONDS = 3600;
@@ -37,7 +37,10 @@ public final class Validator {
     this.localMode = localMode;
   }
 
-  /** Every violation of {@code resource}, empty when valid. Field paths are relative to the resource root. */
+  /**
+   * Every violation of {@code resource}, empty when valid. Field paths are relative to the resource
+   * root.
+   */
   public List<Violation> validate(Resource resource) {
     List<Violation> v = new ArrayList<>();
     metadata(resource.metadata(), v);
@@ -74,7 +77,8 @@ public final class Validator {
       v.add(
           new Violation(
               "metadata.name",
-              quote(m.name()) + " (expected: a DNS-1035 label: lower case letters, digits and '-', starting with a letter, at most 63)"));
+              quote(m.name())
+                  + " (expected: a DNS-1035 label: lower case letters, digits and '-', starting with a letter, at most 63)"));
     }
     if (m.namespace() != null && !Names.isDnsLabel(m.namespace())) {
       v.add(new Violation("metadata.namespace", quote(m.namespace()) + " (expected: a DNS label)"));
@@ -89,7 +93,10 @@ public final class Validator {
     String tn = t.metadata().name();
     if (tn != null && configName != null) {
       if (!tn.startsWith(configName + "-")) {
-        v.add(new Violation("spec.template.metadata.name", quote(tn) + " (expected: prefixed by \"" + configName + "-\")"));
+        v.add(
+            new Violation(
+                "spec.template.metadata.name",
+                quote(tn) + " (expected: prefixed by \"" + configName + "-\")"));
       } else if (!Names.isDnsLabel(tn)) {
         v.add(new Violation("spec.template.metadata.name", quote(tn) + " (expected: a DNS label)"));
       }
@@ -108,15 +115,24 @@ public final class Validator {
   private void revisionSpec(RevisionSpec spec, List<Violation> v) {
     String p = "spec.template.spec";
     if (spec.containers().size() != 1) {
-      v.add(new Violation(p + ".containers", spec.containers().size() + " containers (expected: exactly 1)"));
+      v.add(
+          new Violation(
+              p + ".containers", spec.containers().size() + " containers (expected: exactly 1)"));
     } else {
       container(spec.containers().get(0), p + ".containers[0]", v);
     }
     if (spec.containerConcurrency() != null
-        && (spec.containerConcurrency() < 0 || spec.containerConcurrency() > MAX_CONTAINER_CONCURRENCY)) {
-      v.add(new Violation(p + ".containerConcurrency", spec.containerConcurrency() + " (expected: 0..1000, 0 = unlimited)"));
+        && (spec.containerConcurrency() < 0
+            || spec.containerConcurrency() > MAX_CONTAINER_CONCURRENCY)) {
+      v.add(
+          new Violation(
+              p + ".containerConcurrency",
+              spec.containerConcurrency() + " (expected: 0..1000, 0 = unlimited)"));
     }
-    long timeout = spec.timeoutSeconds() == null ? RevisionSpec.DEFAULT_TIMEOUT_SECONDS : spec.timeoutSeconds();
+    long timeout =
+        spec.timeoutSeconds() == null
+            ? RevisionSpec.DEFAULT_TIMEOUT_SECONDS
+            : spec.timeoutSeconds();
     if (spec.timeoutSeconds() != null && (timeout < 1 || timeout > MAX_TIMEOUT_SECONDS)) {
       v.add(new Violation(p + ".timeoutSeconds", timeout + " (expected: 1..3600)"));
     }
@@ -126,7 +142,8 @@ public final class Validator {
 
   private static void within(Long value, long timeout, String field, List<Violation> v) {
     if (value != null && (value < 0 || value > timeout)) {
-      v.add(new Violation(field, value + " (expected: 0.." + timeout + ", at most timeoutSeconds)"));
+      v.add(
+          new Violation(field, value + " (expected: 0.." + timeout + ", at most timeoutSeconds)"));
     }
   }
 
@@ -152,17 +169,25 @@ public final class Validator {
         v.add(new Violation(p + ".ports[" + i + "].containerPort", n + " (expected: 1..65535)"));
       }
       if (port.getName() != null && !Set.of("http1", "h2c").contains(port.getName())) {
-        v.add(new Violation(p + ".ports[" + i + "].name", quote(port.getName()) + " (expected: one of http1, h2c)"));
+        v.add(
+            new Violation(
+                p + ".ports[" + i + "].name",
+                quote(port.getName()) + " (expected: one of http1, h2c)"));
       }
     }
     List<EnvVar> env = c.getEnv() == null ? List.of() : c.getEnv();
     for (int i = 0; i < env.size(); i++) {
       EnvVar e = env.get(i);
       if (e.getName() == null || !e.getName().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        v.add(new Violation(p + ".env[" + i + "].name", quote(e.getName()) + " (expected: a C identifier, e.g. MY_VAR)"));
+        v.add(
+            new Violation(
+                p + ".env[" + i + "].name",
+                quote(e.getName()) + " (expected: a C identifier, e.g. MY_VAR)"));
       }
       if (localMode && e.getValueFrom() != null) {
-        v.add(new Violation(p + ".env[" + i + "].valueFrom", "not supported in local mode (expected: value)"));
+        v.add(
+            new Violation(
+                p + ".env[" + i + "].valueFrom", "not supported in local mode (expected: value)"));
       }
     }
     probe(c.getReadinessProbe(), p + ".readinessProbe", v);
@@ -177,7 +202,9 @@ public final class Validator {
     }
     int handlers = (probe.getHttpGet() != null ? 1 : 0) + (probe.getTcpSocket() != null ? 1 : 0);
     if (probe.getExec() != null || probe.getGrpc() != null) {
-      v.add(new Violation(p, "exec and grpc probes are not supported (expected: httpGet or tcpSocket)"));
+      v.add(
+          new Violation(
+              p, "exec and grpc probes are not supported (expected: httpGet or tcpSocket)"));
     } else if (handlers != 1) {
       v.add(new Violation(p, handlers + " handlers (expected: exactly one of httpGet, tcpSocket)"));
     }
@@ -199,11 +226,15 @@ public final class Validator {
   }
 
   /**
-   * @param owner the service name for a Service's traffic (latestRevision refers to it; revision names
-   *     must carry its prefix), null for a Route
+   * @param owner the service name for a Service's traffic (latestRevision refers to it; revision
+   *     names must carry its prefix), null for a Route
    */
   private static void traffic(
-      List<TrafficTarget> traffic, String owner, boolean isService, boolean required, List<Violation> v) {
+      List<TrafficTarget> traffic,
+      String owner,
+      boolean isService,
+      boolean required,
+      List<Violation> v) {
     if (traffic.isEmpty()) {
       if (required) {
         v.add(new Violation("spec.traffic", "empty (expected: at least one target)"));
@@ -215,9 +246,15 @@ public final class Validator {
     for (int i = 0; i < traffic.size(); i++) {
       TrafficTarget t = traffic.get(i);
       String p = "spec.traffic[" + i + "]";
-      int kinds = (t.revisionName() != null ? 1 : 0) + (t.configurationName() != null ? 1 : 0) + (t.isLatest() ? 1 : 0);
+      int kinds =
+          (t.revisionName() != null ? 1 : 0)
+              + (t.configurationName() != null ? 1 : 0)
+              + (t.isLatest() ? 1 : 0);
       if (isService && t.configurationName() != null) {
-        v.add(new Violation(p + ".configurationName", "not allowed on a Service (expected: revisionName or latestRevision: true)"));
+        v.add(
+            new Violation(
+                p + ".configurationName",
+                "not allowed on a Service (expected: revisionName or latestRevision: true)"));
       } else if (kinds == 2 && t.isLatest() && t.configurationName() != null) {
         // Route: configurationName with latestRevision: true is Knative's explicit form
       } else if (kinds != 1) {
@@ -234,8 +271,14 @@ public final class Validator {
       if (Boolean.FALSE.equals(t.latestRevision()) && t.revisionName() == null) {
         v.add(new Violation(p + ".revisionName", "required when latestRevision is false"));
       }
-      if (isService && t.revisionName() != null && owner != null && !t.revisionName().startsWith(owner + "-")) {
-        v.add(new Violation(p + ".revisionName", quote(t.revisionName()) + " (expected: prefixed by \"" + owner + "-\")"));
+      if (isService
+          && t.revisionName() != null
+          && owner != null
+          && !t.revisionName().startsWith(owner + "-")) {
+        v.add(
+            new Violation(
+                p + ".revisionName",
+                quote(t.revisionName()) + " (expected: prefixed by \"" + owner + "-\")"));
       }
       if (t.percent() != null && (t.percent() < 0 || t.percent() > 100)) {
         v.add(new Violation(p + ".percent", t.percent() + " (expected: 0..100)"));
@@ -243,9 +286,13 @@ public final class Validator {
       sum += t.percentOrZero();
       if (t.tag() != null) {
         if (!Names.isDnsLabel(t.tag())) {
-          v.add(new Violation(p + ".tag", quote(t.tag()) + " (expected: a DNS label: lower case letters, digits and '-')"));
+          v.add(
+              new Violation(
+                  p + ".tag",
+                  quote(t.tag()) + " (expected: a DNS label: lower case letters, digits and '-')"));
         } else if (!tags.add(t.tag())) {
-          v.add(new Violation(p + ".tag", quote(t.tag()) + " is used twice (expected: unique tags)"));
+          v.add(
+              new Violation(p + ".tag", quote(t.tag()) + " is used twice (expected: unique tags)"));
         }
       }
     }

@@ -10,7 +10,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DurationsTest {
   @ParameterizedTest
-  @CsvSource({"60s,60000", "1m30s,90000", "500ms,500", "1h,3600000", "1.5s,1500", "0,0", "2m,120000"})
+  @CsvSource({
+    "60s,60000",
+    "1m30s,90000",
+    "500ms,500",
+    "1h,3600000",
+    "1.5s,1500",
+    "0,0",
+    "2m,120000"
+  })
   void parsesGoDurations(String text, long millis) {
     assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
   }

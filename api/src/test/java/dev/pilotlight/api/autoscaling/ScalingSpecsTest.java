@@ -31,8 +31,10 @@ class ScalingSpecsTest {
   @Test
   void containerConcurrencyIsTheDefaultTargetAndCapsAnExplicitOne() {
     assertThat(ScalingSpecs.resolve(Map.of(), 10, C).target()).isEqualTo(10);
-    assertThat(ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "50"), 10, C).target()).isEqualTo(10);
-    assertThat(ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "5"), 10, C).target()).isEqualTo(5);
+    assertThat(ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "50"), 10, C).target())
+        .isEqualTo(10);
+    assertThat(ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "5"), 10, C).target())
+        .isEqualTo(5);
   }
 
   @Test
@@ -58,11 +60,14 @@ class ScalingSpecsTest {
   void badValuesAreNamed() {
     assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.TARGET_UTILIZATION, "0"), C))
         .singleElement()
-        .hasToString("annotations[autoscaling.knative.dev/target-utilization-percentage]: \"0\" (expected: number in 1..100)");
+        .hasToString(
+            "annotations[autoscaling.knative.dev/target-utilization-percentage]: \"0\" (expected: number in 1..100)");
     assertThat(ScalingSpecs.validate(Map.of("autoscaling.knative.dev/nope", "1"), C)).hasSize(1);
-    assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.INITIAL_SCALE, "0"), C)).hasSize(1);
+    assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.INITIAL_SCALE, "0"), C))
+        .hasSize(1);
     assertThat(ScalingSpecs.validate(Map.of("other.dev/key", "x"), C)).isEmpty();
-    assertThatThrownBy(() -> ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MAX_SCALE, "x"), 0, C))
+    assertThatThrownBy(
+            () -> ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MAX_SCALE, "x"), 0, C))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("max-scale");
   }

@@ -11,14 +11,15 @@ import dev.pilotlight.api.model.Service;
 import dev.pilotlight.api.validation.Validator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Bad manifests and the exact problem lines they produce; good manifests of every kind. */
 class ManifestReaderTest {
-  static final ManifestReader LOCAL = new ManifestReader(new Validator(AutoscalerConfig.DEFAULTS, true));
+  static final ManifestReader LOCAL =
+      new ManifestReader(new Validator(AutoscalerConfig.DEFAULTS, true));
 
   static final String HEAD =
       """
@@ -30,7 +31,10 @@ class ManifestReaderTest {
         template:
       """;
 
-  /** A Service whose template block is {@code template} (indented under spec.template) plus extra spec. */
+  /**
+   * A Service whose template block is {@code template} (indented under spec.template) plus extra
+   * spec.
+   */
   static String service(String template, String traffic) {
     return HEAD + template.indent(4) + (traffic == null ? "" : traffic.indent(2));
   }
@@ -50,7 +54,9 @@ class ManifestReaderTest {
             "f.yaml: Service default/hello: spec.traffic: percents sum to 90 (expected: 100)"),
         Arguments.of(
             "percent within 0..100",
-            service(OK_TEMPLATE, "traffic:\n  - latestRevision: true\n    percent: 120\n  - revisionName: hello-00001\n    percent: -20\n"),
+            service(
+                OK_TEMPLATE,
+                "traffic:\n  - latestRevision: true\n    percent: 120\n  - revisionName: hello-00001\n    percent: -20\n"),
             "f.yaml: Service default/hello: spec.traffic[0].percent: 120 (expected: 0..100)"),
         Arguments.of(
             "exactly one target kind",
@@ -58,11 +64,15 @@ class ManifestReaderTest {
             "f.yaml: Service default/hello: spec.traffic[0]: no target (expected: exactly one of revisionName, configurationName, latestRevision: true)"),
         Arguments.of(
             "unique tags",
-            service(OK_TEMPLATE, "traffic:\n  - latestRevision: true\n    percent: 50\n    tag: a\n  - revisionName: hello-00001\n    percent: 50\n    tag: a\n"),
+            service(
+                OK_TEMPLATE,
+                "traffic:\n  - latestRevision: true\n    percent: 50\n    tag: a\n  - revisionName: hello-00001\n    percent: 50\n    tag: a\n"),
             "f.yaml: Service default/hello: spec.traffic[1].tag: \"a\" is used twice (expected: unique tags)"),
         Arguments.of(
             "tags are DNS labels",
-            service(OK_TEMPLATE, "traffic:\n  - latestRevision: true\n    percent: 100\n    tag: Not_OK\n"),
+            service(
+                OK_TEMPLATE,
+                "traffic:\n  - latestRevision: true\n    percent: 100\n    tag: Not_OK\n"),
             "f.yaml: Service default/hello: spec.traffic[0].tag: \"Not_OK\" (expected: a DNS label: lower case letters, digits and '-')"),
         Arguments.of(
             "revision names carry the service prefix",
@@ -78,11 +88,14 @@ class ManifestReaderTest {
             "f.yaml: Service default/hello: spec.template.spec.containers: 0 containers (expected: exactly 1)"),
         Arguments.of(
             "containerConcurrency range",
-            service("spec:\n  containerConcurrency: 5000\n  containers:\n    - command: [app]\n", null),
+            service(
+                "spec:\n  containerConcurrency: 5000\n  containers:\n    - command: [app]\n", null),
             "f.yaml: Service default/hello: spec.template.spec.containerConcurrency: 5000 (expected: 0..1000, 0 = unlimited)"),
         Arguments.of(
             "wrong type names the field",
-            service("spec:\n  containers:\n    - command: [app]\n      ports:\n        - containerPort: abc\n", null),
+            service(
+                "spec:\n  containers:\n    - command: [app]\n      ports:\n        - containerPort: abc\n",
+                null),
             "f.yaml: Service default/hello: spec.template.spec.containers[0].ports[0].containerPort: \"abc\" is not an integer"),
         Arguments.of(
             "unknown field",
@@ -90,19 +103,30 @@ class ManifestReaderTest {
             "f.yaml: Service default/hello: spec.template.spec.bogus: unknown field \"bogus\""),
         Arguments.of(
             "autoscaling annotation range",
-            service("metadata:\n  annotations:\n    autoscaling.knative.dev/min-scale: \"-1\"\n" + OK_TEMPLATE, null),
+            service(
+                "metadata:\n  annotations:\n    autoscaling.knative.dev/min-scale: \"-1\"\n"
+                    + OK_TEMPLATE,
+                null),
             "f.yaml: Service default/hello: spec.template.metadata.annotations[autoscaling.knative.dev/min-scale]: \"-1\" (expected: integer >= 0)"),
         Arguments.of(
             "min above max",
-            service("metadata:\n  annotations:\n    autoscaling.knative.dev/min-scale: \"5\"\n    autoscaling.knative.dev/max-scale: \"3\"\n" + OK_TEMPLATE, null),
+            service(
+                "metadata:\n  annotations:\n    autoscaling.knative.dev/min-scale: \"5\"\n    autoscaling.knative.dev/max-scale: \"3\"\n"
+                    + OK_TEMPLATE,
+                null),
             "f.yaml: Service default/hello: spec.template.metadata.annotations[autoscaling.knative.dev/min-scale]: min-scale 5 is above max-scale 3 (expected: min-scale <= max-scale)"),
         Arguments.of(
             "unknown metric",
-            service("metadata:\n  annotations:\n    autoscaling.knative.dev/metric: cpu\n" + OK_TEMPLATE, null),
+            service(
+                "metadata:\n  annotations:\n    autoscaling.knative.dev/metric: cpu\n"
+                    + OK_TEMPLATE,
+                null),
             "f.yaml: Service default/hello: spec.template.metadata.annotations[autoscaling.knative.dev/metric]: \"cpu\" (expected: one of concurrency, rps)"),
         Arguments.of(
             "window range",
-            service("metadata:\n  annotations:\n    autoscaling.knative.dev/window: 2s\n" + OK_TEMPLATE, null),
+            service(
+                "metadata:\n  annotations:\n    autoscaling.knative.dev/window: 2s\n" + OK_TEMPLATE,
+                null),
             "f.yaml: Service default/hello: spec.template.metadata.annotations[autoscaling.knative.dev/window]: \"2s\" (expected: duration in 6s..1h)"),
         Arguments.of(
             "name is a DNS-1035 label",
@@ -120,10 +144,7 @@ class ManifestReaderTest {
             "a Route needs traffic",
             "apiVersion: serving.pilotlight.dev/v1\nkind: Route\nmetadata:\n  name: r\nspec:\n  traffic: []\n",
             "f.yaml: Route default/r: spec.traffic: empty (expected: at least one target)"),
-        Arguments.of(
-            "YAML syntax",
-            "apiVersion: [unclosed\n",
-            "f.yaml: not valid YAML"));
+        Arguments.of("YAML syntax", "apiVersion: [unclosed\n", "f.yaml: not valid YAML"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -131,8 +152,11 @@ class ManifestReaderTest {
   void badManifestIsRefusedWithItsProblem(String rule, String yaml, String expectedLine) {
     assertThatThrownBy(() -> LOCAL.read(yaml, "f.yaml"))
         .isInstanceOf(ManifestException.class)
-        .satisfies(e -> assertThat(((ManifestException) e).problems()).map(ManifestProblem::toString)
-            .anySatisfy(line -> assertThat(line).startsWith(expectedLine)));
+        .satisfies(
+            e ->
+                assertThat(((ManifestException) e).problems())
+                    .map(ManifestProblem::toString)
+                    .anySatisfy(line -> assertThat(line).startsWith(expectedLine)));
   }
 
   @Test
@@ -191,7 +215,8 @@ class ManifestReaderTest {
     Configuration c = (Configuration) resources.get(0);
     assertThat(c.namespace()).isEqualTo("team");
     assertThat(c.spec().template().spec().concurrencyLimit()).isEqualTo(4);
-    assertThat(c.spec().template().spec().container().getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.spec().template().spec().container().getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/healthz");
     assertThat(((Route) resources.get(1)).spec().traffic().get(0).tag()).isEqualTo("current");
     Service s = (Service) resources.get(2);
     assertThat(s.namespace()).isEqualTo("default");
@@ -200,7 +225,9 @@ class ManifestReaderTest {
 
   @Test
   void everyProblemOfAFileIsReportedTogether() {
-    String yaml = service("spec:\n  containers: []\n", "traffic:\n  - latestRevision: true\n    percent: 10\n");
+    String yaml =
+        service(
+            "spec:\n  containers: []\n", "traffic:\n  - latestRevision: true\n    percent: 10\n");
     assertThatThrownBy(() -> LOCAL.read(yaml, "f.yaml"))
         .isInstanceOf(ManifestException.class)
         .satisfies(e -> assertThat(((ManifestException) e).problems()).hasSize(2));

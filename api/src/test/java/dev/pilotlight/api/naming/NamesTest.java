@@ -10,7 +10,8 @@ class NamesTest {
     assertThat(Names.revision("hello", 1)).isEqualTo("hello-00001");
     assertThat(Names.revision("hello", 123456)).isEqualTo("hello-123456");
     assertThat(Names.host("hello", "default", "localhost")).isEqualTo("hello.default.localhost");
-    assertThat(Names.tagHost("canary", "split", "ns", "example.com")).isEqualTo("canary-split.ns.example.com");
+    assertThat(Names.tagHost("canary", "split", "ns", "example.com"))
+        .isEqualTo("canary-split.ns.example.com");
     assertThat(Names.url("h.default.localhost", 8080)).isEqualTo("http://h.default.localhost:8080");
     assertThat(Names.url("h.default.example.com", 80)).isEqualTo("http://h.default.example.com");
   }

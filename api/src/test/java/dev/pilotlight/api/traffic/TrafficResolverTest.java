@@ -11,18 +11,24 @@ import org.junit.jupiter.api.Test;
 
 class TrafficResolverTest {
   static final Map<String, String> LATEST = Map.of("hello", "hello-00003", "blue", "blue-00001");
-  static final Set<String> REVISIONS = Set.of("hello-00001", "hello-00002", "hello-00003", "blue-00001");
+  static final Set<String> REVISIONS =
+      Set.of("hello-00001", "hello-00002", "hello-00003", "blue-00001");
 
   static TrafficResolver.Resolution resolve(List<TrafficTarget> traffic, String own) {
     return TrafficResolver.resolve(
-        traffic, own, c -> Optional.ofNullable(LATEST.get(c)), REVISIONS::contains, tag -> "http://" + tag + "-x");
+        traffic,
+        own,
+        c -> Optional.ofNullable(LATEST.get(c)),
+        REVISIONS::contains,
+        tag -> "http://" + tag + "-x");
   }
 
   @Test
   void emptyBlockIsAllToLatest() {
     assertThat(resolve(List.of(), "hello"))
         .isEqualTo(
-            new TrafficResolver.Resolved(List.of(new ResolvedTarget("hello-00003", "hello", true, 100, null, null))));
+            new TrafficResolver.Resolved(
+                List.of(new ResolvedTarget("hello-00003", "hello", true, 100, null, null))));
   }
 
   @Test

@@ -58,12 +58,13 @@ final class RevisionScaler {
             target.routed());
     Decision d = ScaleDecider.decide(stats, spec, state, nowNanos);
     state = d.state();
-    return new ScaleDecision(target.revision(), d.desired(), state.panicking(), d.excessBurstCapacity(), d.reason());
+    return new ScaleDecision(
+        target.revision(), d.desired(), state.panicking(), d.excessBurstCapacity(), d.reason());
   }
 
   /**
-   * A request is waiting for a revision at zero: count it as one in flight now and want at least the
-   * activation scale, without waiting for the next tick.
+   * A request is waiting for a revision at zero: count it as one in flight now and want at least
+   * the activation scale, without waiting for the next tick.
    */
   ScaleDecision activate(long nowNanos) {
     window.record(nowNanos, 1);
@@ -72,10 +73,13 @@ final class RevisionScaler {
       desired = Math.min(desired, target.spec().maxScale());
     }
     state = new DeciderState(desired, state.panicSinceNanos(), -1);
-    return new ScaleDecision(target.revision(), desired, state.panicking(), 0, "request waiting at zero");
+    return new ScaleDecision(
+        target.revision(), desired, state.panicking(), 0, "request waiting at zero");
   }
 
-  /** Returns the decision when it differs from the last one published (and records it), else null. */
+  /**
+   * Returns the decision when it differs from the last one published (and records it), else null.
+   */
   ScaleDecision toPublish(ScaleDecision d) {
     if (lastPublished != null && lastPublished.desiredScale() == d.desiredScale()) {
       return null;

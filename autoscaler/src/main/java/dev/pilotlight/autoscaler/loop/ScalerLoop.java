@@ -36,7 +36,11 @@ public final class ScalerLoop implements AutoCloseable {
   private final Map<RevisionKey, ScaleDecision> published = new ConcurrentHashMap<>();
   private ScheduledFuture<?> ticks;
 
-  public ScalerLoop(ScheduledExecutorService scheduler, Ticker ticker, Duration tickInterval, ScaleListener listener) {
+  public ScalerLoop(
+      ScheduledExecutorService scheduler,
+      Ticker ticker,
+      Duration tickInterval,
+      ScaleListener listener) {
     this.scheduler = scheduler;
     this.ticker = ticker;
     this.tickInterval = tickInterval;
@@ -83,7 +87,8 @@ public final class ScalerLoop implements AutoCloseable {
           if (s == null) {
             s = new RevisionScaler(target, now);
             scalers.put(target.revision(), s);
-            publish(s, new ScaleDecision(target.revision(), s.desired(), false, 0, "initial scale"));
+            publish(
+                s, new ScaleDecision(target.revision(), s.desired(), false, 0, "initial scale"));
           } else {
             s.update(target, now);
           }

@@ -6,8 +6,8 @@ import dev.pilotlight.api.autoscaling.ScalingSpec;
  * Knative's KPA decision as a pure function of (window statistics, spec, prior state, now).
  *
  * <p>Design: the raw desire is the window average over the per-instance target (target ×
- * utilization), rounded up, for the stable and the panic window. Both are bounded by the rate limits
- * relative to the ready instances. Panic mode starts when the panic desire reaches the panic
+ * utilization), rounded up, for the stable and the panic window. Both are bounded by the rate
+ * limits relative to the ready instances. Panic mode starts when the panic desire reaches the panic
  * threshold times the ready instances and ends after a full stable window below it; while panicking
  * the scale never goes down. Until a whole stable window of data exists (after a start or restart)
  * the scale never goes below the prior decision, so a fresh autoscaler cannot scale a busy revision
@@ -18,7 +18,8 @@ import dev.pilotlight.api.autoscaling.ScalingSpec;
 public final class ScaleDecider {
   private ScaleDecider() {}
 
-  public static Decision decide(WindowStats stats, ScalingSpec spec, DeciderState prior, long nowNanos) {
+  public static Decision decide(
+      WindowStats stats, ScalingSpec spec, DeciderState prior, long nowNanos) {
     double target = spec.effectiveTarget();
     int stableDesire = ceil(stats.stableAverage() / target);
     int panicDesire = ceil(stats.panicAverage() / target);
@@ -56,7 +57,8 @@ public final class ScaleDecider {
   }
 
   /** The panic start time after this decision, -1 when not panicking. */
-  static long panicTransition(int panicDesire, int ready, ScalingSpec spec, long panicSince, long now) {
+  static long panicTransition(
+      int panicDesire, int ready, ScalingSpec spec, long panicSince, long now) {
     boolean overThreshold = ready > 0 && panicDesire / (double) ready >= spec.panicThreshold();
     if (overThreshold) {
       return panicSince >= 0 ? panicSince : now;
@@ -81,12 +83,15 @@ public final class ScaleDecider {
     return desired;
   }
 
-  /** Knative's excess burst capacity; negative means the activator should stay in the request path. */
+  /**
+   * Knative's excess burst capacity; negative means the activator should stay in the request path.
+   */
   static double excessBurstCapacity(WindowStats stats, ScalingSpec spec) {
     if (spec.targetBurstCapacity() < 0) {
       return -1;
     }
-    return Math.floor(stats.readyInstances() * spec.target() - spec.targetBurstCapacity() - stats.panicAverage());
+    return Math.floor(
+        stats.readyInstances() * spec.target() - spec.targetBurstCapacity() - stats.panicAverage());
   }
 
   private static int ceil(double d) {

@@ -10,4 +10,8 @@ package dev.pilotlight.autoscaler.scaling;
  * @param routed whether any route sends traffic to the revision
  */
 public record WindowStats(
-    double stableAverage, double panicAverage, boolean stableWindowFull, int readyInstances, boolean routed) {}
+    double stableAverage,
+    double panicAverage,
+    boolean stableWindowFull,
+    int readyInstances,
+    boolean routed) {}

@@ -1,11 +1,11 @@
 package dev.pilotlight.autoscaler.window;
 
 /**
- * A ring of per-second buckets holding the sum of the values recorded in each second. Time is passed
- * in (nanoseconds from a ticker), so the window is deterministic under test. Averages count every
- * second from the window's start (the later of the trailing window's start and the first second this
- * window existed): a second without a recording counts as 0, which is how an idle revision decays
- * to zero. Not thread-safe: confine to one thread.
+ * A ring of per-second buckets holding the sum of the values recorded in each second. Time is
+ * passed in (nanoseconds from a ticker), so the window is deterministic under test. Averages count
+ * every second from the window's start (the later of the trailing window's start and the first
+ * second this window existed): a second without a recording counts as 0, which is how an idle
+ * revision decays to zero. Not thread-safe: confine to one thread.
  */
 public final class BucketWindow {
   private static final long SECOND = 1_000_000_000L;
@@ -20,7 +20,8 @@ public final class BucketWindow {
    */
   public BucketWindow(int capacitySeconds, long originNanos) {
     if (capacitySeconds < 1) {
-      throw new IllegalArgumentException("capacitySeconds: " + capacitySeconds + " (expected: >= 1)");
+      throw new IllegalArgumentException(
+          "capacitySeconds: " + capacitySeconds + " (expected: >= 1)");
     }
     sums = new double[capacitySeconds];
     seconds = new long[capacitySeconds];
@@ -45,14 +46,17 @@ public final class BucketWindow {
 
   /**
    * The average per second over the trailing {@code windowSeconds} ending with the current second,
-   * clipped to the window's origin; 0 when no second is in range. The current second counts only once
-   * something was recorded in it: reports arrive once a second at any phase, and an empty current
-   * second would otherwise read as a drop to zero.
+   * clipped to the window's origin; 0 when no second is in range. The current second counts only
+   * once something was recorded in it: reports arrive once a second at any phase, and an empty
+   * current second would otherwise read as a drop to zero.
    */
   public double average(long nowNanos, int windowSeconds) {
     int w = Math.min(windowSeconds, sums.length);
     long current = Math.floorDiv(nowNanos, SECOND);
-    long now = seconds[(int) Math.floorMod(current, (long) sums.length)] == current ? current : current - 1;
+    long now =
+        seconds[(int) Math.floorMod(current, (long) sums.length)] == current
+            ? current
+            : current - 1;
     long from = Math.max(current - w + 1, originSecond);
     if (from > now) {
       return 0;

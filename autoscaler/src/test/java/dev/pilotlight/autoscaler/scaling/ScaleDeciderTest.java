@@ -15,8 +15,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ScaleDeciderTest {
   static final long S = 1_000_000_000L;
+
   /** target 10 × 70% = 7 concurrent requests per instance; grace 30 s; window 60 s. */
-  static final ScalingSpec SPEC = ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.TARGET, "10"), 0, AutoscalerConfig.DEFAULTS);
+  static final ScalingSpec SPEC =
+      ScalingSpecs.resolve(
+          Map.of(AutoscalingAnnotations.TARGET, "10"), 0, AutoscalerConfig.DEFAULTS);
 
   static WindowStats stats(double stable, double panic, boolean full, int ready) {
     return new WindowStats(stable, panic, full, ready, true);
@@ -49,30 +52,59 @@ class ScaleDeciderTest {
     d = ScaleDecider.decide(stats(0, 0, true, 1), SPEC, d.state(), 130 * S);
     assertThat(d.desired()).isZero();
     // traffic in between resets the grace
-    Decision back = ScaleDecider.decide(stats(1, 1, true, 1), SPEC, new DeciderState(1, -1, 110 * S), 115 * S);
+    Decision back =
+        ScaleDecider.decide(stats(1, 1, true, 1), SPEC, new DeciderState(1, -1, 110 * S), 115 * S);
     assertThat(back.state().zeroSinceNanos()).isEqualTo(-1);
   }
 
   @Test
   void minScaleHoldsOnlyWhileRouted_enableScaleToZeroFalseKeepsOne() {
-    ScalingSpec min2 = ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MIN_SCALE, "2"), 0, AutoscalerConfig.DEFAULTS);
-    assertThat(ScaleDecider.decide(stats(0, 0, true, 2), min2, new DeciderState(2, -1, -1), 0).desired()).isEqualTo(2);
+    ScalingSpec min2 =
+        ScalingSpecs.resolve(
+            Map.of(AutoscalingAnnotations.MIN_SCALE, "2"), 0, AutoscalerConfig.DEFAULTS);
+    assertThat(
+            ScaleDecider.decide(stats(0, 0, true, 2), min2, new DeciderState(2, -1, -1), 0)
+                .desired())
+        .isEqualTo(2);
     DeciderState longZero = new DeciderState(1, -1, 0);
     assertThat(
-            ScaleDecider.decide(new WindowStats(0, 0, true, 1, false), min2, longZero, 100 * S).desired())
+            ScaleDecider.decide(new WindowStats(0, 0, true, 1, false), min2, longZero, 100 * S)
+                .desired())
         .isZero();
     ScalingSpec noZero =
         ScalingSpecs.resolve(
-            Map.of(), 0,
-            new AutoscalerConfig(100, 200, 0.7, java.time.Duration.ofSeconds(60), 10, 200, 1000, 2,
-                java.time.Duration.ofSeconds(30), false, 1, false, 211, java.time.Duration.ofSeconds(2)));
-    assertThat(ScaleDecider.decide(stats(0, 0, true, 1), noZero, longZero, 100 * S).desired()).isEqualTo(1);
+            Map.of(),
+            0,
+            new AutoscalerConfig(
+                100,
+                200,
+                0.7,
+                java.time.Duration.ofSeconds(60),
+                10,
+                200,
+                1000,
+                2,
+                java.time.Duration.ofSeconds(30),
+                false,
+                1,
+                false,
+                211,
+                java.time.Duration.ofSeconds(2)));
+    assertThat(ScaleDecider.decide(stats(0, 0, true, 1), noZero, longZero, 100 * S).desired())
+        .isEqualTo(1);
   }
 
   @Test
   void maxScaleCaps() {
-    ScalingSpec max3 = ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MAX_SCALE, "3", AutoscalingAnnotations.TARGET, "10"), 0, AutoscalerConfig.DEFAULTS);
-    assertThat(ScaleDecider.decide(stats(700, 700, true, 1), max3, new DeciderState(1, -1, -1), 0).desired()).isEqualTo(3);
+    ScalingSpec max3 =
+        ScalingSpecs.resolve(
+            Map.of(AutoscalingAnnotations.MAX_SCALE, "3", AutoscalingAnnotations.TARGET, "10"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    assertThat(
+            ScaleDecider.decide(stats(700, 700, true, 1), max3, new DeciderState(1, -1, -1), 0)
+                .desired())
+        .isEqualTo(3);
   }
 
   @Test

@@ -59,7 +59,9 @@ class BucketWindowTest {
     BucketWindow w = new BucketWindow(10, 100 * S);
     w.record(100 * S, 10);
     assertThat(w.average(100 * S, 10)).isEqualTo(10);
-    assertThat(w.average(104 * S, 10)).as("seconds 100..103: the empty current one not yet").isEqualTo(2.5);
+    assertThat(w.average(104 * S, 10))
+        .as("seconds 100..103: the empty current one not yet")
+        .isEqualTo(2.5);
     assertThat(w.isFull(104 * S, 10)).isFalse();
     assertThat(w.isFull(109 * S, 10)).isTrue();
     assertThat(w.average(115 * S, 10)).isZero();

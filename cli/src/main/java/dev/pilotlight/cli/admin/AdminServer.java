@@ -15,32 +15,49 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code GET /status} (the status snapshot as JSON) and {@code GET /healthz} on 127.0.0.1 only:
- * the admin endpoint is for the local user, never the network.
+ * Serves {@code GET /status} (the status snapshot as JSON) and {@code GET /healthz} on 127.0.0.1
+ * only: the admin endpoint is for the local user, never the network.
  */
 public final class AdminServer implements AutoCloseable {
-  public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  public static final ObjectMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   private final HttpServer server;
   private final ExecutorService executor;
 
   public AdminServer(int port, Supplier<StatusSnapshot> status) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
-    executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "pilotlight-admin");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pilotlight-admin");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
-    server.createContext("/status", ex -> {
-      if (!ex.getRequestMethod().equals("GET")) {
-        send(ex, 405, "text/plain", "method not allowed (expected: GET)\n".getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      send(ex, 200, "application/json", JSON.writeValueAsBytes(status.get()));
-    });
-    server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
-    server.createContext("/", ex -> send(ex, 404, "text/plain", "not found (try /status)\n".getBytes(StandardCharsets.UTF_8)));
+    server.createContext(
+        "/status",
+        ex -> {
+          if (!ex.getRequestMethod().equals("GET")) {
+            send(
+                ex,
+                405,
+                "text/plain",
+                "method not allowed (expected: GET)\n".getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          send(ex, 200, "application/json", JSON.writeValueAsBytes(status.get()));
+        });
+    server.createContext(
+        "/healthz", ex -> send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
+    server.createContext(
+        "/",
+        ex ->
+            send(
+                ex,
+                404,
+                "text/plain",
+                "not found (try /status)\n".getBytes(StandardCharsets.UTF_8)));
   }
 
   public int start() {

@@ -48,28 +48,45 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description = "Run Pilotlight locally: serve the Services in FILE|DIR through a gateway, watching the files for edits.")
+    description =
+        "Run Pilotlight locally: serve the Services in FILE|DIR through a gateway, watching the files for edits.")
 public final class LocalCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Manifest files, or directories of *.yaml/*.yml.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE|DIR",
+      description = "Manifest files, or directories of *.yaml/*.yml.")
   List<Path> paths;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Gateway port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--address",
       defaultValue = "127.0.0.1",
-      description = "Gateway bind address (default: ${DEFAULT-VALUE}; 0.0.0.0 to serve the network).")
+      description =
+          "Gateway bind address (default: ${DEFAULT-VALUE}; 0.0.0.0 to serve the network).")
   String address;
 
-  @Option(names = "--admin-port", defaultValue = "9090", description = "Admin port, 127.0.0.1 only (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--admin-port",
+      defaultValue = "9090",
+      description = "Admin port, 127.0.0.1 only (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
-  @Option(names = "--domain", defaultValue = "localhost", description = "Domain of route hosts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--domain",
+      defaultValue = "localhost",
+      description = "Domain of route hosts (default: ${DEFAULT-VALUE}).")
   String domain;
 
-  @Option(names = "--state-dir", defaultValue = ".pilotlight", description = "State directory: revision history, logs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--state-dir",
+      defaultValue = ".pilotlight",
+      description = "State directory: revision history, logs (default: ${DEFAULT-VALUE}).")
   Path stateDir;
 
   @Option(
@@ -98,7 +115,8 @@ public final class LocalCommand implements Callable<Integer> {
       events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
     }
 
-    AutoscalerConfig autoscalerConfig = AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(scaleToZeroGrace);
+    AutoscalerConfig autoscalerConfig =
+        AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(scaleToZeroGrace);
     ManifestReader reader = new ManifestReader(new Validator(autoscalerConfig, true));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
@@ -108,12 +126,14 @@ public final class LocalCommand implements Callable<Integer> {
     Ticker ticker = Ticker.system();
     List<AutoCloseable> toClose = new ArrayList<>();
     ScheduledExecutorService autoscalerLoop = single("pilotlight-autoscaler");
-    ScheduledExecutorService runtimeLoop = Executors.newScheduledThreadPool(2, daemon("pilotlight-runtime"));
+    ScheduledExecutorService runtimeLoop =
+        Executors.newScheduledThreadPool(2, daemon("pilotlight-runtime"));
     ScheduledExecutorService watchLoop = single("pilotlight-watch");
 
     AtomicReference<LocalController> controllerRef = new AtomicReference<>();
     Autoscaler autoscaler =
-        new Autoscaler(autoscalerLoop, ticker, autoscalerConfig.tickInterval(), d -> decide(controllerRef, d));
+        new Autoscaler(
+            autoscalerLoop, ticker, autoscalerConfig.tickInterval(), d -> decide(controllerRef, d));
     Gateway gateway = new Gateway(GatewayConfig.defaults(address, port), autoscaler, ticker);
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -135,7 +155,8 @@ public final class LocalCommand implements Callable<Integer> {
     try {
       boundPort = gateway.start();
     } catch (Exception e) {
-      err.println("cannot listen on " + address + ":" + port + ": " + rootMessage(e) + " (use --port)");
+      err.println(
+          "cannot listen on " + address + ":" + port + ": " + rootMessage(e) + " (use --port)");
       return 1;
     }
     toClose.add(gateway);
@@ -156,7 +177,12 @@ public final class LocalCommand implements Callable<Integer> {
     try {
       admin = new AdminServer(adminPort, controller::status);
     } catch (BindException e) {
-      err.println("cannot listen on 127.0.0.1:" + adminPort + ": " + e.getMessage() + " (use --admin-port)");
+      err.println(
+          "cannot listen on 127.0.0.1:"
+              + adminPort
+              + ": "
+              + e.getMessage()
+              + " (use --admin-port)");
       return 1;
     }
     int boundAdmin = admin.start();
@@ -179,7 +205,9 @@ public final class LocalCommand implements Callable<Integer> {
               events.event(file + " removed: deleting its resources");
               controller.removeSource(file.toString());
             },
-            (file, message) -> events.event("edit refused, the last good state keeps serving:\n" + indent(message)));
+            (file, message) ->
+                events.event(
+                    "edit refused, the last good state keeps serving:\n" + indent(message)));
     for (Map.Entry<Path, List<Resource>> e : initial.entrySet()) {
       controller.apply(e.getKey().toString(), e.getValue()).get(30, TimeUnit.SECONDS);
       watcher.markApplied(e.getKey());
@@ -187,9 +215,18 @@ public final class LocalCommand implements Callable<Integer> {
     watcher.start(watchLoop, watchInterval.toMillis());
     toClose.add(0, watcher);
 
-    events.event("gateway listening on http://" + address + ":" + boundPort + ", admin on http://127.0.0.1:" + boundAdmin);
-    controller.status().services()
-        .forEach(s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
+    events.event(
+        "gateway listening on http://"
+            + address
+            + ":"
+            + boundPort
+            + ", admin on http://127.0.0.1:"
+            + boundAdmin);
+    controller
+        .status()
+        .services()
+        .forEach(
+            s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
     stopped.await();
     return 0;
   }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Expands the FILE|DIR arguments: a directory stands for its *.yaml and *.yml files, sorted by name. */
+/**
+ * Expands the FILE|DIR arguments: a directory stands for its *.yaml and *.yml files, sorted by
+ * name.
+ */
 public final class ManifestFiles {
   private ManifestFiles() {}
 

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
 /**
  * Watches manifest files and directories by polling their content (robust against editors that
  * replace files, symlinks and file systems without change notification). A changed file that reads
- * and validates is handed to {@code onApply}; an invalid one is refused through {@code onRefused} and
- * its last good state keeps serving. A file removed from a watched directory is handed to
+ * and validates is handed to {@code onApply}; an invalid one is refused through {@code onRefused}
+ * and its last good state keeps serving. A file removed from a watched directory is handed to
  * {@code onRemoved}; an explicitly named file that goes missing keeps its last good state.
  */
 public final class ManifestWatcher implements AutoCloseable {
@@ -59,7 +59,9 @@ public final class ManifestWatcher implements AutoCloseable {
   }
 
   public synchronized void start(ScheduledExecutorService scheduler, long periodMillis) {
-    task = scheduler.scheduleWithFixedDelay(this::pollSafely, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    task =
+        scheduler.scheduleWithFixedDelay(
+            this::pollSafely, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
   private void pollSafely() {
@@ -90,7 +92,10 @@ public final class ManifestWatcher implements AutoCloseable {
       }
       seen.put(file, content);
       try {
-        onApply.accept(file, reader.read(new String(content, java.nio.charset.StandardCharsets.UTF_8), file.toString()));
+        onApply.accept(
+            file,
+            reader.read(
+                new String(content, java.nio.charset.StandardCharsets.UTF_8), file.toString()));
       } catch (ManifestException e) {
         onRefused.accept(file, e.getMessage());
       }

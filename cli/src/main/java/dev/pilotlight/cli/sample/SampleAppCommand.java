@@ -22,15 +22,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A tiny HTTP app following Knative's runtime contract: listens on {@code $PORT} once its startup delay
- * has passed (so the default TCP readiness check sees it only then) and answers every request with its
- * {@code $K_REVISION}, so a traffic split is visible with curl.
+ * A tiny HTTP app following Knative's runtime contract: listens on {@code $PORT} once its startup
+ * delay has passed (so the default TCP readiness check sees it only then) and answers every request
+ * with its {@code $K_REVISION}, so a traffic split is visible with curl.
  *
  * <p>Each response carries {@code X-Sample-Ready-Age-Us}: microseconds from the moment the app had
  * fully answered its first request (its readiness probe, when it has an HTTP one) to the arrival of
- * this request at its handler (0 if it arrived before that first answer was complete).
- * For the request that was held while the app started, that is how long the platform took from
- * "ready" to delivering it, measured with one clock inside the app.
+ * this request at its handler (0 if it arrived before that first answer was complete). For the
+ * request that was held while the app started, that is how long the platform took from "ready" to
+ * delivering it, measured with one clock inside the app.
  */
 @Command(
     name = "sample-app",
@@ -57,22 +57,31 @@ public final class SampleAppCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int listenPort = port != null ? port : Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+    int listenPort =
+        port != null ? port : Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
     String revision = System.getenv().getOrDefault("K_REVISION", "unknown");
     String instanceClass = System.getenv().getOrDefault("PILOTLIGHT_INSTANCE_CLASS", "standard");
     Ticker ticker = Ticker.system();
     if (!startupDelay.isZero()) {
-      Thread.sleep(startupDelay.toMillis()); // the app's simulated initialisation, before it listens
+      Thread.sleep(
+          startupDelay.toMillis()); // the app's simulated initialisation, before it listens
     }
-    ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sample-delay"));
+    ScheduledExecutorService delayer =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sample-delay"));
     ThreadPoolExecutor workers =
         new ThreadPoolExecutor(
-            4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> daemon(r, "sample-worker"),
+            4,
+            4,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000),
+            r -> daemon(r, "sample-worker"),
             new ThreadPoolExecutor.CallerRunsPolicy());
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", listenPort), 1024);
     server.setExecutor(workers);
     AtomicLong readyAt = new AtomicLong();
-    byte[] body = ("Hello from " + revision + " (" + instanceClass + ")\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ("Hello from " + revision + " (" + instanceClass + ")\n").getBytes(StandardCharsets.UTF_8);
     server.createContext(
         "/",
         exchange -> {
@@ -86,7 +95,8 @@ public final class SampleAppCommand implements Callable<Integer> {
           Runnable answer =
               () -> {
                 respond(exchange, body);
-                // ready: the app has fully answered a request (its readiness probe, when it has one)
+                // ready: the app has fully answered a request (its readiness probe, when it has
+                // one)
                 readyAt.compareAndSet(0, ticker.nanoTime());
               };
           if (latency.isZero()) {

@@ -43,7 +43,8 @@ class ManifestWatcherTest {
     return new ManifestWatcher(
         List.of(args),
         new ManifestReader(new Validator(AutoscalerConfig.DEFAULTS, true)),
-        (file, resources) -> applied.add(file.getFileName() + ":" + resources.stream().map(Resource::name).toList()),
+        (file, resources) ->
+            applied.add(file.getFileName() + ":" + resources.stream().map(Resource::name).toList()),
         removed::add,
         (file, message) -> refused.add(message));
   }
@@ -60,7 +61,10 @@ class ManifestWatcherTest {
     Files.writeString(file, service("a", 90));
     w.poll();
     assertThat(applied).isEmpty();
-    assertThat(refused).singleElement().asString().contains("spec.traffic: percents sum to 90 (expected: 100)");
+    assertThat(refused)
+        .singleElement()
+        .asString()
+        .contains("spec.traffic: percents sum to 90 (expected: 100)");
 
     Files.writeString(file, service("b", 100));
     w.poll();

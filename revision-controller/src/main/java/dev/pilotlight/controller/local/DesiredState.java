@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The user's declared resources, grouped by the file they came from, expanded into configurations and
- * routes. A name declared in two files is served from the file loaded first; the other is reported.
+ * The user's declared resources, grouped by the file they came from, expanded into configurations
+ * and routes. A name declared in two files is served from the file loaded first; the other is
+ * reported.
  */
 final class DesiredState {
 
@@ -30,7 +31,10 @@ final class DesiredState {
     }
   }
 
-  record Expansion(List<DesiredConfiguration> configurations, List<DesiredRoute> routes, List<String> conflicts) {}
+  record Expansion(
+      List<DesiredConfiguration> configurations,
+      List<DesiredRoute> routes,
+      List<String> conflicts) {}
 
   private final Map<String, List<Resource>> bySource = new LinkedHashMap<>();
 
@@ -59,7 +63,12 @@ final class DesiredState {
                 ? configOrigin.get(key)
                 : claimsRoute && routeOrigin.containsKey(key) ? routeOrigin.get(key) : null;
         if (clash != null) {
-          conflicts.add(r.describe() + " in " + source + " ignored: the name is already declared in " + clash);
+          conflicts.add(
+              r.describe()
+                  + " in "
+                  + source
+                  + " ignored: the name is already declared in "
+                  + clash);
           continue;
         }
         if (claimsConfig) {

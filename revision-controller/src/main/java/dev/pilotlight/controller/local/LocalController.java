@@ -54,13 +54,13 @@ import java.util.stream.Collectors;
  * declared resources into revisions, a route table, scaling targets and running instances.
  *
  * <p>Level-triggered: every reconcile reads the whole desired state and converges. Inputs arrive as
- * events from other threads (manifest edits, scale decisions, instance changes) and are queued onto the
- * loop, so state is confined to it. The one exception is the hot path of scale-from-zero: endpoint
- * changes go to the gateway directly from the runtime's thread, so a held request leaves the moment its
- * instance is ready, without a hop through the loop.
+ * events from other threads (manifest edits, scale decisions, instance changes) and are queued onto
+ * the loop, so state is confined to it. The one exception is the hot path of scale-from-zero:
+ * endpoint changes go to the gateway directly from the runtime's thread, so a held request leaves
+ * the moment its instance is ready, without a hop through the loop.
  *
- * <p>A user's mistake never stops serving: a route that cannot resolve keeps its last good targets and
- * reports why; a revision that cannot run reports why in its status.
+ * <p>A user's mistake never stops serving: a route that cannot resolve keeps its last good targets
+ * and reports why; a revision that cannot run reports why in its status.
  */
 public final class LocalController implements ScaleListener, InstanceListener, AutoCloseable {
 
@@ -127,7 +127,9 @@ public final class LocalController implements ScaleListener, InstanceListener, A
             });
   }
 
-  /** Loads the revision history and starts listening to the runtime. Call once, before any apply. */
+  /**
+   * Loads the revision history and starts listening to the runtime. Call once, before any apply.
+   */
   public CompletableFuture<Void> start() {
     runtime.setListener(this);
     return submit(
@@ -165,7 +167,9 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     return status;
   }
 
-  /** Completes once every event queued before it has been handled; for tests and orderly startup. */
+  /**
+   * Completes once every event queued before it has been handled; for tests and orderly startup.
+   */
   public CompletableFuture<Void> sync() {
     return submit(() -> {});
   }
@@ -180,8 +184,15 @@ public final class LocalController implements ScaleListener, InstanceListener, A
           Integer previous = desiredScale.put(decision.revision(), decision.desiredScale());
           if (previous != null && previous != decision.desiredScale()) {
             events.event(
-                "Revision " + decision.revision() + ": scale " + previous + " -> " + decision.desiredScale()
-                    + " (" + decision.reason() + ")");
+                "Revision "
+                    + decision.revision()
+                    + ": scale "
+                    + previous
+                    + " -> "
+                    + decision.desiredScale()
+                    + " ("
+                    + decision.reason()
+                    + ")");
           }
           applyScale(decision.revision());
           refreshStatus();
@@ -252,7 +263,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         RouteTables.build(
             expansion.routes().stream()
                 .filter(r -> lastGoodTraffic.containsKey(r.key()))
-                .map(r -> new ResolvedRoute(r.route().namespace(), r.route().name(), lastGoodTraffic.get(r.key())))
+                .map(
+                    r ->
+                        new ResolvedRoute(
+                            r.route().namespace(), r.route().name(), lastGoodTraffic.get(r.key())))
                 .toList(),
             settings.domain());
     if (!table.equals(routeTable)) {
@@ -269,8 +283,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private boolean stampRevisions() {
     boolean changed = false;
     for (DesiredConfiguration dc : expansion.configurations()) {
-      List<Revision> existing = revisionsOf(dc.configuration().namespace(), dc.configuration().name());
-      RevisionStamper.Stamp stamp = RevisionStamper.stamp(dc.configuration(), dc.service(), existing, clock.instant());
+      List<Revision> existing =
+          revisionsOf(dc.configuration().namespace(), dc.configuration().name());
+      RevisionStamper.Stamp stamp =
+          RevisionStamper.stamp(dc.configuration(), dc.service(), existing, clock.instant());
       if (stamp instanceof RevisionStamper.NewRevision nr) {
         Revision r = nr.revision();
         revisions.put(r.key(), r);
@@ -290,7 +306,9 @@ public final class LocalController implements ScaleListener, InstanceListener, A
 
   private boolean deleteOrphanedRevisions() {
     Set<String> configs =
-        expansion.configurations().stream().map(DesiredConfiguration::key).collect(Collectors.toSet());
+        expansion.configurations().stream()
+            .map(DesiredConfiguration::key)
+            .collect(Collectors.toSet());
     boolean changed = false;
     for (Revision r : List.copyOf(revisions.values())) {
       if (!configs.contains(r.namespace() + "/" + r.configuration())) {
@@ -329,14 +347,20 @@ public final class LocalController implements ScaleListener, InstanceListener, A
               name,
               config -> latestRevisionOf(ns, config),
               rev -> revisions.containsKey(new RevisionKey(ns, rev)),
-              tag -> Names.url(Names.tagHost(tag, name, ns, settings.domain()), settings.gatewayPort()));
+              tag ->
+                  Names.url(
+                      Names.tagHost(tag, name, ns, settings.domain()), settings.gatewayPort()));
       if (resolution instanceof TrafficResolver.Resolved resolved) {
         List<ResolvedTarget> previous = lastGoodTraffic.put(dr.key(), resolved.targets());
-        if (routeProblems.remove(dr.key()) != null || (previous != null && !previous.equals(resolved.targets()))) {
+        if (routeProblems.remove(dr.key()) != null
+            || (previous != null && !previous.equals(resolved.targets()))) {
           events.event(dr.kind() + " " + dr.key() + ": traffic " + describe(resolved.targets()));
         }
       } else if (resolution instanceof TrafficResolver.Unresolved unresolved) {
-        String message = unresolved.reasons().stream().map(Violation::toString).collect(Collectors.joining("; "));
+        String message =
+            unresolved.reasons().stream()
+                .map(Violation::toString)
+                .collect(Collectors.joining("; "));
         String previous = routeProblems.put(dr.key(), message);
         if (!message.equals(previous)) {
           events.event(
@@ -345,7 +369,9 @@ public final class LocalController implements ScaleListener, InstanceListener, A
                   + dr.key()
                   + ": traffic not changed: "
                   + message
-                  + (lastGoodTraffic.containsKey(dr.key()) ? " (still serving the last good split)" : ""));
+                  + (lastGoodTraffic.containsKey(dr.key())
+                      ? " (still serving the last good split)"
+                      : ""));
         }
       }
     }
@@ -355,7 +381,13 @@ public final class LocalController implements ScaleListener, InstanceListener, A
 
   private static String describe(List<ResolvedTarget> targets) {
     return targets.stream()
-        .map(t -> t.revisionName() + "=" + t.percent() + "%" + (t.tag() == null ? "" : " (tag " + t.tag() + ")"))
+        .map(
+            t ->
+                t.revisionName()
+                    + "="
+                    + t.percent()
+                    + "%"
+                    + (t.tag() == null ? "" : " (tag " + t.tag() + ")"))
         .collect(Collectors.joining(", "));
   }
 
@@ -380,7 +412,9 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private void upsertTarget(Revision r, boolean routed) {
     ScalingSpec spec;
     try {
-      spec = ScalingSpecs.resolve(r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+      spec =
+          ScalingSpecs.resolve(
+              r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
     } catch (RuntimeException e) {
       revisionProblems.put(r.key(), e.getMessage());
       return;
@@ -399,9 +433,22 @@ public final class LocalController implements ScaleListener, InstanceListener, A
 
   private static ScalingSpec withInitialScale(ScalingSpec s, int initialScale) {
     return new ScalingSpec(
-        s.metric(), s.target(), s.targetUtilization(), s.minScale(), s.maxScale(), initialScale, s.stableWindow(),
-        s.panicWindow(), s.panicThreshold(), s.maxScaleUpRate(), s.maxScaleDownRate(), s.scaleDownDelay(),
-        s.scaleToZeroGrace(), s.enableScaleToZero(), s.activationScale(), s.targetBurstCapacity(),
+        s.metric(),
+        s.target(),
+        s.targetUtilization(),
+        s.minScale(),
+        s.maxScale(),
+        initialScale,
+        s.stableWindow(),
+        s.panicWindow(),
+        s.panicThreshold(),
+        s.maxScaleUpRate(),
+        s.maxScaleDownRate(),
+        s.scaleDownDelay(),
+        s.scaleToZeroGrace(),
+        s.enableScaleToZero(),
+        s.activationScale(),
+        s.targetBurstCapacity(),
         s.containerConcurrency());
   }
 
@@ -452,14 +499,16 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   }
 
   private static RevisionEndpoints endpoints(Revision r, InstanceSet set) {
-    return new RevisionEndpoints(r.key(), r.spec().concurrencyLimit(), r.spec().timeout(), set.ready());
+    return new RevisionEndpoints(
+        r.key(), r.spec().concurrencyLimit(), r.spec().timeout(), set.ready());
   }
 
   private static int readyStandard(InstanceSet set) {
     if (set == null) {
       return 0;
     }
-    return (int) set.ready().stream().filter(e -> e.instanceClass() == InstanceClass.STANDARD).count();
+    return (int)
+        set.ready().stream().filter(e -> e.instanceClass() == InstanceClass.STANDARD).count();
   }
 
   private void refreshStatus() {
@@ -488,7 +537,12 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     if (dr.kind().equals("Service")) {
       List<Revision> all = revisionsOf(ns, name);
       latestCreated = all.isEmpty() ? null : all.get(0).name();
-      latestReady = all.stream().filter(r -> everReady.contains(r.key())).findFirst().map(Revision::name).orElse(null);
+      latestReady =
+          all.stream()
+              .filter(r -> everReady.contains(r.key()))
+              .findFirst()
+              .map(Revision::name)
+              .orElse(null);
       String configProblem = configProblems.get(dr.key());
       if (configProblem != null) {
         reason = "RevisionFailed";
@@ -517,7 +571,16 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       message = "waiting for the routed revisions to become ready";
     }
     return new ServiceStatus(
-        name, ns, dr.kind(), url, reason == null, reason, message, latestCreated, latestReady, traffic);
+        name,
+        ns,
+        dr.kind(),
+        url,
+        reason == null,
+        reason,
+        message,
+        latestCreated,
+        latestReady,
+        traffic);
   }
 
   private String revisionProblem(RevisionKey key) {

@@ -13,14 +13,16 @@ import java.util.Optional;
 
 /**
  * Decides whether a configuration's template needs a new revision, as a pure function of the
- * configuration and its existing revisions. A revision is immutable: any change of the template (its
- * spec, annotations, labels or name) stamps the next one, numbered {@code <config>-00001, -00002, ...}
- * unless the template names it.
+ * configuration and its existing revisions. A revision is immutable: any change of the template
+ * (its spec, annotations, labels or name) stamps the next one, numbered {@code <config>-00001,
+ * -00002, ...} unless the template names it.
  */
 public final class RevisionStamper {
   private RevisionStamper() {}
 
-  /** The outcome: nothing to do, a new revision, or a user error to surface on the configuration. */
+  /**
+   * The outcome: nothing to do, a new revision, or a user error to surface on the configuration.
+   */
   public sealed interface Stamp permits UpToDate, NewRevision, Conflict {}
 
   public record UpToDate(Revision latest) implements Stamp {}
@@ -33,10 +35,12 @@ public final class RevisionStamper {
    * @param existing the configuration's revisions, any order
    * @param serviceName the owning service, or null
    */
-  public static Stamp stamp(Configuration config, String serviceName, List<Revision> existing, Instant now) {
+  public static Stamp stamp(
+      Configuration config, String serviceName, List<Revision> existing, Instant now) {
     RevisionTemplate template = config.spec().template();
     String hash = TemplateHash.of(template);
-    Optional<Revision> latest = existing.stream().max(Comparator.comparingLong(Revision::configurationGeneration));
+    Optional<Revision> latest =
+        existing.stream().max(Comparator.comparingLong(Revision::configurationGeneration));
     if (latest.isPresent() && latest.get().templateHash().equals(hash)) {
       return new UpToDate(latest.get());
     }

@@ -34,7 +34,9 @@ public final class RouteTables {
         }
       }
       List<WeightedRevision> weighted = new ArrayList<>();
-      byRevision.forEach((rev, pct) -> weighted.add(new WeightedRevision(new RevisionKey(route.namespace(), rev), pct)));
+      byRevision.forEach(
+          (rev, pct) ->
+              weighted.add(new WeightedRevision(new RevisionKey(route.namespace(), rev), pct)));
       hosts.put(
           Names.host(route.name(), route.namespace(), domain),
           new HostRoute(route.namespace(), route.name(), weighted));
@@ -45,7 +47,9 @@ public final class RouteTables {
               new HostRoute(
                   route.namespace(),
                   route.name(),
-                  List.of(new WeightedRevision(new RevisionKey(route.namespace(), t.revisionName()), 100))));
+                  List.of(
+                      new WeightedRevision(
+                          new RevisionKey(route.namespace(), t.revisionName()), 100))));
         }
       }
     }

@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Knative's expansion of a Service into its Configuration and Route, as pure builders. Both children
- * carry the service's name; the route's {@code latestRevision} entries refer to the service's own
- * configuration, made explicit here so route resolution needs no knowledge of services.
+ * Knative's expansion of a Service into its Configuration and Route, as pure builders. Both
+ * children carry the service's name; the route's {@code latestRevision} entries refer to the
+ * service's own configuration, made explicit here so route resolution needs no knowledge of
+ * services.
  */
 public final class ServiceResources {
   public static final String SERVICE_LABEL = "serving.knative.dev/service";
@@ -23,7 +24,10 @@ public final class ServiceResources {
   public static Configuration configuration(Service service) {
     ObjectMeta meta = childMeta(service);
     return new Configuration(
-        service.apiVersion(), Configuration.KIND, meta, new ConfigurationSpec(service.spec().template()));
+        service.apiVersion(),
+        Configuration.KIND,
+        meta,
+        new ConfigurationSpec(service.spec().template()));
   }
 
   public static Route route(Service service) {
@@ -34,9 +38,7 @@ public final class ServiceResources {
     } else {
       for (TrafficTarget t : traffic) {
         explicit.add(
-            t.isLatest()
-                ? new TrafficTarget(null, service.name(), true, t.percent(), t.tag())
-                : t);
+            t.isLatest() ? new TrafficTarget(null, service.name(), true, t.percent(), t.tag()) : t);
       }
     }
     return new Route(service.apiVersion(), Route.KIND, childMeta(service), new RouteSpec(explicit));

@@ -11,7 +11,8 @@ import java.util.List;
  * @param starting instances started but not ready yet (restarting ones included)
  * @param failing a short reason when instances keep crashing or failing to start, else null
  */
-public record InstanceSet(RevisionKey revision, List<Endpoint> ready, int starting, String failing) {
+public record InstanceSet(
+    RevisionKey revision, List<Endpoint> ready, int starting, String failing) {
   public InstanceSet {
     ready = List.copyOf(ready);
   }

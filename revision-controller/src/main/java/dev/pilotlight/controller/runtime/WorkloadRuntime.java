@@ -5,15 +5,17 @@ import dev.pilotlight.api.spi.RevisionKey;
 
 /**
  * Runs a revision's instances. Level-triggered: {@link #apply} declares the desired state and the
- * runtime converges to it in the background (start, probe, restart on crash, stop); observed state comes
- * back through the {@link InstanceListener}. Two implementations: local processes and Kubernetes.
+ * runtime converges to it in the background (start, probe, restart on crash, stop); observed state
+ * comes back through the {@link InstanceListener}. Two implementations: local processes and
+ * Kubernetes.
  */
 public interface WorkloadRuntime extends AutoCloseable {
 
   /**
-   * Declares that {@code revision} should have {@code standardReplicas} standard instances. Idempotent
-   * and non-blocking. Throws {@link IllegalArgumentException} with a clear message when this runtime
-   * cannot run the revision at all (for example a container without a command in local mode).
+   * Declares that {@code revision} should have {@code standardReplicas} standard instances.
+   * Idempotent and non-blocking. Throws {@link IllegalArgumentException} with a clear message when
+   * this runtime cannot run the revision at all (for example a container without a command in local
+   * mode).
    */
   void apply(Revision revision, int standardReplicas);
 

@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The revisions local mode has stamped, and which of them have ever been ready, kept in
- * {@code <state-dir>/revisions.json}. Written atomically (temp file, then rename) so a crash never
- * leaves a torn file; read once at start.
+ * The revisions local mode has stamped, and which of them have ever been ready, kept in {@code
+ * <state-dir>/revisions.json}. Written atomically (temp file, then rename) so a crash never leaves
+ * a torn file; read once at start.
  */
 public final class RevisionHistory {
   private static final ObjectMapper JSON =
@@ -56,7 +56,8 @@ public final class RevisionHistory {
     try {
       return JSON.readValue(file.toFile(), Snapshot.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read revision history " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read revision history " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -64,14 +65,16 @@ public final class RevisionHistory {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writeValue(tmp.toFile(), new Snapshot(new ArrayList<>(revisions), new TreeSet<>(everReady)));
+      JSON.writeValue(
+          tmp.toFile(), new Snapshot(new ArrayList<>(revisions), new TreeSet<>(everReady)));
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write revision history " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write revision history " + file + ": " + e.getMessage(), e);
     }
   }
 }

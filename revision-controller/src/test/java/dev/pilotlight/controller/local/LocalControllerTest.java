@@ -58,7 +58,12 @@ class LocalControllerTest {
 
   static Service service(String name, String arg, List<TrafficTarget> traffic) {
     RevisionSpec spec =
-        new RevisionSpec(List.of(new ContainerBuilder().withCommand("app", arg).build()), null, null, null, null);
+        new RevisionSpec(
+            List.of(new ContainerBuilder().withCommand("app", arg).build()),
+            null,
+            null,
+            null,
+            null);
     return new Service(
         "serving.pilotlight.dev/v1",
         "Service",
@@ -94,7 +99,10 @@ class LocalControllerTest {
   void ready(LocalController c, String revision, int port) throws Exception {
     c.onInstances(
         new InstanceSet(
-            key(revision), List.of(new Endpoint(revision + "-a", "127.0.0.1", port, InstanceClass.STANDARD)), 0, null));
+            key(revision),
+            List.of(new Endpoint(revision + "-a", "127.0.0.1", port, InstanceClass.STANDARD)),
+            0,
+            null));
     c.sync().get(5, TimeUnit.SECONDS);
   }
 
@@ -118,7 +126,9 @@ class LocalControllerTest {
     assertThat(runtime.applied).containsEntry(key("hello-00001"), 2);
 
     ready(c, "hello-00001", 1234);
-    assertThat(endpoints.last.get(key("hello-00001")).ready()).extracting(Endpoint::port).containsExactly(1234);
+    assertThat(endpoints.last.get(key("hello-00001")).ready())
+        .extracting(Endpoint::port)
+        .containsExactly(1234);
     assertThat(autoscaler.targets.get(key("hello-00001")).readyInstances()).isEqualTo(1);
     ServiceStatus status = c.status().services().get(0);
     assertThat(status.ready()).isTrue();
@@ -188,7 +198,9 @@ class LocalControllerTest {
     autoscaler.targets.clear();
     LocalController second = controller();
     apply(second, service("hello", "b", List.of(TrafficTarget.revision("hello-00002", 100, null))));
-    assertThat(second.status().revisions()).extracting(r -> r.name()).containsExactly("hello-00001", "hello-00002");
+    assertThat(second.status().revisions())
+        .extracting(r -> r.name())
+        .containsExactly("hello-00001", "hello-00002");
     assertThat(autoscaler.targets.get(key("hello-00001")).spec().initialScale()).isZero();
     assertThat(autoscaler.targets.get(key("hello-00002")).spec().initialScale()).isEqualTo(1);
     assertThat(lastTable().lookup("hello.default.localhost").targets())

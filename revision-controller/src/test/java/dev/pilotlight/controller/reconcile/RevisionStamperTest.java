@@ -21,12 +21,17 @@ class RevisionStamperTest {
   static Configuration config(String name, String templateName, String... args) {
     RevisionSpec spec =
         new RevisionSpec(
-            List.of(new ContainerBuilder().withCommand("app").withArgs(args).build()), null, null, null, null);
+            List.of(new ContainerBuilder().withCommand("app").withArgs(args).build()),
+            null,
+            null,
+            null,
+            null);
     return new Configuration(
         "serving.pilotlight.dev/v1",
         "Configuration",
         ObjectMeta.named(name, "default"),
-        new ConfigurationSpec(new RevisionTemplate(new ObjectMeta(templateName, null, null, null, null), spec)));
+        new ConfigurationSpec(
+            new RevisionTemplate(new ObjectMeta(templateName, null, null, null, null), spec)));
   }
 
   static Revision stampNew(Configuration c, List<Revision> existing) {
@@ -61,7 +66,8 @@ class RevisionStamperTest {
     List<Revision> existing = new ArrayList<>();
     existing.add(stampNew(config("hello", "hello-v1", "a"), existing));
     assertThat(existing.get(0).name()).isEqualTo("hello-v1");
-    RevisionStamper.Stamp conflict = RevisionStamper.stamp(config("hello", "hello-v1", "b"), null, existing, NOW);
+    RevisionStamper.Stamp conflict =
+        RevisionStamper.stamp(config("hello", "hello-v1", "b"), null, existing, NOW);
     assertThat(conflict).isInstanceOf(RevisionStamper.Conflict.class);
     assertThat(((RevisionStamper.Conflict) conflict).message())
         .contains("spec.template.metadata.name", "hello-v1", "already exists");
@@ -71,7 +77,8 @@ class RevisionStamperTest {
   void hashIgnoresKeyOrderButNotValues() {
     Configuration a = config("hello", null, "x");
     Configuration b = config("hello", null, "x");
-    assertThat(TemplateHash.of(a.spec().template())).isEqualTo(TemplateHash.of(b.spec().template()));
+    assertThat(TemplateHash.of(a.spec().template()))
+        .isEqualTo(TemplateHash.of(b.spec().template()));
     RevisionTemplate annotated =
         new RevisionTemplate(
             new ObjectMeta(null, null, null, Map.of("autoscaling.knative.dev/target", "5"), null),

@@ -29,7 +29,9 @@ class RouteTablesTest {
                         new ResolvedTarget("old-00001", null, false, 0, "old", "http://y")))),
             "localhost");
     assertThat(table.lookup("split.default.localhost").targets())
-        .containsExactly(new WeightedRevision(key("blue-00001"), 80), new WeightedRevision(key("green-00001"), 20));
+        .containsExactly(
+            new WeightedRevision(key("blue-00001"), 80),
+            new WeightedRevision(key("green-00001"), 20));
     assertThat(table.lookup("canary-split.default.localhost").targets())
         .containsExactly(new WeightedRevision(key("green-00001"), 100));
     assertThat(table.lookup("old-split.default.localhost").targets())

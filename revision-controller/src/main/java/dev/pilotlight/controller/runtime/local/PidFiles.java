@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records each running instance as {@code <state>/pids/<instance>.pid} ("pid start-epoch-millis"), so a
- * later run can stop instances an earlier one left behind when it was killed without a chance to
- * clean up. The start time guards against a recycled pid.
+ * Records each running instance as {@code <state>/pids/<instance>.pid} ("pid start-epoch-millis"),
+ * so a later run can stop instances an earlier one left behind when it was killed without a chance
+ * to clean up. The start time guards against a recycled pid.
  */
 final class PidFiles {
   private PidFiles() {}
@@ -24,7 +24,8 @@ final class PidFiles {
     try {
       Files.createDirectories(dir(stateDir));
       long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-      Files.writeString(dir(stateDir).resolve(instanceId + ".pid"), process.pid() + " " + start + "\n");
+      Files.writeString(
+          dir(stateDir).resolve(instanceId + ".pid"), process.pid() + " " + start + "\n");
     } catch (IOException e) {
       // best effort: without the file only the orphan sweep after a SIGKILL is lost
     }

@@ -54,11 +54,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private boolean closed;
 
   public ProcessRuntime(
-      Path stateDir, Ticker ticker, ScheduledExecutorService scheduler, Map<String, String> extraEnv, Path binDir) {
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir) {
     this(stateDir, ticker, scheduler, extraEnv, binDir, DEFAULT_STOP_GRACE);
   }
 
-  /** @param stopGrace time between SIGTERM and SIGKILL when stopping an instance */
+  /**
+   * @param stopGrace time between SIGTERM and SIGKILL when stopping an instance
+   */
   public ProcessRuntime(
       Path stateDir,
       Ticker ticker,
@@ -75,7 +81,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.backoff = RestartBackoff.DEFAULT;
   }
 
-  /** Stops instances an earlier run left behind (killed with no chance to clean up); returns how many. */
+  /**
+   * Stops instances an earlier run left behind (killed with no chance to clean up); returns how
+   * many.
+   */
   public static int reapOrphans(Path stateDir) {
     return PidFiles.reap(stateDir.toAbsolutePath());
   }
@@ -162,7 +171,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
     if (missing < 0) {
       List<Instance> victims = new ArrayList<>(active);
       // not-ready ones first, then the newest
-      victims.sort((a, b) -> a.ready != b.ready ? (a.ready ? 1 : -1) : Long.compare(b.startedNanos, a.startedNanos));
+      victims.sort(
+          (a, b) ->
+              a.ready != b.ready
+                  ? (a.ready ? 1 : -1)
+                  : Long.compare(b.startedNanos, a.startedNanos));
       for (int n = 0; n < -missing; n++) {
         stop(s, victims.get(n));
       }
@@ -247,7 +260,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
     s.crashes++;
     Duration delay = backoff.delay(s.crashes);
     s.failing =
-        "instance " + i.id + " " + why + ", restarting in " + delay.toMillis() + "ms; see " + logFile(s.revision, i.id);
+        "instance "
+            + i.id
+            + " "
+            + why
+            + ", restarting in "
+            + delay.toMillis()
+            + "ms; see "
+            + logFile(s.revision, i.id);
     notifyChange(s);
     if (closed) {
       return;
@@ -346,7 +366,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private Path logFile(Revision r, String instanceId) {
-    return stateDir.resolve("logs").resolve(r.namespace()).resolve(r.name()).resolve(instanceId + ".log");
+    return stateDir
+        .resolve("logs")
+        .resolve(r.namespace())
+        .resolve(r.name())
+        .resolve(instanceId + ".log");
   }
 
   private static int freePort() throws IOException {
@@ -371,7 +395,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
   }
 
-  /** One instance slot; a crashed instance is restarted in the same slot with a new process and port. */
+  /**
+   * One instance slot; a crashed instance is restarted in the same slot with a new process and
+   * port.
+   */
   private static final class Instance {
     final String id;
     int port;

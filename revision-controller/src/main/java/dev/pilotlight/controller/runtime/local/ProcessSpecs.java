@@ -22,7 +22,12 @@ final class ProcessSpecs {
   record ProcessSpec(List<String> command, Map<String, String> env, Path workingDir) {}
 
   static ProcessSpec build(
-      Revision revision, int port, Map<String, String> parentEnv, Map<String, String> extraEnv, Path binDir, Path cwd) {
+      Revision revision,
+      int port,
+      Map<String, String> parentEnv,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Path cwd) {
     Container c = revision.spec().container();
     if (c == null || c.getCommand() == null || c.getCommand().isEmpty()) {
       throw new IllegalArgumentException(
@@ -32,18 +37,27 @@ final class ProcessSpecs {
     }
     Map<String, String> env = new LinkedHashMap<>(parentEnv);
     env.putAll(extraEnv);
-    env.put("PATH", binDir + File.pathSeparator + parentEnv.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    env.put(
+        "PATH",
+        binDir
+            + File.pathSeparator
+            + parentEnv.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
     if (c.getEnv() != null) {
       for (EnvVar e : c.getEnv()) {
         if (e.getValueFrom() != null) {
           throw new IllegalArgumentException(
-              "env " + e.getName() + " of revision " + revision.name() + " uses valueFrom, which local mode cannot resolve");
+              "env "
+                  + e.getName()
+                  + " of revision "
+                  + revision.name()
+                  + " uses valueFrom, which local mode cannot resolve");
         }
         env.put(e.getName(), expand(e.getValue() == null ? "" : e.getValue(), env));
       }
     }
     env.put("PORT", Integer.toString(port));
-    env.put("K_SERVICE", revision.service() != null ? revision.service() : revision.configuration());
+    env.put(
+        "K_SERVICE", revision.service() != null ? revision.service() : revision.configuration());
     env.put("K_CONFIGURATION", revision.configuration());
     env.put("K_REVISION", revision.name());
     env.put("PILOTLIGHT_INSTANCE_CLASS", "standard");
@@ -57,7 +71,10 @@ final class ProcessSpecs {
         command.add(expand(s, env));
       }
     }
-    Path workingDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? cwd : cwd.resolve(c.getWorkingDir());
+    Path workingDir =
+        c.getWorkingDir() == null || c.getWorkingDir().isEmpty()
+            ? cwd
+            : cwd.resolve(c.getWorkingDir());
     command.set(0, resolveExecutable(command.get(0), env.get("PATH"), workingDir));
     return new ProcessSpec(List.copyOf(command), env, workingDir);
   }
@@ -97,8 +114,8 @@ final class ProcessSpecs {
 
   /**
    * A command without a slash is looked up in {@code path} (as a shell would with the instance's
-   * PATH); with a slash it is taken relative to the working directory. Unresolvable names are returned
-   * unchanged, so the start fails with the operating system's own message.
+   * PATH); with a slash it is taken relative to the working directory. Unresolvable names are
+   * returned unchanged, so the start fails with the operating system's own message.
    */
   static String resolveExecutable(String command, String path, Path workingDir) {
     if (command.contains("/")) {

@@ -19,7 +19,10 @@ record ReadinessCheck(String httpPath, int periodSeconds, int failureThreshold, 
     if (probe == null) {
       return new ReadinessCheck(null, 1, 3, Duration.ofSeconds(1));
     }
-    String path = probe.getHttpGet() != null ? (probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath()) : null;
+    String path =
+        probe.getHttpGet() != null
+            ? (probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath())
+            : null;
     return new ReadinessCheck(
         path,
         probe.getPeriodSeconds() == null ? 1 : probe.getPeriodSeconds(),
@@ -38,7 +41,10 @@ record ReadinessCheck(String httpPath, int periodSeconds, int failureThreshold, 
       socket.setSoTimeout(millis);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET " + httpPath + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+          ("GET "
+                  + httpPath
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
                   + "\r\nUser-Agent: pilotlight-probe\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();

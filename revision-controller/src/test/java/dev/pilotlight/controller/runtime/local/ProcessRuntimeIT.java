@@ -41,7 +41,14 @@ class ProcessRuntimeIT {
   @BeforeEach
   void start() throws Exception {
     scheduler = Executors.newScheduledThreadPool(2);
-    runtime = new ProcessRuntime(state, Ticker.system(), scheduler, Map.of(), Files.createDirectories(state.resolve("bin")), Duration.ofSeconds(5));
+    runtime =
+        new ProcessRuntime(
+            state,
+            Ticker.system(),
+            scheduler,
+            Map.of(),
+            Files.createDirectories(state.resolve("bin")),
+            Duration.ofSeconds(5));
     runtime.setListener(changes::add);
   }
 
@@ -55,13 +62,26 @@ class ProcessRuntimeIT {
     String java = ProcessHandle.current().info().command().orElse("java");
     ContainerBuilder c =
         new ContainerBuilder()
-            .withCommand(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), TestHttpApp.class.getName())
+            .withCommand(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TestHttpApp.class.getName())
             .withArgs(args)
             .withReadinessProbe(probe);
     env.forEach((k, v) -> c.addNewEnv().withName(k).withValue(v).endEnv());
     return new Revision(
-        new RevisionKey("default", name), "app", "app", 1, "h", Map.of(), Map.of(),
-        new RevisionSpec(List.of(c.build()), null, null, null, null), Instant.EPOCH);
+        new RevisionKey("default", name),
+        "app",
+        "app",
+        1,
+        "h",
+        Map.of(),
+        Map.of(),
+        new RevisionSpec(List.of(c.build()), null, null, null, null),
+        Instant.EPOCH);
   }
 
   List<Endpoint> ready(RevisionKey key) {
@@ -72,7 +92,9 @@ class ProcessRuntimeIT {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     return r.statusCode() + " " + r.body().strip();
   }
@@ -91,11 +113,16 @@ class ProcessRuntimeIT {
     assertThat(pids).hasSizeGreaterThanOrEqualTo(2);
 
     runtime.apply(r, 0);
-    Await.until("no instance", DEADLINE, () -> ready(r.key()).isEmpty() && runtime.observe(r.key()).starting() == 0);
+    Await.until(
+        "no instance",
+        DEADLINE,
+        () -> ready(r.key()).isEmpty() && runtime.observe(r.key()).starting() == 0);
     Await.until(
         "processes gone",
         DEADLINE,
-        () -> pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        () ->
+            pids.stream()
+                .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
     assertThat(changes).isNotEmpty();
   }
 
@@ -106,18 +133,23 @@ class ProcessRuntimeIT {
     Await.until(
         "failing reason",
         DEADLINE,
-        () -> runtime.observe(r.key()).failing() != null && runtime.observe(r.key()).failing().contains("exited with code 3"));
+        () ->
+            runtime.observe(r.key()).failing() != null
+                && runtime.observe(r.key()).failing().contains("exited with code 3"));
     Await.until(
         "restarted at least twice",
         DEADLINE,
-        () -> changes.stream().map(InstanceSet::failing).filter(f -> f != null).distinct().count() >= 2);
+        () ->
+            changes.stream().map(InstanceSet::failing).filter(f -> f != null).distinct().count()
+                >= 2);
   }
 
   @Test
   void httpReadinessProbeGatesReadiness() throws Exception {
     Path readyFile = state.resolve("ready-now");
     Probe probe = new ProbeBuilder().withNewHttpGet().withPath("/ready").endHttpGet().build();
-    Revision r = revision("probe-00001", probe, Map.of("READY_FILE", readyFile.toString()), "unready");
+    Revision r =
+        revision("probe-00001", probe, Map.of("READY_FILE", readyFile.toString()), "unready");
     runtime.apply(r, 1);
     Await.until("instance started", DEADLINE, () -> runtime.observe(r.key()).starting() == 1);
     assertThat(ready(r.key())).isEmpty();

@@ -23,8 +23,15 @@ class ProcessSpecsTest {
 
   static Revision revision(Container c) {
     return new Revision(
-        new RevisionKey("default", "hello-00001"), "hello", "hello", 1, "h", Map.of(), Map.of(),
-        new RevisionSpec(List.of(c), null, null, null, null), Instant.EPOCH);
+        new RevisionKey("default", "hello-00001"),
+        "hello",
+        "hello",
+        1,
+        "h",
+        Map.of(),
+        Map.of(),
+        new RevisionSpec(List.of(c), null, null, null, null),
+        Instant.EPOCH);
   }
 
   @Test
@@ -46,10 +53,19 @@ class ProcessSpecsTest {
         new ContainerBuilder()
             .withCommand("mytool")
             .withArgs("--port=$(PORT)", "--greet=$(GREETING)")
-            .addNewEnv().withName("GREETING").withValue("hi-$(PARENT)").endEnv()
+            .addNewEnv()
+            .withName("GREETING")
+            .withValue("hi-$(PARENT)")
+            .endEnv()
             .build();
     ProcessSpecs.ProcessSpec spec =
-        ProcessSpecs.build(revision(c), 4321, Map.of("PATH", "/usr/bin", "PARENT", "p"), Map.of("EXTRA", "x"), bin, dir);
+        ProcessSpecs.build(
+            revision(c),
+            4321,
+            Map.of("PATH", "/usr/bin", "PARENT", "p"),
+            Map.of("EXTRA", "x"),
+            bin,
+            dir);
     assertThat(spec.command()).containsExactly(tool.toString(), "--port=4321", "--greet=hi-p");
     assertThat(spec.env())
         .containsEntry("PORT", "4321")
@@ -64,7 +80,14 @@ class ProcessSpecsTest {
   @Test
   void noCommandIsAClearError() {
     assertThatThrownBy(
-            () -> ProcessSpecs.build(revision(new ContainerBuilder().withImage("nginx").build()), 1, Map.of(), Map.of(), dir, dir))
+            () ->
+                ProcessSpecs.build(
+                    revision(new ContainerBuilder().withImage("nginx").build()),
+                    1,
+                    Map.of(),
+                    Map.of(),
+                    dir,
+                    dir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no command");
   }

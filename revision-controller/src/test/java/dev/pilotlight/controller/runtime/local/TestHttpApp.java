@@ -24,7 +24,8 @@ public final class TestHttpApp {
         "/",
         ex -> {
           boolean ready =
-              !mode.equals("unready") || java.nio.file.Files.exists(java.nio.file.Path.of(System.getenv("READY_FILE")));
+              !mode.equals("unready")
+                  || java.nio.file.Files.exists(java.nio.file.Path.of(System.getenv("READY_FILE")));
           byte[] body = (revision + "\n").getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(ready ? 200 : 503, body.length);
           try (OutputStream out = ex.getResponseBody()) {
