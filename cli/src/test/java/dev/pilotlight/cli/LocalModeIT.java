@@ -58,23 +58,8 @@ class LocalModeIT {
                 args: ["--startup-delay", "300ms"]
       """;
 
-  static String editable(String env, String traffic) {
-    return """
-        apiVersion: serving.pilotlight.dev/v1
-        kind: Service
-        metadata:
-          name: editable
-        spec:
-          template:
-            spec:
-              containers:
-                - command: ["pilotlight", "sample-app"]
-                  env:
-                    - name: GREETING
-                      value: "%s"
-          %s
-        """
-        .formatted(env, traffic);
+  static String editable(String greeting, String traffic) {
+    return TestManifests.sampleService("editable", greeting, traffic);
   }
 
   @BeforeAll

@@ -17,22 +17,7 @@ class RestartIT {
   @TempDir Path work;
 
   static String service(String greeting, String traffic) {
-    return """
-        apiVersion: serving.pilotlight.dev/v1
-        kind: Service
-        metadata:
-          name: hello
-        spec:
-          template:
-            spec:
-              containers:
-                - command: ["pilotlight", "sample-app"]
-                  env:
-                    - name: GREETING
-                      value: "%s"
-          %s
-        """
-        .formatted(greeting, traffic);
+    return TestManifests.sampleService("hello", greeting, traffic);
   }
 
   @Test

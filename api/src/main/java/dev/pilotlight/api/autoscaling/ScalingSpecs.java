@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Builds a revision's {@link ScalingSpec} from global defaults and its {@code
@@ -164,48 +166,35 @@ public final class ScalingSpecs {
    */
   private record Reader(Map<String, String> a, List<Violation> v) {
     int integer(String key, int def, int min, int max, String expected) {
-      String s = a.get(key);
-      if (s == null) {
-        return def;
-      }
-      try {
-        int n = Integer.parseInt(s.trim());
-        if (n >= min && n <= max) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      v.add(new Violation(field(key), "\"" + s + "\" (expected: " + expected + ")"));
-      return def;
+      return read(key, def, s -> Integer.parseInt(s.trim()), n -> n >= min && n <= max, expected);
     }
 
     double decimal(String key, double def, double min, double max, String expected) {
-      String s = a.get(key);
-      if (s == null) {
-        return def;
-      }
-      try {
-        double d = Double.parseDouble(s.trim());
-        if (d >= min && d <= max && !Double.isNaN(d)) {
-          return d;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      v.add(new Violation(field(key), "\"" + s + "\" (expected: " + expected + ")"));
-      return def;
+      return read(key, def, s -> Double.parseDouble(s.trim()), d -> d >= min && d <= max, expected);
     }
 
     Duration duration(String key, Duration def, Duration min, Duration max, String expected) {
+      return read(
+          key,
+          def,
+          Durations::parse,
+          d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0,
+          expected);
+    }
+
+    /**
+     * {@code parse} throws IllegalArgumentException (NumberFormatException included) on bad text.
+     */
+    private <T> T read(
+        String key, T def, Function<String, T> parse, Predicate<T> inRange, String expected) {
       String s = a.get(key);
       if (s == null) {
         return def;
       }
       try {
-        Duration d = Durations.parse(s);
-        if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
-          return d;
+        T value = parse.apply(s);
+        if (inRange.test(value)) {
+          return value;
         }
       } catch (IllegalArgumentException e) {
         // reported below
