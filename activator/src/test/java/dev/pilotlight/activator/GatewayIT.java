@@ -297,6 +297,21 @@ class GatewayIT {
   }
 
   @Test
+  void expectContinueIsAnsweredByTheGateway() throws Exception {
+    gateway(100);
+    ready(0, Duration.ofSeconds(30), upstreamEndpoint());
+    HttpResponse<String> r =
+        send(
+            request(HOST, "/e")
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000)))
+                .build());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).hasSize("echo:POST:".length() + 100_000);
+    assertThat(lastUpstreamHeaders).doesNotContainKey("expect");
+  }
+
+  @Test
   void oversizedHeadersAre431() throws Exception {
     gateway(100);
     HttpResponse<String> r = send(request(HOST, "/").header("X-Big", "x".repeat(20_000)).build());

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -20,6 +21,11 @@ public final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof FullHttpResponse r
+        && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      r.release(); // 1xx before the real response: keep waiting for it
+      return;
+    }
     ProxyExchange ex = exchange;
     exchange = null;
     if (ex != null && msg instanceof FullHttpResponse response) {

@@ -44,6 +44,8 @@ final class Headers {
     out.setProtocolVersion(HttpVersion.HTTP_1_1);
     HttpHeaders h = out.headers();
     removeHopByHop(h);
+    // the gateway has the whole body already: the instance must not send 100 Continue
+    h.remove(HttpHeaderNames.EXPECT);
     String clientIp = ip(client.remoteAddress());
     String host = in.headers().get(HttpHeaderNames.HOST, "");
     String xff = h.get("X-Forwarded-For");
