@@ -118,10 +118,6 @@ public final class RevisionThrottler {
     return queue.size();
   }
 
-  public synchronized int readyInstances() {
-    return slots.size();
-  }
-
   private void drain() {
     while (!queue.isEmpty()) {
       Slot s = pick();

@@ -35,31 +35,6 @@ public final class Durations {
     return Duration.ofNanos(Math.round(nanos));
   }
 
-  /** The shortest Go-style form: 90s → "1m30s", 500ms → "500ms". */
-  public static String format(Duration d) {
-    if (d.isZero()) {
-      return "0s";
-    }
-    long ms = d.toMillis();
-    if (ms % 1000 != 0) {
-      return ms + "ms";
-    }
-    long s = ms / 1000;
-    StringBuilder sb = new StringBuilder();
-    if (s >= 3600) {
-      sb.append(s / 3600).append('h');
-      s %= 3600;
-    }
-    if (s >= 60) {
-      sb.append(s / 60).append('m');
-      s %= 60;
-    }
-    if (s > 0) {
-      sb.append(s).append('s');
-    }
-    return sb.toString();
-  }
-
   private static double unitNanos(String unit) {
     return switch (unit) {
       case "ns" -> 1;

@@ -46,12 +46,4 @@ public record ObjectMeta(
     String ns = namespace == null || namespace.isEmpty() ? defaultNamespace : namespace;
     return new ObjectMeta(name, ns, labels, annotations, generation);
   }
-
-  public ObjectMeta withName(String newName) {
-    return new ObjectMeta(newName, namespace, labels, annotations, generation);
-  }
-
-  public String annotation(String key) {
-    return annotations.get(key);
-  }
 }

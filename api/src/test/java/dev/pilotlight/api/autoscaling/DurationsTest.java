@@ -28,10 +28,4 @@ class DurationsTest {
   void refusesOthers(String text) {
     assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
-
-  @ParameterizedTest
-  @CsvSource({"90000,1m30s", "500,500ms", "0,0s", "3600000,1h"})
-  void formatsShortest(long millis, String text) {
-    assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
-  }
 }

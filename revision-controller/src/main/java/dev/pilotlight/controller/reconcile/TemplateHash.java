@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pilotlight.api.model.RevisionTemplate;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,15 +30,6 @@ public final class TemplateHash {
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot hash template", e);
-    }
-  }
-
-  /** Canonical JSON, exposed for diagnostics and tests. */
-  static String canonicalJson(RevisionTemplate template) {
-    try {
-      return new String(CANONICAL.writeValueAsBytes(template), StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
