@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param maxScaleDownRate max divisor of ready instances per decision
  * @param scaleDownDelay scale down only to the max desire over this trailing window
  * @param scaleToZeroGrace time the last instance stays after the decision to go to zero
+ * @param scaleToZeroRetention minimum time the last instance stays after the decision to go to zero
+ *     (Knative's scale-to-zero-pod-retention-period); the longer of the two applies
  * @param enableScaleToZero false keeps at least one instance
  * @param activationScale minimum scale when coming up from zero
  * @param targetBurstCapacity spare requests to keep absorbable, -1 = unlimited
@@ -37,6 +39,7 @@ public record ScalingSpec(
     double maxScaleDownRate,
     Duration scaleDownDelay,
     Duration scaleToZeroGrace,
+    Duration scaleToZeroRetention,
     boolean enableScaleToZero,
     int activationScale,
     double targetBurstCapacity,
@@ -44,6 +47,36 @@ public record ScalingSpec(
 
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
+
+  /** This spec with another initial scale. */
+  public ScalingSpec withInitialScale(int scale) {
+    return new ScalingSpec(
+        metric,
+        target,
+        targetUtilization,
+        minScale,
+        maxScale,
+        scale,
+        stableWindow,
+        panicWindow,
+        panicThreshold,
+        maxScaleUpRate,
+        maxScaleDownRate,
+        scaleDownDelay,
+        scaleToZeroGrace,
+        scaleToZeroRetention,
+        enableScaleToZero,
+        activationScale,
+        targetBurstCapacity,
+        containerConcurrency);
+  }
+
+  /** How long the last instance stays after the decision to go to zero: grace or retention. */
+  public Duration lastInstanceHold() {
+    return scaleToZeroGrace.compareTo(scaleToZeroRetention) >= 0
+        ? scaleToZeroGrace
+        : scaleToZeroRetention;
+  }
 
   /** The metric value one instance should carry: target × utilization. */
   public double effectiveTarget() {

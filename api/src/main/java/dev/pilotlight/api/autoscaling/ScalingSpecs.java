@@ -125,12 +125,13 @@ public final class ScalingSpecs {
             Duration.ZERO,
             Duration.ofHours(1),
             "duration in 0s..1h");
-    r.duration(
-        SCALE_TO_ZERO_POD_RETENTION,
-        Duration.ZERO,
-        Duration.ZERO,
-        Duration.ofDays(365),
-        "duration >= 0s");
+    Duration retention =
+        r.duration(
+            SCALE_TO_ZERO_POD_RETENTION,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofDays(365),
+            "duration >= 0s");
     double tbc =
         r.decimal(
             TARGET_BURST_CAPACITY, c.targetBurstCapacity(), -1, Double.MAX_VALUE, "number >= -1");
@@ -151,6 +152,7 @@ public final class ScalingSpecs {
         c.maxScaleDownRate(),
         scaleDownDelay,
         c.scaleToZeroGrace(),
+        retention,
         c.enableScaleToZero(),
         activationScale,
         tbc,

@@ -6,6 +6,7 @@ import dev.pilotlight.api.spi.ScalingTarget;
 import dev.pilotlight.autoscaler.scaling.DeciderState;
 import dev.pilotlight.autoscaler.scaling.Decision;
 import dev.pilotlight.autoscaler.scaling.ScaleDecider;
+import dev.pilotlight.autoscaler.scaling.ScaleDownDelay;
 import dev.pilotlight.autoscaler.scaling.WindowStats;
 import dev.pilotlight.autoscaler.window.BucketWindow;
 
@@ -17,6 +18,7 @@ final class RevisionScaler {
   private ScalingTarget target;
   private BucketWindow window;
   private DeciderState state;
+  private final ScaleDownDelay scaleDownDelay = new ScaleDownDelay();
   private ScaleDecision lastPublished;
 
   RevisionScaler(ScalingTarget target, long nowNanos) {
@@ -57,9 +59,18 @@ final class RevisionScaler {
             target.readyInstances(),
             target.routed());
     Decision d = ScaleDecider.decide(stats, spec, state, nowNanos);
+    int desired = scaleDownDelay.apply(nowNanos, d.desired(), spec.scaleDownDelay().toNanos());
+    String reason = d.reason();
     state = d.state();
+    if (desired != d.desired()) {
+      state = new DeciderState(desired, state.panicSinceNanos(), state.zeroSinceNanos());
+      reason =
+          "scale-down delay: the highest desire of the last "
+              + spec.scaleDownDelay().toSeconds()
+              + "s";
+    }
     return new ScaleDecision(
-        target.revision(), d.desired(), state.panicking(), d.excessBurstCapacity(), d.reason());
+        target.revision(), desired, state.panicking(), d.excessBurstCapacity(), reason);
   }
 
   /**

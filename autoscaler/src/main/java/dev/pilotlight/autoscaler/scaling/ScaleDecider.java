@@ -38,11 +38,11 @@ public final class ScaleDecider {
     long zeroSince = -1;
     if (desired == 0 && prior.desired() > 0) {
       zeroSince = prior.zeroSinceNanos() >= 0 ? prior.zeroSinceNanos() : nowNanos;
-      if (nowNanos - zeroSince < spec.scaleToZeroGrace().toNanos()) {
+      if (nowNanos - zeroSince < spec.lastInstanceHold().toNanos()) {
         desired = 1;
-        reason = "no traffic; scale-to-zero grace period";
+        reason = "no traffic; keeping the last instance for the grace/retention period";
       } else {
-        reason = "no traffic for the stable window and the grace period";
+        reason = "no traffic for the stable window and the grace/retention period";
       }
     }
     double ebc = excessBurstCapacity(stats, spec);

@@ -77,6 +77,31 @@ class ScalerLoopTest {
   }
 
   @Test
+  void scaleDownDelayHoldsTheScaleAfterLoadDrops() {
+    ScalingSpec delayed =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.TARGET, "10",
+                AutoscalingAnnotations.WINDOW, "6s",
+                AutoscalingAnnotations.SCALE_DOWN_DELAY, "20s"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, delayed, true, 1));
+    for (int i = 0; i < 6; i++) {
+      loop.report(List.of(new StatRecord(REV, 21, 40)));
+      seconds(1);
+    }
+    loop.upsert(new ScalingTarget(REV, delayed, true, 3));
+    assertThat(desired()).containsExactly(1, 3);
+    seconds(16);
+    assertThat(desired()).as("the window is empty, but the delay keeps 3").containsExactly(1, 3);
+    seconds(10);
+    assertThat(desired()).as("down once the 20 s delay has passed").hasSizeGreaterThan(2);
+    assertThat(desired().get(2)).isLessThan(3);
+  }
+
+  @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();
     loop.poke(REV);

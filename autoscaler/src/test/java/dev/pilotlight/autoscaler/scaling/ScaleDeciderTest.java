@@ -95,6 +95,20 @@ class ScaleDeciderTest {
   }
 
   @Test
+  void podRetentionLongerThanGraceKeepsTheLastInstanceLonger() {
+    ScalingSpec retained =
+        ScalingSpecs.resolve(
+            Map.of(AutoscalingAnnotations.SCALE_TO_ZERO_POD_RETENTION, "1m"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    DeciderState zeroSince100 = new DeciderState(1, -1, 100 * S);
+    assertThat(ScaleDecider.decide(stats(0, 0, true, 1), retained, zeroSince100, 140 * S).desired())
+        .isEqualTo(1);
+    assertThat(ScaleDecider.decide(stats(0, 0, true, 1), retained, zeroSince100, 160 * S).desired())
+        .isZero();
+  }
+
+  @Test
   void maxScaleCaps() {
     ScalingSpec max3 =
         ScalingSpecs.resolve(

@@ -421,7 +421,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     }
     if (fromHistory.contains(r.key()) && !routed) {
       // Revisions restored from an earlier run that take no traffic stay at zero until asked for.
-      spec = withInitialScale(spec, 0);
+      spec = spec.withInitialScale(0);
     }
     int ready = readyStandard(instances.get(r.key()));
     ScalingTarget target = new ScalingTarget(r.key(), spec, routed, ready);
@@ -429,27 +429,6 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       upserted.put(r.key(), target);
       autoscaler.upsert(target);
     }
-  }
-
-  private static ScalingSpec withInitialScale(ScalingSpec s, int initialScale) {
-    return new ScalingSpec(
-        s.metric(),
-        s.target(),
-        s.targetUtilization(),
-        s.minScale(),
-        s.maxScale(),
-        initialScale,
-        s.stableWindow(),
-        s.panicWindow(),
-        s.panicThreshold(),
-        s.maxScaleUpRate(),
-        s.maxScaleDownRate(),
-        s.scaleDownDelay(),
-        s.scaleToZeroGrace(),
-        s.enableScaleToZero(),
-        s.activationScale(),
-        s.targetBurstCapacity(),
-        s.containerConcurrency());
   }
 
   private void applyScale(RevisionKey key) {
