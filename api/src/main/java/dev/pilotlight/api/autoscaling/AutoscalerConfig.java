@@ -3,7 +3,8 @@ package dev.pilotlight.api.autoscaling;
 import java.time.Duration;
 
 /**
- * Global autoscaler defaults: the keys of Knative's {@code config-autoscaler} ConfigMap.
+ * Global autoscaler defaults: the keys of Knative's {@code config-autoscaler} ConfigMap (read by
+ * {@link AutoscalerConfigs}); per-revision annotations override them.
  *
  * @param containerConcurrencyTargetDefault concurrency target per instance when neither {@code
  *     target} nor {@code containerConcurrency} is set (requests)
@@ -15,6 +16,15 @@ import java.time.Duration;
  * @param maxScaleUpRate max factor of ready instances per decision
  * @param maxScaleDownRate max divisor of ready instances per decision
  * @param scaleToZeroGrace how long the last instance stays after the decision to go to zero
+ * @param scaleToZeroRetention minimum time the last instance stays after that decision
+ * @param enableScaleToZero false keeps at least one instance of every routed revision
+ * @param initialScale instances a new revision starts with
+ * @param allowZeroInitialScale whether a revision may ask for initial-scale 0
+ * @param targetBurstCapacity spare requests to keep absorbable, -1 = unlimited
+ * @param scaleDownDelay default scale-down delay
+ * @param minScale default min-scale
+ * @param maxScale default max-scale, 0 = unbounded
+ * @param tickInterval how often every revision's scale is decided
  */
 public record AutoscalerConfig(
     double containerConcurrencyTargetDefault,
@@ -26,10 +36,14 @@ public record AutoscalerConfig(
     double maxScaleUpRate,
     double maxScaleDownRate,
     Duration scaleToZeroGrace,
+    Duration scaleToZeroRetention,
     boolean enableScaleToZero,
     int initialScale,
     boolean allowZeroInitialScale,
     double targetBurstCapacity,
+    Duration scaleDownDelay,
+    int minScale,
+    int maxScale,
     Duration tickInterval) {
 
   public static final AutoscalerConfig DEFAULTS =
@@ -43,10 +57,14 @@ public record AutoscalerConfig(
           1000,
           2,
           Duration.ofSeconds(30),
+          Duration.ZERO,
           true,
           1,
           false,
           211,
+          Duration.ZERO,
+          0,
+          0,
           Duration.ofSeconds(2));
 
   public AutoscalerConfig withScaleToZeroGrace(Duration grace) {
@@ -60,10 +78,14 @@ public record AutoscalerConfig(
         maxScaleUpRate,
         maxScaleDownRate,
         grace,
+        scaleToZeroRetention,
         enableScaleToZero,
         initialScale,
         allowZeroInitialScale,
         targetBurstCapacity,
+        scaleDownDelay,
+        minScale,
+        maxScale,
         tickInterval);
   }
 }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Builds a revision's {@link ScalingSpec} from global defaults and its {@code
@@ -64,9 +62,10 @@ public final class ScalingSpecs {
                 "unknown autoscaling annotation (expected: one of Knative's autoscaling.knative.dev/* keys)"));
       }
     }
-    Reader r = new Reader(a, v);
-    int minScale = r.integer(MIN_SCALE, 0, 0, Integer.MAX_VALUE, "integer >= 0");
-    int maxScale = r.integer(MAX_SCALE, 0, 0, Integer.MAX_VALUE, "integer >= 0, 0 = unbounded");
+    KnobReader r = new KnobReader(a, v, ScalingSpecs::field);
+    int minScale = r.integer(MIN_SCALE, c.minScale(), 0, Integer.MAX_VALUE, "integer >= 0");
+    int maxScale =
+        r.integer(MAX_SCALE, c.maxScale(), 0, Integer.MAX_VALUE, "integer >= 0, 0 = unbounded");
     if (maxScale > 0 && minScale > maxScale) {
       v.add(
           new Violation(
@@ -121,14 +120,14 @@ public final class ScalingSpecs {
     Duration scaleDownDelay =
         r.duration(
             SCALE_DOWN_DELAY,
-            Duration.ZERO,
+            c.scaleDownDelay(),
             Duration.ZERO,
             Duration.ofHours(1),
             "duration in 0s..1h");
     Duration retention =
         r.duration(
             SCALE_TO_ZERO_POD_RETENTION,
-            Duration.ZERO,
+            c.scaleToZeroRetention(),
             Duration.ZERO,
             Duration.ofDays(365),
             "duration >= 0s");
@@ -161,48 +160,5 @@ public final class ScalingSpecs {
 
   static String field(String key) {
     return "annotations[" + key + "]";
-  }
-
-  /**
-   * Reads typed annotation values, recording a violation and returning the default on bad input.
-   */
-  private record Reader(Map<String, String> a, List<Violation> v) {
-    int integer(String key, int def, int min, int max, String expected) {
-      return read(key, def, s -> Integer.parseInt(s.trim()), n -> n >= min && n <= max, expected);
-    }
-
-    double decimal(String key, double def, double min, double max, String expected) {
-      return read(key, def, s -> Double.parseDouble(s.trim()), d -> d >= min && d <= max, expected);
-    }
-
-    Duration duration(String key, Duration def, Duration min, Duration max, String expected) {
-      return read(
-          key,
-          def,
-          Durations::parse,
-          d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0,
-          expected);
-    }
-
-    /**
-     * {@code parse} throws IllegalArgumentException (NumberFormatException included) on bad text.
-     */
-    private <T> T read(
-        String key, T def, Function<String, T> parse, Predicate<T> inRange, String expected) {
-      String s = a.get(key);
-      if (s == null) {
-        return def;
-      }
-      try {
-        T value = parse.apply(s);
-        if (inRange.test(value)) {
-          return value;
-        }
-      } catch (IllegalArgumentException e) {
-        // reported below
-      }
-      v.add(new Violation(field(key), "\"" + s + "\" (expected: " + expected + ")"));
-      return def;
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.pilotlight.autoscaler.scaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
@@ -73,23 +74,7 @@ class ScaleDeciderTest {
         .isZero();
     ScalingSpec noZero =
         ScalingSpecs.resolve(
-            Map.of(),
-            0,
-            new AutoscalerConfig(
-                100,
-                200,
-                0.7,
-                java.time.Duration.ofSeconds(60),
-                10,
-                200,
-                1000,
-                2,
-                java.time.Duration.ofSeconds(30),
-                false,
-                1,
-                false,
-                211,
-                java.time.Duration.ofSeconds(2)));
+            Map.of(), 0, AutoscalerConfigs.fromData(Map.of("enable-scale-to-zero", "false")));
     assertThat(ScaleDecider.decide(stats(0, 0, true, 1), noZero, longZero, 100 * S).desired())
         .isEqualTo(1);
   }

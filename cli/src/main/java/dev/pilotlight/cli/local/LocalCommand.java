@@ -3,11 +3,13 @@ package dev.pilotlight.cli.local;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Validator;
 import dev.pilotlight.autoscaler.Autoscaler;
 import dev.pilotlight.cli.DurationConverter;
@@ -15,6 +17,7 @@ import dev.pilotlight.cli.admin.AdminServer;
 import dev.pilotlight.controller.local.LocalController;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -91,10 +94,16 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--scale-to-zero-grace",
-      defaultValue = "30s",
       converter = DurationConverter.class,
-      description = "Knative's scale-to-zero-grace-period (default: ${DEFAULT-VALUE}).")
+      description = "Knative's scale-to-zero-grace-period (default: from --config, else 30s).")
   Duration scaleToZeroGrace;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Knative's config-autoscaler ConfigMap (YAML) with the global autoscaling defaults.")
+  Path autoscalerConfigFile;
 
   @Option(
       names = "--watch-interval",
@@ -115,8 +124,13 @@ public final class LocalCommand implements Callable<Integer> {
       events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
     }
 
-    AutoscalerConfig autoscalerConfig =
-        AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(scaleToZeroGrace);
+    AutoscalerConfig autoscalerConfig;
+    try {
+      autoscalerConfig = autoscalerConfig();
+    } catch (ValidationException | IOException e) {
+      err.println("invalid --config " + autoscalerConfigFile + ":\n" + e.getMessage());
+      return 1;
+    }
     ManifestReader reader = new ManifestReader(new Validator(autoscalerConfig, true));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
@@ -229,6 +243,14 @@ public final class LocalCommand implements Callable<Integer> {
             s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
     stopped.await();
     return 0;
+  }
+
+  private AutoscalerConfig autoscalerConfig() throws IOException {
+    AutoscalerConfig config =
+        autoscalerConfigFile == null
+            ? AutoscalerConfig.DEFAULTS
+            : AutoscalerConfigs.read(autoscalerConfigFile);
+    return scaleToZeroGrace == null ? config : config.withScaleToZeroGrace(scaleToZeroGrace);
   }
 
   private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {
