@@ -102,6 +102,18 @@ class ScalerLoopTest {
   }
 
   @Test
+  void reportsOfSeveralActivatorsInOneSecondSum() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 1));
+    for (int i = 0; i < 6; i++) {
+      loop.report(List.of(new StatRecord(REV, 10.5, 20)));
+      loop.report(List.of(new StatRecord(REV, 10.5, 20)));
+      seconds(1);
+    }
+    assertThat(desired()).as("21 concurrent requests over 7 per instance").containsExactly(1, 3);
+  }
+
+  @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();
     loop.poke(REV);
