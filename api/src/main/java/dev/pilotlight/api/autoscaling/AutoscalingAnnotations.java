@@ -18,5 +18,8 @@ public final class AutoscalingAnnotations {
   public static final String TARGET_BURST_CAPACITY = PREFIX + "target-burst-capacity";
   public static final String ACTIVATION_SCALE = PREFIX + "activation-scale";
 
+  /** Pilotlight's own: {@code linear} (default) or {@code weighted} window averaging. */
+  public static final String WINDOW_AVERAGING = "pilotlight.dev/window-averaging";
+
   private AutoscalingAnnotations() {}
 }

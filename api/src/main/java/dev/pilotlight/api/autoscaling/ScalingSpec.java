@@ -24,6 +24,7 @@ import java.time.Duration;
  * @param activationScale minimum scale when coming up from zero
  * @param targetBurstCapacity spare requests to keep absorbable, -1 = unlimited
  * @param containerConcurrency the revision's hard limit, 0 = none
+ * @param weightedAveraging exponentially weighted window averages instead of linear ones
  */
 public record ScalingSpec(
     String metric,
@@ -43,7 +44,8 @@ public record ScalingSpec(
     boolean enableScaleToZero,
     int activationScale,
     double targetBurstCapacity,
-    int containerConcurrency) {
+    int containerConcurrency,
+    boolean weightedAveraging) {
 
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
@@ -68,7 +70,8 @@ public record ScalingSpec(
         enableScaleToZero,
         activationScale,
         targetBurstCapacity,
-        containerConcurrency);
+        containerConcurrency,
+        weightedAveraging);
   }
 
   /** How long the last instance stays after the decision to go to zero: grace or retention. */

@@ -31,8 +31,7 @@ public final class ScalingSpecs {
           SCALE_TO_ZERO_POD_RETENTION,
           TARGET_BURST_CAPACITY,
           ACTIVATION_SCALE,
-          PREFIX + "class",
-          PREFIX + "window-averaging");
+          PREFIX + "class");
 
   private ScalingSpecs() {}
 
@@ -135,6 +134,11 @@ public final class ScalingSpecs {
         r.decimal(
             TARGET_BURST_CAPACITY, c.targetBurstCapacity(), -1, Double.MAX_VALUE, "number >= -1");
     int activationScale = r.integer(ACTIVATION_SCALE, 1, 1, Integer.MAX_VALUE, "integer >= 1");
+    String averaging = a.getOrDefault(WINDOW_AVERAGING, "linear");
+    boolean weighted = averaging.equals("weighted");
+    if (!weighted && !averaging.equals("linear")) {
+      r.violation(WINDOW_AVERAGING, "\"" + averaging + "\" (expected: one of linear, weighted)");
+    }
     Duration panicWindow =
         Duration.ofMillis(Math.max(1000, Math.round(window.toMillis() * panicWindowPct / 100)));
     return new ScalingSpec(
@@ -155,7 +159,8 @@ public final class ScalingSpecs {
         c.enableScaleToZero(),
         activationScale,
         tbc,
-        containerConcurrency);
+        containerConcurrency,
+        weighted);
   }
 
   static String field(String key) {

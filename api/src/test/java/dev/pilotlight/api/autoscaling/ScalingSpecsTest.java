@@ -66,6 +66,14 @@ class ScalingSpecsTest {
     assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.INITIAL_SCALE, "0"), C))
         .hasSize(1);
     assertThat(ScalingSpecs.validate(Map.of("other.dev/key", "x"), C)).isEmpty();
+    assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.WINDOW_AVERAGING, "median"), C))
+        .singleElement()
+        .hasToString(
+            "annotations[pilotlight.dev/window-averaging]: \"median\" (expected: one of linear, weighted)");
+    assertThat(
+            ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.WINDOW_AVERAGING, "weighted"), 0, C)
+                .weightedAveraging())
+        .isTrue();
     assertThatThrownBy(
             () -> ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.MAX_SCALE, "x"), 0, C))
         .isInstanceOf(ValidationException.class)

@@ -53,8 +53,8 @@ final class RevisionScaler {
     int panicSeconds = (int) Math.max(1, spec.panicWindow().toSeconds());
     WindowStats stats =
         new WindowStats(
-            window.average(nowNanos, stableSeconds),
-            window.average(nowNanos, panicSeconds),
+            average(spec, nowNanos, stableSeconds),
+            average(spec, nowNanos, panicSeconds),
             window.isFull(nowNanos, stableSeconds),
             target.readyInstances(),
             target.routed());
@@ -71,6 +71,12 @@ final class RevisionScaler {
     }
     return new ScaleDecision(
         target.revision(), desired, state.panicking(), d.excessBurstCapacity(), reason);
+  }
+
+  private double average(ScalingSpec spec, long nowNanos, int seconds) {
+    return spec.weightedAveraging()
+        ? window.weightedAverage(nowNanos, seconds)
+        : window.average(nowNanos, seconds);
   }
 
   /**

@@ -69,8 +69,14 @@ public final class ScaleDecider {
     return -1;
   }
 
-  /** min-scale (only while routed), max-scale, and enable-scale-to-zero. */
+  /**
+   * activation-scale (the floor whenever above zero), min-scale (only while routed), max-scale,
+   * enable-scale-to-zero.
+   */
   static int bounded(int desired, ScalingSpec spec, boolean routed) {
+    if (desired > 0) {
+      desired = Math.max(desired, spec.activationScale());
+    }
     if (routed) {
       desired = Math.max(desired, spec.minScale());
     }

@@ -114,6 +114,40 @@ class ScalerLoopTest {
   }
 
   @Test
+  void rpsMetricScalesOnRequestsPerSecond() {
+    ScalingSpec rps =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.METRIC, "rps",
+                AutoscalingAnnotations.TARGET, "10",
+                AutoscalingAnnotations.WINDOW, "6s"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, rps, true, 1));
+    for (int i = 0; i < 6; i++) {
+      loop.report(List.of(new StatRecord(REV, 0.5, 42)));
+      seconds(1);
+    }
+    assertThat(desired()).as("42 requests/s over 7 per instance").containsExactly(1, 6);
+  }
+
+  @Test
+  void activationScaleIsTheFloorWhenWokenFromZero() {
+    ScalingSpec three =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.ACTIVATION_SCALE, "3", AutoscalingAnnotations.WINDOW, "6s"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, three.withInitialScale(0), true, 0));
+    assertThat(desired()).containsExactly(0);
+    loop.poke(REV);
+    assertThat(desired()).containsExactly(0, 3);
+  }
+
+  @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();
     loop.poke(REV);

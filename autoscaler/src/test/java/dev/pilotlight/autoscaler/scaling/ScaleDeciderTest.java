@@ -94,6 +94,17 @@ class ScaleDeciderTest {
   }
 
   @Test
+  void activationScaleIsTheFloorAboveZero() {
+    ScalingSpec three =
+        ScalingSpecs.resolve(
+            Map.of(AutoscalingAnnotations.ACTIVATION_SCALE, "3"), 0, AutoscalerConfig.DEFAULTS);
+    assertThat(
+            ScaleDecider.decide(stats(1, 1, true, 3), three, new DeciderState(3, -1, -1), 0)
+                .desired())
+        .isEqualTo(3);
+  }
+
+  @Test
   void maxScaleCaps() {
     ScalingSpec max3 =
         ScalingSpecs.resolve(

@@ -55,6 +55,32 @@ class BucketWindowTest {
   }
 
   @Test
+  void weightedAverageFavoursRecentSeconds() {
+    BucketWindow w = new BucketWindow(10, 0);
+    for (int s = 0; s < 10; s++) {
+      w.record(s * S, s < 5 ? 0 : 10);
+    }
+    double linear = w.average(9 * S, 10);
+    double weighted = w.weightedAverage(9 * S, 10);
+    assertThat(linear).isEqualTo(5);
+    assertThat(weighted).isGreaterThan(linear).isLessThan(10);
+    // the oldest second of a full window weighs a fifth of the newest
+    BucketWindow one = new BucketWindow(10, 0);
+    one.record(0, 1);
+    one.record(9 * S, 0);
+    BucketWindow other = new BucketWindow(10, 0);
+    other.record(9 * S, 1);
+    assertThat(one.weightedAverage(9 * S, 10) / other.weightedAverage(9 * S, 10))
+        .isCloseTo(0.2, Offset.offset(1e-9));
+    // constant input averages to itself
+    BucketWindow flat = new BucketWindow(10, 0);
+    for (int s = 0; s < 10; s++) {
+      flat.record(s * S, 4);
+    }
+    assertThat(flat.weightedAverage(9 * S, 10)).isCloseTo(4, Offset.offset(1e-9));
+  }
+
+  @Test
   void idleSecondsCountAsZero_andHistoryBeforeTheOriginDoesNotExist() {
     BucketWindow w = new BucketWindow(10, 100 * S);
     w.record(100 * S, 10);
