@@ -24,7 +24,10 @@ final class RevisionScaler {
   RevisionScaler(ScalingTarget target, long nowNanos) {
     this.target = target;
     this.window = new BucketWindow(windowSeconds(target.spec()), nowNanos);
-    this.state = DeciderState.initial(target.spec().initialScale());
+    // After an autoscaler restart the revision may be serving with many instances: start from them,
+    // not from initial-scale, so no history never means a scale-down.
+    this.state =
+        DeciderState.initial(Math.max(target.spec().initialScale(), target.readyInstances()));
   }
 
   ScalingTarget target() {

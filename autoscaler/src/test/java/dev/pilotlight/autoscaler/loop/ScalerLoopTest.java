@@ -148,6 +148,21 @@ class ScalerLoopTest {
   }
 
   @Test
+  void aRestartedAutoscalerKeepsServingInstancesUntilItHasAFullWindow() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 5));
+    assertThat(desired())
+        .as("starts from the ready instances, not initial-scale")
+        .containsExactly(5);
+    seconds(4);
+    assertThat(desired()).as("no data yet: no scale-down").containsExactly(5);
+    seconds(4);
+    assertThat(desired())
+        .as("a full window of no traffic: now it may go down")
+        .hasSizeGreaterThan(1);
+  }
+
+  @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();
     loop.poke(REV);
