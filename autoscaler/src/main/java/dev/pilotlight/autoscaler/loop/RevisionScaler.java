@@ -108,10 +108,6 @@ final class RevisionScaler {
     return d;
   }
 
-  ScaleDecision lastPublished() {
-    return lastPublished;
-  }
-
   private double metricValue(double concurrency, long requests) {
     return ScalingSpec.METRIC_RPS.equals(target.spec().metric()) ? requests : concurrency;
   }
