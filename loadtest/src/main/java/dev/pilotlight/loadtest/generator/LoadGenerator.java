@@ -1,0 +1,324 @@
+package dev.pilotlight.loadtest.generator;
+
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.loadtest.record.LatencyRecorder;
+import dev.pilotlight.loadtest.schedule.Phase;
+import dev.pilotlight.loadtest.schedule.SendSchedule;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/1.1 load generator on one Netty event loop (one core), with keep-alive connections.
+ *
+ * <p>Open loop ({@link #runOpen}): requests leave at the schedule's intended times whatever the
+ * server does; a request that finds no free connection waits for one (or a new one, up to the
+ * connection bound), and its latency still counts from its intended time, so a slow server cannot
+ * hide behind a slowed generator. Closed loop ({@link #runClosed}): N connections each send the
+ * next request as soon as the previous is answered. Every run ends by itself: at the schedule's end
+ * plus at most one request timeout. All state is confined to the event loop.
+ */
+public final class LoadGenerator implements AutoCloseable {
+  /**
+   * Requests waiting for a connection beyond this are dropped and counted: the generator is
+   * saturated.
+   */
+  static final int MAX_PENDING = 1_000_000;
+
+  private final Target target;
+  private final Ticker ticker;
+  private final int maxConnections;
+  private final Duration timeout;
+  private final LatencyRecorder recorder;
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoop loop = group.next();
+
+  private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+  private final ArrayDeque<Long> pending = new ArrayDeque<>();
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private SendSchedule schedule;
+  private long startNanos;
+  private long nextIntended = -1;
+  private long closedLoopEnd = -1;
+  private int open;
+  private int inFlight;
+  private int seconds;
+  private ScheduledFuture<?> intervals;
+
+  public LoadGenerator(
+      Target target,
+      Ticker ticker,
+      int maxConnections,
+      Duration timeout,
+      LatencyRecorder recorder) {
+    this.target = target;
+    this.ticker = ticker;
+    this.maxConnections = maxConnections;
+    this.timeout = timeout;
+    this.recorder = recorder;
+  }
+
+  /**
+   * Sends on the schedule of {@code phases}; completes when every request is answered or timed out.
+   */
+  public CompletableFuture<Void> runOpen(List<Phase> phases) {
+    loop.execute(
+        () -> {
+          begin();
+          schedule = new SendSchedule(phases);
+          nextIntended = schedule.next();
+          pace();
+        });
+    return done;
+  }
+
+  /** Keeps {@code concurrency} requests in flight for {@code duration}. */
+  public CompletableFuture<Void> runClosed(int concurrency, Duration duration) {
+    loop.execute(
+        () -> {
+          begin();
+          closedLoopEnd = duration.toNanos();
+          for (int i = 0; i < concurrency; i++) {
+            dispatch(elapsed());
+          }
+        });
+    return done;
+  }
+
+  private void begin() {
+    startNanos = ticker.nanoTime();
+    intervals =
+        loop.scheduleAtFixedRate(() -> recorder.interval(++seconds), 1, 1, TimeUnit.SECONDS);
+  }
+
+  private long elapsed() {
+    return ticker.nanoTime() - startNanos;
+  }
+
+  /** Sends every request that is due, then sleeps until the next one. */
+  private void pace() {
+    long now = elapsed();
+    while (nextIntended >= 0 && nextIntended <= now) {
+      dispatch(nextIntended);
+      nextIntended = schedule.next();
+    }
+    if (nextIntended >= 0) {
+      loop.schedule(this::pace, nextIntended - now, TimeUnit.NANOSECONDS);
+    } else {
+      maybeDone();
+    }
+  }
+
+  private void dispatch(long intended) {
+    Conn c = idle.pollLast();
+    if (c != null) {
+      c.send(intended);
+    } else if (open < maxConnections) {
+      connect(intended);
+    } else if (pending.size() < MAX_PENDING) {
+      pending.add(intended);
+    } else {
+      recorder.error("dropped: generator saturated", 0, false);
+    }
+  }
+
+  private void connect(long intended) {
+    open++;
+    inFlight++;
+    Conn conn = new Conn();
+    new Bootstrap()
+        .group(loop)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+        .handler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline()
+                    .addLast(new HttpClientCodec())
+                    .addLast(new HttpObjectAggregator(16 * 1024 * 1024))
+                    .addLast(conn);
+              }
+            })
+        .connect(target.host(), target.port())
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  inFlight--;
+                  if (f.isSuccess()) {
+                    conn.send(intended);
+                  } else {
+                    open--;
+                    recorder.error(classify(f.cause()), elapsed() - intended, false);
+                    afterRequest();
+                  }
+                });
+  }
+
+  /** After any request ends: feed the closed loop, or a waiting request, or finish. */
+  private void afterRequest() {
+    if (closedLoopEnd >= 0 && elapsed() < closedLoopEnd) {
+      dispatch(elapsed());
+      return;
+    }
+    if (!pending.isEmpty() && open < maxConnections) {
+      connect(pending.poll());
+    }
+    maybeDone();
+  }
+
+  private void maybeDone() {
+    boolean scheduleOver = closedLoopEnd >= 0 ? elapsed() >= closedLoopEnd : nextIntended < 0;
+    if (scheduleOver && inFlight == 0 && pending.isEmpty() && !done.isDone()) {
+      intervals.cancel(false);
+      recorder.interval(++seconds);
+      for (Conn c : idle) {
+        c.close();
+      }
+      idle.clear();
+      done.complete(null);
+    }
+  }
+
+  private static String classify(Throwable cause) {
+    if (cause instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (cause instanceof IOException) {
+      return "connection reset";
+    }
+    return cause.getClass().getSimpleName();
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  /** One keep-alive connection and the request on it. */
+  private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
+    private Channel channel;
+    private boolean closed;
+    private long intended = -1;
+    private ScheduledFuture<?> deadline;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      channel = ctx.channel(); // before the connect listener runs, which is before channelActive
+    }
+
+    void send(long intendedNanos) {
+      intended = intendedNanos;
+      inFlight++;
+      FullHttpRequest r =
+          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target.path());
+      r.headers().set(HttpHeaderNames.HOST, target.hostHeader());
+      r.headers().set(HttpHeaderNames.USER_AGENT, "pilotlight-loadtest");
+      HttpUtil.setContentLength(r, 0);
+      deadline = loop.schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      channel.writeAndFlush(r);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+      if (intended < 0) {
+        return;
+      }
+      long latency = elapsed() - intended;
+      int code = response.status().code();
+      if (code < 400) {
+        recorder.success(latency);
+      } else {
+        recorder.error("status " + code, latency, true);
+      }
+      finish();
+      if (HttpUtil.isKeepAlive(response)) {
+        idle.add(this);
+        if (!pending.isEmpty()) {
+          idle.pollLast().send(pending.poll());
+          return;
+        }
+      } else {
+        close();
+      }
+      afterRequest();
+    }
+
+    private void timedOut() {
+      if (intended < 0) {
+        return;
+      }
+      recorder.error("timeout", elapsed() - intended, false);
+      finish();
+      close();
+      afterRequest();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      idle.remove(this);
+      if (!closed) {
+        closed = true; // closed by the server
+        open--;
+      }
+      if (intended >= 0) {
+        recorder.error("connection reset", elapsed() - intended, false);
+        finish();
+        afterRequest();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+
+    private void finish() {
+      intended = -1;
+      inFlight--;
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+    }
+
+    void close() {
+      if (!closed) {
+        closed = true;
+        open--;
+        if (channel != null) {
+          channel.close();
+        }
+      }
+    }
+  }
+}
