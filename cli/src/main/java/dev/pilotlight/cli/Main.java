@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       StatusCommand.class,
       ValidateCommand.class,
+      LoadtestCommand.class,
       SampleAppCommand.class,
       CommandLine.HelpCommand.class
     })

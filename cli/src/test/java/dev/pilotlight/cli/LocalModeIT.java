@@ -164,6 +164,30 @@ class LocalModeIT {
   }
 
   @Test
+  void loadtestCommandThroughTheGateway() throws Exception {
+    Path json = work.resolve("loadtest.json");
+    int code =
+        Main.commandLine()
+            .setOut(new java.io.PrintWriter(new java.io.StringWriter()))
+            .execute(
+                "loadtest",
+                "http://127.0.0.1:" + local.port + "/",
+                "--host",
+                "hello.default.localhost",
+                "--rate",
+                "50",
+                "--duration",
+                "2s",
+                "--json",
+                json.toString());
+    assertThat(code).isZero();
+    JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertThat(result.path("requests").asLong()).isEqualTo(100);
+    assertThat(result.path("errors").asLong()).isZero();
+    assertThat(result.path("latency_ms").path("p99").asDouble()).isPositive();
+  }
+
+  @Test
   void statusAndValidateCommands() throws Exception {
     java.io.StringWriter out = new java.io.StringWriter();
     int code =
