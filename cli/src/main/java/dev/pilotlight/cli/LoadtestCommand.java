@@ -4,36 +4,60 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pilotlight.api.time.Ticker;
-import dev.pilotlight.loadtest.generator.LoadGenerator;
 import dev.pilotlight.loadtest.generator.Target;
-import dev.pilotlight.loadtest.record.LatencyRecorder;
+import dev.pilotlight.loadtest.observe.AdminReplicaSource;
+import dev.pilotlight.loadtest.observe.KubernetesReplicaSource;
+import dev.pilotlight.loadtest.observe.ReplicaSample;
+import dev.pilotlight.loadtest.observe.ReplicaSource;
+import dev.pilotlight.loadtest.report.HtmlReport;
+import dev.pilotlight.loadtest.report.JsonReport;
+import dev.pilotlight.loadtest.report.Metric;
+import dev.pilotlight.loadtest.report.RunResult;
+import dev.pilotlight.loadtest.report.Summary;
+import dev.pilotlight.loadtest.scenario.Load;
+import dev.pilotlight.loadtest.scenario.LoadRun;
+import dev.pilotlight.loadtest.scenario.LoadRun.ScenarioException;
+import dev.pilotlight.loadtest.scenario.Scenario;
 import dev.pilotlight.loadtest.schedule.Phase;
 import dev.pilotlight.loadtest.schedule.Phases;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code pilotlight loadtest}: open- or closed-loop HTTP load with honest latency percentiles. */
+/**
+ * {@code pilotlight loadtest}: open- or closed-loop HTTP load with honest latency percentiles,
+ * replicas observed while it runs, scenarios, and JSON, hgrm and HTML reports.
+ */
 @Command(
     name = "loadtest",
     mixinStandardHelpOptions = true,
-    description =
-        "Send HTTP load to URL and report latency percentiles measured from intended send times.")
+    description = {
+      "Send HTTP load to URL, watch the replicas of --observe NAME scale, and report.",
+      "Latency counts from each request's intended send time (no coordinated omission)."
+    },
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {
+      "0:the run completed",
+      "1:a scenario could not do its part (e.g. never reached zero within --wait)",
+      "2:bad arguments, or nothing to observe under that name"
+    })
 public final class LoadtestCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -44,11 +68,11 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Option(names = "--host", description = "Host header to send, e.g. hello.default.localhost.")
   String host;
 
-  @ArgGroup(multiplicity = "1")
+  @ArgGroup(multiplicity = "0..1")
   Mode mode;
 
   static final class Mode {
-    @Option(names = "--rate", description = "Open loop: requests per second.")
+    @Option(names = "--rate", description = "Open loop: requests per second for --duration.")
     Double rate;
 
     @Option(names = "--concurrency", description = "Closed loop: requests kept in flight.")
@@ -58,6 +82,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         names = "--phases",
         description = "Open loop in phases: DURATION@RATE,... e.g. 30s@0,60s@200,60s@0.")
     String phases;
+
+    @Option(names = "--burst", description = "N requests at once, each on its own connection.")
+    Integer burst;
   }
 
   @Option(
@@ -66,6 +93,64 @@ public final class LoadtestCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "Run length with --rate or --concurrency (default: ${DEFAULT-VALUE}).")
   Duration duration;
+
+  @Option(
+      names = "--scenario",
+      description =
+          "scale-from-zero (wait for zero, then --burst, default 10), step (--phases), or"
+              + " scale-to-zero (the load, then idle until zero). Needs --observe.")
+  String scenario;
+
+  @Option(
+      names = "--observe",
+      paramLabel = "NAME",
+      description =
+          "Service, configuration or revision whose replicas to sample ([NAMESPACE/]NAME).")
+  String observe;
+
+  @Option(
+      names = "--admin-port",
+      defaultValue = "9090",
+      description = "Admin port of the local Pilotlight to observe (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Observe through the Kubernetes API with this kubeconfig.")
+  Path kubeconfig;
+
+  @Option(
+      names = "--kubernetes",
+      description =
+          "Observe through the Kubernetes API, configured as kubectl is ($KUBECONFIG,"
+              + " ~/.kube/config, or in-cluster).")
+  boolean kubernetes;
+
+  @Option(
+      names = "--observe-interval",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      description = "Time between replica samples (default: ${DEFAULT-VALUE}).")
+  Duration observeInterval;
+
+  @Option(
+      names = "--wait",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for zero before the load and for the scenario's end after it"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration waitTimeout;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description =
+          "Send the same load for this long first, unrecorded, so the JIT has compiled the"
+              + " generator (benchmarks; not with --scenario or --burst).")
+  Duration warmup;
 
   @Option(
       names = "--connections",
@@ -89,80 +174,135 @@ public final class LoadtestCommand implements Callable<Integer> {
       description = "Write the percentile distribution in HdrHistogram's format (ms).")
   Path hgrm;
 
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Write a self-contained HTML report with charts.")
+  Path report;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Target target = Target.of(url, host);
-    LatencyRecorder recorder = new LatencyRecorder();
-    Duration length;
-    try (LoadGenerator generator =
-        new LoadGenerator(target, Ticker.system(), connections, timeout, recorder)) {
-      if (mode.concurrency != null) {
-        length = duration;
-        generator
-            .runClosed(mode.concurrency, duration)
-            .get(duration.plus(timeout).toSeconds() + 30, TimeUnit.SECONDS);
-      } else {
-        List<Phase> phases =
-            mode.phases != null
-                ? Phases.parse(mode.phases)
-                : List.of(new Phase(duration, mode.rate));
-        length = Phases.total(phases);
-        generator.runOpen(phases).get(length.plus(timeout).toSeconds() + 30, TimeUnit.SECONDS);
-      }
+    PrintWriter err = spec.commandLine().getErr();
+    Scenario sc;
+    Load load;
+    Target target;
+    try {
+      sc = scenario == null ? Scenario.NONE : Scenario.parse(scenario);
+      load = load(sc);
+      target = Target.of(url, host);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Map<String, Object> result = summary(recorder, length);
-    out.printf(
-        "requests %d  errors %d  throughput %.1f/s%nlatency ms  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f%n",
-        result.get("requests"),
-        result.get("errors"),
-        result.get("throughput_rps"),
-        latency(result, "p50"),
-        latency(result, "p90"),
-        latency(result, "p99"),
-        latency(result, "max"));
-    recorder.errors().forEach((kind, n) -> out.printf("  %s: %d%n", kind, n));
-    out.flush();
-    if (json != null) {
-      JSON.writeValue(json.toFile(), result);
+    LoadRun.Settings settings =
+        new LoadRun.Settings(target, connections, timeout, waitTimeout, observeInterval, warmup);
+    RunResult result;
+    try (ReplicaSource source = source()) {
+      result = new LoadRun(settings, Ticker.system(), source, err).run(sc, load);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (ScenarioException e) {
+      err.println("scenario " + sc.cliName() + ": " + e.getMessage());
+      return 1;
     }
+    print(out, result);
     if (hgrm != null) {
       try (PrintStream ps = new PrintStream(new FileOutputStream(hgrm.toFile()))) {
-        recorder.total().outputPercentileDistribution(ps, 1000.0);
+        result.latency().outputPercentileDistribution(ps, 1000.0); // microseconds → ms
       }
+    }
+    if (json != null) {
+      JSON.writeValue(json.toFile(), JsonReport.of(result));
+    }
+    if (report != null) {
+      Files.writeString(report, HtmlReport.render(result), StandardCharsets.UTF_8);
     }
     return 0;
   }
 
-  @SuppressWarnings("unchecked")
-  private static double latency(Map<String, Object> result, String key) {
-    return (double) ((Map<String, Object>) result.get("latency_ms")).get(key);
+  private Load load(Scenario sc) {
+    if (mode == null) {
+      if (sc == Scenario.SCALE_FROM_ZERO) {
+        return new Load.Burst(10);
+      }
+      throw new IllegalArgumentException(
+          "one of --rate, --concurrency, --phases or --burst is required");
+    }
+    if (mode.burst != null) {
+      if (mode.burst < 1) {
+        throw new IllegalArgumentException("--burst: " + mode.burst + " (expected: >= 1)");
+      }
+      return new Load.Burst(mode.burst);
+    }
+    if (mode.concurrency != null) {
+      if (mode.concurrency < 1) {
+        throw new IllegalArgumentException(
+            "--concurrency: " + mode.concurrency + " (expected: >= 1)");
+      }
+      return new Load.Closed(mode.concurrency, duration);
+    }
+    List<Phase> phases =
+        mode.phases != null ? Phases.parse(mode.phases) : List.of(new Phase(duration, mode.rate));
+    return new Load.Open(phases);
   }
 
-  static Map<String, Object> summary(LatencyRecorder recorder, Duration length) {
-    Histogram h = recorder.total();
-    long errors = recorder.errors().values().stream().mapToLong(Long::longValue).sum();
-    long responses = h.getTotalCount();
-    long failedWithoutResponse =
-        errors
-            - recorder.errors().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("status "))
-                .mapToLong(Map.Entry::getValue)
-                .sum();
-    Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("p50", h.getValueAtPercentile(50) / 1000.0);
-    latency.put("p90", h.getValueAtPercentile(90) / 1000.0);
-    latency.put("p99", h.getValueAtPercentile(99) / 1000.0);
-    latency.put("max", h.getMaxValue() / 1000.0);
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("requests", responses + failedWithoutResponse);
-    r.put("errors", errors);
-    r.put("error_kinds", recorder.errors());
-    r.put("throughput_rps", responses / Math.max(0.001, length.toMillis() / 1000.0));
-    r.put("latency_ms", latency);
-    r.put("intervals", recorder.intervals());
-    return r;
+  /** The replica source the options ask for, or null without --observe. */
+  private ReplicaSource source() throws IOException {
+    if (observe == null) {
+      if (kubeconfig != null || kubernetes) {
+        throw new ParameterException(
+            spec.commandLine(), "--kubeconfig/--kubernetes need --observe NAME");
+      }
+      return null;
+    }
+    if (kubeconfig != null) {
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+      return new KubernetesReplicaSource(
+          new KubernetesClientBuilder().withConfig(config).build(), observe, true);
+    }
+    if (kubernetes) {
+      return new KubernetesReplicaSource(new KubernetesClientBuilder().build(), observe, true);
+    }
+    return new AdminReplicaSource(adminPort, observe);
+  }
+
+  private static void print(PrintWriter out, RunResult r) {
+    Summary s = r.summary();
+    out.printf(
+        "requests %d  errors %d  throughput %.1f/s%n"
+            + "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f%n"
+            + "ttfb ms     p50 %.3f  p90 %.3f  p99 %.3f  max %.3f%n",
+        s.requests(),
+        s.errors(),
+        s.throughputRps(),
+        s.latencyMs().p50(),
+        s.latencyMs().p90(),
+        s.latencyMs().p99(),
+        s.latencyMs().max(),
+        s.firstByteMs().p50(),
+        s.firstByteMs().p90(),
+        s.firstByteMs().p99(),
+        s.firstByteMs().max());
+    s.errorKinds().forEach((kind, n) -> out.printf("  %s: %d%n", kind, n));
+    if (!r.replicas().isEmpty()) {
+      ReplicaSample last = r.replicas().get(r.replicas().size() - 1);
+      out.printf(
+          "replicas    peak desired %d  peak ready %d  at end: desired %d ready %d reserve %d"
+              + "  (%d samples, %d scale events)%n",
+          r.replicas().stream().mapToInt(ReplicaSample::desired).max().orElse(0),
+          r.replicas().stream().mapToInt(ReplicaSample::ready).max().orElse(0),
+          last.desired(),
+          last.ready(),
+          last.reserve(),
+          r.replicas().size(),
+          r.events().size());
+    }
+    for (Metric m : r.metrics()) {
+      out.printf("  %s: %s%n", m.label(), m.display());
+    }
+    out.flush();
   }
 }

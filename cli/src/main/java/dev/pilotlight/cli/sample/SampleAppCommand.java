@@ -1,22 +1,39 @@
 package dev.pilotlight.cli.sample;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.cli.DurationConverter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,58 +78,46 @@ public final class SampleAppCommand implements Callable<Integer> {
         port != null ? port : Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
     String revision = System.getenv().getOrDefault("K_REVISION", "unknown");
     String instanceClass = System.getenv().getOrDefault("PILOTLIGHT_INSTANCE_CLASS", "standard");
-    Ticker ticker = Ticker.system();
     if (!startupDelay.isZero()) {
       Thread.sleep(
           startupDelay.toMillis()); // the app's simulated initialisation, before it listens
     }
-    ScheduledExecutorService delayer =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sample-delay"));
-    ThreadPoolExecutor workers =
-        new ThreadPoolExecutor(
-            4,
-            4,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(10_000),
-            r -> daemon(r, "sample-worker"),
-            new ThreadPoolExecutor.CallerRunsPolicy());
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", listenPort), 1024);
-    server.setExecutor(workers);
-    AtomicLong readyAt = new AtomicLong();
-    byte[] body =
-        ("Hello from " + revision + " (" + instanceClass + ")\n").getBytes(StandardCharsets.UTF_8);
-    server.createContext(
-        "/",
-        exchange -> {
-          long arrived = ticker.nanoTime();
-          long firstAnswered = readyAt.get();
-          long ageMicros = firstAnswered == 0 ? 0 : (arrived - firstAnswered) / 1_000;
-          drain(exchange.getRequestBody());
-          exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-          exchange.getResponseHeaders().set("X-Revision", revision);
-          exchange.getResponseHeaders().set("X-Sample-Ready-Age-Us", Long.toString(ageMicros));
-          Runnable answer =
-              () -> {
-                respond(exchange, body);
-                // ready: the app has fully answered a request (its readiness probe, when it has
-                // one)
-                readyAt.compareAndSet(0, ticker.nanoTime());
-              };
-          if (latency.isZero()) {
-            answer.run();
-          } else {
-            delayer.schedule(answer, latency.toNanos(), TimeUnit.NANOSECONDS);
-          }
-        });
-    server.start();
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    App app =
+        new App(
+            Ticker.system(),
+            latency,
+            ("Hello from " + revision + " (" + instanceClass + ")\n")
+                .getBytes(StandardCharsets.UTF_8),
+            revision);
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new HttpServerCodec()).addLast(new Handler(app));
+                  }
+                })
+            .bind("127.0.0.1", listenPort)
+            .sync()
+            .channel();
     System.out.println("sample-app " + revision + " listening on 127.0.0.1:" + listenPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.stop(1); // finish in-flight requests, up to 1 s
+                  server.close().awaitUninterruptibly();
+                  app.awaitIdle(Duration.ofSeconds(1)); // finish in-flight requests, up to 1 s
+                  group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
                   stopped.countDown();
                 },
                 "sample-shutdown"));
@@ -120,25 +125,92 @@ public final class SampleAppCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void respond(HttpExchange exchange, byte[] body) {
-    try (OutputStream out = exchange.getResponseBody()) {
-      exchange.sendResponseHeaders(200, body.length);
-      out.write(body);
-    } catch (IOException e) {
-      exchange.close();
+  /** State shared by the app's connections. */
+  static final class App {
+    final Ticker ticker;
+    final Duration latency;
+    final ByteBuf body;
+    final String revision;
+    final AtomicLong readyAt = new AtomicLong();
+    final AtomicInteger inFlight = new AtomicInteger();
+
+    App(Ticker ticker, Duration latency, byte[] body, String revision) {
+      this.ticker = ticker;
+      this.latency = latency;
+      this.body = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(body));
+      this.revision = revision;
+    }
+
+    void awaitIdle(Duration limit) {
+      long end = ticker.nanoTime() + limit.toNanos();
+      while (inFlight.get() > 0 && ticker.nanoTime() < end) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
-  private static void drain(InputStream in) throws IOException {
-    byte[] buf = new byte[8192];
-    while (in.read(buf) >= 0) {
-      // discard: the sample app does not look at bodies
-    }
-  }
+  /** Answers each request once its body has been read (and discarded), after the latency. */
+  static final class Handler extends SimpleChannelInboundHandler<HttpObject> {
+    private final App app;
+    private long arrived;
+    private boolean keepAlive;
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+    Handler(App app) {
+      this.app = app;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+      if (msg instanceof HttpRequest request) {
+        arrived = app.ticker.nanoTime();
+        keepAlive = HttpUtil.isKeepAlive(request);
+        app.inFlight.incrementAndGet();
+      }
+      if (msg instanceof LastHttpContent) {
+        long first = app.readyAt.get();
+        long ageMicros = first == 0 ? 0 : (arrived - first) / 1_000;
+        FullHttpResponse response =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, app.body.retainedDuplicate());
+        response
+            .headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .set("X-Revision", app.revision)
+            .set("X-Sample-Ready-Age-Us", Long.toString(ageMicros))
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, app.body.readableBytes());
+        boolean close = !keepAlive;
+        if (close) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        Runnable answer =
+            () ->
+                ctx.writeAndFlush(response)
+                    .addListener(
+                        f -> {
+                          app.inFlight.decrementAndGet();
+                          // ready: the app has fully answered a request (its readiness probe,
+                          // when it has an HTTP one)
+                          app.readyAt.compareAndSet(0, app.ticker.nanoTime());
+                          if (close) {
+                            ctx.close();
+                          }
+                        });
+        if (app.latency.isZero()) {
+          answer.run();
+        } else {
+          ctx.executor().schedule(answer, app.latency.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 }

@@ -5,6 +5,8 @@ import dev.pilotlight.loadtest.record.LatencyRecorder;
 import dev.pilotlight.loadtest.schedule.Phase;
 import dev.pilotlight.loadtest.schedule.SendSchedule;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,19 +16,19 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -41,8 +43,11 @@ import java.util.concurrent.TimeUnit;
  * server does; a request that finds no free connection waits for one (or a new one, up to the
  * connection bound), and its latency still counts from its intended time, so a slow server cannot
  * hide behind a slowed generator. Closed loop ({@link #runClosed}): N connections each send the
- * next request as soon as the previous is answered. Every run ends by itself: at the schedule's end
- * plus at most one request timeout. All state is confined to the event loop.
+ * next request as soon as the previous is answered. A burst ({@link #runBurst}): N requests at
+ * once, each on its own connection. Responses are read as they stream in (bodies are counted, not
+ * kept): latency ends at the last byte, time to first byte at the status line. Every run ends by
+ * itself: at the schedule's end plus at most one request timeout. All state is confined to the
+ * event loop.
  */
 public final class LoadGenerator implements AutoCloseable {
   /**
@@ -56,9 +61,17 @@ public final class LoadGenerator implements AutoCloseable {
   private final int maxConnections;
   private final Duration timeout;
   private final LatencyRecorder recorder;
+
+  /** Native epoll when available: its timers have microsecond precision, NIO's milliseconds. */
+  private static final boolean EPOLL = Epoll.isAvailable();
+
   private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      new MultiThreadIoEventLoopGroup(
+          1, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   private final EventLoop loop = group.next();
+
+  /** Every request is the same GET: encoded once, sent as a view of these bytes. */
+  private final ByteBuf request;
 
   private final ArrayDeque<Conn> idle = new ArrayDeque<>();
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
@@ -71,6 +84,7 @@ public final class LoadGenerator implements AutoCloseable {
   private int inFlight;
   private int seconds;
   private ScheduledFuture<?> intervals;
+  private volatile long lastResponseNanos = -1;
 
   public LoadGenerator(
       Target target,
@@ -83,6 +97,14 @@ public final class LoadGenerator implements AutoCloseable {
     this.maxConnections = maxConnections;
     this.timeout = timeout;
     this.recorder = recorder;
+    byte[] head =
+        ("GET "
+                + target.path()
+                + " HTTP/1.1\r\nHost: "
+                + target.hostHeader()
+                + "\r\nUser-Agent: pilotlight-loadtest\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    this.request = Unpooled.unreleasableBuffer(Unpooled.directBuffer(head.length).writeBytes(head));
   }
 
   /**
@@ -110,6 +132,35 @@ public final class LoadGenerator implements AutoCloseable {
           }
         });
     return done;
+  }
+
+  /**
+   * Sends {@code requests} requests at once, each on a new connection (up to the connection bound;
+   * the rest wait for the first free one); completes when every one is answered or timed out.
+   */
+  public CompletableFuture<Void> runBurst(int requests) {
+    loop.execute(
+        () -> {
+          begin();
+          for (int i = 0; i < requests; i++) {
+            dispatch(0);
+          }
+          maybeDone();
+        });
+    return done;
+  }
+
+  /**
+   * When the last response so far completed, in {@link Ticker#nanoTime()} terms; -1 before the
+   * first. Safe to read from any thread.
+   */
+  public long lastResponseNanos() {
+    return lastResponseNanos;
+  }
+
+  /** When the run began, in {@link Ticker#nanoTime()} terms; valid once a run has started. */
+  public long startNanos() {
+    return startNanos;
   }
 
   private void begin() {
@@ -155,7 +206,7 @@ public final class LoadGenerator implements AutoCloseable {
     Conn conn = new Conn();
     new Bootstrap()
         .group(loop)
-        .channel(NioSocketChannel.class)
+        .channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(
             ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -164,10 +215,7 @@ public final class LoadGenerator implements AutoCloseable {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(new HttpClientCodec())
-                    .addLast(new HttpObjectAggregator(16 * 1024 * 1024))
-                    .addLast(conn);
+                ch.pipeline().addLast(new HttpResponseDecoder()).addLast(conn);
               }
             })
         .connect(target.host(), target.port())
@@ -226,11 +274,13 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /** One keep-alive connection and the request on it. */
-  private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
+  private final class Conn extends SimpleChannelInboundHandler<HttpObject> {
     private Channel channel;
     private boolean closed;
     private long intended = -1;
     private ScheduledFuture<?> deadline;
+    private int status;
+    private boolean keepAlive;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -240,29 +290,33 @@ public final class LoadGenerator implements AutoCloseable {
     void send(long intendedNanos) {
       intended = intendedNanos;
       inFlight++;
-      FullHttpRequest r =
-          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target.path());
-      r.headers().set(HttpHeaderNames.HOST, target.hostHeader());
-      r.headers().set(HttpHeaderNames.USER_AGENT, "pilotlight-loadtest");
-      HttpUtil.setContentLength(r, 0);
       deadline = loop.schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
-      channel.writeAndFlush(r);
+      channel.writeAndFlush(request.retainedDuplicate(), channel.voidPromise());
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
       if (intended < 0) {
         return;
       }
-      long latency = elapsed() - intended;
-      int code = response.status().code();
-      if (code < 400) {
+      if (msg instanceof HttpResponse head) {
+        status = head.status().code();
+        keepAlive = HttpUtil.isKeepAlive(head);
+        recorder.firstByte(elapsed() - intended);
+      }
+      if (!(msg instanceof LastHttpContent)) {
+        return;
+      }
+      long now = elapsed();
+      lastResponseNanos = startNanos + now;
+      long latency = now - intended;
+      if (status < 400) {
         recorder.success(latency);
       } else {
-        recorder.error("status " + code, latency, true);
+        recorder.error("status " + status, latency, true);
       }
       finish();
-      if (HttpUtil.isKeepAlive(response)) {
+      if (keepAlive) {
         idle.add(this);
         if (!pending.isEmpty()) {
           idle.pollLast().send(pending.poll());

@@ -7,6 +7,21 @@ import java.net.URI;
  * host such as {@code hello.default.localhost} when connecting to a gateway by IP).
  */
 public record Target(String host, int port, String path, String hostHeader) {
+  public Target {
+    if (!printable(path) || path.isEmpty() || path.indexOf(' ') >= 0) {
+      throw new IllegalArgumentException(
+          "URL path: \"" + path + "\" (expected: printable ASCII without spaces)");
+    }
+    if (!printable(hostHeader) || hostHeader.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--host: \"" + hostHeader + "\" (expected: a host name, printable ASCII)");
+    }
+  }
+
+  private static boolean printable(String s) {
+    return s.chars().allMatch(c -> c > 0x20 && c < 0x7f || c == ' ');
+  }
+
   public static Target of(URI url, String hostOverride) {
     if (!"http".equals(url.getScheme())) {
       throw new IllegalArgumentException("URL: " + url + " (expected: http://HOST[:PORT][/PATH])");
@@ -21,5 +36,10 @@ public record Target(String host, int port, String path, String hostHeader) {
             ? hostOverride
             : url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
     return new Target(url.getHost(), port, path, host);
+  }
+
+  /** e.g. {@code http://127.0.0.1:8080/ (Host: hello.default.localhost)}. */
+  public String describe() {
+    return "http://" + host + ":" + port + path + " (Host: " + hostHeader + ")";
   }
 }

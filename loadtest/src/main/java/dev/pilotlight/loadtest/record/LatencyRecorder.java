@@ -20,11 +20,34 @@ public final class LatencyRecorder {
   static final long MAX_MICROS = 3_600_000_000L;
 
   private final Recorder recorder = new Recorder(MAX_MICROS, 3);
+  private final Recorder firstByte = new Recorder(MAX_MICROS, 3);
+  private final Histogram firstByteTotal = new Histogram(MAX_MICROS, 3);
   private final Histogram total = new Histogram(MAX_MICROS, 3);
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final LongAdder errorsInInterval = new LongAdder();
   private final List<Interval> intervals = new ArrayList<>();
+  private final double[] segmentEnds;
+  private final List<Histogram> segments = new ArrayList<>();
   private Histogram reuse;
+
+  /** A recorder without segments. */
+  public LatencyRecorder() {
+    this(List.of());
+  }
+
+  /**
+   * A recorder that also folds each one-second interval into the segment (a load phase, say) it
+   * falls in: interval {@code (s-1, s]} goes to the first segment ending at or after {@code s},
+   * intervals after the last end to the last segment.
+   *
+   * @param segmentEnds ends of the segments in seconds from the run's start, ascending
+   */
+  public LatencyRecorder(List<Double> segmentEnds) {
+    this.segmentEnds = segmentEnds.stream().mapToDouble(Double::doubleValue).toArray();
+    for (int i = 0; i < this.segmentEnds.length; i++) {
+      segments.add(new Histogram(MAX_MICROS, 3));
+    }
+  }
 
   /** One per-second slice of the run. Latencies in milliseconds. */
   public record Interval(
@@ -32,6 +55,11 @@ public final class LatencyRecorder {
 
   public void success(long latencyNanos) {
     recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, latencyNanos / 1000)));
+  }
+
+  /** Time from a request's intended send time to the first byte of its response. */
+  public void firstByte(long latencyNanos) {
+    firstByte.recordValue(Math.min(MAX_MICROS, Math.max(0, latencyNanos / 1000)));
   }
 
   /**
@@ -48,8 +76,16 @@ public final class LatencyRecorder {
 
   /** Closes the interval ending at {@code second} seconds into the run. */
   public Interval interval(double second) {
+    firstByteTotal.add(firstByte.getIntervalHistogram());
     reuse = recorder.getIntervalHistogram(reuse);
     total.add(reuse);
+    if (!segments.isEmpty()) {
+      int k = 0;
+      while (k < segmentEnds.length - 1 && second > segmentEnds[k] + 1e-9) {
+        k++;
+      }
+      segments.get(k).add(reuse);
+    }
     long errs = errorsInInterval.sumThenReset();
     Interval i =
         new Interval(
@@ -71,6 +107,16 @@ public final class LatencyRecorder {
   /** Every latency recorded so far (closed intervals only), in microseconds. */
   public Histogram total() {
     return total;
+  }
+
+  /** The segments' latencies, in microseconds, in the order of their ends. */
+  public List<Histogram> segments() {
+    return List.copyOf(segments);
+  }
+
+  /** Every time to first byte recorded so far (closed intervals only), in microseconds. */
+  public Histogram firstByteTotal() {
+    return firstByteTotal;
   }
 
   public Map<String, Long> errors() {

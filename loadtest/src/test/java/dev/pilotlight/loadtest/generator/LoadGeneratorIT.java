@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +26,19 @@ class LoadGeneratorIT {
   static final long DELAY_MS = 20;
   final ScheduledExecutorService delayer = Executors.newScheduledThreadPool(2);
   final AtomicLong stallUntil = new AtomicLong();
+  final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
   HttpServer server;
   int port;
 
   @BeforeEach
   void start() throws Exception {
+    System.setProperty("sun.net.httpserver.nodelay", "true"); // no Nagle + delayed-ACK stalls
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext(
         "/",
         ex -> {
+          clientPorts.add(ex.getRemoteAddress().getPort());
           long now = System.currentTimeMillis();
           long delay = Math.max(DELAY_MS, stallUntil.get() - now);
           delayer.schedule(
@@ -127,5 +132,24 @@ class LoadGeneratorIT {
     // 4 in flight, ~20 ms each, for 1 s: about 200 responses
     assertThat(recorder.total().getTotalCount()).isBetween(40L, 400L);
     assertThat(recorder.errors()).isEmpty();
+  }
+
+  @Test
+  void aBurstSendsEveryRequestAtOnceEachOnItsOwnConnection() throws Exception {
+    LatencyRecorder recorder = new LatencyRecorder();
+    try (LoadGenerator g =
+        new LoadGenerator(
+            Target.of(URI.create("http://127.0.0.1:" + port + "/"), null),
+            Ticker.system(),
+            100,
+            Duration.ofSeconds(5),
+            recorder)) {
+      g.runBurst(30).get(30, TimeUnit.SECONDS);
+      assertThat(g.lastResponseNanos()).isGreaterThan(g.startNanos());
+    }
+    assertThat(recorder.total().getTotalCount()).isEqualTo(30);
+    assertThat(recorder.firstByteTotal().getTotalCount()).isEqualTo(30);
+    assertThat(recorder.firstByteTotal().getMinValue() / 1000.0).isGreaterThanOrEqualTo(DELAY_MS);
+    assertThat(clientPorts).hasSize(30);
   }
 }

@@ -1,0 +1,86 @@
+package dev.pilotlight.loadtest.report;
+
+import dev.pilotlight.loadtest.observe.ReplicaSample;
+import dev.pilotlight.loadtest.record.LatencyRecorder.Interval;
+import dev.pilotlight.loadtest.report.Summary.Percentiles;
+import dev.pilotlight.loadtest.scenario.Timeline.ScaleEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run as a JSON-ready tree with stable snake_case keys: {@code requests}, {@code errors},
+ * {@code throughput_rps}, {@code latency_ms}, {@code ttfb_ms}, {@code intervals}, {@code replicas:
+ * [{t, desired, ready, reserve}]}, {@code scale_events} and {@code scenario}. Times in seconds on
+ * the run's axis.
+ */
+public final class JsonReport {
+  private JsonReport() {}
+
+  public static Map<String, Object> of(RunResult r) {
+    Summary s = r.summary();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", r.target());
+    m.put("load", r.load());
+    m.put("started_at", r.startedAt().toString());
+    m.put("load_start_s", r.loadStart());
+    m.put("load_end_s", r.loadEnd());
+    m.put("requests", s.requests());
+    m.put("errors", s.errors());
+    m.put("error_kinds", s.errorKinds());
+    m.put("throughput_rps", s.throughputRps());
+    m.put("latency_ms", percentiles(s.latencyMs()));
+    m.put("ttfb_ms", percentiles(s.firstByteMs()));
+    List<Map<String, Object>> intervals = new ArrayList<>();
+    for (Interval i : r.intervals()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("t", i.second());
+      e.put("responses", i.responses());
+      e.put("errors", i.errors());
+      e.put("p50_ms", i.p50());
+      e.put("p90_ms", i.p90());
+      e.put("p99_ms", i.p99());
+      e.put("max_ms", i.max());
+      intervals.add(e);
+    }
+    m.put("intervals", intervals);
+    if (r.observed() != null) {
+      m.put("observed", r.observed());
+      m.put("observe_failures", r.observeFailures());
+    }
+    List<Map<String, Object>> replicas = new ArrayList<>();
+    for (ReplicaSample x : r.replicas()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("t", x.t());
+      e.put("desired", x.desired());
+      e.put("ready", x.ready());
+      e.put("reserve", x.reserve());
+      replicas.add(e);
+    }
+    m.put("replicas", replicas);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (ScaleEvent e : r.events()) {
+      events.add(Map.of("t", e.t(), "event", e.what()));
+    }
+    m.put("scale_events", events);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    for (Metric x : r.metrics()) {
+      metrics.put(x.key(), x.value());
+    }
+    Map<String, Object> scenario = new LinkedHashMap<>();
+    scenario.put("name", r.scenario());
+    scenario.put("metrics", metrics);
+    m.put("scenario", scenario);
+    return m;
+  }
+
+  private static Map<String, Object> percentiles(Percentiles p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("p50", p.p50());
+    m.put("p90", p.p90());
+    m.put("p99", p.p99());
+    m.put("max", p.max());
+    return m;
+  }
+}

@@ -1,0 +1,241 @@
+package dev.pilotlight.loadtest.report;
+
+import dev.pilotlight.loadtest.scenario.Timeline.ScaleEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One time-series chart as inline SVG: a shared time axis in seconds, a linear or logarithmic y
+ * axis, lines or steps, and scale events as marked vertical lines. Pure: data in, markup out.
+ */
+final class SvgChart {
+  static final int WIDTH = 960;
+  static final int HEIGHT = 240;
+  static final int LEFT = 64;
+  static final int RIGHT = 16;
+  static final int TOP = 28;
+  static final int BOTTOM = 36;
+
+  /** A named series of (t, y) points. */
+  record Series(String name, String color, List<double[]> points, boolean step, boolean dashed) {}
+
+  private final String title;
+  private final String yLabel;
+  private final double xMax;
+  private final boolean logY;
+  private final List<Series> series = new ArrayList<>();
+  private List<ScaleEvent> events = List.of();
+
+  SvgChart(String title, String yLabel, double xMax, boolean logY) {
+    this.title = title;
+    this.yLabel = yLabel;
+    this.xMax = Math.max(1, xMax);
+    this.logY = logY;
+  }
+
+  SvgChart add(Series s) {
+    series.add(s);
+    return this;
+  }
+
+  SvgChart events(List<ScaleEvent> e) {
+    events = e;
+    return this;
+  }
+
+  String render() {
+    double yMax = 0;
+    double yMin = Double.MAX_VALUE;
+    for (Series s : series) {
+      for (double[] p : s.points()) {
+        yMax = Math.max(yMax, p[1]);
+        if (p[1] > 0) {
+          yMin = Math.min(yMin, p[1]);
+        }
+      }
+    }
+    Axis y = logY ? Axis.log(yMin == Double.MAX_VALUE ? 1 : yMin, yMax) : Axis.linear(yMax);
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                + " viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n",
+            WIDTH,
+            HEIGHT,
+            WIDTH,
+            HEIGHT,
+            Html.escape(title)));
+    sb.append("<text x=\"")
+        .append(LEFT)
+        .append("\" y=\"16\" class=\"title\">")
+        .append(Html.escape(title))
+        .append("</text>\n");
+    grid(sb, y);
+    for (ScaleEvent e : events) {
+      double x = x(e.t());
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"><title>%s</title></line>\n",
+              x,
+              TOP,
+              x,
+              HEIGHT - BOTTOM,
+              Html.escape(fmt(e.t()) + " s: " + e.what())));
+    }
+    int legendX = WIDTH - RIGHT;
+    for (int i = series.size() - 1; i >= 0; i--) {
+      Series s = series.get(i);
+      legendX -= 12 + 7 * s.name().length() + 20;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"8\" width=\"12\" height=\"4\" fill=\"%s\"/>"
+                  + "<text x=\"%d\" y=\"16\" class=\"legend\">%s</text>\n",
+              legendX,
+              s.color(),
+              legendX + 16,
+              Html.escape(s.name())));
+    }
+    for (Series s : series) {
+      sb.append("<polyline class=\"series\" fill=\"none\" stroke=\"")
+          .append(s.color())
+          .append('"')
+          .append(s.dashed() ? " stroke-dasharray=\"6 3\"" : "")
+          .append(" points=\"");
+      double[] prev = null;
+      for (double[] p : s.points()) {
+        if (s.step() && prev != null) {
+          point(sb, x(p[0]), y.pixel(prev[1]));
+        }
+        point(sb, x(p[0]), y.pixel(p[1]));
+        prev = p;
+      }
+      if (sb.charAt(sb.length() - 1) == ' ') {
+        sb.setLength(sb.length() - 1);
+      }
+      sb.append("\"><title>").append(Html.escape(s.name())).append("</title></polyline>\n");
+    }
+    sb.append("</svg>\n");
+    return sb.toString();
+  }
+
+  private void grid(StringBuilder sb, Axis y) {
+    int bottom = HEIGHT - BOTTOM;
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<rect class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
+            LEFT,
+            TOP,
+            WIDTH - LEFT - RIGHT,
+            bottom - TOP));
+    for (double v : y.ticks()) {
+      double py = y.pixel(v);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+                  + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>\n",
+              LEFT,
+              py,
+              WIDTH - RIGHT,
+              py,
+              LEFT - 6,
+              py + 4,
+              fmt(v)));
+    }
+    double step = niceStep(xMax / 10);
+    for (double t = 0; t <= xMax + 1e-9; t += step) {
+      double px = x(t);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+                  + "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
+              px,
+              TOP,
+              px,
+              bottom,
+              px,
+              bottom + 16,
+              fmt(t)));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">time (s)</text>\n"
+                + "<text x=\"14\" y=\"%d\" class=\"axis\" transform=\"rotate(-90 14 %d)\""
+                + " text-anchor=\"middle\">%s</text>\n",
+            WIDTH - RIGHT,
+            HEIGHT - 4,
+            (TOP + bottom) / 2,
+            (TOP + bottom) / 2,
+            Html.escape(yLabel)));
+  }
+
+  private double x(double t) {
+    return LEFT + (WIDTH - LEFT - RIGHT) * Math.min(1, Math.max(0, t / xMax));
+  }
+
+  private static void point(StringBuilder sb, double x, double y) {
+    sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+  }
+
+  static String fmt(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e12) {
+      return Long.toString((long) v);
+    }
+    return String.format(Locale.ROOT, Math.abs(v) < 1 ? "%.2g" : "%.1f", v);
+  }
+
+  /** 1, 2 or 5 times a power of ten, at least {@code rough}. */
+  static double niceStep(double rough) {
+    if (!(rough > 0)) {
+      return 1;
+    }
+    double p = Math.pow(10, Math.floor(Math.log10(rough)));
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * p >= rough) {
+        return m * p;
+      }
+    }
+    return 10 * p;
+  }
+
+  /** Maps values to pixels on the y axis. */
+  private record Axis(boolean log, double min, double max, List<Double> ticks) {
+    static Axis linear(double dataMax) {
+      double step = niceStep(Math.max(1, dataMax) / 4);
+      double max = Math.ceil(Math.max(1, dataMax) / step) * step;
+      List<Double> ticks = new ArrayList<>();
+      for (double v = 0; v <= max + 1e-9; v += step) {
+        ticks.add(v);
+      }
+      return new Axis(false, 0, max, ticks);
+    }
+
+    static Axis log(double dataMin, double dataMax) {
+      double lo = Math.pow(10, Math.floor(Math.log10(Math.max(1e-3, dataMin))));
+      double hi = Math.pow(10, Math.ceil(Math.log10(Math.max(lo * 10, dataMax))));
+      List<Double> ticks = new ArrayList<>();
+      for (double v = lo; v <= hi * 1.0001; v *= 10) {
+        ticks.add(v);
+      }
+      return new Axis(true, lo, hi, ticks);
+    }
+
+    double pixel(double v) {
+      double f;
+      if (log) {
+        double c = Math.max(min, v);
+        f = (Math.log10(c) - Math.log10(min)) / (Math.log10(max) - Math.log10(min));
+      } else {
+        f = v / max;
+      }
+      return HEIGHT - BOTTOM - (HEIGHT - BOTTOM - TOP) * Math.min(1, Math.max(0, f));
+    }
+  }
+}
