@@ -1,0 +1,97 @@
+package dev.pilotlight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `pilotlight loadtest --scenario scale-to-zero` against the sample app through a real local
+ * Pilotlight: replicas are observed going up under load and back to zero, and the report is
+ * written.
+ */
+class LoadtestReportIT {
+  @TempDir Path dir;
+
+  @Test
+  void aScaleToZeroRunObservesReplicasUpAndBackToZeroAndWritesTheReport() throws Exception {
+    Path manifest = dir.resolve("busy.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: serving.pilotlight.dev/v1
+        kind: Service
+        metadata:
+          name: busy
+        spec:
+          template:
+            metadata:
+              annotations:
+                autoscaling.knative.dev/target: "1"
+                autoscaling.knative.dev/window: "6s"
+            spec:
+              containers:
+                - command: ["pilotlight", "sample-app"]
+                  args: ["--latency", "100ms"]
+        """);
+    try (LocalProcess local =
+        new LocalProcess(dir, List.of("--scale-to-zero-grace=1s"), manifest)) {
+      local.awaitReady("busy");
+      Path json = dir.resolve("run.json");
+      Path report = dir.resolve("run.html");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine cmd = Main.commandLine();
+      cmd.setOut(new PrintWriter(out));
+      cmd.setErr(new PrintWriter(err));
+      int code =
+          cmd.execute(
+              "loadtest",
+              "http://127.0.0.1:" + local.port + "/",
+              "--host=busy.default.localhost",
+              "--phases=5s@30",
+              "--scenario=scale-to-zero",
+              "--observe=busy",
+              "--admin-port=" + local.adminPort,
+              "--observe-interval=250ms",
+              "--wait=120s",
+              "--json=" + json,
+              "--report=" + report);
+      assertThat(code).as("exit code; stderr:\n%s\nlog:\n%s", err, local.logTail()).isZero();
+
+      JsonNode run = new ObjectMapper().readTree(json.toFile());
+      assertThat(run.path("requests").asLong()).isEqualTo(150);
+      assertThat(run.path("errors").asLong()).as(run.path("error_kinds").toString()).isZero();
+      JsonNode replicas = run.path("replicas");
+      int peakDesired = 0;
+      int peakReady = 0;
+      for (JsonNode s : replicas) {
+        peakDesired = Math.max(peakDesired, s.path("desired").asInt());
+        peakReady = Math.max(peakReady, s.path("ready").asInt());
+      }
+      assertThat(peakDesired).as("scaled up under load: %s", replicas).isGreaterThanOrEqualTo(2);
+      assertThat(peakReady).as("scaled up under load: %s", replicas).isGreaterThanOrEqualTo(2);
+      JsonNode last = replicas.get(replicas.size() - 1);
+      assertThat(last.path("desired").asInt()).isZero();
+      assertThat(last.path("ready").asInt()).isZero();
+      assertThat(run.path("scenario").path("metrics").path("time_to_zero_s").isNumber()).isTrue();
+      assertThat(run.path("scale_events").size()).isGreaterThanOrEqualTo(2);
+
+      String html = Files.readString(report);
+      assertThat(html.split("<svg ", -1)).hasSize(4);
+      assertThat(html)
+          .contains("Replicas")
+          .contains("time from the last response to zero standard instances")
+          .contains("scale down");
+      assertThat(out.toString()).contains("requests 150");
+    }
+  }
+}
