@@ -17,6 +17,7 @@ import dev.pilotlight.loadtest.report.Summary;
 import dev.pilotlight.loadtest.scenario.Load;
 import dev.pilotlight.loadtest.scenario.LoadRun;
 import dev.pilotlight.loadtest.scenario.LoadRun.ScenarioException;
+import dev.pilotlight.loadtest.scenario.PilotLightRun;
 import dev.pilotlight.loadtest.scenario.Scenario;
 import dev.pilotlight.loadtest.schedule.Phase;
 import dev.pilotlight.loadtest.schedule.Phases;
@@ -98,8 +99,28 @@ public final class LoadtestCommand implements Callable<Integer> {
       names = "--scenario",
       description =
           "scale-from-zero (wait for zero, then --burst, default 10), step (--phases), or"
-              + " scale-to-zero (the load, then idle until zero). Needs --observe.")
+              + " scale-to-zero (the load, then idle until zero), pilot-light (first request"
+              + " after idle, --observe vs --compare-observe). Needs --observe.")
   String scenario;
+
+  @Option(
+      names = "--compare-host",
+      paramLabel = "HOST",
+      description =
+          "pilot-light: Host header of the service without the pilot light (same URL otherwise).")
+  String compareHost;
+
+  @Option(
+      names = "--compare-observe",
+      paramLabel = "NAME",
+      description = "pilot-light: the service without the pilot light, as --observe names it.")
+  String compareObserve;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "pilot-light: first requests after idle to each (default: ${DEFAULT-VALUE}).")
+  int rounds;
 
   @Option(
       names = "--observe",
@@ -199,13 +220,32 @@ public final class LoadtestCommand implements Callable<Integer> {
     LoadRun.Settings settings =
         new LoadRun.Settings(target, connections, timeout, waitTimeout, observeInterval, warmup);
     RunResult result;
-    try (ReplicaSource source = source()) {
-      result = new LoadRun(settings, Ticker.system(), source, err).run(sc, load);
+    try (ReplicaSource source = source(observe)) {
+      if (sc == Scenario.PILOT_LIGHT) {
+        if (compareHost == null || compareObserve == null || source == null) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "--scenario pilot-light needs --observe, --compare-host and --compare-observe");
+        }
+        try (ReplicaSource other = source(compareObserve)) {
+          result =
+              new PilotLightRun(settings, Ticker.system(), err)
+                  .run(
+                      new PilotLightRun.Side(target, source),
+                      new PilotLightRun.Side(Target.of(url, compareHost), other),
+                      rounds);
+        }
+      } else {
+        result = new LoadRun(settings, Ticker.system(), source, err).run(sc, load);
+      }
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 2;
     } catch (ScenarioException e) {
       err.println("scenario " + sc.cliName() + ": " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("loadtest: " + e.getMessage());
       return 1;
     }
     print(out, result);
@@ -224,6 +264,14 @@ public final class LoadtestCommand implements Callable<Integer> {
   }
 
   private Load load(Scenario sc) {
+    if (sc == Scenario.PILOT_LIGHT) {
+      if (mode != null) {
+        throw new IllegalArgumentException(
+            "--scenario pilot-light sends its own requests (no --rate, --concurrency, --phases or"
+                + " --burst)");
+      }
+      return new Load.Burst(1);
+    }
     if (mode == null) {
       if (sc == Scenario.SCALE_FROM_ZERO) {
         return new Load.Burst(10);
@@ -249,9 +297,9 @@ public final class LoadtestCommand implements Callable<Integer> {
     return new Load.Open(phases);
   }
 
-  /** The replica source the options ask for, or null without --observe. */
-  private ReplicaSource source() throws IOException {
-    if (observe == null) {
+  /** The replica source the options ask for, for {@code name}; null without --observe. */
+  private ReplicaSource source(String name) throws IOException {
+    if (name == null) {
       if (kubeconfig != null || kubernetes) {
         throw new ParameterException(
             spec.commandLine(), "--kubeconfig/--kubernetes need --observe NAME");
@@ -261,12 +309,12 @@ public final class LoadtestCommand implements Callable<Integer> {
     if (kubeconfig != null) {
       Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
       return new KubernetesReplicaSource(
-          new KubernetesClientBuilder().withConfig(config).build(), observe, true);
+          new KubernetesClientBuilder().withConfig(config).build(), name, true);
     }
     if (kubernetes) {
-      return new KubernetesReplicaSource(new KubernetesClientBuilder().build(), observe, true);
+      return new KubernetesReplicaSource(new KubernetesClientBuilder().build(), name, true);
     }
-    return new AdminReplicaSource(adminPort, observe);
+    return new AdminReplicaSource(adminPort, name);
   }
 
   private static void print(PrintWriter out, RunResult r) {

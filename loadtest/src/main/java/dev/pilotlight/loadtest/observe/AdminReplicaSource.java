@@ -3,6 +3,7 @@ package dev.pilotlight.loadtest.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +43,12 @@ public final class AdminReplicaSource implements ReplicaSource {
     HttpResponse<byte[]> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new IOException(
+          "no local Pilotlight answers on admin port 127.0.0.1:"
+              + port
+              + " (start one with ./pilotlight local FILE, or set --admin-port)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

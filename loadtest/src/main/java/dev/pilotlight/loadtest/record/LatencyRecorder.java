@@ -109,6 +109,16 @@ public final class LatencyRecorder {
     return total;
   }
 
+  /**
+   * Folds another recorder's closed intervals and errors into this one's totals (not into its
+   * intervals or segments).
+   */
+  public void add(LatencyRecorder other) {
+    total.add(other.total);
+    firstByteTotal.add(other.firstByteTotal);
+    other.errors.forEach((k, v) -> errors.computeIfAbsent(k, x -> new LongAdder()).add(v.sum()));
+  }
+
   /** The segments' latencies, in microseconds, in the order of their ends. */
   public List<Histogram> segments() {
     return List.copyOf(segments);

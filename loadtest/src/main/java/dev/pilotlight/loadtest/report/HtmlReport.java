@@ -112,19 +112,21 @@ public final class HtmlReport {
       }
     }
     sb.append("<h2>Over time</h2>\n");
-    sb.append(
-        new SvgChart("Request rate", "per second", end, false)
-            .add(new Series("responses/s", "#1f6fb2", rate, false, false))
-            .add(new Series("errors/s", "#c62828", errors, false, false))
-            .events(r.events())
-            .render());
-    sb.append(
-        new SvgChart("Latency per second (log scale)", "ms", end, true)
-            .add(new Series("p50", "#2e7d32", p50, false, false))
-            .add(new Series("p90", "#f9a825", p90, false, false))
-            .add(new Series("p99", "#c62828", p99, false, false))
-            .events(r.events())
-            .render());
+    if (!r.intervals().isEmpty()) {
+      sb.append(
+          new SvgChart("Request rate", "per second", end, false)
+              .add(new Series("responses/s", "#1f6fb2", rate, false, false))
+              .add(new Series("errors/s", "#c62828", errors, false, false))
+              .events(r.events())
+              .render());
+      sb.append(
+          new SvgChart("Latency per second (log scale)", "ms", end, true)
+              .add(new Series("p50", "#2e7d32", p50, false, false))
+              .add(new Series("p90", "#f9a825", p90, false, false))
+              .add(new Series("p99", "#c62828", p99, false, false))
+              .events(r.events())
+              .render());
+    }
     if (!r.replicas().isEmpty()) {
       List<double[]> desired = new ArrayList<>();
       List<double[]> ready = new ArrayList<>();
@@ -134,13 +136,20 @@ public final class HtmlReport {
         ready.add(new double[] {s.t(), s.ready()});
         reserve.add(new double[] {s.t(), s.reserve()});
       }
-      sb.append(
+      SvgChart chart =
           new SvgChart("Replicas", "instances", end, false)
               .add(new Series("desired", "#6a1b9a", desired, true, true))
               .add(new Series("ready", "#1f6fb2", ready, true, false))
               .add(new Series("reserve (pilot light)", "#ef6c00", reserve, true, false))
-              .events(r.events())
-              .render());
+              .events(r.events());
+      if (!r.compareReplicas().isEmpty()) {
+        List<double[]> otherReady = new ArrayList<>();
+        for (ReplicaSample s : r.compareReplicas()) {
+          otherReady.add(new double[] {s.t(), s.ready()});
+        }
+        chart.add(new Series("ready, compared", "#9e9e9e", otherReady, true, false));
+      }
+      sb.append(chart.render());
     }
   }
 

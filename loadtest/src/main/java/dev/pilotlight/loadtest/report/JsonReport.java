@@ -49,16 +49,11 @@ public final class JsonReport {
       m.put("observed", r.observed());
       m.put("observe_failures", r.observeFailures());
     }
-    List<Map<String, Object>> replicas = new ArrayList<>();
-    for (ReplicaSample x : r.replicas()) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("t", x.t());
-      e.put("desired", x.desired());
-      e.put("ready", x.ready());
-      e.put("reserve", x.reserve());
-      replicas.add(e);
+    m.put("replicas", samples(r.replicas()));
+    if (r.compareObserved() != null) {
+      m.put("compare_observed", r.compareObserved());
+      m.put("compare_replicas", samples(r.compareReplicas()));
     }
-    m.put("replicas", replicas);
     List<Map<String, Object>> events = new ArrayList<>();
     for (ScaleEvent e : r.events()) {
       events.add(Map.of("t", e.t(), "event", e.what()));
@@ -73,6 +68,19 @@ public final class JsonReport {
     scenario.put("metrics", metrics);
     m.put("scenario", scenario);
     return m;
+  }
+
+  private static List<Map<String, Object>> samples(List<ReplicaSample> list) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ReplicaSample x : list) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("t", x.t());
+      e.put("desired", x.desired());
+      e.put("ready", x.ready());
+      e.put("reserve", x.reserve());
+      out.add(e);
+    }
+    return out;
   }
 
   private static Map<String, Object> percentiles(Percentiles p) {

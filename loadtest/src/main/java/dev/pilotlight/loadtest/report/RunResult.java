@@ -22,6 +22,8 @@ import org.HdrHistogram.Histogram;
  * @param observeFailures samples lost to read errors
  * @param metrics the scenario's results
  * @param latency every latency of the run, in microseconds
+ * @param compareObserved what the {@code pilot-light} scenario compared with, or null
+ * @param compareReplicas its replica timeline, or empty
  */
 public record RunResult(
     String target,
@@ -37,4 +39,6 @@ public record RunResult(
     List<ScaleEvent> events,
     int observeFailures,
     List<Metric> metrics,
-    Histogram latency) {}
+    Histogram latency,
+    String compareObserved,
+    List<ReplicaSample> compareReplicas) {}

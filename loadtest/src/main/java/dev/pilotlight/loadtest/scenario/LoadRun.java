@@ -76,6 +76,9 @@ public final class LoadRun {
       throw new IllegalArgumentException(
           "--scenario " + scenario.cliName() + " needs --observe NAME (what to watch scale)");
     }
+    if (scenario == Scenario.PILOT_LIGHT) {
+      throw new IllegalArgumentException("--scenario pilot-light is run by PilotLightRun");
+    }
     if (scenario == Scenario.STEP && !(load instanceof Load.Open)) {
       throw new IllegalArgumentException("--scenario step needs --phases (the steps)");
     }
@@ -125,6 +128,7 @@ public final class LoadRun {
             case SCALE_FROM_ZERO -> fromZero(samples, loadStart, recorder);
             case STEP -> step(samples, loadStart, ((Load.Open) load).phases(), recorder);
             case SCALE_TO_ZERO -> toZero(samples, lastResponse);
+            case PILOT_LIGHT -> throw new IllegalStateException("run by PilotLightRun");
           };
       List<Interval> intervals = new ArrayList<>();
       for (Interval i : recorder.intervals()) {
@@ -154,7 +158,9 @@ public final class LoadRun {
           Timeline.events(samples),
           observer == null ? 0 : observer.failures(),
           metrics,
-          recorder.total());
+          recorder.total(),
+          null,
+          List.of());
     } finally {
       if (observer != null) {
         observer.close();

@@ -14,7 +14,12 @@ public enum Scenario {
   /** Load in phases: per rising phase, time until its scale is ready and latency during it. */
   STEP,
   /** Load, then idle: time from the last response to zero standard instances. */
-  SCALE_TO_ZERO;
+  SCALE_TO_ZERO,
+  /**
+   * The first request after idle to a service with the pilot light against one without, in the same
+   * run (see {@link PilotLightRun}).
+   */
+  PILOT_LIGHT;
 
   /** The command-line name, e.g. {@code scale-from-zero}. */
   public String cliName() {
@@ -28,6 +33,8 @@ public enum Scenario {
       }
     }
     throw new IllegalArgumentException(
-        "--scenario: \"" + text + "\" (expected: scale-from-zero, step or scale-to-zero)");
+        "--scenario: \""
+            + text
+            + "\" (expected: scale-from-zero, step, scale-to-zero or pilot-light)");
   }
 }

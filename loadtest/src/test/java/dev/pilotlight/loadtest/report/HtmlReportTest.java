@@ -48,7 +48,9 @@ class HtmlReportTest {
         List.of(
             Metric.of("time_to_zero_s", "time from the last response to zero", 0.9, "s"),
             new Metric("time_to_pilot_light_only_s", "to the pilot light only", null, "s")),
-        recorder.total());
+        recorder.total(),
+        null,
+        List.of());
   }
 
   static Document parse(String html) throws Exception {
