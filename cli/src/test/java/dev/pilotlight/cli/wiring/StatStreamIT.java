@@ -60,7 +60,8 @@ class StatStreamIT {
           new HttpStatSink(URI.create("http://127.0.0.1:" + port), "wrong", "activator-2");
       intruder.report(List.of(new StatRecord(REV, 1000, 1)));
       Await.until("refused", Duration.ofSeconds(10), () -> intake.metrics().unauthorized() == 1);
-      assertThat(intruder.failed()).isEqualTo(1);
+      // the intake counts before the intruder has read its 401: wait for the client side too
+      Await.until("intruder saw the refusal", Duration.ofSeconds(10), () -> intruder.failed() == 1);
       assertThat(sink.failed()).isZero();
     } finally {
       scheduler.shutdownNow();
