@@ -23,9 +23,12 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +43,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
   private final GatewayConfig config;
+  private final Ticker ticker;
   private final RouteSelector routes =
       new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
@@ -49,10 +53,12 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   private final EventLoopGroup workers;
   private final boolean epoll = Epoll.isAvailable();
   private final GatewayContext context;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private Channel server;
 
   public Gateway(GatewayConfig config, StatSink statSink, Ticker ticker) {
     this.config = config;
+    this.ticker = ticker;
     this.stats = new StatReporter(ticker, statSink);
     this.boss =
         new MultiThreadIoEventLoopGroup(
@@ -70,7 +76,8 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
             statSink,
             new UpstreamPool(64),
             epoll ? EpollSocketChannel.class : NioSocketChannel.class,
-            metrics);
+            metrics,
+            connections);
   }
 
   /** Binds and starts serving; returns the bound port. */
@@ -124,14 +131,28 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
             new RevisionThrottler(
                 config.maxHeldPerRevision(),
                 Duration.ofSeconds(300),
-                bound -> ThreadLocalRandom.current().nextInt(bound)));
+                bound -> ThreadLocalRandom.current().nextInt(bound),
+                ticker));
   }
 
-  /** Stops accepting, then closes every connection. */
+  /**
+   * Drains, then stops: stops accepting new connections, lets requests in flight and held finish
+   * for up to the configured grace, then closes every connection.
+   */
   @Override
   public void close() {
     if (server != null) {
       server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      long end = ticker.nanoTime() + config.drainGrace().toNanos();
+      while (metrics.inFlight() > 0 && ticker.nanoTime() < end) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

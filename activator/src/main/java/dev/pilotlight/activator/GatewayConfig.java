@@ -6,34 +6,34 @@ import java.time.Duration;
  * @param bindHost address to listen on
  * @param port port to listen on, 0 = any free port
  * @param maxHeldPerRevision bound of each revision's holding queue (requests)
- * @param maxRequestBodyBytes largest request body accepted (bytes); larger gets 413
  * @param maxHeaderBytes largest request header block (bytes); larger gets 431
  * @param maxInitialLineBytes longest request line (bytes); longer gets 414
  * @param upstreamConnectTimeout connect timeout to an instance
  * @param statInterval how often concurrency is reported to the autoscaler
  * @param ioThreads event loop threads, 0 = Netty's default
+ * @param drainGrace on close, how long requests in flight and held may still finish
  */
 public record GatewayConfig(
     String bindHost,
     int port,
     int maxHeldPerRevision,
-    int maxRequestBodyBytes,
     int maxHeaderBytes,
     int maxInitialLineBytes,
     Duration upstreamConnectTimeout,
     Duration statInterval,
-    int ioThreads) {
+    int ioThreads,
+    Duration drainGrace) {
 
   public static GatewayConfig defaults(String bindHost, int port) {
     return new GatewayConfig(
         bindHost,
         port,
         10_000,
-        16 * 1024 * 1024,
         16 * 1024,
         8 * 1024,
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),
-        0);
+        0,
+        Duration.ofSeconds(30));
   }
 }

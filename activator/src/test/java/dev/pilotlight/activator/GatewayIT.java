@@ -33,12 +33,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The gateway over real sockets: a real upstream HTTP server, a real HTTP client. */
 class GatewayIT {
+  static {
+    LeakCheck.install();
+  }
+
+  @AfterAll
+  static void noBufferLeaked() {
+    LeakCheck.assertNoLeaks();
+  }
+
   static final RevisionKey REV = new RevisionKey("default", "hello-00001");
   static final String HOST = "hello.default.localhost";
 
@@ -110,12 +120,12 @@ class GatewayIT {
                 c.bindHost(),
                 0,
                 maxHeld,
-                c.maxRequestBodyBytes(),
                 c.maxHeaderBytes(),
                 c.maxInitialLineBytes(),
                 c.upstreamConnectTimeout(),
                 Duration.ofMillis(100),
-                2),
+                2,
+                Duration.ofSeconds(5)),
             sink,
             Ticker.system());
     port = gateway.start();

@@ -2,37 +2,38 @@ package dev.pilotlight.activator.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The instance side of the proxy: last in an upstream connection's pipeline (after the client codec
- * and a bounded aggregator). Hands the response, or the connection's loss, to the exchange that is
- * using the connection; a response with no exchange is dropped and released.
+ * The instance side of the proxy, last in an upstream connection's pipeline (after the client
+ * codec): hands each decoded part of the response, the end of a read batch, and the connection's
+ * loss to the exchange using the connection. Anything arriving while no exchange is bound (an idle
+ * pooled connection) is dropped and the connection closed.
  */
 public final class BackendHandler extends ChannelInboundHandlerAdapter {
   private ProxyExchange exchange;
 
+  /** Binds the connection to {@code exchange}, or unbinds it with null. */
   void bind(ProxyExchange exchange) {
     this.exchange = exchange;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof FullHttpResponse r
-        && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-      r.release(); // 1xx before the real response: keep waiting for it
-      return;
-    }
     ProxyExchange ex = exchange;
-    exchange = null;
-    if (ex != null && msg instanceof FullHttpResponse response) {
-      ex.onResponse(ctx.channel(), response);
-    } else {
+    if (ex == null) {
       ReferenceCountUtil.release(msg);
       ctx.close();
+      return;
+    }
+    ex.onUpstreamMessage(ctx.channel(), msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ProxyExchange ex = exchange;
+    if (ex != null) {
+      ex.flushClient();
     }
   }
 
@@ -47,11 +48,6 @@ public final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ProxyExchange ex = exchange;
-    if (ex != null && cause instanceof TooLongFrameException) {
-      exchange = null;
-      ex.onUpstreamTooLarge();
-    }
     ctx.close();
   }
 }

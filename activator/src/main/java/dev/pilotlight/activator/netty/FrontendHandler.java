@@ -10,88 +10,221 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 
 /**
- * The client side of the proxy: last in a client connection's pipeline, after the server codec and
- * the bounded aggregator. Routes each request to a revision and starts its {@link ProxyExchange}.
- * One request at a time per connection: reading pauses while a request is in progress (which also
- * stops reading the client while its request is held) and resumes when the response is written.
+ * The client side of the proxy, last in a client connection's pipeline (server codec, then a flow
+ * control handler that hands over one decoded message per {@code read()}). Auto-read is off: this
+ * handler reads a request head, routes it and starts its {@link ProxyExchange}, which then pulls
+ * the body one chunk per completed upstream write (so a held request's body stays in the client's
+ * socket). The next request is read only when the current exchange is over, so pipelined requests
+ * are answered in order. A request refused here gets its status at once; the rest of its body is
+ * read and dropped (up to {@value #DISCARD_LIMIT} bytes, else the connection is closed).
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
-  /** Pipelined requests beyond this many close the connection. */
-  static final int MAX_PIPELINED = 16;
+  /** Request body bytes read and dropped after an early refusal before closing instead. */
+  static final int DISCARD_LIMIT = 64 * 1024;
 
   private final GatewayContext gw;
-  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
-  private boolean busy;
+  private ChannelHandlerContext ctx;
   private ProxyExchange current;
+  private boolean discarding;
+  private long discarded;
+  private boolean responding;
+  private boolean keepAlive;
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(false);
+    gw.connections().add(ctx.channel());
     ctx.read();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest request)) {
-      ReferenceCountUtil.release(msg);
-      return;
+    if (msg instanceof HttpRequest request) {
+      onRequest(request);
+      if (!(msg instanceof HttpContent)) {
+        return; // a head; a full request is the codec's answer to a malformed one
+      }
     }
-    if (busy) {
-      // a pipelining client sent the next request already: answer in order, one at a time
-      if (pipelined.size() >= MAX_PIPELINED) {
-        request.release();
-        ctx.close();
+    if (msg instanceof HttpContent content) {
+      if (current != null) {
+        current.onRequestContent(content);
         return;
       }
-      pipelined.add(request);
-      return;
+      if (discarding) {
+        discard(content);
+        return;
+      }
     }
-    busy = true;
-    handle(ctx, request);
+    ReferenceCountUtil.release(msg);
   }
 
-  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+  private void onRequest(HttpRequest request) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
-      fail(ctx, request, decodeError(result.cause()), true);
+      refuse(request, decodeError(result.cause()), null, true);
       return;
     }
     if (request.method().equals(HttpMethod.CONNECT)) {
-      fail(ctx, request, ProxyError.METHOD_NOT_ALLOWED);
+      refuse(request, ProxyError.METHOD_NOT_ALLOWED, null, false);
       return;
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
+    String path = request.uri();
+    if (!path.startsWith("/") && !path.equals("*")) {
+      // absolute-form: the target's authority is the host (RFC 9112 3.2.2); only routes are served
+      URI uri;
+      try {
+        uri = URI.create(path);
+      } catch (IllegalArgumentException e) {
+        refuse(request, ProxyError.BAD_REQUEST, "malformed request target", false);
+        return;
+      }
+      if (uri.getRawAuthority() == null) {
+        refuse(request, ProxyError.BAD_REQUEST, "malformed request target", false);
+        return;
+      }
+      host = uri.getRawAuthority();
+      path =
+          (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
     RevisionKey revision = gw.routes().select(host);
     if (revision == null) {
-      gw.metrics().error(ProxyError.UNKNOWN_HOST);
-      respond(
-          ctx,
+      refuse(
           request,
-          error(
-              ProxyError.UNKNOWN_HOST, "no route for host \"" + (host == null ? "" : host) + "\""),
+          ProxyError.UNKNOWN_HOST,
+          "no route for host \"" + (host == null ? "" : host) + "\"",
           false);
       return;
     }
-    current = new ProxyExchange(gw, ctx, request, revision, this);
+    keepAlive = HttpUtil.isKeepAlive(request);
+    current = new ProxyExchange(gw, ctx, request, path, host, revision, this);
     current.start();
+  }
+
+  /** Asks the flow control handler for the next message of the current request. */
+  void readMore() {
+    ctx.read();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null && ctx.channel().isWritable()) {
+      current.onClientWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /**
+   * The exchange is over and its response fully written: read the next request, or close when the
+   * connection cannot be reused ({@code requestRead} false: the body was not read to its end).
+   */
+  void exchangeDone(boolean requestRead, boolean closeAfter) {
+    current = null;
+    if (!keepAlive || closeAfter || !ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    if (!requestRead) {
+      startDiscarding();
+      return;
+    }
+    ctx.read();
+  }
+
+  /** The exchange failed before any response byte: answer with the error's status. */
+  void exchangeFailed(HttpRequest request, ProxyError error, boolean requestRead) {
+    current = null;
+    gw.metrics().error(error);
+    respond(request, error(error, error.reason()), !requestRead, false);
+  }
+
+  private void refuse(HttpRequest request, ProxyError error, String reason, boolean close) {
+    gw.metrics().error(error);
+    keepAlive = HttpUtil.isKeepAlive(request);
+    respond(request, error(error, reason == null ? error.reason() : reason), true, close);
+  }
+
+  /**
+   * Writes a gateway-made response; then reads the next request, after dropping the rest of this
+   * one's body when {@code bodyPending}.
+   */
+  private void respond(
+      HttpRequest request, FullHttpResponse response, boolean bodyPending, boolean close) {
+    boolean reuse = !close && keepAlive && ctx.channel().isActive();
+    response.setProtocolVersion(
+        request.protocolVersion().equals(HttpVersion.HTTP_1_0)
+            ? HttpVersion.HTTP_1_0
+            : HttpVersion.HTTP_1_1);
+    if (!reuse) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    if (reuse && bodyPending) {
+      startDiscarding();
+    }
+    responding = true;
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  responding = false;
+                  if (!reuse || !f.isSuccess()) {
+                    ctx.close();
+                  } else if (!discarding) {
+                    ctx.read();
+                  }
+                });
+  }
+
+  private void startDiscarding() {
+    discarding = true;
+    discarded = 0;
+    ctx.read();
+  }
+
+  private void discard(HttpContent content) {
+    discarded += content.content().readableBytes();
+    boolean last = content instanceof LastHttpContent;
+    boolean failed = content.decoderResult().isFailure();
+    content.release();
+    if (failed || discarded > DISCARD_LIMIT) {
+      ctx.close();
+      return;
+    }
+    if (last) {
+      discarding = false;
+      if (!responding) {
+        ctx.read();
+      }
+      return;
+    }
+    ctx.read();
   }
 
   @Override
@@ -100,70 +233,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       current.clientClosed();
       current = null;
     }
-    FullHttpRequest r;
-    while ((r = pipelined.poll()) != null) {
-      r.release();
-    }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
-  }
-
-  /**
-   * Writes the response for {@code request} and releases it; reads the next request when kept
-   * alive.
-   */
-  void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-    respond(ctx, request, response, false);
-  }
-
-  void fail(ChannelHandlerContext ctx, FullHttpRequest request, ProxyError error) {
-    fail(ctx, request, error, false);
-  }
-
-  private void fail(
-      ChannelHandlerContext ctx, FullHttpRequest request, ProxyError error, boolean close) {
-    gw.metrics().error(error);
-    respond(ctx, request, error(error, error.reason()), close);
-  }
-
-  private void respond(
-      ChannelHandlerContext ctx,
-      FullHttpRequest request,
-      FullHttpResponse response,
-      boolean close) {
-    current = null;
-    boolean keepAlive = !close && HttpUtil.isKeepAlive(request) && ctx.channel().isActive();
-    response.setProtocolVersion(
-        request.protocolVersion().equals(HttpVersion.HTTP_1_0)
-            ? HttpVersion.HTTP_1_0
-            : HttpVersion.HTTP_1_1);
-    if (keepAlive) {
-      if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      }
-    } else {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    request.release();
-    ctx.writeAndFlush(response)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!keepAlive || !f.isSuccess()) {
-                    ctx.close();
-                    return;
-                  }
-                  FullHttpRequest next = pipelined.poll();
-                  if (next != null) {
-                    handle(ctx, next);
-                  } else {
-                    busy = false;
-                    ctx.read();
-                  }
-                });
   }
 
   static FullHttpResponse error(ProxyError error, String reason) {

@@ -10,8 +10,12 @@ import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
 
-/** What every connection's handlers share: routing, throttlers, stats, pools and settings. */
+/**
+ * What every connection's handlers share: routing, throttlers, stats, pools, settings, and the open
+ * client connections (closed together on shutdown).
+ */
 public record GatewayContext(
     GatewayConfig config,
     Ticker ticker,
@@ -21,4 +25,5 @@ public record GatewayContext(
     StatSink statSink,
     UpstreamPool pool,
     Class<? extends Channel> clientChannelType,
-    GatewayMetrics metrics) {}
+    GatewayMetrics metrics,
+    ChannelGroup connections) {}

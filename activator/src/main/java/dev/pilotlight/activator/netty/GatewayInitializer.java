@@ -3,12 +3,12 @@ package dev.pilotlight.activator.netty;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 
 /**
- * Composes a client connection's pipeline: HTTP codec with bounded lines and headers, then the
- * proxy.
+ * Composes a client connection's pipeline: HTTP codec with bounded lines and headers, flow control
+ * (one message per read), then the proxy. Auto-read is off from the start.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
   private final GatewayContext gw;
@@ -19,6 +19,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    ch.config().setAutoRead(false);
     ChannelPipeline p = ch.pipeline();
     addHttpHandlers(p);
     addProxyHandlers(p);
@@ -28,7 +29,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     p.addLast(
         HandlerNames.HTTP_CODEC,
         new HttpServerCodec(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes(), 8192));
-    p.addLast(HandlerNames.AGGREGATOR, new HttpObjectAggregator(gw.config().maxRequestBodyBytes()));
+    // one decoded message per read(): a request's body is pulled only as fast as it is forwarded
+    p.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
   }
 
   private void addProxyHandlers(ChannelPipeline p) {

@@ -3,11 +3,12 @@ package dev.pilotlight.activator.netty;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
@@ -38,40 +39,88 @@ final class Headers {
 
   private Headers() {}
 
-  /** A copy of the client's request for the instance (retains the body), keep-alive upstream. */
-  static FullHttpRequest upstreamRequest(FullHttpRequest in, Channel client, Endpoint endpoint) {
-    FullHttpRequest out = in.retainedDuplicate();
-    out.setProtocolVersion(HttpVersion.HTTP_1_1);
+  /**
+   * The client's request head for the instance: HTTP/1.1, keep-alive upstream, forwarding headers,
+   * a request id. Framing is kept (Content-Length, or chunked when the client's body is chunked);
+   * an upgrade request keeps its {@code Upgrade} header. {@code Expect} is dropped: the gateway
+   * answers {@code 100 Continue} itself when it is ready for the body.
+   */
+  static HttpRequest upstreamRequest(HttpRequest in, String path, Channel client, String host) {
+    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    String upgrade = upgrade(in);
+    HttpRequest out =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), path, in.headers().copy());
     HttpHeaders h = out.headers();
     removeHopByHop(h);
-    // the gateway has the whole body already: the instance must not send 100 Continue
     h.remove(HttpHeaderNames.EXPECT);
+    if (chunked) {
+      h.remove(HttpHeaderNames.CONTENT_LENGTH);
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (upgrade != null) {
+      h.set(HttpHeaderNames.UPGRADE, upgrade);
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    }
     String clientIp = ip(client.remoteAddress());
-    String host = in.headers().get(HttpHeaderNames.HOST, "");
     String xff = h.get("X-Forwarded-For");
     h.set("X-Forwarded-For", xff == null ? clientIp : xff + ", " + clientIp);
     h.set("X-Forwarded-Proto", "http");
     h.set("X-Forwarded-Host", host);
+    h.set(HttpHeaderNames.HOST, host);
     String forwarded = "for=" + forwardedNode(clientIp) + ";host=\"" + host + "\";proto=http";
     String prior = h.get("Forwarded");
     h.set("Forwarded", prior == null ? forwarded : prior + ", " + forwarded);
     if (!h.contains(REQUEST_ID)) {
       h.set(REQUEST_ID, UUID.randomUUID().toString());
     }
-    HttpUtil.setContentLength(out, out.content().readableBytes());
     return out;
   }
 
-  /** Rewrites the instance's response for the client. */
+  /**
+   * The {@code Upgrade} protocol a request asks for (with {@code Connection: upgrade}), or null.
+   */
+  static String upgrade(HttpRequest r) {
+    String upgrade = r.headers().get(HttpHeaderNames.UPGRADE);
+    if (upgrade == null
+        || !r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+      return null;
+    }
+    return upgrade;
+  }
+
+  /**
+   * Rewrites the instance's response head for the client: hop-by-hop headers out, gateway headers
+   * in. A body without framing is re-framed as chunked for HTTP/1.1 clients so the connection can
+   * stay open; a 101 keeps {@code Upgrade} and {@code Connection: upgrade}.
+   */
   static void downstreamResponse(
-      FullHttpResponse r, RevisionKey revision, Endpoint endpoint, long heldNanos) {
+      HttpResponse r,
+      RevisionKey revision,
+      Endpoint endpoint,
+      long heldNanos,
+      boolean headRequest) {
     HttpHeaders h = r.headers();
+    boolean chunked = HttpUtil.isTransferEncodingChunked(r);
+    String upgrade = h.get(HttpHeaderNames.UPGRADE);
     removeHopByHop(h);
+    int code = r.status().code();
+    if (code == 101 && upgrade != null) {
+      h.set(HttpHeaderNames.UPGRADE, upgrade);
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    } else if (chunked
+        || (!headRequest
+            && !h.contains(HttpHeaderNames.CONTENT_LENGTH)
+            && code != 204
+            && code != 304
+            && code >= 200)) {
+      h.remove(HttpHeaderNames.CONTENT_LENGTH);
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
     String timing = String.format(Locale.ROOT, "hold;dur=%.3f", heldNanos / 1e6);
     h.add(SERVER_TIMING, timing);
     h.set(REVISION, revision.name());
     h.set(INSTANCE_CLASS, endpoint.instanceClass().label());
-    HttpUtil.setContentLength(r, r.content().readableBytes());
+    r.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   private static void removeHopByHop(HttpHeaders h) {

@@ -4,75 +4,118 @@ import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.stats.ConcurrencyAccumulator;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.activator.throttle.Slot;
+import dev.pilotlight.activator.throttle.Timeouts;
 import dev.pilotlight.activator.throttle.Waiter;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import java.util.Locale;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One request's way through the gateway, on its client connection's event loop: take a slot or wait
- * for one (held), send to the instance over a pooled connection, relay the response, and answer
- * every failure with exactly one status. Connection failures before the request was sent are
- * retried on another slot (at most {@value #MAX_ATTEMPTS} attempts); nothing is retried once the
- * instance may have seen the request, except an idempotent request on a reused keep-alive
- * connection that closed before any response.
+ * for one (held: the body stays unread in the client's socket), send the head to the instance over
+ * a pooled connection, stream the body (next chunk read when the previous was written), stream the
+ * response back (the instance is read only while the client keeps up), and answer every failure
+ * before the response began with exactly one status; after it began, a failure closes the client
+ * connection, as the response cannot be completed.
+ *
+ * <p>Retries: a connection that cannot be made goes to another slot (at most {@value #MAX_ATTEMPTS}
+ * attempts, short backoff); a reused keep-alive connection found closed before any response byte is
+ * retried once on a new connection when the method is idempotent and no body byte was sent. Nothing
+ * else is retried. Timeouts: the revision's total deadline (the wait included), the response-start
+ * deadline from the request sent, and the idle limit between bytes; an upgraded connection (101)
+ * becomes a tunnel that no response timeout cuts.
  */
 final class ProxyExchange implements Waiter {
   static final int MAX_ATTEMPTS = 3;
-  private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
   private final GatewayContext gw;
   private final ChannelHandlerContext ctx;
-  private final FullHttpRequest request;
+  private final HttpRequest request;
+  private final String path;
+  private final String host;
   private final RevisionKey revision;
   private final RevisionThrottler throttler;
   private final ConcurrencyAccumulator concurrency;
   private final FrontendHandler frontend;
+  private final boolean expectsContinue;
+  private final boolean bodyless;
   private final long startNanos;
+  private Timeouts timeouts;
   private long heldSinceNanos = -1;
   private long heldNanos;
   private ScheduledFuture<?> deadline;
+  private ScheduledFuture<?> responseStartTimer;
+  private ScheduledFuture<?> idleTimer;
+  private long lastActivityNanos;
   private Slot slot;
   private Channel upstream;
   private boolean reusedConnection;
   private int attempts;
   private boolean staleRetried;
+  private boolean requestRead;
+  private long bodyBytesSent;
+  private boolean informational;
+  private boolean responseStarted;
+  private boolean upstreamKeepAlive;
+  private boolean closeClientAfter;
+  private boolean tunnel;
+  private List<ByteBuf> earlyTunnelBytes;
+  private HttpContent pendingContent;
   private boolean done;
 
   ProxyExchange(
       GatewayContext gw,
       ChannelHandlerContext ctx,
-      FullHttpRequest request,
+      HttpRequest request,
+      String path,
+      String host,
       RevisionKey revision,
       FrontendHandler frontend) {
     this.gw = gw;
     this.ctx = ctx;
     this.request = request;
+    this.path = path;
+    this.host = host;
     this.revision = revision;
     this.throttler = gw.throttlers().apply(revision);
     this.concurrency = gw.stats().of(revision);
     this.frontend = frontend;
+    this.expectsContinue = HttpUtil.is100ContinueExpected(request);
+    this.bodyless =
+        !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
     this.startNanos = gw.ticker().nanoTime();
     concurrency.arrived(startNanos);
+    gw.metrics().started();
   }
 
   void start() {
-    long timeoutNanos = throttler.timeout().toNanos();
-    deadline = ctx.executor().schedule(this::deadlinePassed, timeoutNanos, TimeUnit.NANOSECONDS);
+    timeouts = throttler.timeouts();
+    deadline = schedule(this::deadlinePassed, timeouts.total());
     acquire();
   }
 
@@ -139,10 +182,9 @@ final class ProxyExchange implements Waiter {
               @Override
               protected void initChannel(Channel ch) {
                 ch.pipeline()
-                    .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec())
                     .addLast(
-                        HandlerNames.UPSTREAM_AGGREGATOR,
-                        new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                        HandlerNames.UPSTREAM_CODEC,
+                        new HttpClientCodec(4096, gw.config().maxHeaderBytes(), 8192))
                     .addLast(HandlerNames.BACKEND, new BackendHandler());
               }
             })
@@ -166,21 +208,269 @@ final class ProxyExchange implements Waiter {
     upstream = ch;
     reusedConnection = reused;
     ch.pipeline().get(BackendHandler.class).bind(this);
-    FullHttpRequest out = Headers.upstreamRequest(request, ctx.channel(), slot.endpoint());
-    ch.writeAndFlush(out)
+    touch();
+    armIdle();
+    HttpRequest out = Headers.upstreamRequest(request, path, ctx.channel(), host);
+    ch.write(out).addListener(closeOnFailure(ch));
+    if (pendingContent != null) {
+      // read while the previous connection failed: it goes on this one
+      HttpContent c = pendingContent;
+      pendingContent = null;
+      onRequestContent(c);
+      return;
+    }
+    if (requestRead) {
+      // a retry of a request without a body that was already read to its end
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(closeOnFailure(ch));
+      requestSent();
+      return;
+    }
+    if (!bodyless) {
+      ch.flush();
+      if (expectsContinue) {
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      }
+    }
+    frontend.readMore();
+  }
+
+  private ChannelFutureListener closeOnFailure(Channel ch) {
+    // not written: the connection is broken; its close reaches onUpstreamClosed
+    return f -> {
+      if (!f.isSuccess()) {
+        f.channel().close();
+      }
+    };
+  }
+
+  /** A part of the request body, read from the client on our request. */
+  void onRequestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (last) {
+      requestRead = true;
+    }
+    Channel ch = upstream;
+    if (done || tunnel) {
+      content.release();
+      return;
+    }
+    if (ch == null) {
+      pendingContent = content; // a retry is connecting; one read is outstanding at most
+      return;
+    }
+    touch();
+    bodyBytesSent += content.content().readableBytes();
+    ch.writeAndFlush(content)
         .addListener(
             (ChannelFutureListener)
                 f -> {
-                  if (!f.isSuccess() && !done && upstream == f.channel()) {
-                    // not written: the instance never saw it, safe to try again
+                  if (!f.isSuccess()) {
                     f.channel().close();
+                  } else if (!last && !done && upstream == ch) {
+                    touch();
+                    frontend.readMore();
                   }
                 });
+    if (last) {
+      requestSent();
+    }
   }
+
+  private void requestSent() {
+    Duration d = timeouts.responseStart();
+    if (d != null && !responseStarted) {
+      responseStartTimer = schedule(this::responseStartPassed, d);
+    }
+  }
+
+  /** A decoded part of the instance's response (or raw bytes after a 101). */
+  void onUpstreamMessage(Channel ch, Object msg) {
+    if (done || ch != upstream) {
+      ReferenceCountUtil.release(msg);
+      ch.close();
+      return;
+    }
+    touch();
+    if (msg instanceof HttpResponse head) {
+      onResponseHead(ch, head);
+      if (!(msg instanceof HttpContent)) {
+        return;
+      }
+    }
+    if (msg instanceof HttpContent content) {
+      if (tunnel) {
+        if (content.content().isReadable()) {
+          onTunnelBytes(content.content().retain());
+        }
+        content.release();
+        return;
+      }
+      onResponseContent(ch, content);
+    } else if (msg instanceof ByteBuf bytes) {
+      onTunnelBytes(bytes);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onResponseHead(Channel ch, HttpResponse head) {
+    if (head.decoderResult().isFailure()) {
+      ch.close(); // reaches onUpstreamClosed: 502 or abort
+      return;
+    }
+    int code = head.status().code();
+    if (code == 101 && Headers.upgrade(request) != null) {
+      startTunnel(ch, head);
+      return;
+    }
+    if (code < 200) {
+      informational = true; // 1xx before the real response (we asked for no 100): drop it
+      return;
+    }
+    cancel(responseStartTimer);
+    upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+    Headers.downstreamResponse(
+        head, revision, slot.endpoint(), heldNanos, request.method().equals(HttpMethod.HEAD));
+    boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    if (http10) {
+      head.setProtocolVersion(HttpVersion.HTTP_1_0);
+      if (HttpUtil.isTransferEncodingChunked(head)) {
+        // HTTP/1.0 has no chunked framing: the body ends where the connection does
+        head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        closeClientAfter = true;
+      }
+    }
+    if (closeClientAfter || !HttpUtil.isKeepAlive(request)) {
+      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    responseStarted = true;
+    ctx.write(head).addListener(abortOnFailure());
+  }
+
+  private void onResponseContent(Channel ch, HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (informational || !responseStarted) {
+      content.release();
+      if (last) {
+        informational = false;
+      }
+      return;
+    }
+    if (!last) {
+      ctx.write(content).addListener(abortOnFailure());
+      if (!ctx.channel().isWritable()) {
+        ch.config().setAutoRead(false); // resumes in onClientWritable
+      }
+      return;
+    }
+    // the instance has answered in full: its slot and connection are free
+    Endpoint endpoint = slot.endpoint();
+    upstream = null;
+    ch.pipeline().get(BackendHandler.class).bind(null);
+    ch.config().setAutoRead(true);
+    if (upstreamKeepAlive && requestRead) {
+      gw.pool().offer(endpoint, ch);
+    } else {
+      ch.close();
+    }
+    releaseSlot();
+    finish();
+    gw.metrics().proxied();
+    boolean closeAfter = closeClientAfter;
+    ctx.writeAndFlush(content)
+        .addListener(
+            (ChannelFutureListener)
+                f -> frontend.exchangeDone(requestRead, closeAfter || !f.isSuccess()));
+  }
+
+  /** End of a read batch from the instance: send what was written to the client. */
+  void flushClient() {
+    ctx.flush();
+  }
+
+  void onClientWritable() {
+    Channel ch = upstream;
+    if (ch != null && !tunnel) {
+      ch.config().setAutoRead(true);
+    }
+  }
+
+  private ChannelFutureListener abortOnFailure() {
+    return f -> {
+      if (!f.isSuccess()) {
+        abort();
+      }
+    };
+  }
+
+  // --- upgrade: the connection becomes a byte tunnel between client and instance ---
+
+  private void startTunnel(Channel ch, HttpResponse head) {
+    tunnel = true;
+    cancel(deadline);
+    cancel(responseStartTimer);
+    cancel(idleTimer);
+    earlyTunnelBytes = new ArrayList<>();
+    ch.config().setAutoRead(false);
+    Headers.downstreamResponse(head, revision, slot.endpoint(), heldNanos, false);
+    responseStarted = true;
+    gw.metrics().proxied();
+    ctx.writeAndFlush(head)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess() || done) {
+                    abort();
+                    return;
+                  }
+                  // bytes decoded with the 101 go first, then what the codec still holds
+                  for (ByteBuf b : earlyTunnelBytes) {
+                    ctx.channel().write(b);
+                  }
+                  earlyTunnelBytes = null;
+                  ctx.channel().flush();
+                  Runnable closed = this::tunnelClosed;
+                  ChannelPipeline up = ch.pipeline();
+                  up.replace(
+                      HandlerNames.BACKEND,
+                      HandlerNames.TUNNEL,
+                      new TunnelHandler(ctx.channel(), closed));
+                  up.remove(HandlerNames.UPSTREAM_CODEC);
+                  ChannelPipeline down = ctx.pipeline();
+                  down.replace(
+                      HandlerNames.FRONTEND, HandlerNames.TUNNEL, new TunnelHandler(ch, closed));
+                  down.remove(HandlerNames.FLOW_CONTROL);
+                  down.remove(HandlerNames.HTTP_CODEC);
+                });
+  }
+
+  private void onTunnelBytes(ByteBuf bytes) {
+    if (earlyTunnelBytes == null) {
+      bytes.release();
+      return;
+    }
+    earlyTunnelBytes.add(bytes);
+  }
+
+  private void tunnelClosed() {
+    if (!done) {
+      upstream = null;
+      releaseSlot();
+      finish();
+    }
+  }
+
+  // --- failures and timeouts ---
 
   private void connectFailed() {
     if (done) {
       return;
+    }
+    if (slot != null) {
+      throttler.connectFailed(slot);
     }
     releaseSlot();
     if (attempts >= MAX_ATTEMPTS) {
@@ -191,59 +481,72 @@ final class ProxyExchange implements Waiter {
     ctx.executor().schedule(this::acquire, backoffMillis, TimeUnit.MILLISECONDS);
   }
 
-  void onResponse(Channel ch, FullHttpResponse response) {
-    if (done || ch != upstream) {
-      response.release();
-      ch.close();
-      return;
-    }
-    boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-    upstream = null;
-    Endpoint endpoint = slot.endpoint();
-    releaseSlot();
-    if (upstreamKeepAlive) {
-      gw.pool().offer(endpoint, ch);
-    } else {
-      ch.close();
-    }
-    finish();
-    gw.metrics().proxied();
-    Headers.downstreamResponse(response, revision, endpoint, heldNanos);
-    frontend.respond(ctx, request, response);
-  }
-
   void onUpstreamClosed(Channel ch) {
-    if (done || ch != upstream) {
+    if (done || ch != upstream || tunnel) {
       return;
     }
     upstream = null;
-    if (reusedConnection && !staleRetried && idempotent()) {
+    if (responseStarted) {
+      abort();
+      return;
+    }
+    boolean replayable = idempotent() && bodyBytesSent == 0;
+    if (reusedConnection && !staleRetried && replayable) {
       // a kept-alive connection the instance had closed: it never processed this request
       staleRetried = true;
       connect(slot.endpoint());
       return;
     }
-    if (!reusedConnection && attempts < MAX_ATTEMPTS && idempotent()) {
-      connectFailed();
+    if (!reusedConnection && replayable && attempts < MAX_ATTEMPTS) {
+      connectFailed(); // reset at once by a new instance: try another slot
       return;
     }
     fail(ProxyError.UPSTREAM_RESET);
-  }
-
-  void onUpstreamTooLarge() {
-    if (!done) {
-      upstream = null;
-      fail(ProxyError.UPSTREAM_TOO_LARGE);
-    }
   }
 
   private void deadlinePassed() {
     if (done) {
       return;
     }
-    if (slot == null && throttler.cancel(this)) {
-      fail(ProxyError.HOLD_TIMEOUT);
-    } else if (slot != null) {
+    if (slot == null) {
+      if (throttler.cancel(this)) {
+        fail(ProxyError.HOLD_TIMEOUT);
+      }
+    } else if (responseStarted) {
+      abort();
+    } else {
+      fail(ProxyError.UPSTREAM_TIMEOUT);
+    }
+  }
+
+  private void responseStartPassed() {
+    if (!done && !responseStarted) {
+      fail(ProxyError.UPSTREAM_TIMEOUT);
+    }
+  }
+
+  private void touch() {
+    lastActivityNanos = gw.ticker().nanoTime();
+  }
+
+  private void armIdle() {
+    Duration idle = timeouts.idle();
+    if (idle != null && idleTimer == null) {
+      idleTimer = schedule(this::idleCheck, idle);
+    }
+  }
+
+  private void idleCheck() {
+    if (done || tunnel) {
+      return;
+    }
+    long idleNanos = timeouts.idle().toNanos();
+    long quiet = gw.ticker().nanoTime() - lastActivityNanos;
+    if (quiet < idleNanos) {
+      idleTimer = ctx.executor().schedule(this::idleCheck, idleNanos - quiet, TimeUnit.NANOSECONDS);
+    } else if (responseStarted) {
+      abort();
+    } else {
       fail(ProxyError.UPSTREAM_TIMEOUT);
     }
   }
@@ -254,36 +557,57 @@ final class ProxyExchange implements Waiter {
       return;
     }
     throttler.cancel(this);
-    done = true;
-    if (upstream != null) {
-      upstream.close();
-      upstream = null;
-    }
+    closeUpstream();
     releaseSlot();
     finish();
-    request.release();
   }
 
+  /** Fails before any response byte: one status to the client. */
   private void fail(ProxyError error) {
     if (done) {
       return;
     }
     throttler.cancel(this);
+    closeUpstream();
+    releaseSlot();
+    finish();
+    frontend.exchangeFailed(request, error, requestRead);
+  }
+
+  /** Fails after the response began: the client connection is closed mid-response. */
+  private void abort() {
+    if (done) {
+      return;
+    }
+    gw.metrics().aborted();
+    closeUpstream();
+    releaseSlot();
+    finish();
+    ctx.close();
+  }
+
+  private void closeUpstream() {
     if (upstream != null) {
       upstream.close();
       upstream = null;
     }
-    releaseSlot();
-    finish();
-    frontend.fail(ctx, request, error);
   }
 
   private void finish() {
     done = true;
-    if (deadline != null) {
-      deadline.cancel(false);
+    if (pendingContent != null) {
+      pendingContent.release();
+      pendingContent = null;
     }
+    if (earlyTunnelBytes != null) {
+      earlyTunnelBytes.forEach(ByteBuf::release);
+      earlyTunnelBytes = null;
+    }
+    cancel(deadline);
+    cancel(responseStartTimer);
+    cancel(idleTimer);
     concurrency.finished(gw.ticker().nanoTime());
+    gw.metrics().finished(gw.ticker().nanoTime() - startNanos);
   }
 
   private void releaseSlot() {
@@ -293,13 +617,23 @@ final class ProxyExchange implements Waiter {
     }
   }
 
+  private ScheduledFuture<?> schedule(Runnable task, Duration d) {
+    return ctx.executor().schedule(task, d.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
   private boolean idempotent() {
-    String m = request.method().name().toUpperCase(Locale.ROOT);
-    return request.method().equals(HttpMethod.GET)
-        || m.equals("HEAD")
-        || m.equals("OPTIONS")
-        || m.equals("PUT")
-        || m.equals("DELETE")
-        || m.equals("TRACE");
+    HttpMethod m = request.method();
+    return m.equals(HttpMethod.GET)
+        || m.equals(HttpMethod.HEAD)
+        || m.equals(HttpMethod.OPTIONS)
+        || m.equals(HttpMethod.PUT)
+        || m.equals(HttpMethod.DELETE)
+        || m.equals(HttpMethod.TRACE);
   }
 }

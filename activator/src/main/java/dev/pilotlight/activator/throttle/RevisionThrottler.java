@@ -2,6 +2,7 @@ package dev.pilotlight.activator.throttle;
 
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,23 +39,43 @@ public final class RevisionThrottler {
   private static final Rejected QUEUE_FULL = new Rejected(false);
   private static final Rejected REMOVED = new Rejected(true);
 
+  /** How long an instance whose connection failed is passed over while others can serve. */
+  static final Duration EJECTION = Duration.ofSeconds(5);
+
+  private final Ticker ticker;
   private final int maxQueued;
   private final IntUnaryOperator random;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private List<Slot> slots = List.of();
   private int containerConcurrency;
   private Duration timeout;
+  private Timeouts timeouts;
   private int next;
   private boolean removed;
 
   public RevisionThrottler(int maxQueued, Duration timeout, IntUnaryOperator random) {
+    this(maxQueued, timeout, random, Ticker.system());
+  }
+
+  /**
+   * @param ticker time for passing over instances whose connections failed
+   */
+  public RevisionThrottler(
+      int maxQueued, Duration timeout, IntUnaryOperator random, Ticker ticker) {
+    this.ticker = ticker;
     this.maxQueued = maxQueued;
     this.timeout = timeout;
+    this.timeouts = new Timeouts(timeout, null, null);
     this.random = random;
   }
 
   public synchronized Duration timeout() {
     return timeout;
+  }
+
+  /** The revision's request timeouts, as last published. */
+  public synchronized Timeouts timeouts() {
+    return timeouts;
   }
 
   /** Takes a slot now, or queues {@code waiter}, or rejects it when the queue is full. */
@@ -81,6 +102,14 @@ public final class RevisionThrottler {
     return queue.remove(waiter);
   }
 
+  /**
+   * A connection to {@code slot}'s instance failed: pass it over for {@link #EJECTION} while other
+   * instances have room (a crashed instance until the runtime publishes its removal).
+   */
+  public synchronized void connectFailed(Slot slot) {
+    slot.ejectedUntil = ticker.nanoTime() + EJECTION.toNanos();
+  }
+
   public synchronized void release(Slot slot) {
     slot.inFlight = Math.max(0, slot.inFlight - 1);
     drain();
@@ -100,6 +129,9 @@ public final class RevisionThrottler {
     slots = List.copyOf(fresh);
     containerConcurrency = endpoints.containerConcurrency();
     timeout = endpoints.timeout();
+    timeouts =
+        new Timeouts(
+            endpoints.timeout(), endpoints.responseStartTimeout(), endpoints.idleTimeout());
     removed = false;
     drain();
   }
@@ -134,21 +166,40 @@ public final class RevisionThrottler {
     if (n == 0) {
       return null;
     }
+    long now = ticker.nanoTime();
     if (containerConcurrency > 0) {
-      for (int i = 0; i < n; i++) {
-        Slot s = slots.get((next + i) % n);
-        if (s.inFlight < containerConcurrency) {
-          next = (next + i + 1) % n;
-          return s;
-        }
-      }
-      return null;
+      Slot s = roundRobin(n, now, true);
+      return s != null ? s : roundRobin(n, now, false);
     }
     if (n == 1) {
       return slots.get(0);
     }
     Slot a = slots.get(random.applyAsInt(n));
     Slot b = slots.get(random.applyAsInt(n));
+    boolean aOk = a.ejectedUntil <= now;
+    boolean bOk = b.ejectedUntil <= now;
+    if (aOk != bOk) {
+      return aOk ? a : b;
+    }
+    if (!aOk) {
+      for (Slot s : slots) {
+        if (s.ejectedUntil <= now) {
+          return s;
+        }
+      }
+    }
     return a.inFlight <= b.inFlight ? a : b;
+  }
+
+  /** The next instance below its limit, starting after the last one picked. */
+  private Slot roundRobin(int n, long now, boolean healthyOnly) {
+    for (int i = 0; i < n; i++) {
+      Slot s = slots.get((next + i) % n);
+      if (s.inFlight < containerConcurrency && (!healthyOnly || s.ejectedUntil <= now)) {
+        next = (next + i + 1) % n;
+        return s;
+      }
+    }
+    return null;
   }
 }

@@ -7,6 +7,9 @@ public final class Slot {
   private final Endpoint endpoint;
   int inFlight;
 
+  /** Until when this instance is passed over after a failed connection (ticker nanos). */
+  long ejectedUntil = Long.MIN_VALUE;
+
   Slot(Endpoint endpoint) {
     this.endpoint = endpoint;
   }

@@ -6,6 +6,7 @@ import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.testkit.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,5 +111,51 @@ class RevisionThrottlerTest {
     t.update(endpoints(1, ep("i1"), ep("i2")));
     Slot s = ((RevisionThrottler.Granted) t.acquire(new Recorder("b", log))).slot();
     assertThat(s.endpoint().id()).isEqualTo("i2");
+  }
+
+  @Test
+  void anInstanceWhoseConnectionFailedIsPassedOverUntilTheEjectionEnds() {
+    ManualTicker ticker = new ManualTicker();
+    RevisionThrottler t =
+        new RevisionThrottler(10, Duration.ofSeconds(30), new Random(1)::nextInt, ticker);
+    t.update(endpoints(0, ep("dead"), ep("live")));
+    List<String> log = new ArrayList<>();
+    Slot dead = null;
+    for (int i = 0; i < 20 && dead == null; i++) {
+      Recorder r = new Recorder("r" + i, log);
+      Slot s = ((RevisionThrottler.Granted) t.acquire(r)).slot();
+      t.release(s);
+      if (s.endpoint().id().equals("dead")) {
+        dead = s;
+      }
+    }
+    assertThat(dead).as("two random choices reach both instances").isNotNull();
+    t.connectFailed(dead);
+    for (int i = 0; i < 50; i++) {
+      Slot s = ((RevisionThrottler.Granted) t.acquire(new Recorder("x", log))).slot();
+      assertThat(s.endpoint().id()).isEqualTo("live");
+      t.release(s);
+    }
+    ticker.advance(RevisionThrottler.EJECTION);
+    boolean deadAgain = false;
+    for (int i = 0; i < 50 && !deadAgain; i++) {
+      Slot s = ((RevisionThrottler.Granted) t.acquire(new Recorder("y", log))).slot();
+      deadAgain = s.endpoint().id().equals("dead");
+      t.release(s);
+    }
+    assertThat(deadAgain).as("back in rotation after the ejection").isTrue();
+  }
+
+  @Test
+  void withOnlyEjectedInstancesOneIsStillTried() {
+    ManualTicker ticker = new ManualTicker();
+    RevisionThrottler t =
+        new RevisionThrottler(10, Duration.ofSeconds(30), new Random(1)::nextInt, ticker);
+    t.update(endpoints(1, ep("only")));
+    Slot s = ((RevisionThrottler.Granted) t.acquire(new Recorder("a", new ArrayList<>()))).slot();
+    t.connectFailed(s);
+    t.release(s);
+    assertThat(t.acquire(new Recorder("b", new ArrayList<>())))
+        .isInstanceOf(RevisionThrottler.Granted.class);
   }
 }

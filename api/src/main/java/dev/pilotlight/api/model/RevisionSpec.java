@@ -62,4 +62,16 @@ public record RevisionSpec(
   public Duration timeout() {
     return Duration.ofSeconds(timeoutSeconds == null ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds);
   }
+
+  /** The response-start timeout, or null when unset. */
+  public Duration responseStartTimeout() {
+    return responseStartTimeoutSeconds == null
+        ? null
+        : Duration.ofSeconds(responseStartTimeoutSeconds);
+  }
+
+  /** The idle timeout, or null when unset. */
+  public Duration idleTimeout() {
+    return idleTimeoutSeconds == null ? null : Duration.ofSeconds(idleTimeoutSeconds);
+  }
 }

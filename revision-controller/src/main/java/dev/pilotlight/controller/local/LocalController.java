@@ -479,7 +479,12 @@ public final class LocalController implements ScaleListener, InstanceListener, A
 
   private static RevisionEndpoints endpoints(Revision r, InstanceSet set) {
     return new RevisionEndpoints(
-        r.key(), r.spec().concurrencyLimit(), r.spec().timeout(), set.ready());
+        r.key(),
+        r.spec().concurrencyLimit(),
+        r.spec().timeout(),
+        r.spec().responseStartTimeout(),
+        r.spec().idleTimeout(),
+        set.ready());
   }
 
   private static int readyStandard(InstanceSet set) {

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The gateway against nginx as a reverse proxy, in one invocation, with the same wrk settings:
+#
+#   direct      wrk -> backend
+#   nginx       wrk -> nginx (1 worker, upstream keep-alive 512) -> backend
+#   pilotlight  wrk -> `pilotlight local` gateway -> backend (a Service whose instance is the backend)
+#
+# The backend is nginx answering `return 200` (one worker). Proxy and backend share CPU 0; wrk runs
+# alone on CPU 1 (one thread). The JVM is told it has one CPU and gets a warm-up run first. For each
+# of 1, 64 and 256 connections: requests/s, median latency, and non-2xx responses. Installs wrk and
+# nginx from Debian when missing. Usage: bench/proxy.sh [SECONDS] (default 10).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SECS="${1:-10}"
+BACKEND_PORT="${BACKEND_PORT:-18390}"
+NGINX_PORT="${NGINX_PORT:-18391}"
+GW_PORT="${GW_PORT:-18392}"
+ADMIN_PORT="${ADMIN_PORT:-18393}"
+WORK="$(mktemp -d)"
+HOST="fast.default.localhost"
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$1" ]; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+need wrk wrk
+need nginx nginx
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# the backend: nginx answering 200 with a small body; __PORT__ is filled in per instance
+cat >"$WORK/backend.conf.in" <<'CONF'
+worker_processes 1;
+daemon off;
+pid __DIR__/backend-__PORT__.pid;
+error_log __DIR__/backend-__PORT__.log;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location / { return 200 "ok\n"; }
+  }
+}
+CONF
+sed -e "s|__PORT__|$BACKEND_PORT|g" -e "s|__DIR__|$WORK|g" "$WORK/backend.conf.in" >"$WORK/backend.conf"
+
+cat >"$WORK/proxy.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/proxy.pid;
+error_log $WORK/proxy.log;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 512; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+    }
+  }
+}
+CONF
+
+# Pilotlight runs its own instance of the same backend: the Service's container is that nginx
+cat >"$WORK/fast.yaml" <<YAML
+apiVersion: serving.pilotlight.dev/v1
+kind: Service
+metadata:
+  name: fast
+spec:
+  template:
+    metadata:
+      annotations:
+        autoscaling.knative.dev/min-scale: "1"
+        autoscaling.knative.dev/max-scale: "1"
+    spec:
+      containers:
+        - command: ["sh", "-c"]
+          args:
+            - sed -e "s|__PORT__|\$PORT|g" -e "s|__DIR__|$WORK|g" $WORK/backend.conf.in > $WORK/instance-\$PORT.conf && exec $NGINX -c $WORK/instance-\$PORT.conf -p $WORK
+YAML
+
+wait_port() {
+  for _ in $(seq 300); do
+    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return
+    sleep 0.1
+  done
+  echo "port $1 did not open" >&2
+  exit 1
+}
+
+"$ROOT/pilotlight" --version >/dev/null # builds the jar first when needed
+taskset -c 0 "$NGINX" -c "$WORK/backend.conf" -p "$WORK" &
+PIDS+=($!)
+taskset -c 0 "$NGINX" -c "$WORK/proxy.conf" -p "$WORK" &
+PIDS+=($!)
+PILOTLIGHT_JAVA_OPTS="-XX:ActiveProcessorCount=1" taskset -c 0 "$ROOT/pilotlight" local \
+  --port "$GW_PORT" --admin-port "$ADMIN_PORT" --state-dir "$WORK/state" "$WORK/fast.yaml" \
+  >"$WORK/local.log" 2>&1 &
+PIDS+=($!)
+wait_port "$BACKEND_PORT"
+wait_port "$NGINX_PORT"
+wait_port "$GW_PORT"
+for _ in $(seq 300); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $HOST" "http://127.0.0.1:$GW_PORT/")" = 200 ] && break
+  sleep 0.1
+done
+
+# wrk on CPU 1: prints "rps p50_us non2xx"
+run() {
+  local url="$1" conns="$2" secs="$3"
+  taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "$url" | awk '
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+/, "", v)
+               p50 = (u == "ms") ? v * 1000 : (u == "s") ? v * 1000000 : v }
+    /Non-2xx/ { non = $5 }
+    END { printf "%d %.1f %d\n", rps, p50, non + 0 }'
+}
+
+echo "warming up (${SECS}s each through nginx and Pilotlight)" >&2
+run "http://127.0.0.1:$NGINX_PORT/" 64 "$SECS" >/dev/null
+run "http://127.0.0.1:$GW_PORT/" 64 "$SECS" >/dev/null
+
+printf "%-6s | %14s | %14s | %14s | %9s | %s\n" conns "direct req/s" "nginx req/s" "pilotlight" "pl/nginx" "p50 µs direct / nginx / pilotlight, non-2xx"
+for c in 1 64 256; do
+  read -r d_rps d_p50 d_non <<<"$(run "http://127.0.0.1:$BACKEND_PORT/" "$c" "$SECS")"
+  read -r n_rps n_p50 n_non <<<"$(run "http://127.0.0.1:$NGINX_PORT/" "$c" "$SECS")"
+  read -r g_rps g_p50 g_non <<<"$(run "http://127.0.0.1:$GW_PORT/" "$c" "$SECS")"
+  printf "%-6s | %14s | %14s | %14s | %9.2f | %s / %s / %s, non-2xx %s / %s / %s\n" \
+    "$c" "$d_rps" "$n_rps" "$g_rps" "$(echo "$g_rps / $n_rps" | bc -l)" \
+    "$d_p50" "$n_p50" "$g_p50" "$d_non" "$n_non" "$g_non"
+  if [ "$c" = 1 ]; then
+    added_n="$(echo "$n_p50 - $d_p50" | bc -l)"
+    added_g="$(echo "$g_p50 - $d_p50" | bc -l)"
+    printf "       added median latency at 1 connection: nginx %.1f µs, pilotlight %.1f µs (%.2fx)\n" \
+      "$added_n" "$added_g" "$(echo "$added_g / $added_n" | bc -l)"
+  fi
+done
