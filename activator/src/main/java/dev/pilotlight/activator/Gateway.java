@@ -42,6 +42,12 @@ import java.util.concurrent.TimeUnit;
  * reports concurrency every second. Route table and endpoints are pushed in by the controller.
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
+  /**
+   * Idle keep-alive connections kept per instance and event loop: above the client connections an
+   * event loop carries under load, so the pool does not churn connections.
+   */
+  static final int UPSTREAM_IDLE_PER_INSTANCE = 1024;
+
   private final GatewayConfig config;
   private final Ticker ticker;
   private final RouteSelector routes =
@@ -74,7 +80,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
             this::throttler,
             this.stats,
             statSink,
-            new UpstreamPool(64),
+            new UpstreamPool(UPSTREAM_IDLE_PER_INSTANCE),
             epoll ? EpollSocketChannel.class : NioSocketChannel.class,
             metrics,
             connections);

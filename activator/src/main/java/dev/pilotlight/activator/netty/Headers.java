@@ -14,8 +14,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Header rewriting on the way in and out: hop-by-hop removal, forwarding headers, gateway headers.
@@ -71,9 +71,27 @@ final class Headers {
     String prior = h.get("Forwarded");
     h.set("Forwarded", prior == null ? forwarded : prior + ", " + forwarded);
     if (!h.contains(REQUEST_ID)) {
-      h.set(REQUEST_ID, UUID.randomUUID().toString());
+      h.set(REQUEST_ID, requestId());
     }
     return out;
+  }
+
+  /**
+   * A random version-4 UUID from the event loop's {@link ThreadLocalRandom}: request ids need to be
+   * unique, not unguessable, and {@link UUID#randomUUID()} takes a global lock on SecureRandom.
+   */
+  static String requestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+    return new UUID(msb, lsb).toString();
+  }
+
+  /** {@code hold;dur=MS} with three decimals, without a Formatter. */
+  static String holdTiming(long heldNanos) {
+    long micros = Math.max(0, heldNanos) / 1000;
+    long frac = micros % 1000;
+    return "hold;dur=" + micros / 1000 + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
   }
 
   /**
@@ -116,8 +134,7 @@ final class Headers {
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    String timing = String.format(Locale.ROOT, "hold;dur=%.3f", heldNanos / 1e6);
-    h.add(SERVER_TIMING, timing);
+    h.add(SERVER_TIMING, holdTiming(heldNanos));
     h.set(REVISION, revision.name());
     h.set(INSTANCE_CLASS, endpoint.instanceClass().label());
     r.setProtocolVersion(HttpVersion.HTTP_1_1);
