@@ -8,7 +8,8 @@
 # The backend is nginx answering `return 200` (one worker). Proxy and backend share CPU 0; wrk runs
 # alone on CPU 1 (one thread). The JVM is told it has one CPU and gets a warm-up run first. For each
 # of 1, 64 and 256 connections: requests/s, median latency, and non-2xx responses. Installs wrk and
-# nginx from Debian when missing. Usage: bench/proxy.sh [SECONDS] (default 10).
+# nginx from Debian when missing. Usage: bench/proxy.sh [SECONDS] (default 10). For profiling,
+# BENCH_JAVA_OPTS adds JVM options to the gateway and BENCH_KEEP_LOG=FILE keeps its output.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECS="${1:-10}"
@@ -34,6 +35,7 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$WORK/local.log" "$BENCH_KEEP_LOG"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -112,7 +114,7 @@ taskset -c 0 "$NGINX" -c "$WORK/backend.conf" -p "$WORK" &
 PIDS+=($!)
 taskset -c 0 "$NGINX" -c "$WORK/proxy.conf" -p "$WORK" &
 PIDS+=($!)
-PILOTLIGHT_JAVA_OPTS="-XX:ActiveProcessorCount=1" taskset -c 0 "$ROOT/pilotlight" local \
+PILOTLIGHT_JAVA_OPTS="-XX:ActiveProcessorCount=1 ${BENCH_JAVA_OPTS:-}" taskset -c 0 "$ROOT/pilotlight" local \
   --port "$GW_PORT" --admin-port "$ADMIN_PORT" --state-dir "$WORK/state" "$WORK/fast.yaml" \
   >"$WORK/local.log" 2>&1 &
 PIDS+=($!)
@@ -141,6 +143,7 @@ run "http://127.0.0.1:$GW_PORT/" 64 "$SECS" >/dev/null
 
 printf "%-6s | %14s | %14s | %14s | %9s | %s\n" conns "direct req/s" "nginx req/s" "pilotlight" "pl/nginx" "p50 µs direct / nginx / pilotlight, non-2xx"
 for c in 1 64 256; do
+  [ -n "${BENCH_KEEP_LOG:-}" ] && echo "phase $c connections at $(date +%s.%N)" >&2
   read -r d_rps d_p50 d_non <<<"$(run "http://127.0.0.1:$BACKEND_PORT/" "$c" "$SECS")"
   read -r n_rps n_p50 n_non <<<"$(run "http://127.0.0.1:$NGINX_PORT/" "$c" "$SECS")"
   read -r g_rps g_p50 g_non <<<"$(run "http://127.0.0.1:$GW_PORT/" "$c" "$SECS")"

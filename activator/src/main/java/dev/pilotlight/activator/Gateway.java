@@ -69,9 +69,13 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
     this.boss =
         new MultiThreadIoEventLoopGroup(
             1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    // one event loop per CPU, like nginx's worker_processes auto: more loops than CPUs only adds
+    // context switches and splits the batches each epoll_wait returns
+    int loops =
+        config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
     this.workers =
         new MultiThreadIoEventLoopGroup(
-            config.ioThreads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            loops, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.context =
         new GatewayContext(
             config,

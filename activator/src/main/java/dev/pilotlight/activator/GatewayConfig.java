@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param maxInitialLineBytes longest request line (bytes); longer gets 414
  * @param upstreamConnectTimeout connect timeout to an instance
  * @param statInterval how often concurrency is reported to the autoscaler
- * @param ioThreads event loop threads, 0 = Netty's default
+ * @param ioThreads event loop threads, 0 = one per available processor
  * @param drainGrace on close, how long requests in flight and held may still finish
  */
 public record GatewayConfig(

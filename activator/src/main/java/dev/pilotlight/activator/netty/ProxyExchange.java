@@ -193,6 +193,7 @@ final class ProxyExchange implements Waiter {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
+                    gw.pool().track(e, f.channel());
                     if (done) {
                       f.channel().close();
                     } else {

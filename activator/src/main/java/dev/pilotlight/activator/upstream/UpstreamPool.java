@@ -9,15 +9,16 @@ import java.util.Map;
 
 /**
  * Idle keep-alive connections to instances, one pool per event loop (so no locks: a client
- * connection only ever borrows upstream connections of its own loop). Bounded per instance; a
- * connection closed by the instance while idle leaves the pool by itself.
+ * connection only ever borrows upstream connections of its own loop). Bounded per instance. A
+ * connection is {@linkplain #track tracked} once, when it is made, so that when the instance closes
+ * it while idle it leaves the pool by itself; the most recently used connection is lent first.
  */
 public final class UpstreamPool {
   private final int maxIdlePerEndpoint;
-  private final FastThreadLocal<Map<String, ArrayDeque<Channel>>> idle =
+  private final FastThreadLocal<Map<Endpoint, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<String, ArrayDeque<Channel>> initialValue() {
+        protected Map<Endpoint, ArrayDeque<Channel>> initialValue() {
           return new HashMap<>();
         }
       };
@@ -28,7 +29,7 @@ public final class UpstreamPool {
 
   /** An idle connection to {@code endpoint} on the calling event loop, or null. */
   public Channel poll(Endpoint endpoint) {
-    ArrayDeque<Channel> q = idle.get().get(key(endpoint));
+    ArrayDeque<Channel> q = idle.get().get(endpoint);
     if (q == null) {
       return null;
     }
@@ -46,16 +47,32 @@ public final class UpstreamPool {
     if (!ch.isActive()) {
       return;
     }
-    ArrayDeque<Channel> q = idle.get().computeIfAbsent(key(endpoint), k -> new ArrayDeque<>());
+    ArrayDeque<Channel> q = idle.get().computeIfAbsent(endpoint, k -> new ArrayDeque<>());
     if (q.size() >= maxIdlePerEndpoint) {
       ch.close();
       return;
     }
     q.addLast(ch);
-    ch.closeFuture().addListener(f -> q.remove(ch));
   }
 
-  private static String key(Endpoint e) {
-    return e.id() + "@" + e.host() + ":" + e.port();
+  /**
+   * Called once for a new connection to {@code endpoint}, on its event loop: when it closes, it
+   * leaves the pool (a no-op unless it was idle there).
+   */
+  public void track(Endpoint endpoint, Channel ch) {
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              ArrayDeque<Channel> q = idle.get().get(endpoint);
+              if (q != null) {
+                q.remove(ch);
+              }
+            });
+  }
+
+  /** Idle connections to {@code endpoint} on the calling event loop. */
+  public int idle(Endpoint endpoint) {
+    ArrayDeque<Channel> q = idle.get().get(endpoint);
+    return q == null ? 0 : q.size();
   }
 }
