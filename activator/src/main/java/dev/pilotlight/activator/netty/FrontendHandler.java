@@ -45,6 +45,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long discarded;
   private boolean responding;
   private boolean keepAlive;
+  private Headers.ClientAddress clientAddress;
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -124,6 +125,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     keepAlive = HttpUtil.isKeepAlive(request);
     current = new ProxyExchange(gw, ctx, request, path, host, revision, this);
     current.start();
+  }
+
+  /** The client's address for forwarding headers, worked out once per connection. */
+  Headers.ClientAddress clientAddress() {
+    if (clientAddress == null) {
+      clientAddress = Headers.ClientAddress.of(ctx.channel().remoteAddress());
+    }
+    return clientAddress;
   }
 
   /** Asks the flow control handler for the next message of the current request. */

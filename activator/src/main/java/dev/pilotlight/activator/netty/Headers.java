@@ -2,7 +2,6 @@ package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.RevisionKey;
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -11,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -21,10 +21,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * Header rewriting on the way in and out: hop-by-hop removal, forwarding headers, gateway headers.
  */
 final class Headers {
-  static final String SERVER_TIMING = "Server-Timing";
-  static final String REVISION = "X-Pilotlight-Revision";
-  static final String INSTANCE_CLASS = "X-Pilotlight-Instance-Class";
-  static final String REQUEST_ID = "X-Request-Id";
+  // AsciiString names: their hash is computed once, not on every lookup
+  static final AsciiString SERVER_TIMING = AsciiString.cached("Server-Timing");
+  static final AsciiString REVISION = AsciiString.cached("X-Pilotlight-Revision");
+  static final AsciiString INSTANCE_CLASS = AsciiString.cached("X-Pilotlight-Instance-Class");
+  static final AsciiString REQUEST_ID = AsciiString.cached("X-Request-Id");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+  private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("Proxy-Connection");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final String NOT_HELD = "hold;dur=0.000";
   private static final List<CharSequence> HOP_BY_HOP =
       List.of(
           HttpHeaderNames.CONNECTION,
@@ -35,7 +43,7 @@ final class Headers {
           HttpHeaderNames.TRAILER,
           HttpHeaderNames.TRANSFER_ENCODING,
           HttpHeaderNames.UPGRADE,
-          "Proxy-Connection");
+          PROXY_CONNECTION);
 
   private Headers() {}
 
@@ -44,13 +52,15 @@ final class Headers {
    * a request id. Framing is kept (Content-Length, or chunked when the client's body is chunked);
    * an upgrade request keeps its {@code Upgrade} header. {@code Expect} is dropped: the gateway
    * answers {@code 100 Continue} itself when it is ready for the body.
+   *
+   * <p>The client's header block is rewritten in place and shared by the returned head (no copy):
+   * callers take what they need of the client's headers first, and build this head once per request
+   * (a retry writes the same head again).
    */
-  static HttpRequest upstreamRequest(HttpRequest in, String path, Channel client, String host) {
+  static HttpRequest upstreamRequest(
+      HttpRequest in, String path, ClientAddress client, String host, String upgrade) {
+    HttpHeaders h = in.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
-    String upgrade = upgrade(in);
-    HttpRequest out =
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), path, in.headers().copy());
-    HttpHeaders h = out.headers();
     removeHopByHop(h);
     h.remove(HttpHeaderNames.EXPECT);
     if (chunked) {
@@ -61,19 +71,31 @@ final class Headers {
       h.set(HttpHeaderNames.UPGRADE, upgrade);
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     }
-    String clientIp = ip(client.remoteAddress());
-    String xff = h.get("X-Forwarded-For");
-    h.set("X-Forwarded-For", xff == null ? clientIp : xff + ", " + clientIp);
-    h.set("X-Forwarded-Proto", "http");
-    h.set("X-Forwarded-Host", host);
+    String xff = h.get(X_FORWARDED_FOR);
+    h.set(X_FORWARDED_FOR, xff == null ? client.ip() : xff + ", " + client.ip());
+    h.set(X_FORWARDED_PROTO, HTTP);
+    h.set(X_FORWARDED_HOST, host);
     h.set(HttpHeaderNames.HOST, host);
-    String forwarded = "for=" + forwardedNode(clientIp) + ";host=\"" + host + "\";proto=http";
-    String prior = h.get("Forwarded");
-    h.set("Forwarded", prior == null ? forwarded : prior + ", " + forwarded);
+    String forwarded = client.forwardedFor() + ";host=\"" + host + "\";proto=http";
+    String prior = h.get(FORWARDED);
+    h.set(FORWARDED, prior == null ? forwarded : prior + ", " + forwarded);
     if (!h.contains(REQUEST_ID)) {
       h.set(REQUEST_ID, requestId());
     }
-    return out;
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), path, h);
+  }
+
+  /**
+   * A client connection's address as the forwarding headers state it, computed once per connection.
+   *
+   * @param ip the address for {@code X-Forwarded-For}
+   * @param forwardedFor the {@code for=} element of {@code Forwarded} (RFC 7239: IPv6 quoted)
+   */
+  record ClientAddress(String ip, String forwardedFor) {
+    static ClientAddress of(SocketAddress a) {
+      String ip = a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() : "unknown";
+      return new ClientAddress(ip, "for=" + (ip.contains(":") ? "\"[" + ip + "]\"" : ip));
+    }
   }
 
   /**
@@ -89,6 +111,9 @@ final class Headers {
 
   /** {@code hold;dur=MS} with three decimals, without a Formatter. */
   static String holdTiming(long heldNanos) {
+    if (heldNanos < 1000) {
+      return NOT_HELD;
+    }
     long micros = Math.max(0, heldNanos) / 1000;
     long frac = micros % 1000;
     return "hold;dur=" + micros / 1000 + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
@@ -141,6 +166,16 @@ final class Headers {
   }
 
   private static void removeHopByHop(HttpHeaders h) {
+    if (h.contains(HttpHeaderNames.CONNECTION)) {
+      removeConnectionListed(h);
+    }
+    for (CharSequence name : HOP_BY_HOP) {
+      h.remove(name);
+    }
+  }
+
+  /** Headers named in {@code Connection} are hop-by-hop too (RFC 9110 7.6.1). */
+  private static void removeConnectionListed(HttpHeaders h) {
     for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
       for (String name : listed.split(",")) {
         String n = name.trim();
@@ -151,16 +186,5 @@ final class Headers {
         }
       }
     }
-    for (CharSequence name : HOP_BY_HOP) {
-      h.remove(name);
-    }
-  }
-
-  private static String ip(SocketAddress a) {
-    return a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() : "unknown";
-  }
-
-  private static String forwardedNode(String ip) {
-    return ip.contains(":") ? "\"[" + ip + "]\"" : ip;
   }
 }

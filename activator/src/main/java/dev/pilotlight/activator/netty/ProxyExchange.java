@@ -64,6 +64,11 @@ final class ProxyExchange implements Waiter {
   private final FrontendHandler frontend;
   private final boolean expectsContinue;
   private final boolean bodyless;
+  private final String upgrade;
+  private final boolean clientKeepAlive;
+  private final boolean http10;
+  private final boolean headRequest;
+  private HttpRequest upstreamHead;
   private final long startNanos;
   private Timeouts timeouts;
   private long heldSinceNanos = -1;
@@ -86,6 +91,7 @@ final class ProxyExchange implements Waiter {
   private boolean tunnel;
   private List<ByteBuf> earlyTunnelBytes;
   private HttpContent pendingContent;
+  private boolean clientUnflushed;
   private boolean done;
 
   ProxyExchange(
@@ -105,9 +111,14 @@ final class ProxyExchange implements Waiter {
     this.throttler = gw.throttlers().apply(revision);
     this.concurrency = gw.stats().of(revision);
     this.frontend = frontend;
+    // what the client's headers say, taken before they are rewritten for the instance
     this.expectsContinue = HttpUtil.is100ContinueExpected(request);
     this.bodyless =
         !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+    this.upgrade = Headers.upgrade(request);
+    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    this.headRequest = request.method().equals(HttpMethod.HEAD);
     this.startNanos = gw.ticker().nanoTime();
     concurrency.arrived(startNanos);
     gw.metrics().started();
@@ -211,8 +222,12 @@ final class ProxyExchange implements Waiter {
     ch.pipeline().get(BackendHandler.class).bind(this);
     touch();
     armIdle();
-    HttpRequest out = Headers.upstreamRequest(request, path, ctx.channel(), host);
-    ch.write(out).addListener(closeOnFailure(ch));
+    if (upstreamHead == null) {
+      upstreamHead =
+          Headers.upstreamRequest(request, path, frontend.clientAddress(), host, upgrade);
+    }
+    // a failed write fires exceptionCaught, which closes the connection: onUpstreamClosed
+    ch.write(upstreamHead, ch.voidPromise());
     if (pendingContent != null) {
       // read while the previous connection failed: it goes on this one
       HttpContent c = pendingContent;
@@ -222,7 +237,7 @@ final class ProxyExchange implements Waiter {
     }
     if (requestRead) {
       // a retry of a request without a body that was already read to its end
-      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(closeOnFailure(ch));
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
       requestSent();
       return;
     }
@@ -234,15 +249,6 @@ final class ProxyExchange implements Waiter {
       }
     }
     frontend.readMore();
-  }
-
-  private ChannelFutureListener closeOnFailure(Channel ch) {
-    // not written: the connection is broken; its close reaches onUpstreamClosed
-    return f -> {
-      if (!f.isSuccess()) {
-        f.channel().close();
-      }
-    };
   }
 
   /** A part of the request body, read from the client on our request. */
@@ -321,7 +327,7 @@ final class ProxyExchange implements Waiter {
       return;
     }
     int code = head.status().code();
-    if (code == 101 && Headers.upgrade(request) != null) {
+    if (code == 101 && upgrade != null) {
       startTunnel(ch, head);
       return;
     }
@@ -331,9 +337,7 @@ final class ProxyExchange implements Waiter {
     }
     cancel(responseStartTimer);
     upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-    Headers.downstreamResponse(
-        head, revision, slot.endpoint(), heldNanos, request.method().equals(HttpMethod.HEAD));
-    boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    Headers.downstreamResponse(head, revision, slot.endpoint(), heldNanos, headRequest);
     if (http10) {
       head.setProtocolVersion(HttpVersion.HTTP_1_0);
       if (HttpUtil.isTransferEncodingChunked(head)) {
@@ -342,13 +346,14 @@ final class ProxyExchange implements Waiter {
         closeClientAfter = true;
       }
     }
-    if (closeClientAfter || !HttpUtil.isKeepAlive(request)) {
+    if (closeClientAfter || !clientKeepAlive) {
       head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (http10) {
       head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     responseStarted = true;
     ctx.write(head).addListener(abortOnFailure());
+    clientUnflushed = true;
   }
 
   private void onResponseContent(Channel ch, HttpContent content) {
@@ -362,6 +367,7 @@ final class ProxyExchange implements Waiter {
     }
     if (!last) {
       ctx.write(content).addListener(abortOnFailure());
+      clientUnflushed = true;
       if (!ctx.channel().isWritable()) {
         ch.config().setAutoRead(false); // resumes in onClientWritable
       }
@@ -381,6 +387,7 @@ final class ProxyExchange implements Waiter {
     finish();
     gw.metrics().proxied();
     boolean closeAfter = closeClientAfter;
+    clientUnflushed = false;
     ctx.writeAndFlush(content)
         .addListener(
             (ChannelFutureListener)
@@ -389,7 +396,10 @@ final class ProxyExchange implements Waiter {
 
   /** End of a read batch from the instance: send what was written to the client. */
   void flushClient() {
-    ctx.flush();
+    if (clientUnflushed) {
+      clientUnflushed = false;
+      ctx.flush();
+    }
   }
 
   void onClientWritable() {
