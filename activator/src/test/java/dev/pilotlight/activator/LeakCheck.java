@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * initializer of the test class); {@link #assertNoLeaks} collects garbage and lets the detector
  * report.
  */
-final class LeakCheck {
+public final class LeakCheck {
   private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
   static {
@@ -35,11 +35,11 @@ final class LeakCheck {
 
   private LeakCheck() {}
 
-  static void install() {
+  public static void install() {
     // the static initializer did it
   }
 
-  static void assertNoLeaks() {
+  public static void assertNoLeaks() {
     for (int round = 0; round < 3; round++) {
       System.gc();
       System.runFinalization();

@@ -173,6 +173,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(HttpRequest request, ProxyError error, String reason, boolean close) {
+    if (request.decoderResult().isFailure()) {
+      // a request that could not be decoded has no known version: answer in HTTP/1.1
+      request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
     gw.metrics().error(error);
     keepAlive = HttpUtil.isKeepAlive(request);
     respond(request, error(error, reason == null ? error.reason() : reason), true, close);
@@ -194,8 +198,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    if (reuse && bodyPending) {
-      startDiscarding();
+    // the rest of the body is dropped after this response is queued, so that a pipelined request
+    // behind it is answered after it, never before
+    boolean discard = reuse && bodyPending;
+    if (discard) {
+      discarding = true;
+      discarded = 0;
     }
     responding = true;
     ctx.writeAndFlush(response)
@@ -209,6 +217,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     ctx.read();
                   }
                 });
+    if (discard && discarding) {
+      ctx.read();
+    }
   }
 
   private void startDiscarding() {

@@ -20,12 +20,16 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.config().setAutoRead(false);
-    ChannelPipeline p = ch.pipeline();
-    addHttpHandlers(p);
-    addProxyHandlers(p);
+    configure(ch.pipeline(), gw);
   }
 
-  private void addHttpHandlers(ChannelPipeline p) {
+  /** The HTTP/1.1 client pipeline; also used by handler tests on an embedded channel. */
+  static void configure(ChannelPipeline p, GatewayContext gw) {
+    addHttpHandlers(p, gw);
+    addProxyHandlers(p, gw);
+  }
+
+  private static void addHttpHandlers(ChannelPipeline p, GatewayContext gw) {
     p.addLast(
         HandlerNames.HTTP_CODEC,
         new HttpServerCodec(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes(), 8192));
@@ -33,7 +37,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     p.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
   }
 
-  private void addProxyHandlers(ChannelPipeline p) {
+  private static void addProxyHandlers(ChannelPipeline p, GatewayContext gw) {
     p.addLast(HandlerNames.FRONTEND, new FrontendHandler(gw));
   }
 }

@@ -1,0 +1,259 @@
+package dev.pilotlight.activator.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.activator.GatewayConfig;
+import dev.pilotlight.activator.GatewayMetrics;
+import dev.pilotlight.activator.LeakCheck;
+import dev.pilotlight.activator.ProxyError;
+import dev.pilotlight.activator.routing.RouteSelector;
+import dev.pilotlight.activator.stats.StatReporter;
+import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.upstream.UpstreamPool;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.RouteTable;
+import dev.pilotlight.api.spi.RouteTable.HostRoute;
+import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
+import dev.pilotlight.api.spi.StatRecord;
+import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.testkit.ManualTicker;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client-side handlers on an embedded channel with frozen time: holding and its deadline, the
+ * queue bound, and the request limits, each answered with its one status, without sockets.
+ */
+class GatewayHandlersTest {
+  static {
+    LeakCheck.install();
+  }
+
+  private static final String HOST = "hello.default.localhost";
+  private static final RevisionKey REV = new RevisionKey("default", "hello-00001");
+
+  private final ManualTicker ticker = new ManualTicker();
+  private final AtomicInteger pokes = new AtomicInteger();
+  private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final List<EmbeddedChannel> channels = new ArrayList<>();
+  private GatewayContext gw = context(2);
+
+  private GatewayContext context(int maxHeld) {
+    GatewayConfig d = GatewayConfig.defaults("127.0.0.1", 0);
+    GatewayConfig config =
+        new GatewayConfig(
+            d.bindHost(),
+            0,
+            maxHeld,
+            1024,
+            256,
+            d.upstreamConnectTimeout(),
+            d.statInterval(),
+            1,
+            d.drainGrace());
+    StatSink sink =
+        new StatSink() {
+          @Override
+          public void report(Collection<StatRecord> batch) {}
+
+          @Override
+          public void poke(RevisionKey revision) {
+            pokes.incrementAndGet();
+          }
+        };
+    RouteSelector routes = new RouteSelector(bound -> 0);
+    routes.update(
+        new RouteTable(
+            Map.of(
+                HOST, new HostRoute("default", "hello", List.of(new WeightedRevision(REV, 100))))));
+    return new GatewayContext(
+        config,
+        ticker,
+        routes,
+        k ->
+            throttlers.computeIfAbsent(
+                k, r -> new RevisionThrottler(maxHeld, Duration.ofSeconds(300), b -> 0, ticker)),
+        new StatReporter(ticker, sink),
+        sink,
+        new UpstreamPool(8),
+        EmbeddedChannel.class,
+        metrics,
+        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+  }
+
+  /** Decoded messages the flow control handler has let through to the proxy. */
+  private final AtomicInteger passed = new AtomicInteger();
+
+  private EmbeddedChannel client() {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime();
+    ch.config().setAutoRead(false);
+    GatewayInitializer.configure(ch.pipeline(), gw);
+    ch.pipeline()
+        .addAfter(
+            HandlerNames.FLOW_CONTROL,
+            "count",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                passed.incrementAndGet();
+                ctx.fireChannelRead(msg);
+              }
+            });
+    ch.pipeline().fireChannelActive();
+    channels.add(ch);
+    return ch;
+  }
+
+  private static void send(EmbeddedChannel ch, String raw) {
+    ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+  }
+
+  /** Everything the gateway wrote to the client so far, as text. */
+  private static String written(EmbeddedChannel ch) {
+    StringBuilder sb = new StringBuilder();
+    Object o;
+    while ((o = ch.readOutbound()) != null) {
+      ByteBuf b = (ByteBuf) o;
+      sb.append(b.toString(StandardCharsets.ISO_8859_1));
+      b.release();
+    }
+    return sb.toString();
+  }
+
+  private void atZero(Duration timeout) {
+    throttlers
+        .computeIfAbsent(
+            REV,
+            r -> new RevisionThrottler(gw.config().maxHeldPerRevision(), timeout, b -> 0, ticker))
+        .update(new RevisionEndpoints(REV, 0, timeout, List.of()));
+  }
+
+  @AfterEach
+  void closeAll() {
+    for (EmbeddedChannel ch : channels) {
+      ch.finishAndReleaseAll();
+    }
+    LeakCheck.assertNoLeaks();
+  }
+
+  @Test
+  void aHeldRequestIsAnswered503WhenItsDeadlinePassesAndGivesBackNothing() {
+    atZero(Duration.ofSeconds(10));
+    EmbeddedChannel ch = client();
+    send(ch, "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+    assertThat(written(ch)).isEmpty();
+    assertThat(pokes.get()).isEqualTo(1);
+    assertThat(throttlers.get(REV).queued()).isEqualTo(1);
+
+    ch.advanceTimeBy(9, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch)).isEmpty();
+
+    ch.advanceTimeBy(1, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    String response = written(ch);
+    assertThat(response)
+        .startsWith("HTTP/1.1 503 ")
+        .contains("retry-after: 1")
+        .endsWith(ProxyError.HOLD_TIMEOUT.reason() + "\n");
+    assertThat(throttlers.get(REV).queued()).isZero();
+    assertThat(metrics.snapshot().errors().get(ProxyError.HOLD_TIMEOUT)).isEqualTo(1);
+    assertThat(metrics.inFlight()).isZero();
+    assertThat(ch.isActive()).isTrue(); // keep-alive: the next request is read
+  }
+
+  @Test
+  void aHeldRequestsBodyStaysUnreadUntilItIsServedOrRefused() {
+    atZero(Duration.ofSeconds(5));
+    EmbeddedChannel ch = client();
+    send(
+        ch,
+        "POST / HTTP/1.1\r\nHost: "
+            + HOST
+            + "\r\nContent-Length: 10\r\n\r\n0123456789"
+            + "GET /next HTTP/1.1\r\nHost: nowhere.example\r\n\r\n");
+    assertThat(passed.get()).isEqualTo(1); // the head only: the body and the next request wait
+
+    ch.advanceTimeBy(5, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    String response = written(ch);
+    // the refused request's body is dropped, then the pipelined request is answered in order
+    assertThat(response).startsWith("HTTP/1.1 503 ").contains("HTTP/1.1 404 ");
+    assertThat(response.indexOf("503")).isLessThan(response.indexOf("404"));
+    assertThat(passed.get()).isEqualTo(4); // head, body, then the next request's head and end
+  }
+
+  @Test
+  void aFullHoldingQueueIsRefusedAtOnceWithRetryAfter() {
+    gw = context(1);
+    atZero(Duration.ofSeconds(60));
+    EmbeddedChannel first = client();
+    EmbeddedChannel second = client();
+    send(first, "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    send(second, "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+
+    assertThat(written(first)).isEmpty();
+    assertThat(written(second))
+        .startsWith("HTTP/1.1 503 ")
+        .contains("retry-after: 1")
+        .endsWith(ProxyError.QUEUE_FULL.reason() + "\n");
+    assertThat(metrics.snapshot().errors().get(ProxyError.QUEUE_FULL)).isEqualTo(1);
+  }
+
+  @Test
+  void aClientThatGoesAwayWhileHeldLeavesTheQueue() {
+    atZero(Duration.ofSeconds(60));
+    EmbeddedChannel ch = client();
+    send(ch, "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    assertThat(throttlers.get(REV).queued()).isEqualTo(1);
+    ch.close();
+    assertThat(throttlers.get(REV).queued()).isZero();
+    assertThat(metrics.inFlight()).isZero();
+  }
+
+  @Test
+  void limitsAndRefusalsEachHaveOneStatus() {
+    assertThat(statusOf("GET /" + "a".repeat(300) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"))
+        .isEqualTo(414);
+    assertThat(
+            statusOf(
+                "GET / HTTP/1.1\r\nHost: " + HOST + "\r\nX-Big: " + "b".repeat(2000) + "\r\n\r\n"))
+        .isEqualTo(431);
+    assertThat(statusOf("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: x\r\n\r\n"))
+        .isEqualTo(400);
+    assertThat(statusOf("GET / HTTP/1.1\r\nHost: other.example\r\n\r\n")).isEqualTo(404);
+    assertThat(statusOf("GET http://other.example/ HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"))
+        .isEqualTo(404);
+    assertThat(statusOf("CONNECT other.example:443 HTTP/1.1\r\nHost: other.example\r\n\r\n"))
+        .isEqualTo(405);
+    assertThat(metrics.inFlight()).isZero();
+  }
+
+  private int statusOf(String request) {
+    EmbeddedChannel ch = client();
+    send(ch, request);
+    String response = written(ch);
+    assertThat(response).startsWith("HTTP/1.1 ");
+    return Integer.parseInt(response.substring(9, 12));
+  }
+}
