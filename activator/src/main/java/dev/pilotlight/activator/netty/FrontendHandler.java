@@ -164,7 +164,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(HttpRequest request, ProxyError error, String reason, boolean close) {
-    gw.metrics().error(error);
+    gw.metrics().refused(error);
     keepAlive = HttpUtil.isKeepAlive(request);
     respond(request, error(error, reason == null ? error.reason() : reason), true, close);
   }
