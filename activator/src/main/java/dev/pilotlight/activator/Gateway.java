@@ -54,7 +54,9 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
       new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
   private final StatReporter stats;
-  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final GatewayMetrics metrics =
+      new GatewayMetrics(sink -> throttlers.forEach((k, t) -> sink.accept(k, t.queued())));
+  private final MetricsExposition exposition = new MetricsExposition(metrics.registry());
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final boolean epoll = Epoll.isAvailable();
@@ -128,10 +130,16 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
       t.remove();
     }
     stats.forget(revision);
+    metrics.forget(revision);
   }
 
   public GatewayMetrics.Snapshot metrics() {
     return metrics.snapshot();
+  }
+
+  /** This gateway's Prometheus series ({@link GatewayMetrics}), for {@code GET /metrics}. */
+  public MetricsExposition exposition() {
+    return exposition;
   }
 
   private RevisionThrottler throttler(RevisionKey revision) {

@@ -177,7 +177,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // a request that could not be decoded has no known version: answer in HTTP/1.1
       request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
-    gw.metrics().error(error);
+    gw.metrics().refused(error);
     keepAlive = HttpUtil.isKeepAlive(request);
     respond(request, error(error, reason == null ? error.reason() : reason), true, close);
   }

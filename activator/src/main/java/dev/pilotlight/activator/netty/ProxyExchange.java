@@ -1,5 +1,6 @@
 package dev.pilotlight.activator.netty;
 
+import dev.pilotlight.activator.GatewayMetrics;
 import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.stats.ConcurrencyAccumulator;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
@@ -7,6 +8,7 @@ import dev.pilotlight.activator.throttle.Slot;
 import dev.pilotlight.activator.throttle.Timeouts;
 import dev.pilotlight.activator.throttle.Waiter;
 import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -61,6 +63,7 @@ final class ProxyExchange implements Waiter {
   private final RevisionKey revision;
   private final RevisionThrottler throttler;
   private final ConcurrencyAccumulator concurrency;
+  private final GatewayMetrics.Revision metrics;
   private final FrontendHandler frontend;
   private final boolean expectsContinue;
   private final boolean bodyless;
@@ -73,6 +76,9 @@ final class ProxyExchange implements Waiter {
   private Timeouts timeouts;
   private long heldSinceNanos = -1;
   private long heldNanos;
+  private boolean held;
+  private int status; // sent to the client, for metrics
+  private InstanceClass instanceClass; // of the last instance tried, for metrics
   private ScheduledFuture<?> deadline;
   private ScheduledFuture<?> responseStartTimer;
   private ScheduledFuture<?> idleTimer;
@@ -121,7 +127,8 @@ final class ProxyExchange implements Waiter {
     this.headRequest = request.method().equals(HttpMethod.HEAD);
     this.startNanos = gw.ticker().nanoTime();
     concurrency.arrived(startNanos);
-    gw.metrics().started();
+    this.metrics = gw.metrics().revision(revision);
+    metrics.started();
   }
 
   void start() {
@@ -137,6 +144,7 @@ final class ProxyExchange implements Waiter {
     } else if (a instanceof RevisionThrottler.Queued) {
       if (heldSinceNanos < 0) {
         heldSinceNanos = gw.ticker().nanoTime();
+        held = true;
         gw.metrics().held();
       }
       gw.statSink().poke(revision);
@@ -170,6 +178,7 @@ final class ProxyExchange implements Waiter {
 
   private void proceed(Slot s) {
     slot = s;
+    instanceClass = s.endpoint().instanceClass();
     attempts++;
     Endpoint e = s.endpoint();
     Channel pooled = gw.pool().poll(e);
@@ -352,6 +361,7 @@ final class ProxyExchange implements Waiter {
       head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     responseStarted = true;
+    status = code;
     ctx.write(head).addListener(abortOnFailure());
     clientUnflushed = true;
   }
@@ -428,6 +438,7 @@ final class ProxyExchange implements Waiter {
     ch.config().setAutoRead(false);
     Headers.downstreamResponse(head, revision, slot.endpoint(), heldNanos, false);
     responseStarted = true;
+    status = 101;
     gw.metrics().proxied();
     ctx.writeAndFlush(head)
         .addListener(
@@ -581,6 +592,7 @@ final class ProxyExchange implements Waiter {
     throttler.cancel(this);
     closeUpstream();
     releaseSlot();
+    status = error.status().code();
     finish();
     frontend.exchangeFailed(request, error, requestRead);
   }
@@ -617,8 +629,12 @@ final class ProxyExchange implements Waiter {
     cancel(deadline);
     cancel(responseStartTimer);
     cancel(idleTimer);
-    concurrency.finished(gw.ticker().nanoTime());
-    gw.metrics().finished(gw.ticker().nanoTime() - startNanos);
+    long now = gw.ticker().nanoTime();
+    concurrency.finished(now);
+    if (heldSinceNanos >= 0) {
+      heldNanos += now - heldSinceNanos; // ended while held
+    }
+    metrics.finished(now - startNanos, status, instanceClass, held ? heldNanos : -1);
   }
 
   private void releaseSlot() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.activator.MetricsExposition;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,8 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code GET /status} (the status snapshot as JSON) and {@code GET /healthz} on 127.0.0.1
- * only: the admin endpoint is for the local user, never the network.
+ * Serves {@code GET /status} (the status snapshot as JSON), {@code GET /metrics} (the gateway's
+ * Prometheus series, in OpenMetrics when the scraper's {@code Accept} asks for it, else the
+ * Prometheus text format) and {@code GET /healthz} on 127.0.0.1 only: the admin endpoint is for the
+ * local user and a local Prometheus, never the network. One thread: requests are served in turn.
  */
 public final class AdminServer implements AutoCloseable {
   public static final ObjectMapper JSON =
@@ -25,7 +28,13 @@ public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public AdminServer(int port, Supplier<StatusSnapshot> status) throws IOException {
+  /**
+   * @param port 0 for any free port
+   * @param status the controller's status, for {@code /status}
+   * @param metrics the gateway's series, for {@code /metrics}
+   */
+  public AdminServer(int port, Supplier<StatusSnapshot> status, MetricsExposition metrics)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     executor =
         Executors.newSingleThreadExecutor(
@@ -49,6 +58,21 @@ public final class AdminServer implements AutoCloseable {
           send(ex, 200, "application/json", JSON.writeValueAsBytes(status.get()));
         });
     server.createContext(
+        "/metrics",
+        ex -> {
+          if (!ex.getRequestMethod().equals("GET")) {
+            send(
+                ex,
+                405,
+                "text/plain",
+                "method not allowed (expected: GET)\n".getBytes(StandardCharsets.UTF_8));
+            return;
+          }
+          MetricsExposition.Scrape scrape =
+              metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
+          send(ex, 200, scrape.contentType(), scrape.body());
+        });
+    server.createContext(
         "/healthz", ex -> send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
     server.createContext(
         "/",
@@ -57,7 +81,7 @@ public final class AdminServer implements AutoCloseable {
                 ex,
                 404,
                 "text/plain",
-                "not found (try /status)\n".getBytes(StandardCharsets.UTF_8)));
+                "not found (try /status or /metrics)\n".getBytes(StandardCharsets.UTF_8)));
   }
 
   public int start() {
