@@ -462,17 +462,38 @@ class GatewayH2IT {
   }
 
   @Test
-  void anHttp1ClientKeepsHttp1AndWebSocketStyleUpgradesAreUntouched() throws Exception {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    java.net.http.HttpResponse<String> r =
-        client.send(
-            java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/headers"))
-                .timeout(WAIT)
-                .build(),
-            BodyHandlers.ofString());
-    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
-    assertThat(r.body()).doesNotContainIgnoringCase("upgrade");
+  void anH2cUpgradeAfterTheFirstRequestIsIgnoredAndNotForwarded() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout((int) WAIT.toMillis());
+      String first = "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+      String second =
+          "GET /headers HTTP/1.1\r\nHost: "
+              + HOST
+              + "\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\n"
+              + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
+      s.getOutputStream().write((first + second).getBytes(StandardCharsets.US_ASCII));
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      // both answered over HTTP/1.1; the upgrade concerned the hop to the gateway only
+      assertThat(all).startsWith("HTTP/1.1 200").doesNotContain("101 Switching");
+      String headersSeen = all.substring(all.indexOf("HTTP/1.1 200", 1));
+      assertThat(headersSeen)
+          .contains("Host: " + HOST)
+          .doesNotContainIgnoringCase("upgrade")
+          .doesNotContainIgnoringCase("http2-settings");
+    }
+  }
+
+  @Test
+  void anHttp2HeaderListOverTheLimitIs431OnItsStream() throws Exception {
+    try (H2TestClient client = new H2TestClient(port)) {
+      H2TestClient.Reply r =
+          client
+              .send("GET", HOST, "/", null, Map.of("x-big", "x".repeat(20_000)))
+              .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(r.status()).isEqualTo(431);
+      assertThat(client.send("GET", HOST, "/", null).get(WAIT.toSeconds(), TimeUnit.SECONDS).text())
+          .isEqualTo("ok");
+    }
   }
 
   @Test

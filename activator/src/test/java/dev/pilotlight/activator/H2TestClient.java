@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -74,7 +75,11 @@ final class H2TestClient implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast(Http2FrameCodecBuilder.forClient().build())
+                        // sends what it is told, even past the server's header list limit
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient()
+                                .encoderIgnoreMaxHeaderListSize(true)
+                                .build())
                         .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                   }
                 })
@@ -85,6 +90,12 @@ final class H2TestClient implements AutoCloseable {
 
   /** Sends a request on a new stream; {@code body} null: no body (one HEADERS frame). */
   CompletableFuture<Reply> send(String method, String authority, String path, byte[] body) {
+    return send(method, authority, path, body, Map.of());
+  }
+
+  /** The same with extra request headers. */
+  CompletableFuture<Reply> send(
+      String method, String authority, String path, byte[] body, Map<String, String> headers) {
     CompletableFuture<Reply> result = new CompletableFuture<>();
     new Http2StreamChannelBootstrap(connection)
         .handler(
@@ -110,11 +121,13 @@ final class H2TestClient implements AutoCloseable {
                     new DefaultFullHttpRequest(
                         HttpVersion.HTTP_1_1, m, path, Unpooled.EMPTY_BUFFER);
                 r.headers().set(HttpHeaderNames.HOST, authority);
+                headers.forEach(r.headers()::set);
                 s.writeAndFlush(r);
                 return;
               }
               HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, m, path);
               head.headers().set(HttpHeaderNames.HOST, authority);
+              headers.forEach(head.headers()::set);
               s.write(head);
               writeBody(s, body, 0);
             });

@@ -154,9 +154,6 @@ public final class H2Upstream {
                   H2Common.settings(gw.config().maxHeaderBytes(), MAX_STREAMS_PER_CONNECTION)
                       .pushEnabled(false))
               .encoderEnforceMaxConcurrentStreams(true)
-              .frameLogger(
-                  new io.netty.handler.codec.http2.Http2FrameLogger(
-                      io.netty.handler.logging.LogLevel.INFO, "UP"))
               .validateHeaders(true)
               .gracefulShutdownTimeoutMillis(0)
               .build();

@@ -70,8 +70,6 @@ final class H2cGet {
       } else if (type == GOAWAY || (type == RST_STREAM && stream == 1)) {
         return false;
       } else if (type == HEADERS && stream == 1) {
-        System.err.println(
-            "BLOCK " + java.util.HexFormat.of().formatHex(headerBlock(payload, flags)));
         return statusOk(headerBlock(payload, flags));
       } else if (type == DATA && stream == 1) {
         return false; // DATA before HEADERS: malformed
