@@ -46,12 +46,15 @@ import java.util.Map;
  *
  * <p>Bounds: a connection takes at most {@value #MAX_STREAMS_PER_CONNECTION} streams, or fewer if
  * the instance says so in its SETTINGS; past that a new connection is made, up to {@value
- * #MAX_CONNECTIONS_PER_INSTANCE} per instance and event loop, and then opening fails (the exchange
- * treats it like a failed connect: another instance, then 502). Streams that arrive before the
- * instance's SETTINGS and go past its limit wait in Netty's stream-buffering encoder, bounded by
- * the same per-connection limit. Response headers are bounded by the gateway's header limit;
- * windows as in {@link H2Common}. A connection the instance closes or sends GOAWAY on takes no new
- * streams.
+ * #MAX_CONNECTIONS_PER_INSTANCE} per instance and event loop, and then opening fails as {@link
+ * Outcome#OVERLOADED} (the exchange answers 503 with {@code Retry-After}; the instance is not
+ * ejected, unlike after a failed connect). Streams opened before the instance's SETTINGS arrive
+ * that go past its limit wait in Netty's stream-buffering encoder, bounded by the same
+ * per-connection limit. Response headers are bounded by the gateway's header limit; windows as in
+ * {@link H2Common}. A connection the instance closes or sends GOAWAY on takes no new streams (a
+ * request refused by GOAWAY before any response byte is retried like one on a stale keep-alive
+ * connection). Connections without streams stay open, like idle pooled HTTP/1.1 connections, until
+ * the instance closes them.
  */
 public final class H2Upstream {
   static final int MAX_STREAMS_PER_CONNECTION = 256;
@@ -103,12 +106,6 @@ public final class H2Upstream {
     list.add(c);
     c.open(then); // waits for the connection; a connect failing at once finds it waiting
     c.connect(gw, loop);
-  }
-
-  /** Connections to {@code e} on the calling event loop (for tests). */
-  int connections(Endpoint e) {
-    List<Conn> list = conns.get().get(e);
-    return list == null ? 0 : list.size();
   }
 
   private void forget(Conn c) {
