@@ -2,6 +2,7 @@ package dev.pilotlight.activator;
 
 import dev.pilotlight.activator.netty.GatewayContext;
 import dev.pilotlight.activator.netty.GatewayInitializer;
+import dev.pilotlight.activator.netty.H2Upstream;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
@@ -87,6 +88,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
             this.stats,
             statSink,
             new UpstreamPool(UPSTREAM_IDLE_PER_INSTANCE),
+            new H2Upstream(),
             epoll ? EpollSocketChannel.class : NioSocketChannel.class,
             metrics,
             connections);

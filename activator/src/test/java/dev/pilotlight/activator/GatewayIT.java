@@ -57,7 +57,12 @@ class GatewayIT {
   final Map<String, String> lastUpstreamHeaders = new ConcurrentHashMap<>();
   final AtomicInteger upstreamInFlight = new AtomicInteger();
   final AtomicInteger upstreamMaxInFlight = new AtomicInteger();
-  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 on purpose: the JDK client would otherwise upgrade to h2c (GatewayH2IT covers that)
+  final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   final java.util.concurrent.ScheduledExecutorService delayer =
       Executors.newSingleThreadScheduledExecutor();
   HttpServer upstream;

@@ -57,7 +57,12 @@ class GatewayMetricsIT {
   static final String COLD_HOST = "cold.default.localhost";
   static final String P = GatewayMetrics.PREFIX;
 
-  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 on purpose: the JDK client would otherwise upgrade to h2c (GatewayH2IT covers that)
+  final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   final ExecutorService upstreamThreads = Executors.newFixedThreadPool(4);
   HttpServer upstream;
   Gateway gateway;

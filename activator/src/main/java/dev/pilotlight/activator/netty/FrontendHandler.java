@@ -33,6 +33,9 @@ import java.nio.charset.StandardCharsets;
  * socket). The next request is read only when the current exchange is over, so pipelined requests
  * are answered in order. A request refused here gets its status at once; the rest of its body is
  * read and dropped (up to {@value #DISCARD_LIMIT} bytes, else the connection is closed).
+ *
+ * <p>On HTTP/2 this handler sits on a stream channel ({@link H2Frontend}): the stream carries one
+ * request, "the connection" above is the stream, and closing it resets that stream only.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Request body bytes read and dropped after an early refusal before closing instead. */
@@ -58,7 +61,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    gw.connections().add(ctx.channel());
+    // the connection joined the gateway's connections in GatewayInitializer; on HTTP/2 this is a
+    // stream of it
     ctx.read();
   }
 

@@ -13,8 +13,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 
 /**
- * What every connection's handlers share: routing, throttlers, stats, pools, settings, and the open
- * client connections (closed together on shutdown).
+ * What every connection's handlers share: routing, throttlers, stats, pools (HTTP/1.1 connections
+ * and HTTP/2 connections to h2c instances), settings, and the open client connections (closed
+ * together on shutdown).
  */
 public record GatewayContext(
     GatewayConfig config,
@@ -24,6 +25,7 @@ public record GatewayContext(
     StatReporter stats,
     StatSink statSink,
     UpstreamPool pool,
+    H2Upstream h2,
     Class<? extends Channel> clientChannelType,
     GatewayMetrics metrics,
     ChannelGroup connections) {}

@@ -121,11 +121,15 @@ final class Headers {
 
   /**
    * The {@code Upgrade} protocol a request asks for (with {@code Connection: upgrade}), or null.
+   * {@code h2c} is never passed on: it concerns the client's connection to the gateway only ({@link
+   * H2Frontend} takes it up or, for a request it does not upgrade, it is dropped like any
+   * hop-by-hop header).
    */
   static String upgrade(HttpRequest r) {
     String upgrade = r.headers().get(HttpHeaderNames.UPGRADE);
     if (upgrade == null
-        || !r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+        || !r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        || H2Frontend.asksForH2c(r)) {
       return null;
     }
     return upgrade;

@@ -9,6 +9,7 @@ import dev.pilotlight.activator.throttle.Timeouts;
 import dev.pilotlight.activator.throttle.Waiter;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -181,12 +182,42 @@ final class ProxyExchange implements Waiter {
     instanceClass = s.endpoint().instanceClass();
     attempts++;
     Endpoint e = s.endpoint();
+    if (e.protocol() == Protocol.H2C) {
+      openStream(e);
+      return;
+    }
     Channel pooled = gw.pool().poll(e);
     if (pooled != null) {
       send(pooled, true);
       return;
     }
     connect(e);
+  }
+
+  /**
+   * An h2c instance: the exchange's upstream channel is a new HTTP/2 stream on a shared connection
+   * ({@link H2Upstream}), driven like an HTTP/1.1 connection and closed at the end instead of
+   * pooled.
+   */
+  private void openStream(Endpoint e) {
+    gw.h2()
+        .open(
+            gw,
+            e,
+            ctx.channel().eventLoop(),
+            (stream, outcome) -> {
+              if (stream == null) {
+                if (outcome == H2Upstream.Outcome.OVERLOADED) {
+                  fail(ProxyError.QUEUE_FULL);
+                } else {
+                  connectFailed();
+                }
+              } else if (done) {
+                stream.close();
+              } else {
+                send(stream, outcome == H2Upstream.Outcome.REUSED_CONNECTION);
+              }
+            });
   }
 
   private void connect(Endpoint e) {
@@ -362,8 +393,11 @@ final class ProxyExchange implements Waiter {
     }
     responseStarted = true;
     status = code;
-    ctx.write(head).addListener(abortOnFailure());
-    clientUnflushed = true;
+    if (!(head instanceof HttpContent)) {
+      ctx.write(head).addListener(abortOnFailure());
+      clientUnflushed = true;
+    } // else a whole response (HTTP/2 HEADERS ending the stream, e.g. gRPC's trailers-only):
+    // written whole as its own last content, so it stays one HEADERS frame to an HTTP/2 client
   }
 
   private void onResponseContent(Channel ch, HttpContent content) {
@@ -388,7 +422,9 @@ final class ProxyExchange implements Waiter {
     upstream = null;
     ch.pipeline().get(BackendHandler.class).bind(null);
     ch.config().setAutoRead(true);
-    if (upstreamKeepAlive && requestRead) {
+    if (endpoint.protocol() == Protocol.H2C) {
+      ch.close(); // a stream serves one exchange; reset if our side of it is still open
+    } else if (upstreamKeepAlive && requestRead) {
       gw.pool().offer(endpoint, ch);
     } else {
       ch.close();
@@ -516,7 +552,11 @@ final class ProxyExchange implements Waiter {
     if (reusedConnection && !staleRetried && replayable) {
       // a kept-alive connection the instance had closed: it never processed this request
       staleRetried = true;
-      connect(slot.endpoint());
+      if (slot.endpoint().protocol() == Protocol.H2C) {
+        openStream(slot.endpoint());
+      } else {
+        connect(slot.endpoint());
+      }
       return;
     }
     if (!reusedConnection && replayable && attempts < MAX_ATTEMPTS) {

@@ -94,6 +94,7 @@ class GatewayHandlersTest {
         new StatReporter(ticker, sink),
         sink,
         new UpstreamPool(8),
+        new H2Upstream(),
         EmbeddedChannel.class,
         metrics,
         new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));

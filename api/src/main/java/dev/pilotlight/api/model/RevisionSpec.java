@@ -2,7 +2,9 @@ package dev.pilotlight.api.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pilotlight.api.spi.Protocol;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import java.time.Duration;
 import java.util.List;
 
@@ -53,6 +55,23 @@ public record RevisionSpec(
   /** The serving container; validation guarantees there is exactly one. */
   public Container container() {
     return containers.isEmpty() ? null : containers.get(0);
+  }
+
+  /**
+   * What the serving container speaks: {@link Protocol#H2C} when its port is named {@code h2c}
+   * (Knative's convention, e.g. {@code ports: [{name: h2c, containerPort: 8080}]}), else HTTP/1.1.
+   */
+  public Protocol protocol() {
+    Container c = container();
+    if (c == null || c.getPorts() == null) {
+      return Protocol.HTTP1;
+    }
+    for (ContainerPort p : c.getPorts()) {
+      if (Protocol.ofPortName(p.getName()) == Protocol.H2C) {
+        return Protocol.H2C;
+      }
+    }
+    return Protocol.HTTP1;
   }
 
   public int concurrencyLimit() {

@@ -1,4 +1,23 @@
 package dev.pilotlight.api.spi;
 
-/** One ready instance of a revision: where to send requests. {@code id} is unique per instance. */
-public record Endpoint(String id, String host, int port, InstanceClass instanceClass) {}
+import java.util.Objects;
+
+/**
+ * One ready instance of a revision: where to send requests, and in which protocol. {@code id} is
+ * unique per instance.
+ *
+ * @param protocol what the instance speaks on {@code port}: {@link Protocol#H2C} when its container
+ *     port is named {@code h2c}, else {@link Protocol#HTTP1}
+ */
+public record Endpoint(
+    String id, String host, int port, InstanceClass instanceClass, Protocol protocol) {
+
+  public Endpoint {
+    Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** An HTTP/1.1 instance. */
+  public Endpoint(String id, String host, int port, InstanceClass instanceClass) {
+    this(id, host, port, instanceClass, Protocol.HTTP1);
+  }
+}

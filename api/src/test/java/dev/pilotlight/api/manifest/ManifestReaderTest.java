@@ -8,6 +8,7 @@ import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.Route;
 import dev.pilotlight.api.model.Service;
+import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.validation.Validator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -215,12 +216,25 @@ class ManifestReaderTest {
     Configuration c = (Configuration) resources.get(0);
     assertThat(c.namespace()).isEqualTo("team");
     assertThat(c.spec().template().spec().concurrencyLimit()).isEqualTo(4);
+    assertThat(c.spec().template().spec().protocol()).isEqualTo(Protocol.HTTP1);
     assertThat(c.spec().template().spec().container().getReadinessProbe().getHttpGet().getPath())
         .isEqualTo("/healthz");
     assertThat(((Route) resources.get(1)).spec().traffic().get(0).tag()).isEqualTo("current");
     Service s = (Service) resources.get(2);
     assertThat(s.namespace()).isEqualTo("default");
     assertThat(s.spec().traffic()).isEmpty();
+    assertThat(s.spec().template().spec().protocol()).isEqualTo(Protocol.HTTP1);
+  }
+
+  @Test
+  void aPortNamedH2cMeansTheInstanceSpeaksHttp2Cleartext() throws Exception {
+    String yaml =
+        service(
+            "spec:\n  containers:\n    - command: [app]\n      ports:\n"
+                + "        - name: h2c\n          containerPort: 8080\n",
+            null);
+    Service s = (Service) LOCAL.read(yaml, "f.yaml").get(0);
+    assertThat(s.spec().template().spec().protocol()).isEqualTo(Protocol.H2C);
   }
 
   @Test

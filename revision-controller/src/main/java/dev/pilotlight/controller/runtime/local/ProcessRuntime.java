@@ -204,7 +204,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
       i.process = p;
       PidFiles.write(stateDir, i.id, p.toHandle());
       p.onExit().thenAccept(exited -> onExit(s, i, exited));
-      i.check = ReadinessCheck.from(s.revision.spec().container().getReadinessProbe());
+      i.check =
+          ReadinessCheck.from(
+              s.revision.spec().container().getReadinessProbe(), s.revision.spec().protocol());
       i.probe = schedule(() -> probe(s, i), STARTING_PROBE_INTERVAL);
     } catch (IOException | RuntimeException e) {
       i.process = null;
@@ -327,7 +329,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
         continue;
       }
       if (i.ready) {
-        ready.add(new Endpoint(i.id, "127.0.0.1", i.port, InstanceClass.STANDARD));
+        ready.add(
+            new Endpoint(
+                i.id, "127.0.0.1", i.port, InstanceClass.STANDARD, s.revision.spec().protocol()));
       } else {
         starting++;
       }

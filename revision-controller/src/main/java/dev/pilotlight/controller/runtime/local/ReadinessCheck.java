@@ -1,5 +1,6 @@
 package dev.pilotlight.controller.runtime.local;
 
+import dev.pilotlight.api.spi.Protocol;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +12,20 @@ import java.time.Duration;
 
 /**
  * One readiness check of an instance: an HTTP GET of the probe's path (2xx/3xx is ready), or a TCP
- * connect. Blocking but bounded by the timeouts given; runs on the runtime's scheduler threads.
+ * connect. The GET is HTTP/1.1, or HTTP/2 with prior knowledge for an instance whose port is named
+ * {@code h2c} (which may speak nothing else, like a gRPC server): see {@link H2cGet}. Blocking but
+ * bounded by the timeouts given; runs on the runtime's scheduler threads.
  */
-record ReadinessCheck(String httpPath, int periodSeconds, int failureThreshold, Duration timeout) {
+record ReadinessCheck(
+    String httpPath, int periodSeconds, int failureThreshold, Duration timeout, Protocol protocol) {
 
   static ReadinessCheck from(Probe probe) {
+    return from(probe, Protocol.HTTP1);
+  }
+
+  static ReadinessCheck from(Probe probe, Protocol protocol) {
     if (probe == null) {
-      return new ReadinessCheck(null, 1, 3, Duration.ofSeconds(1));
+      return new ReadinessCheck(null, 1, 3, Duration.ofSeconds(1), protocol);
     }
     String path =
         probe.getHttpGet() != null
@@ -27,7 +35,8 @@ record ReadinessCheck(String httpPath, int periodSeconds, int failureThreshold, 
         path,
         probe.getPeriodSeconds() == null ? 1 : probe.getPeriodSeconds(),
         probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold(),
-        Duration.ofSeconds(probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds()));
+        Duration.ofSeconds(probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds()),
+        protocol);
   }
 
   /** Whether the instance on {@code port} answers, within {@code limit} for connect and read. */
@@ -39,6 +48,9 @@ record ReadinessCheck(String httpPath, int periodSeconds, int failureThreshold, 
         return true;
       }
       socket.setSoTimeout(millis);
+      if (protocol == Protocol.H2C) {
+        return H2cGet.statusOk(socket, httpPath, port);
+      }
       OutputStream out = socket.getOutputStream();
       out.write(
           ("GET "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.model.RevisionSpec;
 import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.controller.runtime.InstanceSet;
@@ -100,11 +101,42 @@ class ProcessRuntimeIT {
   }
 
   @Test
+  void anInstanceWhosePortIsNamedH2cIsAnH2cEndpoint() throws Exception {
+    Revision plain = revision("h2-00001", null, Map.of());
+    Revision r =
+        new Revision(
+            plain.key(),
+            "app",
+            "app",
+            1,
+            "h",
+            Map.of(),
+            Map.of(),
+            new RevisionSpec(
+                List.of(
+                    new ContainerBuilder(plain.spec().container())
+                        .addNewPort()
+                        .withName("h2c")
+                        .withContainerPort(8080)
+                        .endPort()
+                        .build()),
+                null,
+                null,
+                null,
+                null),
+            Instant.EPOCH);
+    runtime.apply(r, 1);
+    Await.until("one ready instance", DEADLINE, () -> ready(r.key()).size() == 1);
+    assertThat(ready(r.key()).get(0).protocol()).isEqualTo(Protocol.H2C);
+  }
+
+  @Test
   void startsScalesAndStopsRealProcesses() throws Exception {
     Revision r = revision("app-00001", null, Map.of());
     runtime.apply(r, 1);
     Await.until("one ready instance", DEADLINE, () -> ready(r.key()).size() == 1);
     assertThat(get(ready(r.key()).get(0), "/")).isEqualTo("200 app-00001");
+    assertThat(ready(r.key()).get(0).protocol()).isEqualTo(Protocol.HTTP1);
     assertThat(Files.list(state.resolve("logs/default/app-00001"))).isNotEmpty();
 
     runtime.apply(r, 2);

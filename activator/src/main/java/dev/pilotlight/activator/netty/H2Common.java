@@ -1,0 +1,102 @@
+package dev.pilotlight.activator.netty;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+
+/**
+ * What the HTTP/2 sides of the gateway (clients of the gateway, {@link H2Frontend}; h2c instances,
+ * {@link H2Upstream}) share: bounded settings and flow-control windows.
+ *
+ * <p>Memory per HTTP/2 connection is bounded by flow control: a stream's peer may send at most
+ * {@value #STREAM_WINDOW} bytes the proxy has not yet forwarded (a stream's bytes are read, and its
+ * window re-opened, only as fast as the other side takes them), and all streams of a connection
+ * together at most {@value #CONNECTION_WINDOW} bytes. The connection window is larger than one
+ * stream's so that a few held or slow streams do not stall the connection's other streams.
+ */
+final class H2Common {
+  /** Per-stream receive window (bytes): HTTP/2's default. */
+  static final int STREAM_WINDOW = 65_535;
+
+  /** Connection receive window (bytes): 256 streams' windows. */
+  static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+
+  private H2Common() {}
+
+  /**
+   * Settings we announce: bounded header list and window, {@code maxStreams} concurrent streams.
+   */
+  static Http2Settings settings(int maxHeaderListBytes, long maxStreams) {
+    return Http2Settings.defaultSettings()
+        .maxHeaderListSize(maxHeaderListBytes)
+        .initialWindowSize(STREAM_WINDOW)
+        .maxConcurrentStreams(maxStreams);
+  }
+
+  /**
+   * Removes the {@code x-http2-*} headers Netty's HTTP/2 to HTTP/1 conversion adds (stream id,
+   * scheme...): they describe one hop and must not be forwarded.
+   */
+  static void stripExtensionHeaders(HttpHeaders h) {
+    for (HttpConversionUtil.ExtensionHeaderNames n :
+        HttpConversionUtil.ExtensionHeaderNames.values()) {
+      h.remove(n.text());
+    }
+  }
+
+  /**
+   * Opens the connection's receive window to {@value #CONNECTION_WINDOW} bytes once the codec
+   * before it is active (after the preface, as the first frame must be SETTINGS), then leaves the
+   * pipeline.
+   */
+  static final class ConnectionWindow extends ChannelInboundHandlerAdapter {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      if (ctx.channel().isActive()) {
+        open(ctx);
+      }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      open(ctx);
+      ctx.fireChannelActive();
+    }
+
+    private static void open(ChannelHandlerContext ctx) {
+      Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+      if (codec != null) {
+        Http2Connection c = codec.connection();
+        Http2LocalFlowController fc = c.local().flowController();
+        int delta = CONNECTION_WINDOW - fc.windowSize(c.connectionStream());
+        if (delta > 0) {
+          try {
+            fc.incrementWindowSize(c.connectionStream(), delta);
+            ctx.flush();
+          } catch (Http2Exception e) {
+            ctx.fireExceptionCaught(e);
+          }
+        }
+      }
+      ctx.pipeline().remove(ctx.handler());
+    }
+  }
+
+  /** Last in an HTTP/2 connection's pipeline: an error no handler took closes the connection. */
+  @ChannelHandler.Sharable
+  static final class CloseOnError extends ChannelInboundHandlerAdapter {
+    static final CloseOnError INSTANCE = new CloseOnError();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}

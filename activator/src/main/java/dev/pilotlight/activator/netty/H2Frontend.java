@@ -1,0 +1,204 @@
+package dev.pilotlight.activator.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * HTTP/2 cleartext from clients: a connection becomes HTTP/2 either with prior knowledge (the
+ * preface, seen by {@link PriorKnowledgeDetector}) or by {@code Upgrade: h2c} on its first request
+ * (RFC 7540 3.2, which the JDK's HttpClient uses for {@code http://} URIs).
+ *
+ * <p>An HTTP/2 connection's pipeline is the frame codec and a multiplexer; each stream is a child
+ * channel whose pipeline turns frames into the same {@code HttpObject}s the HTTP/1.1 codec makes
+ * ({@link Http2StreamFrameToHttpObjectCodec}, {@code :authority} becoming {@code Host}), then the
+ * same flow control and {@link FrontendHandler} as an HTTP/1.1 connection. So routing, holding,
+ * timeouts, headers and the upstream side are shared: a stream carries exactly one request, its
+ * {@code FrontendHandler} sees one exchange; closing the stream channel (an error mid-response, a
+ * refused request's unread body) resets that stream only.
+ *
+ * <p>Backpressure: a stream channel's auto-read is off, as on an HTTP/1.1 connection, so a request
+ * body is read one frame per forwarded chunk and the stream's flow-control window is re-opened only
+ * then; the connection itself always reads (its frames are demultiplexed into bounded stream
+ * windows, see {@link H2Common}). A response is written while the stream is writable, which HTTP/2
+ * flow control and the socket's writability decide together.
+ *
+ * <p>Bounds: {@value #MAX_CONCURRENT_STREAMS} concurrent streams per connection; the header list at
+ * most the gateway's header limit (larger: 431 on that stream); an {@code Upgrade: h2c} request is
+ * taken up only as the connection's first request and only when its body is known to be at most
+ * {@value #MAX_UPGRADE_BODY} bytes (it must be read whole before switching); otherwise it is served
+ * over HTTP/1.1 as if the header were absent, which RFC 9110 7.8 allows. Other {@code Upgrade}s
+ * (WebSocket) are not touched here and reach the instance as before.
+ */
+final class H2Frontend {
+  /** Streams a client may have open at once on one connection. */
+  static final int MAX_CONCURRENT_STREAMS = 1000;
+
+  /** Largest request body an {@code Upgrade: h2c} request may have to be upgraded. */
+  static final int MAX_UPGRADE_BODY = 64 * 1024;
+
+  private static final AsciiString H2C = AsciiString.of("h2c");
+
+  private H2Frontend() {}
+
+  /** The connection opened with the HTTP/2 preface: replace the HTTP/1.1 handlers. */
+  static void priorKnowledge(ChannelPipeline p, GatewayContext gw) {
+    p.remove(HandlerNames.FRONTEND);
+    p.remove(HandlerNames.FLOW_CONTROL);
+    p.remove(HandlerNames.H2C_UPGRADE);
+    p.remove(HandlerNames.HTTP_CODEC);
+    p.addLast(HandlerNames.H2_CODEC, codec(gw));
+    p.addLast(HandlerNames.H2_MULTIPLEX, multiplexer(gw));
+    p.addLast(new H2Common.ConnectionWindow());
+    p.addLast(H2Common.CloseOnError.INSTANCE);
+    p.channel().config().setAutoRead(true);
+  }
+
+  /**
+   * The handler after the HTTP/1.1 codec that upgrades the connection on a first request asking for
+   * {@code h2c}, and leaves the pipeline after that first request either way.
+   */
+  static HttpServerUpgradeHandler upgradeHandler(GatewayContext gw, HttpServerCodec codec) {
+    HttpServerUpgradeHandler.UpgradeCodecFactory factory =
+        protocol ->
+            AsciiString.contentEqualsIgnoreCase(protocol, H2C)
+                ? new Http2ServerUpgradeCodec(codec(gw), multiplexer(gw), new Takeover())
+                : null;
+    return new H2cUpgradeHandler(codec, factory);
+  }
+
+  private static Http2FrameCodec codec(GatewayContext gw) {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(H2Common.settings(gw.config().maxHeaderBytes(), MAX_CONCURRENT_STREAMS))
+        .validateHeaders(true)
+        // the gateway drains requests before it closes connections: no second wait in GOAWAY
+        .gracefulShutdownTimeoutMillis(0)
+        .build();
+  }
+
+  private static Http2MultiplexHandler multiplexer(GatewayContext gw) {
+    return new Http2MultiplexHandler(
+        new ChannelInitializer<Http2StreamChannel>() {
+          @Override
+          protected void initChannel(Http2StreamChannel ch) {
+            ch.config().setAutoRead(false);
+            ch.pipeline()
+                .addLast(HandlerNames.H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast(HandlerNames.H2_ADAPTER, new RequestAdapter())
+                .addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler())
+                .addLast(HandlerNames.FRONTEND, new FrontendHandler(gw));
+          }
+        });
+  }
+
+  /**
+   * Only h2c, only the first request, only a well-formed one (a head the codec refused, say for its
+   * size, is answered as such over HTTP/1.1), only a small body known in advance.
+   */
+  private static final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
+    H2cUpgradeHandler(HttpServerCodec codec, UpgradeCodecFactory factory) {
+      super(
+          codec,
+          factory,
+          MAX_UPGRADE_BODY,
+          DefaultHttpHeadersFactory.headersFactory(),
+          DefaultHttpHeadersFactory.trailersFactory(),
+          true);
+    }
+
+    @Override
+    protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
+      return req.decoderResult().isSuccess()
+          && asksForH2c(req)
+          && !HttpUtil.isTransferEncodingChunked(req)
+          && HttpUtil.getContentLength(req, 0L) <= MAX_UPGRADE_BODY;
+    }
+  }
+
+  /** Whether a request's {@code Upgrade} lists {@code h2c}. */
+  static boolean asksForH2c(HttpRequest req) {
+    for (String v : req.headers().getAll(HttpHeaderNames.UPGRADE)) {
+      for (String token : v.split(",")) {
+        if (token.trim().equalsIgnoreCase("h2c")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Added with the HTTP/2 handlers on an {@code Upgrade: h2c}: the connection's HTTP/1.1 handlers
+   * after them go, and the connection reads on its own from now on.
+   */
+  private static final class Takeover extends ChannelInboundHandlerAdapter {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ChannelPipeline p = ctx.pipeline();
+      p.remove(HandlerNames.FRONTEND);
+      p.remove(HandlerNames.FLOW_CONTROL);
+      p.addLast(new H2Common.ConnectionWindow());
+      p.addLast(H2Common.CloseOnError.INSTANCE);
+      p.remove(this);
+      p.channel().config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * On a stream channel, after the codec: a request head as the HTTP/1.1 codec would make it. One
+   * {@code Host}, no {@code x-http2-*} conversion headers, and a request that came as one HEADERS
+   * frame (no body) split into its head and an empty last content.
+   *
+   * <p>The codec turns {@code :authority} into a {@code Host} value, listed first; a request that
+   * also has a {@code host} field gets two. The field wins: a client that adds one next to the
+   * {@code :authority} it derives from the URI (the JDK's HttpClient with a {@code Host} override,
+   * after an {@code Upgrade: h2c}) means it as the override it is in HTTP/1.1. RFC 9113 8.3.1 would
+   * also allow refusing such a request; either way exactly one value is used, for routing and for
+   * the {@code Host}, {@code X-Forwarded-Host} and {@code Forwarded} the instance sees.
+   */
+  static final class RequestAdapter extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof HttpRequest request)) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      HttpHeaders h = request.headers();
+      List<String> hosts = h.getAll(HttpHeaderNames.HOST);
+      if (hosts.size() > 1) {
+        h.set(HttpHeaderNames.HOST, hosts.get(hosts.size() - 1));
+      }
+      H2Common.stripExtensionHeaders(h);
+      if (msg instanceof FullHttpRequest full) {
+        HttpRequest head =
+            new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), h);
+        head.setDecoderResult(full.decoderResult());
+        ctx.fireChannelRead(head);
+        // the content buffer now belongs to the last content
+        ctx.fireChannelRead(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.pilotlight.controller.runtime.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A readiness GET over HTTP/2 cleartext with prior knowledge, on a blocking socket, just enough to
+ * learn whether the response status is 2xx or 3xx: the preface and an empty SETTINGS, one HEADERS
+ * frame (HPACK without Huffman or indexing, which every decoder accepts), then frames are read
+ * until the response HEADERS of stream 1, whose first field is {@code :status} (RFC 9113 8.3.2). On
+ * a fresh connection the HPACK dynamic table is empty, so that field is either a static-table entry
+ * (200, 204, 206, 304, 400, 404, 500) or a literal with the {@code :status} name whose first
+ * character is all that is decoded (raw or Huffman). Bounded: at most {@value #MAX_BYTES} bytes are
+ * read, and the socket's read timeout bounds the wait.
+ */
+final class H2cGet {
+  static final int MAX_BYTES = 256 * 1024;
+  private static final byte[] PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int DATA = 0;
+  private static final int HEADERS = 1;
+  private static final int RST_STREAM = 3;
+  private static final int SETTINGS = 4;
+  private static final int GOAWAY = 7;
+  private static final int END_STREAM = 0x1;
+  private static final int END_HEADERS = 0x4;
+  private static final int PADDED = 0x8;
+  private static final int PRIORITY = 0x20;
+
+  private H2cGet() {}
+
+  /** Sends GET {@code path} on {@code socket} (connected, read timeout set); true on 2xx/3xx. */
+  static boolean statusOk(Socket socket, String path, int port) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    ByteArrayOutputStream block = new ByteArrayOutputStream();
+    block.write(0x82); // :method GET (static index 2)
+    block.write(0x86); // :scheme http (static index 6)
+    literal(block, 4, path); // :path
+    literal(block, 1, "127.0.0.1:" + port); // :authority
+    literal(block, 58, "pilotlight-probe"); // user-agent
+    ByteArrayOutputStream req = new ByteArrayOutputStream();
+    req.write(PREFACE);
+    frame(req, SETTINGS, 0, 0, new byte[0]);
+    frame(req, HEADERS, END_STREAM | END_HEADERS, 1, block.toByteArray());
+    out.write(req.toByteArray());
+    out.flush();
+
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    int read = 0;
+    while (true) {
+      int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+      int type = in.readUnsignedByte();
+      int flags = in.readUnsignedByte();
+      int stream = in.readInt() & 0x7fffffff;
+      read += 9 + length;
+      if (read > MAX_BYTES || length > MAX_BYTES) {
+        return false;
+      }
+      byte[] payload = new byte[length];
+      in.readFully(payload);
+      if (type == SETTINGS && (flags & 0x1) == 0) {
+        ByteArrayOutputStream ack = new ByteArrayOutputStream();
+        frame(ack, SETTINGS, 0x1, 0, new byte[0]);
+        out.write(ack.toByteArray());
+        out.flush();
+      } else if (type == GOAWAY || (type == RST_STREAM && stream == 1)) {
+        return false;
+      } else if (type == HEADERS && stream == 1) {
+        return statusOk(headerBlock(payload, flags));
+      } else if (type == DATA && stream == 1) {
+        return false; // DATA before HEADERS: malformed
+      }
+    }
+  }
+
+  /** The header block fragment of a HEADERS payload (padding and priority removed). */
+  private static byte[] headerBlock(byte[] p, int flags) {
+    int from = 0;
+    int to = p.length;
+    if ((flags & PADDED) != 0 && p.length > 0) {
+      from = 1;
+      to -= p[0] & 0xff;
+    }
+    if ((flags & PRIORITY) != 0) {
+      from += 5;
+    }
+    if (from > to) {
+      return new byte[0];
+    }
+    byte[] b = new byte[to - from];
+    System.arraycopy(p, from, b, 0, b.length);
+    return b;
+  }
+
+  /** Whether the first field of a response header block is a 2xx or 3xx {@code :status}. */
+  static boolean statusOk(byte[] b) {
+    int[] pos = {0};
+    while (pos[0] < b.length && (b[pos[0]] & 0xe0) == 0x20) {
+      integer(b, pos, 5); // a dynamic table size update may come first
+    }
+    if (pos[0] >= b.length) {
+      return false;
+    }
+    int first = b[pos[0]] & 0xff;
+    int nameIndex;
+    if ((first & 0x80) != 0) {
+      int index = integer(b, pos, 7);
+      return index >= 8 && index <= 11; // 200, 204, 206, 304 (12-14: 400, 404, 500)
+    } else if ((first & 0xc0) == 0x40) {
+      nameIndex = integer(b, pos, 6);
+    } else {
+      nameIndex = integer(b, pos, 4);
+    }
+    if (nameIndex < 8 || nameIndex > 14 || pos[0] >= b.length) {
+      return false; // not :status by a static name (real encoders never spell it out)
+    }
+    boolean huffman = (b[pos[0]] & 0x80) != 0;
+    int length = integer(b, pos, 7);
+    if (length < 1 || pos[0] >= b.length) {
+      return false;
+    }
+    int c = b[pos[0]] & 0xff;
+    if (!huffman) {
+      return c == '2' || c == '3';
+    }
+    // Huffman (RFC 7541 appendix B): '2' is 00010, '3' is 011001
+    return (c >>> 3) == 0b00010 || (c >>> 2) == 0b011001;
+  }
+
+  /** An HPACK integer with an {@code n}-bit prefix at {@code pos[0]}; advances it. */
+  private static int integer(byte[] b, int[] pos, int n) {
+    int max = (1 << n) - 1;
+    int v = b[pos[0]++] & max;
+    if (v < max) {
+      return v;
+    }
+    int shift = 0;
+    while (pos[0] < b.length && shift < 28) {
+      int x = b[pos[0]++] & 0xff;
+      v += (x & 0x7f) << shift;
+      shift += 7;
+      if ((x & 0x80) == 0) {
+        break;
+      }
+    }
+    return v;
+  }
+
+  /** A literal field without indexing, name from the static table, raw (non-Huffman) value. */
+  private static void literal(ByteArrayOutputStream out, int nameIndex, String value) {
+    writeInteger(out, 0x00, 4, nameIndex);
+    byte[] v = value.getBytes(StandardCharsets.US_ASCII);
+    writeInteger(out, 0x00, 7, v.length);
+    out.write(v, 0, v.length);
+  }
+
+  private static void writeInteger(ByteArrayOutputStream out, int flags, int n, int value) {
+    int max = (1 << n) - 1;
+    if (value < max) {
+      out.write(flags | value);
+      return;
+    }
+    out.write(flags | max);
+    value -= max;
+    while (value >= 0x80) {
+      out.write((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out.write(value);
+  }
+
+  private static void frame(
+      ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
+    out.write(payload.length >>> 16);
+    out.write(payload.length >>> 8);
+    out.write(payload.length);
+    out.write(type);
+    out.write(flags);
+    out.write(stream >>> 24);
+    out.write(stream >>> 16);
+    out.write(stream >>> 8);
+    out.write(stream);
+    out.write(payload, 0, payload.length);
+  }
+}
