@@ -2,6 +2,7 @@ package dev.pilotlight.activator;
 
 import dev.pilotlight.activator.netty.GatewayContext;
 import dev.pilotlight.activator.netty.GatewayInitializer;
+import dev.pilotlight.activator.probe.RevisionProbing;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
@@ -40,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * The gateway: routes by Host to revisions by weight, proxies to ready instances within their
  * concurrency limit, holds requests while a revision has no capacity (poking the autoscaler) and
  * reports concurrency every second. Route table and endpoints are pushed in by the controller.
+ *
+ * <p>Instances published as starting are probed by the gateway itself (every 100 ms, see {@link
+ * RevisionProbing}): one that answers is routed to at once, before the runtime reports it ready.
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
   /**
@@ -53,6 +57,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   private final RouteSelector routes =
       new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
+  private final Map<RevisionKey, RevisionProbing> probings = new ConcurrentHashMap<>();
   private final StatReporter stats;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final EventLoopGroup boss;
@@ -118,11 +123,21 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
 
   @Override
   public void onEndpoints(RevisionEndpoints endpoints) {
-    throttler(endpoints.revision()).update(endpoints);
+    probings
+        .computeIfAbsent(
+            endpoints.revision(),
+            k ->
+                new RevisionProbing(
+                    throttler(k), workers.next(), context.clientChannelType(), ticker))
+        .published(endpoints);
   }
 
   @Override
   public void onRevisionRemoved(RevisionKey revision) {
+    RevisionProbing p = probings.remove(revision);
+    if (p != null) {
+      p.close();
+    }
     RevisionThrottler t = throttlers.remove(revision);
     if (t != null) {
       t.remove();
@@ -132,6 +147,12 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
 
   public GatewayMetrics.Snapshot metrics() {
     return metrics.snapshot();
+  }
+
+  /** Requests of {@code revision} held now, waiting for capacity. */
+  public int held(RevisionKey revision) {
+    RevisionThrottler t = throttlers.get(revision);
+    return t == null ? 0 : t.queued();
   }
 
   private RevisionThrottler throttler(RevisionKey revision) {
@@ -164,6 +185,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
       }
       connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    probings.values().forEach(RevisionProbing::close);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }

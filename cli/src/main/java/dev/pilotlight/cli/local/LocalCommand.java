@@ -189,7 +189,7 @@ public final class LocalCommand implements Callable<Integer> {
     controllerRef.set(controller);
     AdminServer admin;
     try {
-      admin = new AdminServer(adminPort, controller::status);
+      admin = new AdminServer(adminPort, () -> controller.status().withHeld(gateway::held));
     } catch (BindException e) {
       err.println(
           "cannot listen on 127.0.0.1:"
