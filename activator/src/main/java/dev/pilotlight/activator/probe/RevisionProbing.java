@@ -58,7 +58,7 @@ public final class RevisionProbing {
       throw new IllegalArgumentException(
           "probe timeout " + timeout + " must be below the period " + period);
     }
-    this.core = new StartingProbes(period, ticker);
+    this.core = new StartingProbes(period, StartingProbes.MAX_PROBING, ticker);
     this.throttler = throttler;
     this.loop = loop;
     this.client = new ProbeClient(channelType, timeout);

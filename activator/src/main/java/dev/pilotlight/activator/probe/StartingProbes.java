@@ -18,16 +18,17 @@ import java.util.Set;
  * probe when, and which instances the gateway routes to.
  *
  * <p>Rules. Every instance the runtime publishes as starting is probed at once, then every {@link
- * #period} (measured between probe starts), with at most one probe in flight per instance. Its
- * first successful probe makes it routable at once: {@link #routable()} then lists it among the
- * ready instances, even though the runtime has not reported it ready yet; it is not probed again.
- * When the runtime later publishes it as ready nothing changes; when the runtime stops publishing
- * it (as ready or starting) it is gone. An instance the runtime had published as ready and then
- * publishes as starting again lost its readiness in the runtime's eyes: that is trusted, the
- * instance is neither routed to nor probed until the runtime reports it ready again. An instance
- * restarted on another port is another {@link Endpoint}, probed afresh. A probe's result counts
- * only for the probe last started on an instance that is still tracked (a result of a probe of an
- * instance removed and published again in the meantime is dropped).
+ * #period} (measured between probe starts), with at most one probe in flight per instance, for at
+ * most {@link #MAX_PROBING} (then the runtime's own readiness signal is left to decide). Its first
+ * successful probe makes it routable at once: {@link #routable()} then lists it among the ready
+ * instances, even though the runtime has not reported it ready yet; it is not probed again. When
+ * the runtime later publishes it as ready nothing changes; when the runtime stops publishing it (as
+ * ready or starting) it is gone. An instance the runtime had published as ready and then publishes
+ * as starting again lost its readiness in the runtime's eyes: that is trusted, the instance is
+ * neither routed to nor probed until the runtime reports it ready again. An instance restarted on
+ * another port is another {@link Endpoint}, probed afresh. A probe's result counts only for the
+ * probe last started on an instance that is still tracked (a result of a probe of an instance
+ * removed and published again in the meantime is dropped).
  *
  * <p>Not thread-safe: the owner serializes calls. Time comes from the injected {@link Ticker}.
  */
@@ -39,6 +40,12 @@ public final class StartingProbes {
   public static final Duration TIMEOUT = Duration.ofMillis(80);
 
   /**
+   * How long one starting instance is probed at most: a bound for an instance that never answers
+   * and a runtime that never says more about it.
+   */
+  public static final Duration MAX_PROBING = Duration.ofMinutes(10);
+
+  /**
    * One probe to run.
    *
    * @param token identifies this probe to {@link #finished}
@@ -47,16 +54,25 @@ public final class StartingProbes {
 
   /** A starting instance being probed. */
   private static final class Tracked {
+    final long giveUpAt;
     long nextDue;
     long inFlight; // token of the probe in flight, 0 = none
     boolean passed;
+    boolean gaveUp;
 
-    Tracked(long nextDue) {
-      this.nextDue = nextDue;
+    Tracked(long now, long maxProbingNanos) {
+      this.nextDue = now;
+      this.giveUpAt = now + maxProbingNanos;
+    }
+
+    /** Whether a probe may start (now or later): not passed, none in flight, not given up. */
+    boolean idle() {
+      return !passed && !gaveUp && inFlight == 0;
     }
   }
 
   private final long periodNanos;
+  private final long maxProbingNanos;
   private final Ticker ticker;
   private final Map<Endpoint, Tracked> tracked = new LinkedHashMap<>();
   private final Set<Endpoint> demoted = new HashSet<>();
@@ -67,17 +83,19 @@ public final class StartingProbes {
   private boolean stopped;
 
   public StartingProbes(Ticker ticker) {
-    this(PERIOD, ticker);
+    this(PERIOD, MAX_PROBING, ticker);
   }
 
   /**
    * @param period time between the starts of two probes of one instance
+   * @param maxProbing how long one instance is probed at most
    */
-  public StartingProbes(Duration period, Ticker ticker) {
+  public StartingProbes(Duration period, Duration maxProbing, Ticker ticker) {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("period must be positive: " + period);
     }
     this.periodNanos = period.toNanos();
+    this.maxProbingNanos = maxProbing.toNanos();
     this.ticker = ticker;
   }
 
@@ -102,7 +120,7 @@ public final class StartingProbes {
     if (!stopped) {
       for (Endpoint e : starting) {
         if (!demoted.contains(e)) {
-          tracked.computeIfAbsent(e, k -> new Tracked(now));
+          tracked.computeIfAbsent(e, k -> new Tracked(now, maxProbingNanos));
         }
       }
     }
@@ -123,7 +141,11 @@ public final class StartingProbes {
     List<Probe> due = new ArrayList<>();
     for (Map.Entry<Endpoint, Tracked> e : tracked.entrySet()) {
       Tracked t = e.getValue();
-      if (!t.passed && t.inFlight == 0 && t.nextDue - now <= 0) {
+      if (t.idle() && t.giveUpAt - now <= 0) {
+        t.gaveUp = true;
+        continue;
+      }
+      if (t.idle() && t.nextDue - now <= 0) {
         t.inFlight = ++tokens;
         // keep the cadence when started late, without catching up in a burst
         t.nextDue = Math.max(t.nextDue + periodNanos, now);
@@ -160,7 +182,7 @@ public final class StartingProbes {
     long next = Long.MAX_VALUE;
     boolean any = false;
     for (Tracked t : tracked.values()) {
-      if (!t.passed && t.inFlight == 0) {
+      if (t.idle()) {
         next = any ? (t.nextDue - next < 0 ? t.nextDue : next) : t.nextDue;
         any = true;
       }
@@ -168,10 +190,10 @@ public final class StartingProbes {
     return next;
   }
 
-  /** Whether any instance is still being probed (not yet passed). */
+  /** Whether any instance is still being probed (neither passed nor given up). */
   public boolean probing() {
     for (Tracked t : tracked.values()) {
-      if (!t.passed) {
+      if (!t.passed && !t.gaveUp) {
         return true;
       }
     }

@@ -21,7 +21,8 @@ class StartingProbesTest {
   static final Endpoint B = ep("b", 1002);
 
   final ManualTicker ticker = new ManualTicker();
-  final StartingProbes probes = new StartingProbes(Duration.ofMillis(100), ticker);
+  final StartingProbes probes =
+      new StartingProbes(Duration.ofMillis(100), Duration.ofSeconds(60), ticker);
 
   static Endpoint ep(String id, int port) {
     return new Endpoint(id, "127.0.0.1", port, InstanceClass.STANDARD);
@@ -169,6 +170,23 @@ class StartingProbesTest {
     assertThat(probes.startDue()).extracting(Probe::endpoint).containsExactly(A);
     ticker.advanceMillis(30);
     assertThat(probes.startDue()).extracting(Probe::endpoint).containsExactly(B);
+  }
+
+  @Test
+  void anInstanceIsProbedForAtMostTheMaximum_thenLeftToTheRuntime() {
+    probes.published(publish(List.of(), List.of(A)));
+    for (int i = 0; i < 600; i++) { // 60 s of failed probes, one per period
+      List<Probe> due = probes.startDue();
+      assertThat(due).as("probe %d", i).hasSize(1);
+      probes.finished(due.get(0), false);
+      ticker.advanceMillis(100);
+    }
+    assertThat(probes.startDue()).isEmpty();
+    assertThat(probes.probing()).isFalse();
+    assertThat(probes.nextDueNanos()).isEqualTo(Long.MAX_VALUE);
+    // the runtime still decides
+    probes.published(publish(List.of(A), List.of()));
+    assertThat(routable()).containsExactly(A);
   }
 
   @Test
