@@ -3,6 +3,7 @@ package dev.pilotlight.activator;
 import dev.pilotlight.activator.netty.GatewayContext;
 import dev.pilotlight.activator.netty.GatewayInitializer;
 import dev.pilotlight.activator.netty.H2Upstream;
+import dev.pilotlight.activator.probe.RevisionProbing;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
@@ -41,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  * The gateway: routes by Host to revisions by weight, proxies to ready instances within their
  * concurrency limit, holds requests while a revision has no capacity (poking the autoscaler) and
  * reports concurrency every second. Route table and endpoints are pushed in by the controller.
+ *
+ * <p>Instances published as starting are probed by the gateway itself (every 100 ms, see {@link
+ * RevisionProbing}): one that answers is routed to at once, before the runtime reports it ready.
  */
 public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
   /**
@@ -54,6 +58,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   private final RouteSelector routes =
       new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
+  private final Map<RevisionKey, RevisionProbing> probings = new ConcurrentHashMap<>();
   private final StatReporter stats;
   private final GatewayMetrics metrics =
       new GatewayMetrics(sink -> throttlers.forEach((k, t) -> sink.accept(k, t.queued())));
@@ -122,11 +127,21 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
 
   @Override
   public void onEndpoints(RevisionEndpoints endpoints) {
-    throttler(endpoints.revision()).update(endpoints);
+    probings
+        .computeIfAbsent(
+            endpoints.revision(),
+            k ->
+                new RevisionProbing(
+                    throttler(k), workers.next(), context.clientChannelType(), ticker))
+        .published(endpoints);
   }
 
   @Override
   public void onRevisionRemoved(RevisionKey revision) {
+    RevisionProbing p = probings.remove(revision);
+    if (p != null) {
+      p.close();
+    }
     RevisionThrottler t = throttlers.remove(revision);
     if (t != null) {
       t.remove();
@@ -142,6 +157,12 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   /** This gateway's Prometheus series ({@link GatewayMetrics}), for {@code GET /metrics}. */
   public MetricsExposition exposition() {
     return exposition;
+  }
+
+  /** Requests of {@code revision} held now, waiting for capacity. */
+  public int held(RevisionKey revision) {
+    RevisionThrottler t = throttlers.get(revision);
+    return t == null ? 0 : t.queued();
   }
 
   private RevisionThrottler throttler(RevisionKey revision) {
@@ -174,6 +195,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
       }
       connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    probings.values().forEach(RevisionProbing::close);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }

@@ -129,7 +129,9 @@ public final class StatusCommand implements Callable<Integer> {
     sb.append('\n');
     rows = new ArrayList<>();
     rows.add(
-        new String[] {"NAMESPACE", "REVISION", "SERVICE", "DESIRED", "READY", "ROUTED", "MESSAGE"});
+        new String[] {
+          "NAMESPACE", "REVISION", "SERVICE", "DESIRED", "READY", "HELD", "ROUTED", "MESSAGE"
+        });
     for (RevisionStatus r : s.revisions()) {
       rows.add(
           new String[] {
@@ -138,6 +140,7 @@ public final class StatusCommand implements Callable<Integer> {
             r.service() == null ? "" : r.service(),
             Integer.toString(r.desiredReplicas()),
             Integer.toString(r.actualReplicas()),
+            r.held() == null ? "" : Integer.toString(r.held()),
             r.routed() ? "yes" : "no",
             r.message() == null ? "" : r.message()
           });

@@ -128,6 +128,9 @@ class LocalModeIT {
           return rev.path("desiredReplicas").asInt() == 0
               && rev.path("actualReplicas").asInt() == 0;
         });
+    // the gateway's held count is part of the status: nothing waits now
+    assertThat(local.revision("sleepy-00001").orElseThrow().path("held").isInt()).isTrue();
+    assertThat(local.revision("sleepy-00001").orElseThrow().path("held").asInt()).isZero();
     HttpResponse<String> response = local.get("sleepy.default.localhost");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("sleepy-00001");

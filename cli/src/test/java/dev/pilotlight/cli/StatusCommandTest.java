@@ -37,7 +37,8 @@ class StatusCommandTest {
                             "canary",
                             "http://canary-split.default.localhost:8080")))),
             List.of(
-                new RevisionStatus("blue-00001", "default", null, "blue", 1, 1, true, true, null)));
+                new RevisionStatus(
+                    "blue-00001", "default", null, "blue", 0, 0, true, true, null, 17)));
     String table = StatusCommand.table(s);
     assertThat(table)
         .contains(
@@ -47,7 +48,8 @@ class StatusCommandTest {
             "blue-00001=80%",
             "green-00001=20%(canary)")
         .contains("tag canary: http://canary-split.default.localhost:8080 -> green-00001")
-        .contains("REVISION", "DESIRED", "READY");
+        .contains("REVISION", "DESIRED", "READY", "HELD")
+        .containsPattern("blue-00001 +0 +0 +17 +yes");
   }
 
   @Test

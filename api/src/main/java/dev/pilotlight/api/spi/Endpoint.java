@@ -3,8 +3,9 @@ package dev.pilotlight.api.spi;
 import java.util.Objects;
 
 /**
- * One ready instance of a revision: where to send requests, and in which protocol. {@code id} is
- * unique per instance.
+ * One instance of a revision: where to send requests (or, while it starts, where to probe it), and
+ * in which protocol. {@code id} is unique per instance; an instance restarted on another port is
+ * another endpoint.
  *
  * @param protocol what the instance speaks on {@code port}: {@link Protocol#H2C} when its container
  *     port is named {@code h2c}, else {@link Protocol#HTTP1}

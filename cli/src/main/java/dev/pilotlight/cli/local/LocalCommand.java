@@ -189,7 +189,9 @@ public final class LocalCommand implements Callable<Integer> {
     controllerRef.set(controller);
     AdminServer admin;
     try {
-      admin = new AdminServer(adminPort, controller::status, gateway.exposition());
+      admin =
+          new AdminServer(
+              adminPort, () -> controller.status().withHeld(gateway::held), gateway.exposition());
     } catch (BindException e) {
       err.println(
           "cannot listen on 127.0.0.1:"

@@ -8,6 +8,7 @@ import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.naming.Names;
 import dev.pilotlight.api.spi.EndpointsListener;
 import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.ReadinessProbe;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.RouteTable;
@@ -32,6 +33,8 @@ import dev.pilotlight.controller.state.RevisionHistory;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -477,14 +480,29 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     }
   }
 
-  private static RevisionEndpoints endpoints(Revision r, InstanceSet set) {
+  static RevisionEndpoints endpoints(Revision r, InstanceSet set) {
     return new RevisionEndpoints(
         r.key(),
         r.spec().concurrencyLimit(),
         r.spec().timeout(),
         r.spec().responseStartTimeout(),
         r.spec().idleTimeout(),
-        set.ready());
+        set.ready(),
+        set.startingEndpoints(),
+        readinessProbe(r));
+  }
+
+  /**
+   * How the gateway probes the revision's starting instances: its container's HTTP readiness path,
+   * else a TCP connect (as the local runtime does; validation refuses exec and grpc probes).
+   */
+  static ReadinessProbe readinessProbe(Revision r) {
+    Container c = r.spec().container();
+    Probe p = c == null ? null : c.getReadinessProbe();
+    if (p != null && p.getHttpGet() != null) {
+      return ReadinessProbe.http(p.getHttpGet().getPath());
+    }
+    return ReadinessProbe.TCP;
   }
 
   private static int readyStandard(InstanceSet set) {

@@ -1,8 +1,10 @@
 package dev.pilotlight.controller.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /** The whole observable state of local mode, as served by the admin endpoint's {@code /status}. */
 public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> revisions) {
@@ -29,10 +31,20 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String latestReadyRevisionName,
       List<ResolvedTarget> traffic) {}
 
+  /** The same snapshot with each revision's {@code held} count read from {@code held}. */
+  public StatusSnapshot withHeld(ToIntFunction<RevisionKey> held) {
+    return new StatusSnapshot(
+        services,
+        revisions.stream()
+            .map(r -> r.withHeld(held.applyAsInt(new RevisionKey(r.namespace(), r.name()))))
+            .toList());
+  }
+
   /**
    * @param desiredReplicas standard instances the autoscaler wants
    * @param actualReplicas standard instances ready now
    * @param message a problem with the revision's instances (crash loop, no command), else null
+   * @param held requests held at the gateway now, waiting for an instance; null when unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RevisionStatus(
@@ -44,5 +56,45 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       int actualReplicas,
       boolean ready,
       boolean routed,
-      String message) {}
+      String message,
+      Integer held) {
+
+    /** Without the held count. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          null);
+    }
+
+    public RevisionStatus withHeld(int held) {
+      return new RevisionStatus(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held);
+    }
+  }
 }

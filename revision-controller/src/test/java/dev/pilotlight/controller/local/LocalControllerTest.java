@@ -14,6 +14,7 @@ import dev.pilotlight.api.model.TrafficTarget;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.EndpointsListener;
 import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.ReadinessProbe;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.RouteTable;
@@ -27,6 +28,7 @@ import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -108,6 +110,51 @@ class LocalControllerTest {
 
   RouteTable lastTable() {
     return tables.get(tables.size() - 1);
+  }
+
+  @Test
+  void startingInstancesArePublishedToTheGatewayWithTheReadinessProbe() throws Exception {
+    LocalController c = controller();
+    Service plain = service("plain", "a", List.of());
+    Service probed =
+        new Service(
+            "serving.pilotlight.dev/v1",
+            "Service",
+            ObjectMeta.named("probed", "default"),
+            new ServiceSpec(
+                new RevisionTemplate(
+                    null,
+                    new RevisionSpec(
+                        List.of(
+                            new ContainerBuilder()
+                                .withCommand("app")
+                                .withReadinessProbe(
+                                    new ProbeBuilder()
+                                        .withNewHttpGet()
+                                        .withPath("/healthz")
+                                        .endHttpGet()
+                                        .build())
+                                .build()),
+                        null,
+                        null,
+                        null,
+                        null)),
+                List.of()));
+    apply(c, plain, probed);
+    for (String name : List.of("plain-00001", "probed-00001")) {
+      Endpoint up = new Endpoint(name + "-1", "127.0.0.1", 4001, InstanceClass.STANDARD);
+      Endpoint down = new Endpoint(name + "-2", "127.0.0.1", 4002, InstanceClass.STANDARD);
+      c.onInstances(new InstanceSet(key(name), List.of(up), 2, null, List.of(down)));
+    }
+    c.sync().get(5, TimeUnit.SECONDS);
+    RevisionEndpoints p = endpoints.last.get(key("plain-00001"));
+    assertThat(p.ready()).extracting(Endpoint::port).containsExactly(4001);
+    assertThat(p.starting()).extracting(Endpoint::port).containsExactly(4002);
+    assertThat(p.probe()).isEqualTo(ReadinessProbe.TCP);
+    assertThat(endpoints.last.get(key("probed-00001")).probe())
+        .isEqualTo(ReadinessProbe.http("/healthz"));
+    // only ready instances count for the autoscaler and the status
+    assertThat(c.status().revisions()).allMatch(r -> r.actualReplicas() == 1);
   }
 
   @Test

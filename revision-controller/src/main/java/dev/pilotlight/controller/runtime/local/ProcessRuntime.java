@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Runs revision instances as local OS processes: start with an allocated {@code PORT}, probe until
  * ready (every 2 ms while starting, so a held request leaves within milliseconds of the app being
  * able to answer), restart on crash with capped backoff, stop with SIGTERM then a grace period then
- * SIGKILL. Output goes to {@code <state>/logs/<namespace>/<revision>/<instance>.log}.
+ * SIGKILL. Output goes to {@code <state>/logs/<namespace>/<revision>/<instance>.log}. Running
+ * instances not yet ready are published with their address ({@link InstanceSet#startingEndpoints}),
+ * for the gateway to probe as well.
  *
  * <p>All state sits behind one lock; the listener is called under it, in order, and must not block
  * (the controller only hands the change on).
@@ -323,6 +325,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   private void notifyChange(Supervised s) {
     List<Endpoint> ready = new ArrayList<>();
+    List<Endpoint> running = new ArrayList<>();
     int starting = 0;
     for (Instance i : s.instances) {
       if (i.stopping) {
@@ -334,9 +337,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
                 i.id, "127.0.0.1", i.port, InstanceClass.STANDARD, s.revision.spec().protocol()));
       } else {
         starting++;
+        if (i.process != null && i.process.isAlive()) {
+          running.add(new Endpoint(i.id, "127.0.0.1", i.port, InstanceClass.STANDARD));
+        }
       }
     }
-    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, s.failing);
+    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, s.failing, running);
     InstanceSet previous = observed.put(s.revision.key(), set);
     if (!set.equals(previous)) {
       try {

@@ -185,8 +185,21 @@ class ProcessRuntimeIT {
     runtime.apply(r, 1);
     Await.until("instance started", DEADLINE, () -> runtime.observe(r.key()).starting() == 1);
     assertThat(ready(r.key())).isEmpty();
+    // running but not ready: published with its address, for the gateway to probe
+    List<Endpoint> starting =
+        Await.untilValue(
+            "starting instance's address published",
+            DEADLINE,
+            () -> runtime.observe(r.key()).startingEndpoints(),
+            l -> l.size() == 1);
+    Await.until(
+        "the app answering 503 while not ready",
+        DEADLINE,
+        () -> get(starting.get(0), "/ready").startsWith("503"));
     Files.writeString(readyFile, "ok");
     Await.until("ready once the probe passes", DEADLINE, () -> ready(r.key()).size() == 1);
+    assertThat(ready(r.key())).containsExactlyElementsOf(starting);
+    assertThat(runtime.observe(r.key()).startingEndpoints()).isEmpty();
   }
 
   @Test
