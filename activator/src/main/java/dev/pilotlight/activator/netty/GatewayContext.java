@@ -9,7 +9,10 @@ import dev.pilotlight.activator.upstream.UpstreamPool;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 
 /**
@@ -28,4 +31,15 @@ public record GatewayContext(
     H2Upstream h2,
     Class<? extends Channel> clientChannelType,
     GatewayMetrics metrics,
-    ChannelGroup connections) {}
+    ChannelGroup connections) {
+
+  /** A bootstrap for a connection to an instance on {@code loop}: connect timeout, no Nagle. */
+  Bootstrap upstreamBootstrap(EventLoop loop) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(clientChannelType)
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.upstreamConnectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true);
+  }
+}

@@ -1,14 +1,12 @@
 package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.api.spi.Endpoint;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -155,13 +153,7 @@ public final class H2Upstream {
               .gracefulShutdownTimeoutMillis(0)
               .build();
       http2 = codec.connection();
-      new Bootstrap()
-          .group(loop)
-          .channel(gw.clientChannelType())
-          .option(
-              ChannelOption.CONNECT_TIMEOUT_MILLIS,
-              (int) gw.config().upstreamConnectTimeout().toMillis())
-          .option(ChannelOption.TCP_NODELAY, true)
+      gw.upstreamBootstrap(loop)
           .handler(
               new ChannelInitializer<>() {
                 @Override

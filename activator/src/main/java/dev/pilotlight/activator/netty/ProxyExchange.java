@@ -11,13 +11,11 @@ import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -221,13 +219,7 @@ final class ProxyExchange implements Waiter {
   }
 
   private void connect(Endpoint e) {
-    new Bootstrap()
-        .group(ctx.channel().eventLoop())
-        .channel(gw.clientChannelType())
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) gw.config().upstreamConnectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true)
+    gw.upstreamBootstrap(ctx.channel().eventLoop())
         .handler(
             new ChannelInitializer<>() {
               @Override
