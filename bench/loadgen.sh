@@ -18,13 +18,8 @@ NGINX_PORT="${NGINX_PORT:-18290}"
 APP_PORT="${APP_PORT:-18291}"
 WORK="$(mktemp -d)"
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$1" ]; then
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null
-  fi
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need wrk wrk
 need nginx nginx
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
@@ -53,7 +48,6 @@ trap cleanup EXIT
 taskset -c 0 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" &
 PIDS+=($!)
 JAVA_ONE_CORE="-XX:ActiveProcessorCount=1"
-wait_port() { for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "port $1 did not open" >&2; exit 1; }
 wait_port "$NGINX_PORT"
 
 rate_of() { python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['throughput_rps']))" "$1"; }

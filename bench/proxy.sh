@@ -22,13 +22,8 @@ ADMIN_PORT="${ADMIN_PORT:-18393}"
 WORK="$(mktemp -d)"
 HOST="fast.default.localhost"
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$1" ]; then
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" >/dev/null
-  fi
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need wrk wrk
 need nginx nginx
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
@@ -101,15 +96,6 @@ spec:
           args:
             - sed -e "s|__PORT__|\$PORT|g" -e "s|__DIR__|$WORK|g" $WORK/backend.conf.in > $WORK/instance-\$PORT.conf && exec $NGINX -c $WORK/instance-\$PORT.conf -p $WORK
 YAML
-
-wait_port() {
-  for _ in $(seq 300); do
-    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return
-    sleep 0.1
-  done
-  echo "port $1 did not open" >&2
-  exit 1
-}
 
 "$ROOT/pilotlight" --version >/dev/null # builds the jar first when needed
 taskset -c 0 "$NGINX" -c "$WORK/backend.conf" -p "$WORK" &

@@ -159,6 +159,12 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
     return exposition;
   }
 
+  /** Whether the gateway is still probing starting instances of {@code revision}. */
+  public boolean probing(RevisionKey revision) {
+    RevisionProbing p = probings.get(revision);
+    return p != null && p.active();
+  }
+
   /** Requests of {@code revision} held now, waiting for capacity. */
   public int held(RevisionKey revision) {
     RevisionThrottler t = throttlers.get(revision);

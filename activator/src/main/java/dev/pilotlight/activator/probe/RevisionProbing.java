@@ -31,6 +31,7 @@ public final class RevisionProbing {
   private long timerDue;
   private long timerGeneration;
   private boolean closed;
+  private int inFlight; // probes started and not yet finished
 
   /**
    * @param loop where the timer and this revision's probe connections run
@@ -72,6 +73,11 @@ public final class RevisionProbing {
     reschedule();
   }
 
+  /** Whether a probe is out or one is scheduled: false once probing has ended, until a publish. */
+  public synchronized boolean active() {
+    return !closed && (timer != null || inFlight > 0);
+  }
+
   /** The revision is gone: no more probes; results in flight are dropped. */
   public synchronized void close() {
     closed = true;
@@ -87,6 +93,7 @@ public final class RevisionProbing {
       }
       timer = null;
       due = core.startDue();
+      inFlight += due.size();
       reschedule();
     }
     for (StartingProbes.Probe p : due) {
@@ -99,6 +106,7 @@ public final class RevisionProbing {
   }
 
   private synchronized void finished(StartingProbes.Probe probe, boolean ok) {
+    inFlight--;
     if (closed) {
       return;
     }
