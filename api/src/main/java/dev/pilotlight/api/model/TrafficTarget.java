@@ -27,6 +27,7 @@ public record TrafficTarget(
     return percent == null ? 0 : percent;
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isLatest() {
     return Boolean.TRUE.equals(latestRevision);
   }

@@ -1,12 +1,11 @@
-package dev.pilotlight.controller.reconcile;
+package dev.pilotlight.api.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.RouteTable;
 import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
-import dev.pilotlight.api.traffic.ResolvedTarget;
-import dev.pilotlight.controller.reconcile.RouteTables.ResolvedRoute;
+import dev.pilotlight.api.traffic.RouteTables.ResolvedRoute;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,10 @@
-package dev.pilotlight.controller.reconcile;
+package dev.pilotlight.api.traffic;
 
 import dev.pilotlight.api.naming.Names;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.RouteTable;
 import dev.pilotlight.api.spi.RouteTable.HostRoute;
 import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
-import dev.pilotlight.api.traffic.ResolvedTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
