@@ -1,0 +1,50 @@
+package dev.pilotlight.controller.kubernetes;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.controller.kubernetes.gc.GcConfig;
+import dev.pilotlight.controller.kubernetes.queue.Backoff;
+import java.time.Duration;
+
+/**
+ * The Kubernetes controller's settings.
+ *
+ * @param domain the domain of route hosts: {@code <route>.<namespace>.<domain>}
+ * @param autoscalerConfig the global autoscaling defaults annotations are validated against
+ * @param gc revision garbage collection
+ * @param workersPerKind reconcile threads per kind (a key is never reconciled twice at once)
+ * @param resync how often the informers hand every object to the handlers again
+ * @param backoff retry delays of failed reconciles
+ */
+public record ControllerSettings(
+    String domain,
+    AutoscalerConfig autoscalerConfig,
+    GcConfig gc,
+    int workersPerKind,
+    Duration resync,
+    Backoff backoff) {
+
+  public ControllerSettings {
+    if (workersPerKind < 1) {
+      throw new IllegalArgumentException("workersPerKind: " + workersPerKind + " (expected: >= 1)");
+    }
+  }
+
+  /** Knative's defaults: GC per {@link GcConfig#DEFAULTS}, 2 workers per kind, resync 10 min. */
+  public static ControllerSettings defaults(String domain) {
+    return new ControllerSettings(
+        domain,
+        AutoscalerConfig.DEFAULTS,
+        GcConfig.DEFAULTS,
+        2,
+        Duration.ofMinutes(10),
+        Backoff.DEFAULT);
+  }
+
+  public ControllerSettings withGc(GcConfig gc) {
+    return new ControllerSettings(domain, autoscalerConfig, gc, workersPerKind, resync, backoff);
+  }
+
+  public ControllerSettings withAutoscalerConfig(AutoscalerConfig config) {
+    return new ControllerSettings(domain, config, gc, workersPerKind, resync, backoff);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.pilotlight.controller.kubernetes.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one kind's reconciler over its work queue: each key taken is reconciled, a {@link
+ * ReconcileResult.RequeueAfter} parks it for later, a thrown failure parks it for the backoff of
+ * its consecutive failures (reset by the next success). Workers are plain threads; {@link
+ * #processNext()} is the same step without a thread, for tests.
+ */
+public final class ReconcileLoop<K> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
+
+  private final String kind;
+  private final WorkQueue<K> queue;
+  private final Reconciler<K> reconciler;
+  private final Backoff backoff;
+  private final Map<K, Integer> failures = new ConcurrentHashMap<>();
+  private final List<Thread> workers = new ArrayList<>();
+
+  public ReconcileLoop(String kind, WorkQueue<K> queue, Reconciler<K> reconciler, Backoff backoff) {
+    this.kind = kind;
+    this.queue = queue;
+    this.reconciler = reconciler;
+    this.backoff = backoff;
+  }
+
+  public WorkQueue<K> queue() {
+    return queue;
+  }
+
+  /** Starts {@code count} worker threads. */
+  public synchronized void start(int count) {
+    for (int i = 0; i < count; i++) {
+      Thread t = new Thread(this::work, "pilotlight-" + kind + "-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+      t.start();
+    }
+  }
+
+  private void work() {
+    try {
+      K key;
+      while ((key = queue.take()) != null) {
+        process(key);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Reconciles the next queued key, if any, on the caller's thread; false when none was queued. */
+  public boolean processNext() {
+    K key = queue.poll();
+    if (key == null) {
+      return false;
+    }
+    process(key);
+    return true;
+  }
+
+  private void process(K key) {
+    try {
+      ReconcileResult result = reconciler.reconcile(key);
+      failures.remove(key);
+      if (result instanceof ReconcileResult.RequeueAfter r) {
+        queue.addAfter(key, r.delay());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception | LinkageError e) {
+      int n = failures.merge(key, 1, Integer::sum);
+      Duration wait = backoff.delay(n);
+      if (n == 1) {
+        LOG.warn("{} {}: reconcile failed, retrying in {}", kind, key, wait, e);
+      } else {
+        LOG.warn("{} {}: reconcile failed {} times, retrying in {}: {}", kind, key, n, wait, e);
+      }
+      queue.addAfter(key, wait);
+    } finally {
+      queue.done(key);
+    }
+  }
+
+  /** Consecutive failures of {@code key} so far. */
+  public int failures(K key) {
+    return failures.getOrDefault(key, 0);
+  }
+
+  /** Stops taking keys and waits briefly for the reconciles in flight. */
+  @Override
+  public void close() {
+    queue.shutDown();
+    List<Thread> threads;
+    synchronized (this) {
+      threads = List.copyOf(workers);
+      workers.clear();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
