@@ -1,0 +1,182 @@
+package dev.pilotlight.autoscaler.kubernetes;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.ScalingTarget;
+import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.api.validation.ValidationException;
+import dev.pilotlight.autoscaler.Autoscaler;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The autoscaler's Kubernetes shell: a PodAutoscaler informer upserts each one as a {@link
+ * ScalingTarget} (and removes it when deleted), the {@link Autoscaler} decides, and a {@link
+ * DesiredScaleWriter} patches each decision into the PodAutoscaler's {@code status.desiredScale}
+ * while this replica leads. Stats come in through {@link #stats()} (the HTTP intake in production);
+ * every replica keeps deciding, so a new leader starts from warm windows of whatever stats reached
+ * it.
+ */
+public final class KubernetesAutoscaler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesAutoscaler.class);
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+
+  private final KubernetesClient client;
+  private final AutoscalerConfig config;
+  private final SharedIndexInformer<PodAutoscalerResource> informer;
+  private final ScheduledExecutorService writes;
+  private final DesiredScaleWriter writer;
+  private final Autoscaler autoscaler;
+  private final Map<RevisionKey, ScalingTarget> upserted = new ConcurrentHashMap<>();
+  private final Map<RevisionKey, String> refused = new ConcurrentHashMap<>();
+
+  /**
+   * @param namespace the namespace served, null for all
+   * @param tick how often every revision's scale is decided (Knative: 2 s)
+   * @param scaler the autoscaler's own thread
+   */
+  public KubernetesAutoscaler(
+      KubernetesClient client,
+      String namespace,
+      AutoscalerConfig config,
+      Duration tick,
+      ScheduledExecutorService scaler,
+      Ticker ticker) {
+    this.client = client;
+    this.config = config;
+    MixedOperation<
+            PodAutoscalerResource,
+            KubernetesResourceList<PodAutoscalerResource>,
+            Resource<PodAutoscalerResource>>
+        pas = client.resources(PodAutoscalerResource.class);
+    this.informer =
+        (namespace == null ? pas.inAnyNamespace() : pas.inNamespace(namespace))
+            .runnableInformer(Duration.ofMinutes(10).toMillis());
+    this.writes =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pilotlight-autoscaler-writes");
+              t.setDaemon(true);
+              return t;
+            });
+    this.writer = new DesiredScaleWriter(new Store(), writes);
+    this.autoscaler = new Autoscaler(scaler, ticker, tick, writer);
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(PodAutoscalerResource pa) {
+            upsert(pa);
+          }
+
+          @Override
+          public void onUpdate(PodAutoscalerResource before, PodAutoscalerResource pa) {
+            upsert(pa);
+          }
+
+          @Override
+          public void onDelete(PodAutoscalerResource pa, boolean finalStateUnknown) {
+            RevisionKey key = PodAutoscalerTargets.key(pa);
+            upserted.remove(key);
+            refused.remove(key);
+            autoscaler.remove(key);
+            writer.forget(key);
+          }
+        });
+  }
+
+  private void upsert(PodAutoscalerResource pa) {
+    RevisionKey key = PodAutoscalerTargets.key(pa);
+    ScalingTarget target;
+    try {
+      target = PodAutoscalerTargets.target(pa, config);
+    } catch (ValidationException e) {
+      // the controller reports invalid annotations on the Revision; keep the last valid target
+      if (!e.getMessage().equals(refused.put(key, e.getMessage()))) {
+        LOG.warn("PodAutoscaler {}: not scaled by its annotations: {}", key, e.getMessage());
+      }
+      return;
+    }
+    refused.remove(key);
+    if (!target.equals(upserted.put(key, target))) {
+      autoscaler.upsert(target);
+    }
+    writer.observed(key);
+  }
+
+  /** Where the activators' stats and pokes go. */
+  public StatSink stats() {
+    return autoscaler;
+  }
+
+  /** Starts deciding and the informer; completes when the informer has listed once. */
+  public CompletableFuture<Void> start() {
+    autoscaler.start();
+    return informer.start().toCompletableFuture();
+  }
+
+  public boolean synced() {
+    return informer.hasSynced();
+  }
+
+  /** Leadership gained: write decisions from now on (those made before included). */
+  public void startLeading() {
+    writer.startLeading();
+  }
+
+  /** Leadership lost: stop writing at once. */
+  public void stopLeading() {
+    writer.stopLeading();
+  }
+
+  public boolean leading() {
+    return writer.leading();
+  }
+
+  @Override
+  public void close() {
+    writer.stopLeading();
+    informer.stop();
+    autoscaler.close();
+    writes.shutdownNow();
+  }
+
+  /** The PodAutoscaler cache and the status patch. */
+  private final class Store implements DesiredScaleWriter.Store {
+    @Override
+    public DesiredScaleWriter.Observed observe(RevisionKey key) {
+      PodAutoscalerResource pa = informer.getStore().getByKey(key.namespace() + "/" + key.name());
+      if (pa == null) {
+        return DesiredScaleWriter.Observed.ABSENT;
+      }
+      return new DesiredScaleWriter.Observed(
+          true, pa.getStatus() == null ? null : pa.getStatus().desiredScale());
+    }
+
+    @Override
+    public void writeDesiredScale(RevisionKey key, int desiredScale) {
+      // a merge patch of this one field: status.actualScale is the controller's
+      client
+          .resources(PodAutoscalerResource.class)
+          .inNamespace(key.namespace())
+          .withName(key.name())
+          .subresource("status")
+          .patch(MERGE, "{\"status\":{\"desiredScale\":" + desiredScale + "}}");
+    }
+  }
+}
