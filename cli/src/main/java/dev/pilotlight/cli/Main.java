@@ -1,5 +1,7 @@
 package dev.pilotlight.cli;
 
+import dev.pilotlight.cli.kubernetes.AutoscalerCommand;
+import dev.pilotlight.cli.kubernetes.ControllerCommand;
 import dev.pilotlight.cli.local.LocalCommand;
 import dev.pilotlight.cli.sample.SampleAppCommand;
 import picocli.CommandLine;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       LoadtestCommand.class,
       SampleAppCommand.class,
+      ControllerCommand.class,
+      AutoscalerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,175 @@
+package dev.pilotlight.cli.kubernetes;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.api.validation.ValidationException;
+import dev.pilotlight.autoscaler.intake.StatIntakeServer;
+import dev.pilotlight.autoscaler.kubernetes.KubernetesAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pilotlight autoscaler}: decides every PodAutoscaler's scale from the activators' stats.
+ * The stat intake listens on every replica; only the one holding Lease {@code
+ * pilotlight-autoscaler} writes {@code status.desiredScale}, and only it is ready, so the intake
+ * Service sends the stats to it.
+ */
+@Command(
+    name = "autoscaler",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the autoscaler on Kubernetes: stats in over HTTP, each PodAutoscaler's desired scale"
+            + " out (leader-elected).")
+public final class AutoscalerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AutoscalerCommand.class);
+  static final String LEASE = "pilotlight-autoscaler";
+  static final String TOKEN_ENV = "PILOTLIGHT_STAT_TOKEN";
+
+  @Mixin KubernetesOptions kubernetes;
+
+  @Option(
+      names = "--intake-port",
+      defaultValue = "8081",
+      description = "Port of the activators' stat intake (default: ${DEFAULT-VALUE}).")
+  int intakePort;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "8090",
+      description =
+          "Port of /healthz, /readyz (the leader) and /metrics (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Spec CommandSpec spec;
+
+  /** The environment (PILOTLIGHT_STAT_TOKEN, POD_NAMESPACE, POD_NAME); replaced by tests. */
+  Function<String, String> env = System::getenv;
+
+  final ComponentRun run = new ComponentRun(Duration.ofSeconds(20));
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      return serve(spec.commandLine().getErr());
+    } finally {
+      run.stopped();
+    }
+  }
+
+  private int serve(PrintWriter err) throws Exception {
+    String token = env.apply(TOKEN_ENV);
+    if (token == null || token.isBlank()) {
+      err.println(
+          TOKEN_ENV
+              + " is not set (expected: the activators' shared stat token, e.g. from Secret"
+              + " pilotlight-stat-token)");
+      return 1;
+    }
+    String podNamespace = ComponentRun.podNamespace(env);
+    ScheduledExecutorService scaler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pilotlight-autoscaler");
+              t.setDaemon(true);
+              return t;
+            });
+    try (KubernetesClient client = kubernetes.client()) {
+      AutoscalerConfig config;
+      try {
+        config =
+            ComponentRun.configMap(client, podNamespace, "config-autoscaler")
+                .map(AutoscalerConfigs::fromData)
+                .orElse(AutoscalerConfig.DEFAULTS);
+      } catch (ValidationException e) {
+        err.println(
+            "invalid ConfigMap config-autoscaler in " + podNamespace + ":\n" + e.getMessage());
+        return 1;
+      } catch (KubernetesClientException e) {
+        err.println(
+            "cannot read ConfigMap config-autoscaler in " + podNamespace + ": " + e.getMessage());
+        return 1;
+      }
+      try (KubernetesAutoscaler autoscaler =
+              new KubernetesAutoscaler(
+                  client,
+                  kubernetes.namespace(),
+                  config,
+                  config.tickInterval(),
+                  scaler,
+                  Ticker.system());
+          StatIntakeServer intake =
+              new StatIntakeServer("0.0.0.0", intakePort, token, autoscaler.stats())) {
+        Leadership leadership =
+            new Leadership(
+                client,
+                LEASE,
+                podNamespace,
+                identity(),
+                () -> {
+                  LOG.info("leading: writing desired scales");
+                  autoscaler.startLeading();
+                },
+                () -> {
+                  autoscaler.stopLeading();
+                  LOG.info("no longer leading");
+                  run.leadershipLost();
+                });
+        try (HealthServer health =
+            new HealthServer(
+                "0.0.0.0",
+                healthPort,
+                autoscaler::leading,
+                accept ->
+                    ComponentRun.gauge(
+                        "pilotlight_autoscaler_leader",
+                        "1 while this replica holds the autoscaler's Lease",
+                        autoscaler.leading() ? 1 : 0))) {
+          run.stopOnSignal();
+          LOG.info("stat intake on port {}", intake.start());
+          autoscaler
+              .start()
+              .whenComplete(
+                  (ok, e) -> {
+                    if (e != null) {
+                      LOG.error(
+                          "the PodAutoscaler informer cannot start (are the CRDs installed?)", e);
+                      run.fail();
+                    }
+                  });
+          LOG.info("health, readiness and metrics on port {}", health.start());
+          leadership.start();
+          int code = run.await();
+          LOG.info(code == 0 ? "stopping" : "stopping (exit {})", code);
+          autoscaler.stopLeading(); // no write after this
+          leadership.close(); // releases the Lease
+          return code;
+        }
+      }
+    } catch (IOException e) {
+      err.println(e.getMessage());
+      return 1;
+    } finally {
+      scaler.shutdownNow();
+    }
+  }
+
+  private String identity() {
+    String pod = env.apply("POD_NAME");
+    return pod == null || pod.isBlank() ? Leadership.identity() : pod;
+  }
+}

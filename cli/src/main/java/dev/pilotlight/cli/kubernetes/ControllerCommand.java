@@ -1,0 +1,168 @@
+package dev.pilotlight.cli.kubernetes;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.api.validation.ValidationException;
+import dev.pilotlight.controller.kubernetes.ControllerSettings;
+import dev.pilotlight.controller.kubernetes.KubernetesController;
+import dev.pilotlight.controller.kubernetes.gc.GcConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pilotlight controller}: the revision controller on Kubernetes. Every replica keeps warm
+ * informer caches; the one holding Lease {@code pilotlight-controller} in {@code $POD_NAMESPACE}
+ * reconciles. SIGTERM stops the reconcilers, releases the Lease and stops the informers; a lost
+ * Lease ends the process with exit code 1.
+ */
+@Command(
+    name = "controller",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the revision controller on Kubernetes: Services, Configurations, Revisions and Routes"
+            + " into Deployments, headless Services and PodAutoscalers (leader-elected).")
+public final class ControllerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
+  static final String LEASE = "pilotlight-controller";
+
+  @Mixin KubernetesOptions kubernetes;
+
+  @Option(
+      names = "--domain",
+      paramLabel = "D",
+      description =
+          "Domain of route hosts (default: key domain of ConfigMap config-network in"
+              + " $POD_NAMESPACE, else example.com).")
+  String domain;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "8090",
+      description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Spec CommandSpec spec;
+
+  /** The environment (POD_NAMESPACE, POD_NAME); replaced by tests. */
+  Function<String, String> env = System::getenv;
+
+  final ComponentRun run = new ComponentRun(Duration.ofSeconds(20));
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      return serve(spec.commandLine().getErr());
+    } finally {
+      run.stopped();
+    }
+  }
+
+  private int serve(PrintWriter err) throws Exception {
+    String podNamespace = ComponentRun.podNamespace(env);
+    try (KubernetesClient client = kubernetes.client()) {
+      ControllerSettings settings;
+      try {
+        settings = settings(client, podNamespace);
+      } catch (ValidationException e) {
+        err.println("invalid configuration in namespace " + podNamespace + ":\n" + e.getMessage());
+        return 1;
+      } catch (KubernetesClientException e) {
+        err.println(
+            "cannot read the configuration in namespace " + podNamespace + ": " + e.getMessage());
+        return 1;
+      }
+      LOG.info(
+          "serving {}, route domain {}",
+          kubernetes.namespace() == null ? "all namespaces" : "namespace " + kubernetes.namespace(),
+          settings.domain());
+      try (KubernetesController controller =
+          new KubernetesController(
+              client, kubernetes.namespace(), settings, Clock.systemUTC(), Ticker.system())) {
+        Leadership leadership =
+            new Leadership(
+                client,
+                LEASE,
+                podNamespace,
+                identity(),
+                () -> {
+                  LOG.info("leading: reconciling once the caches are synced");
+                  controller.start().thenRun(controller::startReconciling);
+                },
+                () -> {
+                  LOG.info("no longer leading");
+                  run.leadershipLost();
+                });
+        try (HealthServer health =
+            new HealthServer(
+                "0.0.0.0",
+                healthPort,
+                controller::synced,
+                accept ->
+                    ComponentRun.gauge(
+                        "pilotlight_controller_leader",
+                        "1 while this replica holds the controller's Lease",
+                        leadership.leading() ? 1 : 0))) {
+          run.stopOnSignal();
+          controller
+              .start()
+              .whenComplete(
+                  (ok, e) -> {
+                    if (e != null) {
+                      LOG.error("informers cannot start (are the CRDs installed?)", e);
+                      run.fail();
+                    }
+                  });
+          LOG.info("health, readiness and metrics on port {}", health.start());
+          leadership.start();
+          int code = run.await();
+          LOG.info(code == 0 ? "stopping" : "stopping (exit {})", code);
+          controller.close(); // no reconcile runs after this
+          leadership.close(); // releases the Lease
+          return code;
+        }
+      }
+    } catch (IOException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+  }
+
+  private String identity() {
+    String pod = env.apply("POD_NAME");
+    return pod == null || pod.isBlank() ? Leadership.identity() : pod;
+  }
+
+  private ControllerSettings settings(KubernetesClient client, String podNamespace) {
+    String d = domain;
+    if (d == null) {
+      d =
+          ComponentRun.configMap(client, podNamespace, "config-network")
+              .map(data -> data.get("domain"))
+              .filter(s -> !s.isBlank())
+              .orElse("example.com");
+    }
+    AutoscalerConfig autoscaler =
+        ComponentRun.configMap(client, podNamespace, "config-autoscaler")
+            .map(AutoscalerConfigs::fromData)
+            .orElse(AutoscalerConfig.DEFAULTS);
+    GcConfig gc =
+        ComponentRun.configMap(client, podNamespace, "config-gc")
+            .map(GcConfig::fromData)
+            .orElse(GcConfig.DEFAULTS);
+    return ControllerSettings.defaults(d).withAutoscalerConfig(autoscaler).withGc(gc);
+  }
+}

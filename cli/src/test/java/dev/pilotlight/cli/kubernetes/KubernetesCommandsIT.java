@@ -1,0 +1,231 @@
+package dev.pilotlight.cli.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
+import dev.pilotlight.api.kubernetes.ServiceResource;
+import dev.pilotlight.testkit.Await;
+import dev.pilotlight.testkit.MockCrds;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code pilotlight controller} and {@code pilotlight autoscaler} in-process against the fabric8
+ * mock API server: they take their Lease, do their work, answer /readyz, and on stop release the
+ * Lease and exit 0.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesCommandsIT {
+  static final Duration DEADLINE = Duration.ofSeconds(30);
+  static KubernetesClient client;
+  static ExecutorService runner = Executors.newCachedThreadPool();
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void crds() {
+    MockCrds.register(client);
+  }
+
+  @AfterAll
+  static void stopRunner() {
+    runner.shutdownNow();
+  }
+
+  @Test
+  void controllerLeadsReconcilesAndReleasesItsLeaseOnStop() throws Exception {
+    ControllerCommand cmd = new ControllerCommand();
+    cmd.env = Map.of("POD_NAME", "controller-0")::get;
+    int health = freePort();
+    Future<Integer> exit =
+        runner.submit(
+            () ->
+                new CommandLine(cmd)
+                    .execute(
+                        "--kubeconfig",
+                        kubeconfig().toString(),
+                        "--namespace",
+                        "demo",
+                        "--domain",
+                        "example.org",
+                        "--health-port",
+                        Integer.toString(health)));
+    awaitHolder("pilotlight-controller", "controller-0");
+
+    ServiceResource svc =
+        Serialization.unmarshal(
+            """
+            apiVersion: serving.pilotlight.dev/v1
+            kind: Service
+            metadata: {name: hello, namespace: demo}
+            spec:
+              template:
+                spec:
+                  containers: [{image: ghcr.io/example/hello:1}]
+            """,
+            ServiceResource.class);
+    client.resource(svc).create();
+    Await.until(
+        "the Deployment",
+        DEADLINE,
+        () ->
+            client.apps().deployments().inNamespace("demo").withName("hello-00001-deployment").get()
+                != null);
+    Await.until(
+        "the route URL on the configured domain",
+        DEADLINE,
+        () -> {
+          ServiceResource s =
+              client.resources(ServiceResource.class).inNamespace("demo").withName("hello").get();
+          return s.getStatus() != null
+              && "http://hello.demo.example.org".equals(s.getStatus().url());
+        });
+    assertThat(get(health, "/readyz").statusCode()).isEqualTo(200);
+    assertThat(get(health, "/metrics").body()).contains("pilotlight_controller_leader 1.0");
+
+    cmd.run.stop(); // as SIGTERM does
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(holder("pilotlight-controller")).as("Lease released").isNullOrEmpty();
+  }
+
+  @Test
+  void autoscalerNeedsItsToken() throws Exception {
+    AutoscalerCommand cmd = new AutoscalerCommand();
+    cmd.env = Map.<String, String>of()::get;
+    StringWriter err = new StringWriter();
+    int code =
+        new CommandLine(cmd)
+            .setErr(new PrintWriter(err))
+            .execute("--kubeconfig", kubeconfig().toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("PILOTLIGHT_STAT_TOKEN is not set");
+  }
+
+  @Test
+  void autoscalerLeadsWritesDesiredScaleAndIsReadyOnlyAsLeader() throws Exception {
+    PodAutoscalerResource pa = new PodAutoscalerResource();
+    pa.getMetadata().setName("hello-00001");
+    pa.getMetadata().setNamespace("scaled");
+    pa.setSpec(
+        new PodAutoscalerResource.Spec(
+            new PodAutoscalerResource.ScaleTargetRef(
+                "apps/v1", "Deployment", "hello-00001-deployment"),
+            PodAutoscalerResource.REACHABLE,
+            "http1",
+            0L));
+    client.resource(pa).create();
+
+    AutoscalerCommand cmd = new AutoscalerCommand();
+    cmd.env = Map.of("POD_NAME", "autoscaler-0", "PILOTLIGHT_STAT_TOKEN", "secret")::get;
+    int health = freePort();
+    int intake = freePort();
+    Future<Integer> exit =
+        runner.submit(
+            () ->
+                new CommandLine(cmd)
+                    .execute(
+                        "--kubeconfig", kubeconfig().toString(),
+                        "--namespace", "scaled",
+                        "--intake-port", Integer.toString(intake),
+                        "--health-port", Integer.toString(health)));
+    awaitHolder("pilotlight-autoscaler", "autoscaler-0");
+    Await.until(
+        "initial desiredScale written",
+        DEADLINE,
+        () -> {
+          PodAutoscalerResource p =
+              client
+                  .resources(PodAutoscalerResource.class)
+                  .inNamespace("scaled")
+                  .withName("hello-00001")
+                  .get();
+          return p.getStatus() != null && Integer.valueOf(1).equals(p.getStatus().desiredScale());
+        });
+    Await.until("ready as leader", DEADLINE, () -> get(health, "/readyz").statusCode() == 200);
+    HttpResponse<String> stats =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + intake + "/v1/stats"))
+                    .header("Authorization", "Bearer secret")
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"activator\":\"a\",\"stats\":[],\"pokes\":[]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(stats.statusCode()).isLessThan(300);
+
+    cmd.run.stop();
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(holder("pilotlight-autoscaler")).as("Lease released").isNullOrEmpty();
+  }
+
+  private void awaitHolder(String lease, String identity) {
+    Await.until(
+        "Lease " + lease + " held by " + identity, DEADLINE, () -> identity.equals(holder(lease)));
+  }
+
+  private static String holder(String lease) {
+    Lease l = client.leases().inNamespace("pilotlight-system").withName(lease).get();
+    return l == null ? null : l.getSpec().getHolderIdentity();
+  }
+
+  private Path kubeconfig() throws Exception {
+    Path file = dir.resolve("kubeconfig");
+    if (!Files.exists(file)) {
+      Files.writeString(
+          file,
+          """
+          apiVersion: v1
+          kind: Config
+          clusters:
+            - name: mock
+              cluster: {server: "%s", insecure-skip-tls-verify: true}
+          users:
+            - name: test
+              user: {token: test}
+          contexts:
+            - name: mock
+              context: {cluster: mock, user: test, namespace: default}
+          current-context: mock
+          """
+              .formatted(client.getMasterUrl().toString()));
+    }
+    return file;
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
