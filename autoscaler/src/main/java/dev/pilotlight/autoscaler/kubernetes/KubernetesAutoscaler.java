@@ -45,6 +45,7 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   private final Autoscaler autoscaler;
   private final Map<RevisionKey, ScalingTarget> upserted = new ConcurrentHashMap<>();
   private final Map<RevisionKey, String> refused = new ConcurrentHashMap<>();
+  private CompletableFuture<Void> started;
 
   /**
    * @param namespace the namespace served, null for all
@@ -124,10 +125,13 @@ public final class KubernetesAutoscaler implements AutoCloseable {
     return autoscaler;
   }
 
-  /** Starts deciding and the informer; completes when the informer has listed once. */
-  public CompletableFuture<Void> start() {
-    autoscaler.start();
-    return informer.start().toCompletableFuture();
+  /** Starts deciding and the informer (once); completes when the informer has listed once. */
+  public synchronized CompletableFuture<Void> start() {
+    if (started == null) {
+      autoscaler.start();
+      started = informer.start().toCompletableFuture();
+    }
+    return started;
   }
 
   public boolean synced() {

@@ -44,6 +44,7 @@ public final class KubernetesController implements AutoCloseable {
   private final ReconcileLoop<ObjectKey> revisions;
   private final ReconcileLoop<ObjectKey> routes;
   private boolean reconciling;
+  private CompletableFuture<Void> started;
 
   /**
    * @param namespace the namespace served, null for all
@@ -88,9 +89,12 @@ public final class KubernetesController implements AutoCloseable {
         kind, new WorkQueue<>(scheduler, ticker), reconciler, settings.backoff());
   }
 
-  /** Starts the informers; completes when every cache has listed once. */
-  public CompletableFuture<Void> start() {
-    return caches.start();
+  /** Starts the informers (once; later calls return the same future); completes when synced. */
+  public synchronized CompletableFuture<Void> start() {
+    if (started == null) {
+      started = caches.start();
+    }
+    return started;
   }
 
   /** Whether every cache has listed once. */
