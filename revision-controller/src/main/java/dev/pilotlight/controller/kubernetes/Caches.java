@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * The controller's informers: its view of the cluster, which reconcilers read instead of the API
@@ -230,10 +229,5 @@ public final class Caches implements AutoCloseable {
     return r.getStatus() == null || r.getStatus().traffic() == null
         ? List.of()
         : r.getStatus().traffic();
-  }
-
-  /** Applies {@code f} to each informer, e.g. to add the event handlers. */
-  void each(Function<SharedIndexInformer<?>, ?> f) {
-    all.forEach(f::apply);
   }
 }

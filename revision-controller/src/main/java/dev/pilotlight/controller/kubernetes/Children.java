@@ -80,10 +80,6 @@ final class Children {
     return m == null ? Map.of() : m;
   }
 
-  static <T> T copy(T o) {
-    return JSON.clone(o);
-  }
-
   @FunctionalInterface
   interface SpecSetter<T, S> {
     void set(T object, S spec);

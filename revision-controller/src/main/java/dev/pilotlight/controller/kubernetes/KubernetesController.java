@@ -134,6 +134,11 @@ public final class KubernetesController implements AutoCloseable {
           configurations.queue().add(key);
           label(c, SERVICE_LABEL, services);
           caches.routesOfConfiguration(key.namespace(), key.name()).forEach(this::enqueueRoute);
+          if (c.getStatus() != null) {
+            // the latest created revision's reachability depends on being the latest
+            enqueueRevision(key.namespace(), c.getStatus().latestCreatedRevisionName());
+            enqueueRevision(key.namespace(), c.getStatus().latestReadyRevisionName());
+          }
         });
     on(
         caches.revisions,
@@ -149,11 +154,7 @@ public final class KubernetesController implements AutoCloseable {
           routes.queue().add(ObjectKey.of(r));
           label(r, SERVICE_LABEL, services);
           for (TrafficStatus t : Caches.routedTraffic(r)) {
-            if (t.revisionName() != null) {
-              revisions
-                  .queue()
-                  .add(new ObjectKey(r.getMetadata().getNamespace(), t.revisionName()));
-            }
+            enqueueRevision(r.getMetadata().getNamespace(), t.revisionName());
           }
         });
     on(
@@ -162,6 +163,12 @@ public final class KubernetesController implements AutoCloseable {
     on(caches.deployments, d -> label(d, REVISION_LABEL, revisions));
     on(caches.endpointServices, s -> label(s, REVISION_LABEL, revisions));
     on(caches.pods, p -> label(p, REVISION_LABEL, revisions));
+  }
+
+  private void enqueueRevision(String namespace, String name) {
+    if (name != null) {
+      revisions.queue().add(new ObjectKey(namespace, name));
+    }
   }
 
   private void enqueueRoute(RouteResource r) {

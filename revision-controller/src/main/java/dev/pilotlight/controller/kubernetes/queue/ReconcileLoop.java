@@ -78,11 +78,15 @@ public final class ReconcileLoop<K> implements AutoCloseable {
     } catch (Exception | LinkageError e) {
       int n = failures.merge(key, 1, Integer::sum);
       Duration wait = backoff.delay(n);
-      if (n == 1) {
-        LOG.warn("{} {}: reconcile failed, retrying in {}", kind, key, wait, e);
-      } else {
-        LOG.warn("{} {}: reconcile failed {} times, retrying in {}: {}", kind, key, n, wait, e);
-      }
+      // a conflict with a stale cache is routine: one line; the stack trace at debug
+      LOG.warn(
+          "{} {}: reconcile failed ({} in a row), retrying in {}: {}",
+          kind,
+          key,
+          n,
+          wait,
+          e.toString());
+      LOG.debug("{} {}: reconcile failure", kind, key, e);
       queue.addAfter(key, wait);
     } finally {
       queue.done(key);
