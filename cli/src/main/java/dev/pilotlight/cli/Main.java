@@ -1,5 +1,6 @@
 package dev.pilotlight.cli;
 
+import dev.pilotlight.cli.kubernetes.ActivatorCommand;
 import dev.pilotlight.cli.local.LocalCommand;
 import dev.pilotlight.cli.sample.SampleAppCommand;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       LoadtestCommand.class,
       SampleAppCommand.class,
+      ActivatorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
