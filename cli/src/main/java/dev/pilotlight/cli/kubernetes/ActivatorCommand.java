@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -187,6 +188,9 @@ public final class ActivatorCommand implements Callable<Integer> {
     feed.start()
         .whenComplete(
             (ok, e) -> {
+              if (draining) {
+                return; // stopped before the caches synced: nothing to report
+              }
               if (e == null) {
                 event("routes, revisions and endpoint slices synced: ready");
               } else {
@@ -242,8 +246,7 @@ public final class ActivatorCommand implements Callable<Integer> {
     return pod == null || pod.isBlank() ? Leadership.identity() : pod;
   }
 
-  private static java.util.function.Function<String, HealthServer.Scrape> scrape(
-      MetricsExposition exposition) {
+  private static Function<String, HealthServer.Scrape> scrape(MetricsExposition exposition) {
     return accept -> {
       MetricsExposition.Scrape s = exposition.scrape(accept);
       return new HealthServer.Scrape(s.contentType(), s.body());
