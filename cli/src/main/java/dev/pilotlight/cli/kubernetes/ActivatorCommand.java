@@ -50,12 +50,14 @@ public final class ActivatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
+      paramLabel = "PORT",
       defaultValue = "8080",
       description = "Gateway port, all interfaces (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--domain",
+      paramLabel = "DOMAIN",
       description =
           "Domain of route hosts (default: key domain of ConfigMap config-network in"
               + " $POD_NAMESPACE, else example.com).")
@@ -70,6 +72,7 @@ public final class ActivatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--health-port",
+      paramLabel = "PORT",
       defaultValue = "8090",
       description =
           "Port of /healthz, /readyz and /metrics, all interfaces (default: ${DEFAULT-VALUE}).")

@@ -266,7 +266,10 @@ class ActivatorCommandIT {
       command = new ActivatorCommand();
       command.env = Map.of("PILOTLIGHT_STAT_TOKEN", "t")::get;
       CommandLine cl = new CommandLine(command).setErr(new PrintWriter(err, true));
-      Path kubeconfig = kubeconfig(bare.createClient().getConfiguration().getMasterUrl());
+      Path kubeconfig;
+      try (KubernetesClient c = bare.createClient()) {
+        kubeconfig = kubeconfig(c.getConfiguration().getMasterUrl());
+      }
       int code =
           cl.execute(
               "--kubeconfig", kubeconfig.toString(),
