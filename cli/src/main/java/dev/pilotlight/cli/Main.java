@@ -1,5 +1,6 @@
 package dev.pilotlight.cli;
 
+import dev.pilotlight.cli.kubernetes.ActivatorCommand;
 import dev.pilotlight.cli.kubernetes.AutoscalerCommand;
 import dev.pilotlight.cli.kubernetes.ControllerCommand;
 import dev.pilotlight.cli.local.LocalCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       SampleAppCommand.class,
       ControllerCommand.class,
       AutoscalerCommand.class,
+      ActivatorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,158 @@
+package dev.pilotlight.activator.kubernetes;
+
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.endpoint;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.revision;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.slice;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.starting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.kubernetes.RevisionResource;
+import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.Protocol;
+import dev.pilotlight.api.spi.ReadinessProbe;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EndpointSliceMappingTest {
+  static final String NS = "default";
+  static final String REV = "hello-00001";
+  static final RevisionKey KEY = new RevisionKey(NS, REV);
+
+  static Endpoint std(String address, int port) {
+    return new Endpoint(address + ":" + port, address, port, InstanceClass.STANDARD);
+  }
+
+  static Endpoint res(String address, int port) {
+    return new Endpoint(address + ":" + port, address, port, InstanceClass.RESERVE);
+  }
+
+  static EndpointSlice standard(
+      String name, io.fabric8.kubernetes.api.model.discovery.v1.Endpoint... eps) {
+    return slice(NS, name, REV, REV, "http", 8080, eps);
+  }
+
+  /** name, slices, expected ready, expected starting. */
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of("no slice: no instance", List.of(), List.of(), List.of()),
+        Arguments.of(
+            "ready endpoint is ready",
+            List.of(standard("a", ready("10.0.0.1"))),
+            List.of(std("10.0.0.1", 8080)),
+            List.of()),
+        Arguments.of(
+            "not ready and not terminating is starting",
+            List.of(standard("a", starting("10.0.0.1"))),
+            List.of(),
+            List.of(std("10.0.0.1", 8080))),
+        Arguments.of(
+            "terminating is left out, even while serving",
+            List.of(
+                standard(
+                    "a",
+                    endpoint("10.0.0.1", false, true),
+                    endpoint("10.0.0.2", true, true),
+                    ready("10.0.0.3"))),
+            List.of(std("10.0.0.3", 8080)),
+            List.of()),
+        Arguments.of(
+            "unset conditions read as ready",
+            List.of(
+                standard(
+                    "a",
+                    endpoint("10.0.0.1", null, null),
+                    new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder()
+                        .withAddresses("10.0.0.2")
+                        .build())),
+            List.of(std("10.0.0.1", 8080), std("10.0.0.2", 8080)),
+            List.of()),
+        Arguments.of(
+            "slices of one Service merge; an endpoint in two slices counts once, ready if either says so",
+            List.of(
+                standard("a", ready("10.0.0.1"), starting("10.0.0.2")),
+                standard("b", ready("10.0.0.2"), starting("10.0.0.3"), starting("10.0.0.1"))),
+            List.of(std("10.0.0.1", 8080), std("10.0.0.2", 8080)),
+            List.of(std("10.0.0.3", 8080))),
+        Arguments.of(
+            "reserve Service's endpoints are reserve instances",
+            List.of(
+                standard("a", ready("10.0.0.1")),
+                slice(NS, "r", REV, REV + "-reserve", "http", 8080, ready("10.0.0.9"))),
+            List.of(std("10.0.0.1", 8080), res("10.0.0.9", 8080)),
+            List.of()),
+        Arguments.of(
+            "port named h2c: HTTP/2 cleartext",
+            List.of(slice(NS, "a", REV, REV, "h2c", 9000, ready("10.0.0.1"))),
+            List.of(
+                new Endpoint(
+                    "10.0.0.1:9000", "10.0.0.1", 9000, InstanceClass.STANDARD, Protocol.H2C)),
+            List.of()),
+        Arguments.of(
+            "IPv6 address: bracketed id, bare host",
+            List.of(standard("a", ready("fd00::7"))),
+            List.of(new Endpoint("[fd00::7]:8080", "fd00::7", 8080, InstanceClass.STANDARD)),
+            List.of()),
+        Arguments.of(
+            "other Services' slices and other namespaces are ignored",
+            List.of(
+                slice(NS, "x", REV, "hello-00002", "http", 8080, ready("10.0.0.5")),
+                slice("other", "y", REV, REV, "http", 8080, ready("10.0.0.6")),
+                standard("a", ready("10.0.0.1"))),
+            List.of(std("10.0.0.1", 8080)),
+            List.of()),
+        Arguments.of(
+            "slice without a port number is skipped",
+            List.of(slice(NS, "a", REV, REV, "http", null, ready("10.0.0.1"))),
+            List.of(),
+            List.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void mapsSlicesToInstances(
+      String name, List<EndpointSlice> slices, List<Endpoint> ready, List<Endpoint> starting) {
+    RevisionEndpoints e = EndpointSliceMapping.revisionEndpoints(revision(NS, REV), slices);
+    assertThat(e.revision()).isEqualTo(KEY);
+    assertThat(e.ready()).containsExactlyInAnyOrderElementsOf(ready);
+    assertThat(e.starting()).containsExactlyInAnyOrderElementsOf(starting);
+  }
+
+  @Test
+  void limitsAndProbeComeFromTheRevisionSpec() {
+    RevisionEndpoints e = EndpointSliceMapping.revisionEndpoints(revision(NS, REV), List.of());
+    assertThat(e.containerConcurrency()).isEqualTo(10);
+    assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(e.responseStartTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(e.idleTimeout()).isNull();
+    assertThat(e.probe()).isEqualTo(ReadinessProbe.http("/healthz"));
+  }
+
+  @Test
+  void withoutLimitsOrProbe_knativeDefaults() {
+    RevisionResource r = revision(NS, REV, new RevisionSpec(List.of(), null, null, null, null));
+    RevisionEndpoints e = EndpointSliceMapping.revisionEndpoints(r, List.of());
+    assertThat(e.containerConcurrency()).isZero();
+    assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(RevisionSpec.DEFAULT_TIMEOUT_SECONDS));
+    assertThat(e.probe()).isEqualTo(ReadinessProbe.TCP);
+  }
+
+  @Test
+  void sameInputs_equalOutputs_whateverTheSliceOrder() {
+    List<EndpointSlice> ab =
+        List.of(standard("a", ready("10.0.0.2")), standard("b", ready("10.0.0.1")));
+    List<EndpointSlice> ba = List.of(ab.get(1), ab.get(0));
+    assertThat(EndpointSliceMapping.revisionEndpoints(revision(NS, REV), ab))
+        .isEqualTo(EndpointSliceMapping.revisionEndpoints(revision(NS, REV), ba));
+  }
+}

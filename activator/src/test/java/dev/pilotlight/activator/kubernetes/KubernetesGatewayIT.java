@@ -1,0 +1,210 @@
+package dev.pilotlight.activator.kubernetes;
+
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.revision;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.route;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.slice;
+import static dev.pilotlight.activator.kubernetes.K8sFixtures.traffic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.activator.Gateway;
+import dev.pilotlight.activator.GatewayConfig;
+import dev.pilotlight.activator.LeakCheck;
+import dev.pilotlight.api.kubernetes.RevisionResource;
+import dev.pilotlight.api.kubernetes.RouteResource;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.StatRecord;
+import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.testkit.Await;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The activator in Kubernetes mode end to end, with the fabric8 mock API server in CRUD mode: a
+ * real gateway on 127.0.0.1 proxies real requests to a real local HTTP server whose address an
+ * EndpointSlice lists, for the Route whose {@code status.traffic} names the revision.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesGatewayIT {
+  static {
+    LeakCheck.install();
+  }
+
+  @AfterAll
+  static void noBufferLeaked() {
+    LeakCheck.assertNoLeaks();
+  }
+
+  static final Duration DEADLINE = Duration.ofSeconds(20);
+  static final String NS = "default";
+  static final RevisionKey REV = new RevisionKey(NS, "hello-00001");
+  static final String HOST = "hello.default.example.com";
+
+  KubernetesClient client;
+  final List<RevisionKey> pokes = new CopyOnWriteArrayList<>();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  HttpServer app;
+  Gateway gateway;
+  KubernetesFeed feed;
+  int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    app.createContext(
+        "/",
+        ex -> {
+          byte[] b =
+              ("hello from the pod, " + ex.getRequestURI().getPath())
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, b.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+          }
+        });
+    app.start();
+    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
+    gateway =
+        new Gateway(
+            new GatewayConfig(
+                c.bindHost(),
+                0,
+                100,
+                c.maxHeaderBytes(),
+                c.maxInitialLineBytes(),
+                c.upstreamConnectTimeout(),
+                c.statInterval(),
+                2,
+                Duration.ofSeconds(5)),
+            new StatSink() {
+              @Override
+              public void report(Collection<StatRecord> batch) {}
+
+              @Override
+              public void poke(RevisionKey revision) {
+                pokes.add(revision);
+              }
+            },
+            Ticker.system());
+    port = gateway.start();
+    create(revision(NS, REV.name()));
+    create(route(NS, "hello", traffic(REV.name(), 100, null)));
+    feed = new KubernetesFeed(client, null, "example.com", gateway, gateway);
+  }
+
+  @AfterEach
+  void stop() {
+    feed.close();
+    gateway.close();
+    app.stop(0);
+  }
+
+  void create(RevisionResource r) {
+    client.resources(RevisionResource.class).inNamespace(NS).resource(r).create();
+  }
+
+  void create(RouteResource r) {
+    client.resources(RouteResource.class).inNamespace(NS).resource(r).create();
+  }
+
+  void apply(EndpointSlice s) {
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(NS)
+        .resource(s)
+        .createOr(existing -> existing.update());
+  }
+
+  /** The app's pod as a slice of the revision's headless Service lists it. */
+  EndpointSlice podReady() {
+    return slice(
+        NS,
+        "hello-00001-x7k2p",
+        REV.name(),
+        REV.name(),
+        "http",
+        app.getAddress().getPort(),
+        ready("127.0.0.1"));
+  }
+
+  CompletableFuture<HttpResponse<String>> get(String host, String path) {
+    return http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void proxiesToThePodAnEndpointSliceLists() throws Exception {
+    apply(podReady());
+    feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+    HttpResponse<String> r = get(HOST, "/greet").get(30, TimeUnit.SECONDS);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello from the pod, /greet");
+    assertThat(pokes).isEmpty();
+  }
+
+  @Test
+  void hostOfARouteThatDoesNotExist_404() throws Exception {
+    apply(podReady());
+    feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(get("nope.default.example.com", "/").get(30, TimeUnit.SECONDS).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void revisionWithNoReadyPod_holdsTheRequestAndReleasesItWhenTheSliceTurnsReady()
+      throws Exception {
+    feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+    CompletableFuture<HttpResponse<String>> pending = get(HOST, "/cold");
+    Await.until("the request held", DEADLINE, () -> gateway.held(REV) == 1);
+    Await.until("the autoscaler poked", DEADLINE, () -> pokes.contains(REV));
+    assertThat(pending).isNotDone();
+
+    apply(podReady());
+
+    HttpResponse<String> r = pending.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello from the pod, /cold");
+    assertThat(gateway.held(REV)).isZero();
+  }
+
+  @Test
+  void revisionDeletedWhileARequestIsHeld_theRequestFails() throws Exception {
+    feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    CompletableFuture<HttpResponse<String>> pending = get(HOST, "/cold");
+    Await.until("the request held", DEADLINE, () -> gateway.held(REV) == 1);
+
+    client.resources(RevisionResource.class).inNamespace(NS).withName(REV.name()).delete();
+
+    assertThat(pending.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+  }
+}

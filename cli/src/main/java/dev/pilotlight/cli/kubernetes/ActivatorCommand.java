@@ -1,0 +1,272 @@
+package dev.pilotlight.cli.kubernetes;
+
+import dev.pilotlight.activator.Gateway;
+import dev.pilotlight.activator.GatewayConfig;
+import dev.pilotlight.activator.MetricsExposition;
+import dev.pilotlight.activator.kubernetes.KubernetesFeed;
+import dev.pilotlight.activator.stats.HttpStatSink;
+import dev.pilotlight.api.time.Ticker;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pilotlight activator}: the gateway on Kubernetes, any number of replicas. Routes come from
+ * Routes' {@code status.traffic}, limits from Revisions, instances from the EndpointSlices of the
+ * revisions' headless Services ({@link KubernetesFeed}); stats and pokes go to the autoscaler's
+ * HTTP intake with the shared token. {@code /readyz} is 200 once the caches have synced and the
+ * gateway listens, and 503 again from SIGTERM on, while the gateway drains (stops accepting, lets
+ * requests in flight and held finish for up to 30 s).
+ */
+@Command(
+    name = "activator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the activator on Kubernetes: the gateway, routing by Route status.traffic to the pods"
+            + " EndpointSlices list, holding requests for revisions at zero.")
+public final class ActivatorCommand implements Callable<Integer> {
+  static final String TOKEN_ENV = "PILOTLIGHT_STAT_TOKEN";
+  static final String DEFAULT_AUTOSCALER_URL =
+      "http://pilotlight-autoscaler.pilotlight-system.svc.cluster.local:8081";
+
+  @Mixin KubernetesOptions kubernetes;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "Gateway port, all interfaces (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--domain",
+      paramLabel = "DOMAIN",
+      description =
+          "Domain of route hosts (default: key domain of ConfigMap config-network in"
+              + " $POD_NAMESPACE, else example.com).")
+  String domain;
+
+  @Option(
+      names = "--autoscaler-url",
+      paramLabel = "URL",
+      defaultValue = DEFAULT_AUTOSCALER_URL,
+      description = "The autoscaler's stat intake (default: ${DEFAULT-VALUE}).")
+  URI autoscalerUrl;
+
+  @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      defaultValue = "8090",
+      description =
+          "Port of /healthz, /readyz and /metrics, all interfaces (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Spec CommandSpec spec;
+
+  /** The environment; tests replace it. */
+  UnaryOperator<String> env = System::getenv;
+
+  /** Ports bound, once listening. */
+  record Ports(int gateway, int health) {}
+
+  volatile Ports ports;
+  private volatile boolean draining;
+  private volatile int exitCode;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private PrintWriter err;
+
+  @Override
+  public Integer call() throws Exception {
+    err = spec.commandLine().getErr();
+    String token = env.apply(TOKEN_ENV);
+    if (token == null || token.isBlank()) {
+      err.println(
+          TOKEN_ENV
+              + " is not set: the activator needs the token of the autoscaler's stat intake"
+              + " (deploy/ sets it from Secret pilotlight-stat-token, key token)");
+      return 1;
+    }
+    if (autoscalerUrl.getHost() == null
+        || !("http".equals(autoscalerUrl.getScheme())
+            || "https".equals(autoscalerUrl.getScheme()))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--autoscaler-url: " + autoscalerUrl + " (expected: http://HOST:PORT)");
+    }
+    String systemNamespace = NetworkConfig.systemNamespace(env);
+
+    KubernetesClient client;
+    try {
+      client = kubernetes.client();
+    } catch (IOException | KubernetesClientException e) {
+      err.println("cannot configure the Kubernetes client: " + e.getMessage());
+      return 1;
+    }
+    toClose.add(client);
+    String hostDomain;
+    try {
+      hostDomain = NetworkConfig.domain(domain, client, systemNamespace);
+    } catch (KubernetesClientException e) {
+      err.println(
+          "cannot read ConfigMap "
+              + systemNamespace
+              + "/"
+              + NetworkConfig.CONFIG_MAP
+              + ": "
+              + e.getMessage()
+              + " (give --domain, or let the activator get that ConfigMap)");
+      closeAll();
+      return 1;
+    }
+
+    Gateway gateway =
+        new Gateway(
+            GatewayConfig.defaults("0.0.0.0", port),
+            new HttpStatSink(autoscalerUrl, token, identity()),
+            Ticker.system());
+    int gatewayPort;
+    try {
+      gatewayPort = gateway.start();
+    } catch (Exception e) {
+      err.println("cannot listen on port " + port + ": " + e.getMessage() + " (use --port)");
+      gateway.close();
+      closeAll();
+      return 1;
+    }
+    toClose.add(0, gateway); // drained first, while the feed still tells it about new pods
+    KubernetesFeed feed =
+        new KubernetesFeed(client, kubernetes.namespace(), hostDomain, gateway, gateway);
+    toClose.add(1, feed);
+    HealthServer health;
+    try {
+      health =
+          new HealthServer(
+              "0.0.0.0",
+              healthPort,
+              () -> !draining && feed.synced(),
+              scrape(gateway.exposition()));
+    } catch (IOException e) {
+      err.println(
+          "cannot listen on port " + healthPort + ": " + e.getMessage() + " (use --health-port)");
+      closeAll();
+      return 1;
+    }
+    toClose.add(health);
+    int boundHealth = health.start();
+
+    Thread hook = new Thread(this::stop, "pilotlight-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    event(
+        "activator listening on port "
+            + gatewayPort
+            + " for *."
+            + hostDomain
+            + " in "
+            + (kubernetes.namespace() == null
+                ? "all namespaces"
+                : "namespace " + kubernetes.namespace())
+            + "; health on port "
+            + boundHealth
+            + "; stats to "
+            + autoscalerUrl);
+    ports = new Ports(gatewayPort, boundHealth);
+    feed.start()
+        .whenComplete(
+            (ok, e) -> {
+              if (draining) {
+                return; // stopped before the caches synced: nothing to report
+              }
+              if (e == null) {
+                event("routes, revisions and endpoint slices synced: ready");
+              } else {
+                event(
+                    "cannot watch Routes, Revisions and EndpointSlices: "
+                        + rootMessage(e)
+                        + " (are the CRDs applied, kubectl apply -f crds/, and may the"
+                        + " activator's ServiceAccount list and watch them?)");
+                exitCode = 1;
+                new Thread(this::stop, "pilotlight-stop").start();
+              }
+            });
+    stopped.await();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // stopped by SIGTERM: the hook is what stopped us
+    }
+    return exitCode;
+  }
+
+  /**
+   * Stops as on SIGTERM: not ready from now on, the gateway drains, then everything closes.
+   * Idempotent; returns once stopped.
+   */
+  void stop() {
+    synchronized (toClose) {
+      if (stopped.getCount() == 0) {
+        return;
+      }
+      draining = true;
+      event("stopping: draining the gateway");
+      closeAll();
+      event("stopped");
+      stopped.countDown();
+    }
+  }
+
+  private void closeAll() {
+    for (AutoCloseable c : toClose) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        err.println("error while stopping " + c + ": " + e);
+      }
+    }
+    toClose.clear();
+  }
+
+  /** This replica in stat reports: {@code $POD_NAME}, else the host name. */
+  private String identity() {
+    String pod = env.apply("POD_NAME");
+    return pod == null || pod.isBlank() ? Leadership.identity() : pod;
+  }
+
+  private static Function<String, HealthServer.Scrape> scrape(MetricsExposition exposition) {
+    return accept -> {
+      MetricsExposition.Scrape s = exposition.scrape(accept);
+      return new HealthServer.Scrape(s.contentType(), s.body());
+    };
+  }
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+  private synchronized void event(String message) {
+    err.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS).format(TIME) + " " + message);
+    err.flush();
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
+  }
+}
