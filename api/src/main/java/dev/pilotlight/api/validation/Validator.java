@@ -124,10 +124,13 @@ public final class Validator {
     for (Violation a : ReserveSpecs.validate(annotations, containerConcurrency)) {
       v.add(new Violation("spec.template.metadata." + a.field(), a.message()));
     }
-    String servesUpTo = annotations.get(ReserveAnnotations.SERVES_UP_TO);
-    if (servesUpTo != null
-        && !servesUpTo.trim().equals("0")
+    boolean servesAlone =
+        ReserveSpecs.lenient(annotations, containerConcurrency)
+            .map(r -> r.servesUpTo() > 0)
+            .orElse(false);
+    if (servesAlone
         && ScalingSpec.METRIC_RPS.equals(annotations.get(AutoscalingAnnotations.METRIC))) {
+      String servesUpTo = annotations.get(ReserveAnnotations.SERVES_UP_TO);
       v.add(
           new Violation(
               "spec.template.metadata." + ReserveSpecs.field(ReserveAnnotations.SERVES_UP_TO),
