@@ -48,6 +48,15 @@ LOCAL=$!
 cleanup() { kill "$LOCAL" 2>/dev/null || true; wait "$LOCAL" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 wait_port "$ADMIN"
+# both services ready once first, so the first round measures an idle period, not the start-up
+deadline=$((SECONDS + 120))
+services_ready() { # the services part of the status, before the revisions
+  curl -s "http://127.0.0.1:$ADMIN/status" | sed -n '/"services"/,/"revisions"/p' | grep -c '"ready" : true'
+}
+until [ "$(services_ready)" -ge 2 ]; do
+  if ((SECONDS > deadline)); then echo "services not ready; log:" >&2; tail -20 "$WORK/local.log" >&2; exit 1; fi
+  sleep 0.5
+done
 
 "$ROOT/pilotlight" loadtest "http://127.0.0.1:$PORT/" --host lit.default.localhost \
   --scenario pilot-light --observe lit --compare-host cold.default.localhost --compare-observe cold \
@@ -57,4 +66,5 @@ wait_port "$ADMIN"
   exit 1
 }
 echo "JSON: $OUT"
-grep -E "pilot light (starting|reserve instance ready)" "$WORK/local.log" | head -4 || true
+cp "$WORK/local.log" "${OUT%.json}.log"
+echo "local log: ${OUT%.json}.log"
