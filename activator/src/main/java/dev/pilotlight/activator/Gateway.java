@@ -9,6 +9,7 @@ import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.activator.upstream.UpstreamPool;
 import dev.pilotlight.api.spi.EndpointsListener;
+import dev.pilotlight.api.spi.InstanceLoad;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.RouteTable;
@@ -45,8 +46,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Instances published as starting are probed by the gateway itself (every 100 ms, see {@link
  * RevisionProbing}): one that answers is routed to at once, before the runtime reports it ready.
+ *
+ * <p>A revision's reserve instance (the pilot light) is routed to only while it has no ready
+ * standard instance; a request it takes then pokes the autoscaler, so standard instances start
+ * behind it (see {@link RevisionThrottler}).
  */
-public final class Gateway implements RouteTableListener, EndpointsListener, AutoCloseable {
+public final class Gateway
+    implements RouteTableListener, EndpointsListener, InstanceLoad, AutoCloseable {
   /**
    * Idle keep-alive connections kept per instance and event loop: above the client connections an
    * event loop carries under load, so the pool does not churn connections.
@@ -60,6 +66,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
   private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
   private final Map<RevisionKey, RevisionProbing> probings = new ConcurrentHashMap<>();
   private final StatReporter stats;
+  private final StatSink statSink;
   private final GatewayMetrics metrics =
       new GatewayMetrics(sink -> throttlers.forEach((k, t) -> sink.accept(k, t.queued())));
   private final MetricsExposition exposition = new MetricsExposition(metrics.registry());
@@ -74,6 +81,7 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
     this.config = config;
     this.ticker = ticker;
     this.stats = new StatReporter(ticker, statSink);
+    this.statSink = statSink;
     this.boss =
         new MultiThreadIoEventLoopGroup(
             1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -165,6 +173,13 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
     return p != null && p.active();
   }
 
+  /** Requests in flight to one instance of {@code revision}, for draining it before a stop. */
+  @Override
+  public int inFlight(RevisionKey revision, String instanceId) {
+    RevisionThrottler t = throttlers.get(revision);
+    return t == null ? 0 : t.inFlight(instanceId);
+  }
+
   /** Requests of {@code revision} held now, waiting for capacity. */
   public int held(RevisionKey revision) {
     RevisionThrottler t = throttlers.get(revision);
@@ -179,7 +194,8 @@ public final class Gateway implements RouteTableListener, EndpointsListener, Aut
                 config.maxHeldPerRevision(),
                 Duration.ofSeconds(300),
                 bound -> ThreadLocalRandom.current().nextInt(bound),
-                ticker));
+                ticker,
+                () -> statSink.poke(k)));
   }
 
   /**

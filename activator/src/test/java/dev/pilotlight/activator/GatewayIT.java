@@ -197,6 +197,45 @@ class GatewayIT {
   }
 
   @Test
+  void theReserveAnswersWhileNoStandardInstanceIsReady_pokingTheAutoscaler() throws Exception {
+    gateway(100);
+    int upstreamPort = upstream.getAddress().getPort();
+    Endpoint reserve = new Endpoint("r1", "127.0.0.1", upstreamPort, InstanceClass.RESERVE);
+    gateway.onEndpoints(
+        new RevisionEndpoints(
+            REV,
+            0,
+            Duration.ofSeconds(30),
+            null,
+            null,
+            List.of(reserve),
+            List.of(),
+            null,
+            new RevisionEndpoints.Reserve(1, 0)));
+    HttpResponse<String> r = send(request(HOST, "/").build());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-pilotlight-instance-class")).hasValue("reserve");
+    assertThat(r.headers().firstValue("server-timing")).hasValue("hold;dur=0.000");
+    assertThat(pokes).as("standard instances asked for at once").contains(REV);
+
+    // the first standard instance ready takes the new requests
+    gateway.onEndpoints(
+        new RevisionEndpoints(
+            REV,
+            0,
+            Duration.ofSeconds(30),
+            null,
+            null,
+            List.of(reserve, upstreamEndpoint()),
+            List.of(),
+            null,
+            new RevisionEndpoints.Reserve(1, 0)));
+    HttpResponse<String> s = send(request(HOST, "/").build());
+    assertThat(s.headers().firstValue("x-pilotlight-instance-class")).hasValue("standard");
+    assertThat(gateway.inFlight(REV, "r1")).isZero();
+  }
+
+  @Test
   void unknownHostIs404WithAReason() throws Exception {
     gateway(100);
     HttpResponse<String> r = send(request("nope.default.localhost", "/").build());

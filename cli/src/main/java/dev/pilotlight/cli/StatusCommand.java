@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "Show services (URL, readiness, traffic) and revisions (desired and ready instances).")
+        "Show services (URL, readiness, traffic) and revisions (desired and ready instances,"
+            + " the pilot light's reserve instance, held requests).")
 public final class StatusCommand implements Callable<Integer> {
   enum Output {
     table,
@@ -130,7 +132,15 @@ public final class StatusCommand implements Callable<Integer> {
     rows = new ArrayList<>();
     rows.add(
         new String[] {
-          "NAMESPACE", "REVISION", "SERVICE", "DESIRED", "READY", "HELD", "ROUTED", "MESSAGE"
+          "NAMESPACE",
+          "REVISION",
+          "SERVICE",
+          "DESIRED",
+          "READY",
+          "RESERVE",
+          "HELD",
+          "ROUTED",
+          "MESSAGE"
         });
     for (RevisionStatus r : s.revisions()) {
       rows.add(
@@ -140,6 +150,7 @@ public final class StatusCommand implements Callable<Integer> {
             r.service() == null ? "" : r.service(),
             Integer.toString(r.desiredReplicas()),
             Integer.toString(r.actualReplicas()),
+            reserve(r.reserve()),
             r.held() == null ? "" : Integer.toString(r.held()),
             r.routed() ? "yes" : "no",
             r.message() == null ? "" : r.message()
@@ -147,6 +158,14 @@ public final class StatusCommand implements Callable<Integer> {
     }
     render(sb, rows);
     return sb.toString();
+  }
+
+  /** The pilot light's state ({@code ready}, {@code starting}, ...), or {@code -} when off. */
+  private static String reserve(ReserveStatus reserve) {
+    if (reserve == null || !reserve.enabled()) {
+      return "-";
+    }
+    return reserve.state() != null ? reserve.state() : reserve.ready() ? "ready" : "not ready";
   }
 
   private static String traffic(List<ResolvedTarget> targets) {

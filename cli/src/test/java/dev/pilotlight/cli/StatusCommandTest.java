@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
 import java.io.PrintWriter;
@@ -38,7 +39,19 @@ class StatusCommandTest {
                             "http://canary-split.default.localhost:8080")))),
             List.of(
                 new RevisionStatus(
-                    "blue-00001", "default", null, "blue", 0, 0, true, true, null, 17)));
+                    "blue-00001", "default", null, "blue", 0, 0, true, true, null, 17),
+                new RevisionStatus(
+                    "green-00001",
+                    "default",
+                    null,
+                    "green",
+                    0,
+                    0,
+                    true,
+                    true,
+                    null,
+                    0,
+                    new ReserveStatus(true, true, "ready"))));
     String table = StatusCommand.table(s);
     assertThat(table)
         .contains(
@@ -48,8 +61,33 @@ class StatusCommandTest {
             "blue-00001=80%",
             "green-00001=20%(canary)")
         .contains("tag canary: http://canary-split.default.localhost:8080 -> green-00001")
-        .contains("REVISION", "DESIRED", "READY", "HELD")
-        .containsPattern("blue-00001 +0 +0 +17 +yes");
+        .contains("REVISION", "DESIRED", "READY", "RESERVE", "HELD")
+        .containsPattern("blue-00001 +0 +0 +- +17 +yes")
+        .containsPattern("green-00001 +0 +0 +ready +0 +yes");
+  }
+
+  @Test
+  void theReserveSurvivesTheJsonRoundTrip() throws Exception {
+    RevisionStatus r =
+        new RevisionStatus(
+            "a-00001",
+            "default",
+            "a",
+            "a",
+            0,
+            0,
+            true,
+            true,
+            null,
+            1,
+            new ReserveStatus(true, true, "ready"));
+    String json =
+        dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(
+            new StatusSnapshot(List.of(), List.of(r)));
+    assertThat(json).contains("\"reserve\" : {").contains("\"enabled\" : true");
+    StatusSnapshot back =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
+    assertThat(back.revisions()).containsExactly(r);
   }
 
   @Test

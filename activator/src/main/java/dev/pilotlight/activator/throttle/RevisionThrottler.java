@@ -1,6 +1,7 @@
 package dev.pilotlight.activator.throttle;
 
 import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.time.Ticker;
 import java.time.Duration;
@@ -21,6 +22,12 @@ import java.util.function.IntUnaryOperator;
  * slots to waiters directly, so a held request leaves the moment an instance is ready with no
  * polling. One small lock per revision; waiters are called under it and must only hand off to their
  * event loop.
+ *
+ * <p>The pilot light: standard instances are preferred; the reserve instance takes requests (up to
+ * its own concurrency limit) only while no standard instance is ready, and a request given to it
+ * then pokes the autoscaler unless the revision's in-flight requests are within what the reserve
+ * serves alone. Standard instances at their limit never spill over to the reserve: the request is
+ * held, as without a reserve.
  */
 public final class RevisionThrottler {
   /** What {@link #acquire} did. */
@@ -45,12 +52,13 @@ public final class RevisionThrottler {
   private final Ticker ticker;
   private final int maxQueued;
   private final IntUnaryOperator random;
+  private final Runnable poke;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
-  private List<Slot> slots = List.of();
-  private int containerConcurrency;
+  private final Pool standard = new Pool();
+  private final Pool reserve = new Pool();
+  private int reserveServesUpTo;
   private Duration timeout;
   private Timeouts timeouts;
-  private int next;
   private boolean removed;
 
   public RevisionThrottler(int maxQueued, Duration timeout, IntUnaryOperator random) {
@@ -62,11 +70,22 @@ public final class RevisionThrottler {
    */
   public RevisionThrottler(
       int maxQueued, Duration timeout, IntUnaryOperator random, Ticker ticker) {
+    this(maxQueued, timeout, random, ticker, () -> {});
+  }
+
+  /**
+   * @param poke asks the autoscaler for standard instances now (see {@link
+   *     dev.pilotlight.api.spi.StatSink#poke}); called when the reserve takes a request beyond what
+   *     it serves alone, outside the lock
+   */
+  public RevisionThrottler(
+      int maxQueued, Duration timeout, IntUnaryOperator random, Ticker ticker, Runnable poke) {
     this.ticker = ticker;
     this.maxQueued = maxQueued;
     this.timeout = timeout;
     this.timeouts = new Timeouts(timeout, null, null);
     this.random = random;
+    this.poke = poke;
   }
 
   public synchronized Duration timeout() {
@@ -79,7 +98,22 @@ public final class RevisionThrottler {
   }
 
   /** Takes a slot now, or queues {@code waiter}, or rejects it when the queue is full. */
-  public synchronized Acquire acquire(Waiter waiter) {
+  public Acquire acquire(Waiter waiter) {
+    Acquire a;
+    boolean pokeNow = false;
+    synchronized (this) {
+      a = acquireLocked(waiter);
+      if (a instanceof Granted g && g.slot().endpoint().instanceClass() == InstanceClass.RESERVE) {
+        pokeNow = inFlight() > reserveServesUpTo;
+      }
+    }
+    if (pokeNow) {
+      poke.run();
+    }
+    return a;
+  }
+
+  private Acquire acquireLocked(Waiter waiter) {
     if (removed) {
       return REMOVED;
     }
@@ -118,16 +152,24 @@ public final class RevisionThrottler {
   /** New ready instances and limits; in-flight counts carry over for instances that remain. */
   public synchronized void update(RevisionEndpoints endpoints) {
     Map<String, Slot> old = new HashMap<>();
-    for (Slot s : slots) {
+    for (Slot s : standard.slots) {
       old.put(s.endpoint().id(), s);
     }
-    List<Slot> fresh = new ArrayList<>(endpoints.ready().size());
+    for (Slot s : reserve.slots) {
+      old.put(s.endpoint().id(), s);
+    }
+    List<Slot> standardSlots = new ArrayList<>(endpoints.ready().size());
+    List<Slot> reserveSlots = new ArrayList<>(1);
     for (Endpoint e : endpoints.ready()) {
       Slot s = old.get(e.id());
-      fresh.add(s != null && s.endpoint().equals(e) ? s : new Slot(e));
+      Slot slot = s != null && s.endpoint().equals(e) ? s : new Slot(e);
+      (e.instanceClass() == InstanceClass.RESERVE ? reserveSlots : standardSlots).add(slot);
     }
-    slots = List.copyOf(fresh);
-    containerConcurrency = endpoints.containerConcurrency();
+    standard.slots = List.copyOf(standardSlots);
+    standard.limit = endpoints.containerConcurrency();
+    reserve.slots = List.copyOf(reserveSlots);
+    reserve.limit = endpoints.reserve().containerConcurrency();
+    reserveServesUpTo = endpoints.reserve().servesUpTo();
     timeout = endpoints.timeout();
     timeouts =
         new Timeouts(
@@ -136,10 +178,23 @@ public final class RevisionThrottler {
     drain();
   }
 
+  /** Requests in flight to the instance {@code instanceId}; 0 when it is not routed to. */
+  public synchronized int inFlight(String instanceId) {
+    for (Pool p : List.of(standard, reserve)) {
+      for (Slot s : p.slots) {
+        if (s.endpoint().id().equals(instanceId)) {
+          return s.inFlight;
+        }
+      }
+    }
+    return 0;
+  }
+
   /** The revision is gone: every waiter is revoked and new requests are rejected. */
   public synchronized void remove() {
     removed = true;
-    slots = List.of();
+    standard.slots = List.of();
+    reserve.slots = List.of();
     Waiter w;
     while ((w = queue.poll()) != null) {
       w.revoked();
@@ -161,15 +216,21 @@ public final class RevisionThrottler {
     }
   }
 
+  /** A standard instance with room; the reserve only while no standard instance is ready. */
   private Slot pick() {
-    int n = slots.size();
-    if (n == 0) {
-      return null;
-    }
     long now = ticker.nanoTime();
-    if (containerConcurrency > 0) {
-      Slot s = roundRobin(n, now, true);
-      return s != null ? s : roundRobin(n, now, false);
+    if (!standard.slots.isEmpty()) {
+      return pick(standard, now);
+    }
+    return reserve.slots.isEmpty() ? null : pick(reserve, now);
+  }
+
+  private Slot pick(Pool pool, long now) {
+    List<Slot> slots = pool.slots;
+    int n = slots.size();
+    if (pool.limit > 0) {
+      Slot s = roundRobin(pool, now, true);
+      return s != null ? s : roundRobin(pool, now, false);
     }
     if (n == 1) {
       return slots.get(0);
@@ -192,14 +253,35 @@ public final class RevisionThrottler {
   }
 
   /** The next instance below its limit, starting after the last one picked. */
-  private Slot roundRobin(int n, long now, boolean healthyOnly) {
+  private static Slot roundRobin(Pool pool, long now, boolean healthyOnly) {
+    List<Slot> slots = pool.slots;
+    int n = slots.size();
     for (int i = 0; i < n; i++) {
-      Slot s = slots.get((next + i) % n);
-      if (s.inFlight < containerConcurrency && (!healthyOnly || s.ejectedUntil <= now)) {
-        next = (next + i + 1) % n;
+      Slot s = slots.get((pool.next + i) % n);
+      if (s.inFlight < pool.limit && (!healthyOnly || s.ejectedUntil <= now)) {
+        pool.next = (pool.next + i + 1) % n;
         return s;
       }
     }
     return null;
+  }
+
+  /** Requests of the revision in the gateway: on an instance or held. */
+  private int inFlight() {
+    int n = queue.size();
+    for (Slot s : standard.slots) {
+      n += s.inFlight;
+    }
+    for (Slot s : reserve.slots) {
+      n += s.inFlight;
+    }
+    return n;
+  }
+
+  /** The instances of one class and their hard limit (0 = none). */
+  private static final class Pool {
+    List<Slot> slots = List.of();
+    int limit;
+    int next;
   }
 }

@@ -158,4 +158,90 @@ class RevisionThrottlerTest {
     assertThat(t.acquire(new Recorder("b", new ArrayList<>())))
         .isInstanceOf(RevisionThrottler.Granted.class);
   }
+
+  // ---- the pilot light ----
+
+  static Endpoint reserve(String id) {
+    return new Endpoint(id, "127.0.0.1", 2000, InstanceClass.RESERVE);
+  }
+
+  /** Ready instances with the reserve's own limits. */
+  static RevisionEndpoints withReserve(int cc, int reserveCc, int servesUpTo, Endpoint... ready) {
+    return new RevisionEndpoints(
+        REV,
+        cc,
+        Duration.ofSeconds(30),
+        null,
+        null,
+        List.of(ready),
+        List.of(),
+        null,
+        new RevisionEndpoints.Reserve(reserveCc, servesUpTo));
+  }
+
+  int pokes;
+  final RevisionThrottler pt =
+      new RevisionThrottler(
+          10, Duration.ofSeconds(300), new Random(7)::nextInt, new ManualTicker(), () -> pokes++);
+
+  String acquireId(RevisionThrottler t) {
+    RevisionThrottler.Acquire a = t.acquire(new Recorder("w", log));
+    return a instanceof RevisionThrottler.Granted g ? g.slot().endpoint().id() : a.toString();
+  }
+
+  @Test
+  void theReserveServesWhileNoStandardInstanceIsReady_upToItsOwnLimit_thenHolds() {
+    pt.update(withReserve(10, 2, 0, reserve("r")));
+    assertThat(acquireId(pt)).isEqualTo("r");
+    assertThat(acquireId(pt)).isEqualTo("r");
+    assertThat(acquireId(pt)).as("beyond the reserve's limit: held").isEqualTo("Queued[]");
+    assertThat(pt.inFlight("r")).isEqualTo(2);
+    assertThat(pokes).as("every request given to the reserve pokes").isEqualTo(2);
+  }
+
+  @Test
+  void standardInstancesArePreferred_andNeverSpillOverToTheReserve() {
+    pt.update(withReserve(1, 5, 0, reserve("r"), ep("s1")));
+    assertThat(acquireId(pt)).isEqualTo("s1");
+    assertThat(acquireId(pt)).as("the standard instance is full: held").isEqualTo("Queued[]");
+    assertThat(pokes).isZero();
+  }
+
+  @Test
+  void heldRequestsGoToTheFirstStandardInstance_theReserveFinishesWhatItHas() {
+    pt.update(withReserve(10, 1, 0, reserve("r")));
+    Recorder onReserve = new Recorder("a", log);
+    Slot r = ((RevisionThrottler.Granted) pt.acquire(onReserve)).slot();
+    Recorder held = new Recorder("b", log);
+    assertThat(pt.acquire(held)).isInstanceOf(RevisionThrottler.Queued.class);
+
+    pt.update(withReserve(10, 1, 0, reserve("r"), ep("s1")));
+    assertThat(held.slot.endpoint().id()).isEqualTo("s1");
+    assertThat(acquireId(pt)).isEqualTo("s1");
+    assertThat(pt.inFlight("r")).as("still in flight on the reserve").isEqualTo(1);
+    pt.release(r);
+    assertThat(pt.inFlight("r")).isZero();
+    assertThat(acquireId(pt)).isEqualTo("s1");
+  }
+
+  @Test
+  void withinWhatTheReserveServesAloneNoPoke() {
+    pt.update(withReserve(0, 0, 2, reserve("r")));
+    Slot a = ((RevisionThrottler.Granted) pt.acquire(new Recorder("a", log))).slot();
+    pt.release(a);
+    Slot b = ((RevisionThrottler.Granted) pt.acquire(new Recorder("b", log))).slot();
+    assertThat(pokes).as("sequential requests").isZero();
+    pt.acquire(new Recorder("c", log));
+    assertThat(pokes).as("two in flight: still within").isZero();
+    pt.acquire(new Recorder("d", log));
+    assertThat(pokes).as("three in flight: beyond 2").isEqualTo(1);
+    pt.release(b);
+  }
+
+  @Test
+  void withoutReserveLimitsTheRevisionsConcurrencyApplies() {
+    pt.update(endpoints(1, reserve("r")));
+    assertThat(acquireId(pt)).isEqualTo("r");
+    assertThat(acquireId(pt)).isEqualTo("Queued[]");
+  }
 }

@@ -25,6 +25,9 @@ import java.time.Duration;
  * @param targetBurstCapacity spare requests to keep absorbable, -1 = unlimited
  * @param containerConcurrency the revision's hard limit, 0 = none
  * @param weightedAveraging exponentially weighted window averages instead of linear ones
+ * @param reserveServesUpTo with the pilot light on, the concurrency its reserve instance absorbs
+ *     alone: at zero standard instances, no standard instance is started while the observed
+ *     concurrency stays at or below it; 0 = off
  */
 public record ScalingSpec(
     String metric,
@@ -45,10 +48,55 @@ public record ScalingSpec(
     int activationScale,
     double targetBurstCapacity,
     int containerConcurrency,
-    boolean weightedAveraging) {
+    boolean weightedAveraging,
+    int reserveServesUpTo) {
 
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
+
+  /** Without a reserve that serves alone. */
+  public ScalingSpec(
+      String metric,
+      double target,
+      double targetUtilization,
+      int minScale,
+      int maxScale,
+      int initialScale,
+      Duration stableWindow,
+      Duration panicWindow,
+      double panicThreshold,
+      double maxScaleUpRate,
+      double maxScaleDownRate,
+      Duration scaleDownDelay,
+      Duration scaleToZeroGrace,
+      Duration scaleToZeroRetention,
+      boolean enableScaleToZero,
+      int activationScale,
+      double targetBurstCapacity,
+      int containerConcurrency,
+      boolean weightedAveraging) {
+    this(
+        metric,
+        target,
+        targetUtilization,
+        minScale,
+        maxScale,
+        initialScale,
+        stableWindow,
+        panicWindow,
+        panicThreshold,
+        maxScaleUpRate,
+        maxScaleDownRate,
+        scaleDownDelay,
+        scaleToZeroGrace,
+        scaleToZeroRetention,
+        enableScaleToZero,
+        activationScale,
+        targetBurstCapacity,
+        containerConcurrency,
+        weightedAveraging,
+        0);
+  }
 
   /** This spec with another initial scale. */
   public ScalingSpec withInitialScale(int scale) {
@@ -71,7 +119,8 @@ public record ScalingSpec(
         activationScale,
         targetBurstCapacity,
         containerConcurrency,
-        weightedAveraging);
+        weightedAveraging,
+        reserveServesUpTo);
   }
 
   /** How long the last instance stays after the decision to go to zero: grace or retention. */

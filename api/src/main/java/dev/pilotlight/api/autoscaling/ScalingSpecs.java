@@ -2,6 +2,8 @@ package dev.pilotlight.api.autoscaling;
 
 import static dev.pilotlight.api.autoscaling.AutoscalingAnnotations.*;
 
+import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.reserve.ReserveSpecs;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
 import java.time.Duration;
@@ -160,7 +162,20 @@ public final class ScalingSpecs {
         activationScale,
         tbc,
         containerConcurrency,
-        weighted);
+        weighted,
+        reserveServesUpTo(a, containerConcurrency, metric));
+  }
+
+  /**
+   * The pilot light's {@code reserve-serves-up-to} when the reserve is on and the metric is
+   * concurrency (validation refuses it with rps), else 0.
+   */
+  private static int reserveServesUpTo(
+      Map<String, String> a, int containerConcurrency, String metric) {
+    if (!metric.equals(ScalingSpec.METRIC_CONCURRENCY)) {
+      return 0;
+    }
+    return ReserveSpecs.lenient(a, containerConcurrency).map(ReserveSpec::servesUpTo).orElse(0);
   }
 
   static String field(String key) {

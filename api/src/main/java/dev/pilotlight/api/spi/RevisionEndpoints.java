@@ -21,6 +21,9 @@ import java.util.List;
  * @param starting instances started (their process or container running) but not yet known ready;
  *     never one of {@code ready}
  * @param probe how to probe the starting instances; {@link ReadinessProbe#TCP} when null
+ * @param reserve how the revision's reserve instance (the pilot light, {@link
+ *     InstanceClass#RESERVE} among the instances) may be used; when null, with the revision's
+ *     {@code containerConcurrency} and serving nothing alone
  */
 public record RevisionEndpoints(
     RevisionKey revision,
@@ -30,11 +33,45 @@ public record RevisionEndpoints(
     Duration idleTimeout,
     List<Endpoint> ready,
     List<Endpoint> starting,
-    ReadinessProbe probe) {
+    ReadinessProbe probe,
+    Reserve reserve) {
   public RevisionEndpoints {
     ready = List.copyOf(ready);
     starting = starting == null ? List.of() : List.copyOf(starting);
     probe = probe == null ? ReadinessProbe.TCP : probe;
+    reserve = reserve == null ? new Reserve(containerConcurrency, 0) : reserve;
+  }
+
+  /**
+   * The reserve's limits. The gateway sends a request to the reserve only while no standard
+   * instance is ready, and pokes the autoscaler when it does unless the revision's in-flight
+   * requests are within {@code servesUpTo}.
+   *
+   * @param containerConcurrency the reserve's hard limit, 0 = unlimited
+   * @param servesUpTo requests in flight the reserve may carry alone without a poke
+   */
+  public record Reserve(int containerConcurrency, int servesUpTo) {}
+
+  /** Without a reserve of its own limits. */
+  public RevisionEndpoints(
+      RevisionKey revision,
+      int containerConcurrency,
+      Duration timeout,
+      Duration responseStartTimeout,
+      Duration idleTimeout,
+      List<Endpoint> ready,
+      List<Endpoint> starting,
+      ReadinessProbe probe) {
+    this(
+        revision,
+        containerConcurrency,
+        timeout,
+        responseStartTimeout,
+        idleTimeout,
+        ready,
+        starting,
+        probe,
+        null);
   }
 
   /** Without starting instances. */
@@ -72,6 +109,7 @@ public record RevisionEndpoints(
         idleTimeout,
         ready,
         starting,
-        probe);
+        probe,
+        reserve);
   }
 }

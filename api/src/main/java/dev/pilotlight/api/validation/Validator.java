@@ -1,6 +1,8 @@
 package dev.pilotlight.api.validation;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
+import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
 import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.ObjectMeta;
@@ -11,6 +13,8 @@ import dev.pilotlight.api.model.Route;
 import dev.pilotlight.api.model.Service;
 import dev.pilotlight.api.model.TrafficTarget;
 import dev.pilotlight.api.naming.Names;
+import dev.pilotlight.api.reserve.ReserveAnnotations;
+import dev.pilotlight.api.reserve.ReserveSpecs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -18,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -105,11 +110,34 @@ public final class Validator {
       v.add(new Violation("spec.template.metadata." + a.field(), a.message()));
     }
     RevisionSpec spec = t.spec();
+    reserve(t.metadata().annotations(), spec == null ? 0 : spec.concurrencyLimit(), v);
     if (spec == null) {
       v.add(new Violation("spec.template.spec", "required"));
       return;
     }
     revisionSpec(spec, v);
+  }
+
+  /** The pilot light's annotations; serves-up-to counts concurrent requests, so not with rps. */
+  private static void reserve(
+      Map<String, String> annotations, int containerConcurrency, List<Violation> v) {
+    for (Violation a : ReserveSpecs.validate(annotations, containerConcurrency)) {
+      v.add(new Violation("spec.template.metadata." + a.field(), a.message()));
+    }
+    boolean servesAlone =
+        ReserveSpecs.lenient(annotations, containerConcurrency)
+            .map(r -> r.servesUpTo() > 0)
+            .orElse(false);
+    if (servesAlone
+        && ScalingSpec.METRIC_RPS.equals(annotations.get(AutoscalingAnnotations.METRIC))) {
+      String servesUpTo = annotations.get(ReserveAnnotations.SERVES_UP_TO);
+      v.add(
+          new Violation(
+              "spec.template.metadata." + ReserveSpecs.field(ReserveAnnotations.SERVES_UP_TO),
+              "\""
+                  + servesUpTo
+                  + "\" (expected: 0 with autoscaling.knative.dev/metric: rps; it counts concurrent requests)"));
+    }
   }
 
   private void revisionSpec(RevisionSpec spec, List<Violation> v) {

@@ -79,4 +79,27 @@ class ScalingSpecsTest {
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("max-scale");
   }
+
+  @Test
+  void theReservesServesUpToReachesTheAutoscalerOnlyWithThePilotLightOn() {
+    assertThat(ScalingSpecs.resolve(Map.of(), 0, C).reserveServesUpTo()).isZero();
+    assertThat(
+            ScalingSpecs.resolve(
+                    Map.of(
+                        "pilotlight.dev/reserve-instance", "true",
+                        "pilotlight.dev/reserve-serves-up-to", "3"),
+                    0,
+                    C)
+                .reserveServesUpTo())
+        .isEqualTo(3);
+    assertThat(
+            ScalingSpecs.resolve(
+                    Map.of(
+                        "pilotlight.dev/reserve-instance", "false",
+                        "pilotlight.dev/reserve-serves-up-to", "3"),
+                    0,
+                    C)
+                .reserveServesUpTo())
+        .isZero();
+  }
 }

@@ -130,6 +130,31 @@ class ManifestReaderTest {
                 null),
             "f.yaml: Service default/hello: spec.template.metadata.annotations[autoscaling.knative.dev/window]: \"2s\" (expected: duration in 6s..1h)"),
         Arguments.of(
+            "pilot-light annotation values",
+            service(
+                "metadata:\n  annotations:\n    pilotlight.dev/reserve-instance: \"true\"\n"
+                    + "    pilotlight.dev/reserve-resources: cpu=fast\n"
+                    + OK_TEMPLATE,
+                null),
+            "f.yaml: Service default/hello: spec.template.metadata.annotations[pilotlight.dev/reserve-resources]: \"cpu=fast\" (expected: cpu as a Kubernetes quantity of at least 1m, e.g. 250m or 0.5)"),
+        Arguments.of(
+            "pilot light serves up to a concurrency, not a rate",
+            service(
+                "metadata:\n  annotations:\n    pilotlight.dev/reserve-instance: \"true\"\n"
+                    + "    pilotlight.dev/reserve-serves-up-to: \"2\"\n"
+                    + "    autoscaling.knative.dev/metric: rps\n"
+                    + OK_TEMPLATE,
+                null),
+            "f.yaml: Service default/hello: spec.template.metadata.annotations[pilotlight.dev/reserve-serves-up-to]: \"2\" (expected: 0 with autoscaling.knative.dev/metric: rps; it counts concurrent requests)"),
+        Arguments.of(
+            "the reserve's concurrency bounds what it serves alone",
+            service(
+                "metadata:\n  annotations:\n    pilotlight.dev/reserve-instance: \"true\"\n"
+                    + "    pilotlight.dev/reserve-serves-up-to: \"3\"\n"
+                    + "spec:\n  containerConcurrency: 2\n  containers:\n    - command: [app]\n",
+                null),
+            "f.yaml: Service default/hello: spec.template.metadata.annotations[pilotlight.dev/reserve-serves-up-to]: \"3\" (expected: 0..2, at most the reserve's concurrency limit)"),
+        Arguments.of(
             "name is a DNS-1035 label",
             HEAD.replace("name: hello", "name: Hello_World") + OK_TEMPLATE.indent(4),
             "f.yaml: Service default/Hello_World: metadata.name: \"Hello_World\" (expected: a DNS-1035 label: lower case letters, digits and '-', starting with a letter, at most 63)"),

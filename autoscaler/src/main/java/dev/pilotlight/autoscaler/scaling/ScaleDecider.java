@@ -12,7 +12,9 @@ import dev.pilotlight.api.autoscaling.ScalingSpec;
  * the scale never goes down. Until a whole stable window of data exists (after a start or restart)
  * the scale never goes below the prior decision, so a fresh autoscaler cannot scale a busy revision
  * down. Then min/max bounds, and finally scale to zero: a desire of zero is acted on only after the
- * grace period has passed since it first appeared. No clock, logger or metrics in here: the shell
+ * grace period has passed since it first appeared. A revision at zero whose pilot light serves up
+ * to N requests alone ({@code reserve-serves-up-to}) stays at zero while both averages are within
+ * N: its reserve instance carries that traffic. No clock, logger or metrics in here: the shell
  * passes {@code now} and acts on the result.
  */
 public final class ScaleDecider {
@@ -34,6 +36,15 @@ public final class ScaleDecider {
       desired = prior.desired();
       reason = "holding until a full stable window of data";
     }
+    if (desired > 0 && reserveAbsorbs(stats, spec, prior)) {
+      desired = 0;
+      reason =
+          "the pilot light serves up to "
+              + spec.reserveServesUpTo()
+              + " concurrent requests alone (observed "
+              + round2(Math.max(stats.stableAverage(), stats.panicAverage()))
+              + ")";
+    }
     desired = bounded(desired, spec, stats.routed());
     long zeroSince = -1;
     if (desired == 0 && prior.desired() > 0) {
@@ -47,6 +58,20 @@ public final class ScaleDecider {
     }
     double ebc = excessBurstCapacity(stats, spec);
     return new Decision(desired, new DeciderState(desired, panicSince, zeroSince), ebc, reason);
+  }
+
+  /**
+   * At zero standard instances, with a reserve that serves up to N concurrent requests alone:
+   * whether the observed concurrency (stable and panic averages) is within N, so none is started.
+   */
+  static boolean reserveAbsorbs(WindowStats stats, ScalingSpec spec, DeciderState prior) {
+    int n = spec.reserveServesUpTo();
+    // averages of per-second averages that never exceed n may still land a rounding error above
+    double limit = n + 1e-9;
+    return n > 0
+        && prior.desired() == 0
+        && stats.stableAverage() <= limit
+        && stats.panicAverage() <= limit;
   }
 
   /** Rate limits: at most maxScaleUpRate × ready up, at most ready / maxScaleDownRate down. */
@@ -98,6 +123,10 @@ public final class ScaleDecider {
     }
     return Math.floor(
         stats.readyInstances() * spec.target() - spec.targetBurstCapacity() - stats.panicAverage());
+  }
+
+  private static String round2(double d) {
+    return Double.toString(Math.round(d * 100) / 100.0);
   }
 
   private static int ceil(double d) {

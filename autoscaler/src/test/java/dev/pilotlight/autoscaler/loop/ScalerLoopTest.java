@@ -148,6 +148,41 @@ class ScalerLoopTest {
   }
 
   @Test
+  void aReserveThatServesUpToOneKeepsATrickleAtZero_aPokeStillWakes() {
+    ScalingSpec servesOne =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.WINDOW,
+                "6s",
+                "pilotlight.dev/reserve-instance",
+                "true",
+                "pilotlight.dev/reserve-serves-up-to",
+                "1"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, servesOne.withInitialScale(0), true, 0));
+    for (int i = 0; i < 20; i++) {
+      loop.report(List.of(new StatRecord(REV, 0.9, 4)));
+      seconds(1);
+    }
+    assertThat(desired()).as("sequential requests: the reserve carries them").containsExactly(0);
+    for (int i = 0; i < 2; i++) {
+      loop.report(List.of(new StatRecord(REV, 1.6, 8)));
+      seconds(1);
+    }
+    assertThat(desired()).as("above what the reserve serves alone").containsExactly(0, 1);
+
+    loop.upsert(new ScalingTarget(REV, servesOne.withInitialScale(0), true, 0));
+    ScalerLoop other = new ScalerLoop(scheduler, ticker, Duration.ofSeconds(2), published::add);
+    other.upsert(
+        new ScalingTarget(
+            new RevisionKey("default", "other-00001"), servesOne.withInitialScale(0), true, 0));
+    other.poke(new RevisionKey("default", "other-00001"));
+    assertThat(desired()).as("a held request pokes: wanted at once").containsExactly(0, 1, 0, 1);
+  }
+
+  @Test
   void aRestartedAutoscalerKeepsServingInstancesUntilItHasAFullWindow() {
     loop.start();
     loop.upsert(new ScalingTarget(REV, SPEC, true, 5));

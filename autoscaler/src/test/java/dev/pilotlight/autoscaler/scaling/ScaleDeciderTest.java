@@ -138,4 +138,55 @@ class ScaleDeciderTest {
     Decision d = ScaleDecider.decide(stats(10, 50, true, 3), SPEC, new DeciderState(3, -1, -1), 0);
     assertThat(d.excessBurstCapacity()).isEqualTo(Math.floor(3 * 10 - 211 - 50));
   }
+
+  /** The pilot light serves up to 2 concurrent requests alone. */
+  static final ScalingSpec SERVES_2 =
+      ScalingSpecs.resolve(
+          Map.of(
+              AutoscalingAnnotations.TARGET,
+              "10",
+              "pilotlight.dev/reserve-instance",
+              "true",
+              "pilotlight.dev/reserve-serves-up-to",
+              "2"),
+          0,
+          AutoscalerConfig.DEFAULTS);
+
+  static Stream<Arguments> reserveServesAlone() {
+    return Stream.of(
+        Arguments.of("a trickle at zero stays at zero", stats(0.3, 1, true, 0), 0, 0),
+        Arguments.of("exactly the limit stays at zero", stats(2, 2, true, 0), 0, 0),
+        Arguments.of("a panic average above the limit starts one", stats(0.5, 2.5, true, 0), 0, 1),
+        Arguments.of("a stable average above the limit starts one", stats(3, 1, true, 0), 0, 1),
+        Arguments.of("above zero the usual rules apply", stats(0.3, 1, true, 1), 1, 1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("reserveServesAlone")
+  void reserveServesUpTo(String name, WindowStats stats, int priorDesired, int expected) {
+    Decision d =
+        ScaleDecider.decide(stats, SERVES_2, new DeciderState(priorDesired, -1, -1), 100 * S);
+    assertThat(d.desired()).as(d.reason()).isEqualTo(expected);
+  }
+
+  @Test
+  void reserveServesUpTo_saysWhyAndLeavesMinScaleAlone() {
+    Decision d = ScaleDecider.decide(stats(1, 1, true, 0), SERVES_2, DeciderState.initial(0), 0);
+    assertThat(d.reason())
+        .isEqualTo("the pilot light serves up to 2 concurrent requests alone (observed 1.0)");
+    ScalingSpec min1 =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.MIN_SCALE,
+                "1",
+                "pilotlight.dev/reserve-instance",
+                "true",
+                "pilotlight.dev/reserve-serves-up-to",
+                "2"),
+            0,
+            AutoscalerConfig.DEFAULTS);
+    assertThat(
+            ScaleDecider.decide(stats(1, 1, true, 0), min1, DeciderState.initial(0), 0).desired())
+        .isEqualTo(1);
+  }
 }

@@ -185,7 +185,9 @@ public final class LocalCommand implements Callable<Integer> {
             gateway,
             new RevisionHistory(stateDir),
             Clock.systemUTC(),
-            events);
+            events,
+            gateway,
+            ticker);
     controllerRef.set(controller);
     AdminServer admin;
     try {

@@ -18,6 +18,14 @@ public final class Timeline {
     return !samples.isEmpty() && samples.get(samples.size() - 1).atZero();
   }
 
+  /**
+   * The latest sample is at zero standard instances with the pilot light lit (a reserve ready): a
+   * request now meets the reserve, not a cold start.
+   */
+  public static boolean lastAtZeroWithReserve(List<ReplicaSample> samples) {
+    return lastAtZero(samples) && samples.get(samples.size() - 1).reserve() > 0;
+  }
+
   /** The highest desired count sampled in {@code [from, to]}; 0 when none was sampled there. */
   public static int peakDesired(List<ReplicaSample> samples, double from, double to) {
     int peak = 0;

@@ -50,4 +50,15 @@ class TimelineTest {
     assertThat(Timeline.lastAtZero(UP_AND_DOWN.subList(0, 4))).isFalse();
     assertThat(Timeline.lastAtZero(List.of())).isFalse();
   }
+
+  @Test
+  void atZeroWithTheReserveNeedsItReady() {
+    assertThat(Timeline.lastAtZeroWithReserve(UP_AND_DOWN)).isTrue();
+    assertThat(
+            Timeline.lastAtZeroWithReserve(
+                List.of(new ReplicaSample(0, 0, 0, 0), new ReplicaSample(1, 0, 0, 0))))
+        .as("at zero, the reserve still starting")
+        .isFalse();
+    assertThat(Timeline.lastAtZeroWithReserve(List.of())).isFalse();
+  }
 }

@@ -6,8 +6,11 @@ import dev.pilotlight.api.autoscaling.ScalingSpecs;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.naming.Names;
+import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.reserve.ReserveSpecs;
+import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.EndpointsListener;
-import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.InstanceLoad;
 import dev.pilotlight.api.spi.ReadinessProbe;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -17,6 +20,7 @@ import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.spi.ScaleListener;
 import dev.pilotlight.api.spi.ScalingTarget;
 import dev.pilotlight.api.spi.ScalingTargets;
+import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.api.traffic.RouteTables;
 import dev.pilotlight.api.traffic.RouteTables.ResolvedRoute;
@@ -26,16 +30,19 @@ import dev.pilotlight.controller.local.DesiredState.DesiredConfiguration;
 import dev.pilotlight.controller.local.DesiredState.DesiredRoute;
 import dev.pilotlight.controller.local.DesiredState.Expansion;
 import dev.pilotlight.controller.reconcile.RevisionStamper;
+import dev.pilotlight.controller.reserve.PilotLight;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
 import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,8 +54,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -61,6 +68,12 @@ import java.util.stream.Collectors;
  * the loop, so state is confined to it. The one exception is the hot path of scale-from-zero:
  * endpoint changes go to the gateway directly from the runtime's thread, so a held request leaves
  * the moment its instance is ready, without a hop through the loop.
+ *
+ * <p>The pilot light: for a revision with {@code pilotlight.dev/reserve-instance: "true"} the
+ * standard instances run and the reserve instance is started and stopped as {@link PilotLight}
+ * decides from the autoscaler's desire, the observed instances, and the reserve's requests in
+ * flight as the gateway counts them ({@link InstanceLoad}); a draining reserve is looked at again
+ * on a timer of the loop.
  *
  * <p>A user's mistake never stops serving: a route that cannot resolve keeps its last good targets
  * and reports why; a revision that cannot run reports why in its status.
@@ -81,10 +94,13 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private final RevisionHistory history;
   private final Clock clock;
   private final ControllerEvents events;
-  private final ExecutorService loop;
+  private final InstanceLoad load;
+  private final Ticker ticker;
+  private final ScheduledThreadPoolExecutor loop;
 
   // Read from other threads (the endpoint hot path, status).
   private final Map<RevisionKey, Revision> revisions = new ConcurrentHashMap<>();
+  private final Map<RevisionKey, Optional<ReserveSpec>> reserves = new ConcurrentHashMap<>();
   private volatile StatusSnapshot status = StatusSnapshot.EMPTY;
 
   // Confined to the loop thread.
@@ -93,6 +109,11 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private final Set<RevisionKey> fromHistory = new HashSet<>();
   private final Map<RevisionKey, Integer> desiredScale = new HashMap<>();
   private final Map<RevisionKey, Integer> appliedScale = new HashMap<>();
+  private final Map<RevisionKey, PilotLight.State> pilotStates = new HashMap<>();
+  private final Map<RevisionKey, Boolean> appliedReserve = new HashMap<>();
+  private final Map<RevisionKey, PilotLight.Phase> phases = new HashMap<>();
+  private final Map<RevisionKey, ScheduledFuture<?>> rechecks = new HashMap<>();
+  private final Set<RevisionKey> reserveUnsupported = new HashSet<>();
   private final Map<RevisionKey, InstanceSet> instances = new HashMap<>();
   private final Map<RevisionKey, ScalingTarget> upserted = new HashMap<>();
   private final Map<RevisionKey, String> revisionProblems = new HashMap<>();
@@ -113,6 +134,35 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       RevisionHistory history,
       Clock clock,
       ControllerEvents events) {
+    this(
+        settings,
+        runtime,
+        autoscaler,
+        routeListener,
+        endpointsListener,
+        history,
+        clock,
+        events,
+        InstanceLoad.NONE,
+        Ticker.system());
+  }
+
+  /**
+   * @param load requests in flight per instance (the gateway), to let a reserve finish its requests
+   *     before it is stopped
+   * @param ticker time for that drain's limit
+   */
+  public LocalController(
+      Settings settings,
+      WorkloadRuntime runtime,
+      ScalingTargets autoscaler,
+      RouteTableListener routeListener,
+      EndpointsListener endpointsListener,
+      RevisionHistory history,
+      Clock clock,
+      ControllerEvents events,
+      InstanceLoad load,
+      Ticker ticker) {
     this.settings = settings;
     this.runtime = runtime;
     this.autoscaler = autoscaler;
@@ -121,13 +171,17 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     this.history = history;
     this.clock = clock;
     this.events = events;
+    this.load = load;
+    this.ticker = ticker;
     this.loop =
-        Executors.newSingleThreadExecutor(
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "pilotlight-controller");
               t.setDaemon(true);
               return t;
             });
+    loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /**
@@ -197,7 +251,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
                     + decision.reason()
                     + ")");
           }
-          applyScale(decision.revision());
+          reconcileWorkload(decision.revision());
           refreshStatus();
         });
   }
@@ -279,6 +333,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     Set<RevisionKey> routed = RouteTables.routedRevisions(routeTable);
     for (Revision r : revisions.values()) {
       upsertTarget(r, routed.contains(r.key()));
+      reconcileWorkload(r.key());
     }
     refreshStatus();
   }
@@ -332,6 +387,15 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     fromHistory.remove(key);
     desiredScale.remove(key);
     appliedScale.remove(key);
+    reserves.remove(key);
+    pilotStates.remove(key);
+    appliedReserve.remove(key);
+    phases.remove(key);
+    reserveUnsupported.remove(key);
+    ScheduledFuture<?> recheck = rechecks.remove(key);
+    if (recheck != null) {
+      recheck.cancel(false);
+    }
     instances.remove(key);
     upserted.remove(key);
     revisionProblems.remove(key);
@@ -434,21 +498,118 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     }
   }
 
-  private void applyScale(RevisionKey key) {
+  /**
+   * Converges a revision's instances: standard ones at the autoscaler's desire and the reserve as
+   * the pilot-light policy decides (which holds one standard instance over while the reserve
+   * starts).
+   */
+  private void reconcileWorkload(RevisionKey key) {
     Revision r = revisions.get(key);
     Integer want = desiredScale.get(key);
-    if (r == null || want == null || want.equals(appliedScale.get(key))) {
+    if (r == null || want == null) {
+      return;
+    }
+    Optional<ReserveSpec> reserve = reserveOf(r);
+    InstanceSet set = instances.getOrDefault(key, InstanceSet.empty(key));
+    PilotLight.Observed observed =
+        new PilotLight.Observed(
+            reserve.isPresent() && !reserveUnsupported.contains(key),
+            RouteTables.routedRevisions(routeTable).contains(key),
+            want,
+            set.readyStandard(),
+            set.reserveReady(),
+            reserveInFlight(key, set));
+    PilotLight.Decision d =
+        PilotLight.decide(
+            observed,
+            pilotStates.getOrDefault(key, PilotLight.State.OFF),
+            r.spec().timeout(),
+            ticker.nanoTime());
+    if (reserve.isPresent()
+        && d.reserveRunning() != appliedReserve.getOrDefault(key, false)
+        && !reserveUnsupported.contains(key)) {
+      try {
+        runtime.applyReserve(r, reserve.get(), d.reserveRunning());
+        appliedReserve.put(key, d.reserveRunning());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        reserveUnsupported.add(key);
+        events.event("Revision " + key + ": no pilot light: " + e.getMessage());
+        reconcileWorkload(key); // now without it: no standard instance held over for it
+        return;
+      }
+    }
+    pilotStates.put(key, d.state());
+    if (!Objects.equals(appliedScale.get(key), d.standardReplicas())) {
+      try {
+        runtime.apply(r, d.standardReplicas());
+        appliedScale.put(key, d.standardReplicas());
+        revisionProblems.remove(key);
+      } catch (IllegalArgumentException e) {
+        if (!Objects.equals(revisionProblems.put(key, e.getMessage()), e.getMessage())) {
+          events.event("Revision " + key + ": cannot run: " + e.getMessage());
+        }
+      }
+    }
+    PilotLight.Phase phase = PilotLight.phase(observed, d);
+    PilotLight.Phase previous = phases.put(key, phase);
+    boolean quietStart = previous == null && phase == PilotLight.Phase.OFF;
+    if (phase != previous && phase != PilotLight.Phase.DISABLED && !quietStart) {
+      events.event("Revision " + key + ": pilot light " + describe(phase, observed));
+    }
+    scheduleRecheck(key, d.recheckAfter());
+  }
+
+  private static String describe(PilotLight.Phase phase, PilotLight.Observed o) {
+    return switch (phase) {
+      case STARTING ->
+          "starting the reserve instance"
+              + (o.standardReady() > 0
+                  ? " (one standard instance stays until it is ready)"
+                  : " (standard instances at zero)");
+      case READY -> "reserve instance ready";
+      case DRAINING -> "a standard instance is ready: the reserve finishes its requests";
+      case OFF -> "reserve instance stopped";
+      case DISABLED -> "off";
+    };
+  }
+
+  /** Another look at a draining reserve after {@code delay}; none when null. */
+  private void scheduleRecheck(RevisionKey key, Duration delay) {
+    ScheduledFuture<?> pending = rechecks.remove(key);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    if (delay == null) {
       return;
     }
     try {
-      runtime.apply(r, want);
-      appliedScale.put(key, want);
-      revisionProblems.remove(key);
-    } catch (IllegalArgumentException e) {
-      if (!Objects.equals(revisionProblems.put(key, e.getMessage()), e.getMessage())) {
-        events.event("Revision " + key + ": cannot run: " + e.getMessage());
-      }
+      rechecks.put(
+          key,
+          loop.schedule(
+              () -> {
+                rechecks.remove(key);
+                reconcileWorkload(key);
+                refreshStatus();
+              },
+              delay.toNanos(),
+              TimeUnit.NANOSECONDS));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
     }
+  }
+
+  private int reserveInFlight(RevisionKey key, InstanceSet set) {
+    int n = 0;
+    for (Endpoint e : set.reserveEndpoints()) {
+      n += load.inFlight(key, e.id());
+    }
+    return n;
+  }
+
+  /** A revision's pilot light; revisions are immutable, so read once. */
+  private Optional<ReserveSpec> reserveOf(Revision r) {
+    return reserves.computeIfAbsent(
+        r.key(), k -> ReserveSpecs.lenient(r.annotations(), r.spec().concurrencyLimit()));
   }
 
   private void instancesChanged(InstanceSet set) {
@@ -467,6 +628,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       return;
     }
     upsertTarget(r, RouteTables.routedRevisions(routeTable).contains(key));
+    reconcileWorkload(key);
     refreshStatus();
   }
 
@@ -480,7 +642,11 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     }
   }
 
-  static RevisionEndpoints endpoints(Revision r, InstanceSet set) {
+  RevisionEndpoints endpoints(Revision r, InstanceSet set) {
+    RevisionEndpoints.Reserve reserve =
+        reserveOf(r)
+            .map(s -> new RevisionEndpoints.Reserve(s.containerConcurrency(), s.servesUpTo()))
+            .orElse(null);
     return new RevisionEndpoints(
         r.key(),
         r.spec().concurrencyLimit(),
@@ -489,7 +655,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         r.spec().idleTimeout(),
         set.ready(),
         set.startingEndpoints(),
-        readinessProbe(r));
+        readinessProbe(r),
+        reserve);
   }
 
   /**
@@ -506,11 +673,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   }
 
   private static int readyStandard(InstanceSet set) {
-    if (set == null) {
-      return 0;
-    }
-    return (int)
-        set.ready().stream().filter(e -> e.instanceClass() == InstanceClass.STANDARD).count();
+    return set == null ? 0 : set.readyStandard();
   }
 
   private void refreshStatus() {
@@ -603,6 +766,22 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         readyStandard(instances.get(r.key())),
         everReady.contains(r.key()),
         routed,
-        revisionProblem(r.key()));
+        revisionProblem(r.key()),
+        null,
+        reserveStatus(r));
+  }
+
+  private ReserveStatus reserveStatus(Revision r) {
+    if (reserveOf(r).isEmpty()) {
+      return ReserveStatus.DISABLED;
+    }
+    PilotLight.Phase phase = phases.getOrDefault(r.key(), PilotLight.Phase.OFF);
+    InstanceSet set = instances.get(r.key());
+    boolean ready =
+        phase != PilotLight.Phase.OFF
+            && phase != PilotLight.Phase.DISABLED
+            && set != null
+            && set.reserveReady();
+    return new ReserveStatus(true, ready, phase.label());
   }
 }

@@ -1,6 +1,7 @@
 package dev.pilotlight.controller.runtime;
 
 import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.RevisionKey;
 
 /**
@@ -18,6 +19,21 @@ public interface WorkloadRuntime extends AutoCloseable {
    * mode).
    */
   void apply(Revision revision, int standardReplicas);
+
+  /**
+   * Declares whether {@code revision} runs its reserve instance (the pilot light): one instance of
+   * the same container with {@code reserve}'s spec applied, published as {@link
+   * dev.pilotlight.api.spi.InstanceClass#RESERVE}, restarted on crash like any instance, stopped
+   * when not running. Idempotent and non-blocking.
+   *
+   * @throws UnsupportedOperationException when this runtime runs no reserve instances (the default)
+   */
+  default void applyReserve(Revision revision, ReserveSpec reserve, boolean running) {
+    if (running) {
+      throw new UnsupportedOperationException(
+          getClass().getSimpleName() + " runs no reserve instances");
+    }
+  }
 
   /** Stops and forgets every instance of the revision. Non-blocking. */
   void delete(RevisionKey revision);

@@ -41,10 +41,24 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
   }
 
   /**
+   * A revision's pilot light.
+   *
+   * @param enabled the revision has {@code pilotlight.dev/reserve-instance: "true"}
+   * @param ready its reserve instance is ready now
+   * @param state {@code off} (standard instances serve), {@code starting}, {@code ready}, {@code
+   *     draining} (finishing its requests before it stops); null when not enabled
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ReserveStatus(boolean enabled, boolean ready, String state) {
+    public static final ReserveStatus DISABLED = new ReserveStatus(false, false, null);
+  }
+
+  /**
    * @param desiredReplicas standard instances the autoscaler wants
    * @param actualReplicas standard instances ready now
    * @param message a problem with the revision's instances (crash loop, no command), else null
    * @param held requests held at the gateway now, waiting for an instance; null when unknown
+   * @param reserve the pilot light; null when unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RevisionStatus(
@@ -57,7 +71,34 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       boolean ready,
       boolean routed,
       String message,
-      Integer held) {
+      Integer held,
+      ReserveStatus reserve) {
+
+    /** Without the pilot light. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message,
+        Integer held) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          null);
+    }
 
     /** Without the held count. */
     public RevisionStatus(
@@ -94,7 +135,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           ready,
           routed,
           message,
-          held);
+          held,
+          reserve);
     }
   }
 }

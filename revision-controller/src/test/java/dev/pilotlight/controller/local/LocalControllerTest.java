@@ -11,6 +11,7 @@ import dev.pilotlight.api.model.RevisionTemplate;
 import dev.pilotlight.api.model.Service;
 import dev.pilotlight.api.model.ServiceSpec;
 import dev.pilotlight.api.model.TrafficTarget;
+import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.EndpointsListener;
 import dev.pilotlight.api.spi.InstanceClass;
@@ -26,11 +27,15 @@ import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
+import dev.pilotlight.controller.status.StatusSnapshot;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
+import dev.pilotlight.testkit.Await;
+import dev.pilotlight.testkit.ManualTicker;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -265,8 +270,164 @@ class LocalControllerTest {
     assertThat(c.status().services().get(0).reason()).isEqualTo("RevisionFailed");
   }
 
+  // ---- the pilot light ----
+
+  final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+  final ManualTicker ticker = new ManualTicker();
+
+  LocalController pilotController() throws Exception {
+    LocalController c =
+        new LocalController(
+            new LocalController.Settings("localhost", 8080, AutoscalerConfig.DEFAULTS),
+            runtime,
+            autoscaler,
+            tables::add,
+            endpoints,
+            new RevisionHistory(state),
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+            events::add,
+            (revision, id) -> inFlight.getOrDefault(id, 0),
+            ticker);
+    controllers.add(c);
+    c.start().get(5, TimeUnit.SECONDS);
+    return c;
+  }
+
+  static Service withPilotLight(String name, Map<String, String> annotations) {
+    Service plain = service(name, "a", List.of());
+    return new Service(
+        plain.apiVersion(),
+        plain.kind(),
+        plain.metadata(),
+        new ServiceSpec(
+            new RevisionTemplate(
+                new ObjectMeta(null, null, null, annotations, null),
+                plain.spec().template().spec()),
+            List.of()));
+  }
+
+  static final Endpoint S1 = new Endpoint("s1", "127.0.0.1", 5001, InstanceClass.STANDARD);
+  static final Endpoint S2 = new Endpoint("s2", "127.0.0.1", 5002, InstanceClass.STANDARD);
+  static final Endpoint R1 = new Endpoint("r1", "127.0.0.1", 5101, InstanceClass.RESERVE);
+
+  void observe(LocalController c, String revision, Endpoint... ready) throws Exception {
+    c.onInstances(new InstanceSet(key(revision), List.of(ready), 0, null));
+    c.sync().get(5, TimeUnit.SECONDS);
+  }
+
+  void decide(LocalController c, String revision, int desired) throws Exception {
+    c.onDecision(new ScaleDecision(key(revision), desired, false, 0, "test"));
+    c.sync().get(5, TimeUnit.SECONDS);
+  }
+
+  StatusSnapshot.ReserveStatus reserveStatus(LocalController c) {
+    return c.status().revisions().get(0).reserve();
+  }
+
+  @Test
+  void pilotLight_theReserveTakesOverBeforeTheLastStandardInstanceStops_andLeavesOnceIdle()
+      throws Exception {
+    LocalController c = pilotController();
+    apply(
+        c,
+        withPilotLight(
+            "hello",
+            Map.of(
+                "pilotlight.dev/reserve-instance", "true",
+                "pilotlight.dev/reserve-container-concurrency", "3")));
+    RevisionKey rev = key("hello-00001");
+    decide(c, "hello-00001", 1);
+    observe(c, "hello-00001", S1);
+    assertThat(runtime.applied).containsEntry(rev, 1);
+    assertThat(runtime.reserve).doesNotContainKey(rev);
+    assertThat(reserveStatus(c)).isEqualTo(new StatusSnapshot.ReserveStatus(true, false, "off"));
+    assertThat(endpoints.last.get(rev).reserve()).isEqualTo(new RevisionEndpoints.Reserve(3, 0));
+
+    // idle: the reserve starts, the standard instance stays until the reserve is ready
+    decide(c, "hello-00001", 0);
+    assertThat(runtime.reserve).containsEntry(rev, true);
+    assertThat(runtime.applied).containsEntry(rev, 1);
+    assertThat(reserveStatus(c).state()).isEqualTo("starting");
+    observe(c, "hello-00001", S1, R1);
+    assertThat(runtime.applied).containsEntry(rev, 0);
+    observe(c, "hello-00001", R1);
+    assertThat(reserveStatus(c)).isEqualTo(new StatusSnapshot.ReserveStatus(true, true, "ready"));
+    assertThat(c.status().revisions().get(0).actualReplicas()).isZero();
+
+    // a request at zero: standard instances start, the reserve stays meanwhile
+    inFlight.put("r1", 1);
+    decide(c, "hello-00001", 2);
+    assertThat(runtime.applied).containsEntry(rev, 2);
+    assertThat(runtime.reserve).containsEntry(rev, true);
+    // the first standard instance is ready: the reserve finishes its request, then stops
+    observe(c, "hello-00001", R1, S1);
+    assertThat(runtime.reserve).containsEntry(rev, true);
+    assertThat(reserveStatus(c).state()).isEqualTo("draining");
+    inFlight.put("r1", 0);
+    Await.until(
+        "the reserve stopped once idle",
+        Duration.ofSeconds(10),
+        () -> Boolean.FALSE.equals(runtime.reserve.get(rev)));
+    observe(c, "hello-00001", S1, S2);
+    assertThat(reserveStatus(c)).isEqualTo(new StatusSnapshot.ReserveStatus(true, false, "off"));
+    assertThat(events)
+        .anyMatch(e -> e.contains("pilot light starting the reserve instance"))
+        .anyMatch(e -> e.contains("pilot light reserve instance ready"))
+        .anyMatch(e -> e.contains("pilot light reserve instance stopped"));
+
+    // the next idle period brings it back
+    decide(c, "hello-00001", 0);
+    assertThat(runtime.reserve).containsEntry(rev, true);
+    assertThat(runtime.applied).containsEntry(rev, 1);
+  }
+
+  @Test
+  void pilotLight_aReserveThatNeverFinishesStopsAfterTheRequestTimeout() throws Exception {
+    LocalController c = pilotController();
+    apply(c, withPilotLight("hello", Map.of("pilotlight.dev/reserve-instance", "true")));
+    RevisionKey rev = key("hello-00001");
+    decide(c, "hello-00001", 0);
+    observe(c, "hello-00001", R1);
+    inFlight.put("r1", 1);
+    decide(c, "hello-00001", 1);
+    observe(c, "hello-00001", R1, S1);
+    assertThat(reserveStatus(c).state()).isEqualTo("draining");
+    ticker.advance(Duration.ofSeconds(RevisionSpec.DEFAULT_TIMEOUT_SECONDS));
+    Await.until(
+        "stopped at the drain limit",
+        Duration.ofSeconds(10),
+        () -> Boolean.FALSE.equals(runtime.reserve.get(rev)));
+  }
+
+  @Test
+  void pilotLight_anUnroutedRevisionKeepsNoReserve() throws Exception {
+    LocalController c = pilotController();
+    apply(c, withPilotLight("hello", Map.of("pilotlight.dev/reserve-instance", "true")));
+    observe(c, "hello-00001", S1);
+    Service next = withPilotLight("hello", Map.of("pilotlight.dev/reserve-instance", "false"));
+    apply(c, next);
+    observe(c, "hello-00002", S2);
+    decide(c, "hello-00001", 0);
+    assertThat(runtime.reserve).doesNotContainKey(key("hello-00001"));
+    assertThat(runtime.applied).containsEntry(key("hello-00001"), 0);
+  }
+
+  @Test
+  void pilotLight_aRuntimeWithoutReservesScalesToZeroAsUsual() throws Exception {
+    runtime.reserveUnsupported = true;
+    LocalController c = pilotController();
+    apply(c, withPilotLight("hello", Map.of("pilotlight.dev/reserve-instance", "true")));
+    decide(c, "hello-00001", 1);
+    observe(c, "hello-00001", S1);
+    decide(c, "hello-00001", 0);
+    assertThat(runtime.applied).containsEntry(key("hello-00001"), 0);
+    assertThat(events).anyMatch(e -> e.contains("no pilot light: FakeRuntime runs no reserve"));
+  }
+
   static final class FakeRuntime implements WorkloadRuntime {
     final Map<RevisionKey, Integer> applied = new ConcurrentHashMap<>();
+    final Map<RevisionKey, Boolean> reserve = new ConcurrentHashMap<>();
+    volatile boolean reserveUnsupported;
     final List<RevisionKey> deleted = new CopyOnWriteArrayList<>();
     volatile String refuse;
 
@@ -276,6 +437,15 @@ class LocalControllerTest {
         throw new IllegalArgumentException(refuse);
       }
       applied.put(revision.key(), standardReplicas);
+    }
+
+    @Override
+    public void applyReserve(Revision revision, ReserveSpec spec, boolean running) {
+      if (reserveUnsupported) {
+        WorkloadRuntime.super.applyReserve(revision, spec, running);
+        return;
+      }
+      reserve.put(revision.key(), running);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pilotlight.controller.runtime.local;
 
 import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * instances not yet ready are published with their address ({@link InstanceSet#startingEndpoints}),
  * for the gateway to probe as well.
  *
+ * <p>The reserve instance (the pilot light, {@link #applyReserve}) is one more instance of the same
+ * command, with {@code PILOTLIGHT_INSTANCE_CLASS=reserve} and its CPU limit applied as CPU affinity
+ * where the OS allows ({@link CpuAffinity}); its log starts with a line saying what was applied.
+ *
  * <p>All state sits behind one lock; the listener is called under it, in order, and must not block
  * (the controller only hands the change on).
  */
@@ -47,6 +53,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Path binDir;
   private final Duration stopGrace;
   private final RestartBackoff backoff;
+  private final CpuAffinity affinity;
   private final Path cwd = Path.of("").toAbsolutePath();
 
   private final Object lock = new Object();
@@ -81,6 +88,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.binDir = binDir.toAbsolutePath();
     this.stopGrace = stopGrace;
     this.backoff = RestartBackoff.DEFAULT;
+    this.affinity = CpuAffinity.detect(System.getenv());
   }
 
   /**
@@ -113,6 +121,31 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   @Override
+  public void applyReserve(Revision revision, ReserveSpec reserve, boolean running) {
+    if (running) {
+      ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd, InstanceClass.RESERVE);
+    }
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Supervised s = revisions.get(revision.key());
+      if (s == null) {
+        if (!running) {
+          return;
+        }
+        s = new Supervised(revision);
+        revisions.put(revision.key(), s);
+      }
+      s.revision = revision;
+      s.reserve = reserve;
+      s.reserveWanted = running && reserve != null;
+      s.deleted = false;
+      converge(s);
+    }
+  }
+
+  @Override
   public void delete(RevisionKey key) {
     synchronized (lock) {
       Supervised s = revisions.get(key);
@@ -120,6 +153,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
         return;
       }
       s.desired = 0;
+      s.reserveWanted = false;
       s.deleted = true;
       converge(s);
     }
@@ -137,6 +171,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       closed = true;
       for (Supervised s : revisions.values()) {
         s.desired = 0;
+        s.reserveWanted = false;
         for (Instance i : List.copyOf(s.instances)) {
           if (!i.stopping) {
             stop(s, i);
@@ -163,10 +198,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
   // ---- convergence (under lock) ----
 
   private void converge(Supervised s) {
-    List<Instance> active = s.instances.stream().filter(i -> !i.stopping).toList();
+    List<Instance> active =
+        s.instances.stream()
+            .filter(i -> !i.stopping && i.instanceClass == InstanceClass.STANDARD)
+            .toList();
     int missing = s.desired - active.size();
     for (int n = 0; n < missing; n++) {
-      Instance i = new Instance(s.revision.name() + "-" + (++s.sequence));
+      Instance i = new Instance(s.revision.name() + "-" + (++s.sequence), InstanceClass.STANDARD);
       s.instances.add(i);
       start(s, i);
     }
@@ -182,6 +220,20 @@ public final class ProcessRuntime implements WorkloadRuntime {
         stop(s, victims.get(n));
       }
     }
+    Instance reserve =
+        s.instances.stream()
+            .filter(i -> !i.stopping && i.instanceClass == InstanceClass.RESERVE)
+            .findFirst()
+            .orElse(null);
+    if (s.reserveWanted && reserve == null) {
+      Instance i =
+          new Instance(
+              s.revision.name() + "-reserve-" + (++s.reserveSequence), InstanceClass.RESERVE);
+      s.instances.add(i);
+      start(s, i);
+    } else if (!s.reserveWanted && reserve != null) {
+      stop(s, reserve);
+    }
     if (s.deleted && s.instances.isEmpty()) {
       revisions.remove(s.revision.key());
     }
@@ -195,10 +247,25 @@ public final class ProcessRuntime implements WorkloadRuntime {
     ProcessSpecs.ProcessSpec spec;
     try {
       i.port = freePort();
-      spec = ProcessSpecs.build(s.revision, i.port, System.getenv(), extraEnv, binDir, cwd);
+      spec =
+          ProcessSpecs.build(
+              s.revision, i.port, System.getenv(), extraEnv, binDir, cwd, i.instanceClass);
       Path log = logFile(s.revision, i.id);
       Files.createDirectories(log.getParent());
-      ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(spec.workingDir().toFile());
+      List<String> command = spec.command();
+      if (i.instanceClass == InstanceClass.RESERVE && s.reserve != null) {
+        command = affinity.wrap(command, s.reserve.resources().cpuMillicores());
+        Files.writeString(
+            log,
+            "pilotlight: reserve instance "
+                + i.id
+                + " (PILOTLIGHT_INSTANCE_CLASS=reserve); "
+                + affinity.describe(s.reserve.resources())
+                + "\n",
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
+      ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workingDir().toFile());
       pb.environment().clear();
       pb.environment().putAll(spec.env());
       pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -333,12 +400,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
       }
       if (i.ready) {
         ready.add(
-            new Endpoint(
-                i.id, "127.0.0.1", i.port, InstanceClass.STANDARD, s.revision.spec().protocol()));
+            new Endpoint(i.id, "127.0.0.1", i.port, i.instanceClass, s.revision.spec().protocol()));
       } else {
         starting++;
         if (i.process != null && i.process.isAlive()) {
-          running.add(new Endpoint(i.id, "127.0.0.1", i.port, InstanceClass.STANDARD));
+          // with the protocol, as when ready: the gateway may route to it from its own probe
+          running.add(
+              new Endpoint(
+                  i.id, "127.0.0.1", i.port, i.instanceClass, s.revision.spec().protocol()));
         }
       }
     }
@@ -394,8 +463,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private static final class Supervised {
     Revision revision;
     int desired;
+    ReserveSpec reserve;
+    boolean reserveWanted;
     boolean deleted;
     int sequence;
+    int reserveSequence;
     int crashes;
     String failing;
     final List<Instance> instances = new ArrayList<>();
@@ -411,6 +483,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
    */
   private static final class Instance {
     final String id;
+    final InstanceClass instanceClass;
     int port;
     Process process;
     ReadinessCheck check;
@@ -421,8 +494,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
     ScheduledFuture<?> probe;
     ScheduledFuture<?> restart;
 
-    Instance(String id) {
+    Instance(String id, InstanceClass instanceClass) {
       this.id = id;
+      this.instanceClass = instanceClass;
     }
   }
 }

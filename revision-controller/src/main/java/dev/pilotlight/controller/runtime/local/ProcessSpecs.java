@@ -1,6 +1,7 @@
 package dev.pilotlight.controller.runtime.local;
 
 import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.spi.InstanceClass;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.File;
@@ -28,6 +29,21 @@ final class ProcessSpecs {
       Map<String, String> extraEnv,
       Path binDir,
       Path cwd) {
+    return build(revision, port, parentEnv, extraEnv, binDir, cwd, InstanceClass.STANDARD);
+  }
+
+  /**
+   * @param instanceClass in {@code PILOTLIGHT_INSTANCE_CLASS}: {@code standard}, or {@code reserve}
+   *     for the pilot light
+   */
+  static ProcessSpec build(
+      Revision revision,
+      int port,
+      Map<String, String> parentEnv,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Path cwd,
+      InstanceClass instanceClass) {
     Container c = revision.spec().container();
     if (c == null || c.getCommand() == null || c.getCommand().isEmpty()) {
       throw new IllegalArgumentException(
@@ -60,7 +76,7 @@ final class ProcessSpecs {
         "K_SERVICE", revision.service() != null ? revision.service() : revision.configuration());
     env.put("K_CONFIGURATION", revision.configuration());
     env.put("K_REVISION", revision.name());
-    env.put("PILOTLIGHT_INSTANCE_CLASS", "standard");
+    env.put("PILOTLIGHT_INSTANCE_CLASS", instanceClass.label());
 
     List<String> command = new ArrayList<>();
     for (String s : c.getCommand()) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.reserve.ReserveSpecs;
 import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.time.Ticker;
@@ -214,5 +217,76 @@ class ProcessRuntimeIT {
     Await.until("reaped", DEADLINE, () -> children.stream().noneMatch(ProcessHandle::isAlive));
     runtime.close();
     assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
+  }
+
+  @Test
+  void theReserveIsOneMoreInstanceMarkedAsSuch_pinnedToFewerCpus_restartedAfterACrash()
+      throws Exception {
+    Revision r = revision("res-00001", null, Map.of());
+    ReserveSpec spec =
+        ReserveSpecs.resolve(
+                Map.of(
+                    "pilotlight.dev/reserve-instance", "true",
+                    "pilotlight.dev/reserve-resources", "cpu=250m,memory=64Mi"),
+                0)
+            .orElseThrow();
+    runtime.apply(r, 1);
+    runtime.applyReserve(r, spec, true);
+    Await.until(
+        "a standard and a reserve instance ready", DEADLINE, () -> ready(r.key()).size() == 2);
+    Endpoint reserve =
+        ready(r.key()).stream()
+            .filter(e -> e.instanceClass() == InstanceClass.RESERVE)
+            .findFirst()
+            .orElseThrow();
+    Endpoint standard =
+        ready(r.key()).stream()
+            .filter(e -> e.instanceClass() == InstanceClass.STANDARD)
+            .findFirst()
+            .orElseThrow();
+    assertThat(reserve.id()).isEqualTo("res-00001-reserve-1");
+    assertThat(get(reserve, "/class")).isEqualTo("200 reserve");
+    assertThat(get(standard, "/class")).isEqualTo("200 standard");
+    assertThat(runtime.observe(r.key()).reserveReady()).isTrue();
+    assertThat(runtime.observe(r.key()).readyStandard()).isEqualTo(1);
+
+    Path log = state.resolve("logs/default/res-00001/res-00001-reserve-1.log");
+    assertThat(Files.readString(log))
+        .startsWith("pilotlight: reserve instance res-00001-reserve-1")
+        .contains("memory=64Mi: not applied (local processes get no memory limit)");
+    long pid =
+        Long.parseLong(
+            Files.readString(state.resolve("pids/res-00001-reserve-1.pid")).split(" ")[0]);
+    CpuAffinity affinity = CpuAffinity.detect(System.getenv());
+    List<Integer> pinned = affinity.cpusFor(250);
+    if (affinity.taskset() != null && !pinned.isEmpty()) {
+      // the limit as applied: the reserve runs on one of this machine's CPUs
+      String allowed =
+          Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+              .filter(l -> l.startsWith("Cpus_allowed_list:"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(CpuAffinity.parseCpuList(allowed.substring(allowed.indexOf(':') + 1)))
+          .isEqualTo(pinned);
+      assertThat(Files.readString(log)).contains("cpu=250m: CPU affinity to 1 of");
+    }
+
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    Await.until(
+        "the reserve back after its crash, in a new process",
+        DEADLINE,
+        () ->
+            runtime.observe(r.key()).reserveEndpoints().stream()
+                .anyMatch(
+                    e -> runtime.observe(r.key()).reserveReady() && e.port() != reserve.port()));
+    assertThat(runtime.observe(r.key()).readyStandard()).isEqualTo(1);
+
+    runtime.applyReserve(r, spec, false);
+    Await.until(
+        "the reserve stopped, the standard instance kept",
+        DEADLINE,
+        () ->
+            runtime.observe(r.key()).reserveEndpoints().isEmpty()
+                && runtime.observe(r.key()).readyStandard() == 1);
   }
 }

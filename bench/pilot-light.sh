@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The pilot light against a plain cold start, in the same run: first-request latency after idle.
+#
+# Runs `pilotlight local` with two sample-app Services that start in 2 s and go to zero quickly
+# (6s window, no grace): `lit` with the pilot light (reserve-instance: "true"), `cold` without it.
+# Then runs `pilotlight loadtest --scenario pilot-light` for N rounds: each round waits until each
+# has no standard instance and sends it one request, then sends a few warm requests to `lit` once a
+# standard instance is ready. Prints the scenario's table: first request after idle with and
+# without the pilot light (time to first byte, p50 and max), a warm request, and the ratios.
+# Usage: bench/pilot-light.sh [N] (default 5 rounds). Writes the JSON to $OUT (default /tmp).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${1:-5}"
+PORT="${PORT:-18082}"
+ADMIN="${ADMIN:-19092}"
+OUT="${OUT:-/tmp/pilot-light.json}"
+WORK="$(mktemp -d)"
+source "$ROOT/bench/lib.sh"
+
+service() { # NAME ANNOTATION-LINES
+  cat <<YAML
+apiVersion: serving.pilotlight.dev/v1
+kind: Service
+metadata:
+  name: $1
+spec:
+  template:
+    metadata:
+      annotations:
+        autoscaling.knative.dev/window: "6s"
+$2
+    spec:
+      containers:
+        - command: ["pilotlight", "sample-app"]
+          args: ["--startup-delay", "2s"]
+---
+YAML
+}
+{
+  service lit '        pilotlight.dev/reserve-instance: "true"'
+  service cold ''
+} >"$WORK/services.yaml"
+
+"$ROOT/pilotlight" --version >/dev/null # builds the jar first when needed
+"$ROOT/pilotlight" local --port "$PORT" --admin-port "$ADMIN" --state-dir "$WORK/state" \
+  --scale-to-zero-grace 0s "$WORK/services.yaml" >"$WORK/local.log" 2>&1 &
+LOCAL=$!
+cleanup() { kill "$LOCAL" 2>/dev/null || true; wait "$LOCAL" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+wait_port "$ADMIN"
+# both services ready once first, so the first round measures an idle period, not the start-up
+deadline=$((SECONDS + 120))
+services_ready() { # the services part of the status, before the revisions
+  curl -s "http://127.0.0.1:$ADMIN/status" | sed -n '/"services"/,/"revisions"/p' | grep -c '"ready" : true'
+}
+until [ "$(services_ready)" -ge 2 ]; do
+  if ((SECONDS > deadline)); then echo "services not ready; log:" >&2; tail -20 "$WORK/local.log" >&2; exit 1; fi
+  sleep 0.5
+done
+
+"$ROOT/pilotlight" loadtest "http://127.0.0.1:$PORT/" --host lit.default.localhost \
+  --scenario pilot-light --observe lit --compare-host cold.default.localhost --compare-observe cold \
+  --rounds "$N" --admin-port "$ADMIN" --wait 2m --json "$OUT" || {
+  echo "loadtest failed; local log:" >&2
+  tail -30 "$WORK/local.log" >&2
+  exit 1
+}
+echo "JSON: $OUT"
+cp "$WORK/local.log" "${OUT%.json}.log"
+echo "local log: ${OUT%.json}.log"
