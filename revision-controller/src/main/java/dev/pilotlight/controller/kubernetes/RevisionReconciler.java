@@ -8,15 +8,20 @@ import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
+import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.reserve.ReserveSpecs;
+import dev.pilotlight.api.validation.Violation;
 import dev.pilotlight.controller.kubernetes.desired.Ownership;
 import dev.pilotlight.controller.kubernetes.desired.RevisionChildren;
 import dev.pilotlight.controller.kubernetes.queue.ReconcileResult;
 import dev.pilotlight.controller.kubernetes.queue.Reconciler;
 import dev.pilotlight.controller.kubernetes.status.Conditions;
 import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
+import dev.pilotlight.controller.kubernetes.status.ConfigurationConditions;
 import dev.pilotlight.controller.kubernetes.status.RevisionConditions;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Clock;
@@ -25,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Revision → its Deployment, headless Service and PodAutoscaler (pure builders in {@link
@@ -32,6 +38,12 @@ import java.util.Objects;
  * to the Deployment's replicas (1 until the autoscaler has spoken, as Knative's initial scale), the
  * Deployment's ready replicas written to the PodAutoscaler's {@code actualScale}, its routing state
  * (for reachability and garbage collection) and its conditions from the Deployment and pods.
+ *
+ * <p>With the pilot light ({@code pilotlight.dev/reserve-instance: "true"}) the revision also owns
+ * the reserve's Deployment and headless Service, {@code <revision>-reserve}, the Deployment scaled
+ * 0/1 by {@link ReserveScale} (which also holds the last standard replica over until the reserve is
+ * ready); turning it off deletes both, and invalid reserve annotations make the revision not ready
+ * with their message. Status {@code reserve: {enabled, ready}}.
  */
 final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final Caches caches;
@@ -59,7 +71,30 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     Deployment deployment = caches.deployment(ns, KubernetesNames.deployment(key.name()));
     PodAutoscalerResource pa = caches.podAutoscaler(ns, key.name());
     Service service = caches.endpointsService(ns, KubernetesNames.endpointsService(key.name()));
-    int replicas = replicas(pa, deployment);
+    int desired = replicas(pa, deployment);
+
+    Map<String, String> annotations = rev.getMetadata().getAnnotations();
+    annotations = annotations == null ? Map.of() : annotations;
+    int concurrency = rev.getSpec().concurrencyLimit();
+    List<Violation> reserveProblems = ReserveSpecs.validate(annotations, concurrency);
+    Optional<ReserveSpec> reserve =
+        reserveProblems.isEmpty()
+            ? ReserveSpecs.lenient(annotations, concurrency)
+            : Optional.empty();
+    Deployment reserveDeployment =
+        caches.deployment(ns, KubernetesNames.reserveDeployment(key.name()));
+    Service reserveService =
+        caches.endpointsService(ns, KubernetesNames.reserveEndpointsService(key.name()));
+    boolean reserveReady = RevisionConditions.readyReplicas(reserveDeployment) > 0;
+    ReserveScale.Replicas scale =
+        ReserveScale.of(
+            reserve.isPresent(),
+            routed,
+            desired,
+            RevisionConditions.readyReplicas(deployment),
+            specReplicas(reserveDeployment) > 0,
+            reserveReady);
+    int replicas = scale.standard();
 
     List<Cond> notOwned = new ArrayList<>();
     converge(
@@ -83,6 +118,25 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
         PodAutoscalerResource::getSpec,
         PodAutoscalerResource::setSpec,
         notOwned);
+    if (reserve.isPresent()) {
+      converge(
+          rev,
+          RevisionChildren.reserveDeployment(rev, reserve.get(), scale.reserve()),
+          reserveDeployment,
+          Deployment::getSpec,
+          Deployment::setSpec,
+          notOwned);
+      converge(
+          rev,
+          RevisionChildren.reserveEndpointsService(rev),
+          reserveService,
+          Service::getSpec,
+          Service::setSpec,
+          notOwned);
+    } else {
+      deleteOwned(rev, Deployment.class, reserveDeployment);
+      deleteOwned(rev, Service.class, reserveService);
+    }
 
     int ready = RevisionConditions.readyReplicas(deployment);
     if (pa != null
@@ -93,17 +147,30 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     markRoutingState(key, rev, routed);
 
     Container container = rev.getSpec().container();
-    List<Cond> conditions =
-        notOwned.isEmpty()
-            ? RevisionConditions.of(
-                wasAvailable,
-                deployment,
-                caches.podsOf(ns, key.name()),
-                container == null || container.getName() == null
-                    ? RevisionChildren.DEFAULT_CONTAINER_NAME
-                    : container.getName(),
-                container == null ? null : container.getImage())
-            : notOwnedConditions(notOwned.get(0));
+    List<Cond> conditions;
+    if (!reserveProblems.isEmpty()) {
+      conditions =
+          notOwnedConditions(
+              Cond.isFalse(
+                  null,
+                  "InvalidReserveSpec",
+                  ConfigurationConditions.describe(
+                      reserveProblems.stream()
+                          .map(v -> new Violation("metadata." + v.field(), v.message()))
+                          .toList())));
+    } else {
+      conditions =
+          notOwned.isEmpty()
+              ? RevisionConditions.of(
+                  wasAvailable,
+                  deployment,
+                  standardPods(caches.podsOf(ns, key.name())),
+                  container == null || container.getName() == null
+                      ? RevisionChildren.DEFAULT_CONTAINER_NAME
+                      : container.getName(),
+                  container == null ? null : container.getImage())
+              : notOwnedConditions(notOwned.get(0));
+    }
     RevisionResource.Status status =
         new RevisionResource.Status(
             rev.getMetadata().getGeneration(),
@@ -111,7 +178,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
                 previous == null ? null : previous.conditions(), conditions, clock.instant()),
             ready,
             replicas,
-            previous == null ? null : previous.reserve());
+            new RevisionResource.Reserve(reserve.isPresent(), reserve.isPresent() && reserveReady));
     if (!status.equals(previous)) {
       writes.replaceStatus(RevisionResource.class, key, status);
     }
@@ -129,6 +196,31 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
       return deployment.getSpec().getReplicas();
     }
     return 1;
+  }
+
+  private static int specReplicas(Deployment d) {
+    return d == null || d.getSpec() == null || d.getSpec().getReplicas() == null
+        ? 0
+        : d.getSpec().getReplicas();
+  }
+
+  /** The revision's pods but its reserve's: the reserve's problems are not the revision's. */
+  private static List<Pod> standardPods(List<Pod> pods) {
+    return pods.stream()
+        .filter(
+            p ->
+                p.getMetadata().getLabels() == null
+                    || !RevisionChildren.RESERVE.equals(
+                        p.getMetadata().getLabels().get(KubernetesNames.INSTANCE_CLASS_LABEL)))
+        .toList();
+  }
+
+  /** Deletes a child the revision controls (the reserve's, once the pilot light is off). */
+  private <T extends HasMetadata> void deleteOwned(RevisionResource rev, Class<T> type, T child) {
+    if (child != null && Ownership.isControlledBy(child, rev)) {
+      writes.delete(
+          type, new ObjectKey(child.getMetadata().getNamespace(), child.getMetadata().getName()));
+    }
   }
 
   /** Whether any Route's resolved traffic names the revision (0% tagged entries included). */

@@ -14,6 +14,9 @@ import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.reserve.ReserveResources;
+import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.reserve.Toleration;
 import dev.pilotlight.api.spi.Protocol;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -24,8 +27,12 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
@@ -48,6 +55,8 @@ public final class RevisionChildren {
   public static final String DEFAULT_CONTAINER_NAME = "user-container";
 
   public static final String STANDARD = "standard";
+
+  public static final String RESERVE = "reserve";
 
   private static final Set<String> RESERVED_ENV =
       Set.of("PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION", "PILOTLIGHT_INSTANCE_CLASS");
@@ -98,6 +107,14 @@ public final class RevisionChildren {
     return s;
   }
 
+  /** The selector of a revision's reserve (pilot light) pod. */
+  public static Map<String, String> reserveSelector(String revision) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(REVISION_LABEL, revision);
+    s.put(INSTANCE_CLASS_LABEL, RESERVE);
+    return s;
+  }
+
   /**
    * @param replicas the standard instances wanted (the PodAutoscaler's desired scale)
    */
@@ -123,6 +140,106 @@ public final class RevisionChildren {
         .withTerminationGracePeriodSeconds(spec.timeout().toSeconds())
         .endSpec()
         .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The Deployment of the revision's reserve (pilot light) instance, {@code <revision>-reserve}:
+   * the standard pod template with the reserve spec applied: its resources as requests and limits
+   * (over the container's own), node selector, tolerations and pod annotations, {@code
+   * PILOTLIGHT_INSTANCE_CLASS=reserve}, labelled and selected as {@code instance-class: reserve}.
+   * Its termination grace (the revision's timeout) lets requests in flight finish when it is scaled
+   * to 0.
+   *
+   * @param replicas 0 or 1, as the pilot-light policy decides
+   */
+  public static Deployment reserveDeployment(
+      RevisionResource rev, ReserveSpec reserve, int replicas) {
+    String name = rev.getMetadata().getName();
+    Map<String, String> labels = childLabels(rev);
+    labels.put(INSTANCE_CLASS_LABEL, RESERVE);
+    RevisionSpec spec = rev.getSpec();
+    Container container = withResources(container(rev, RESERVE), reserve.resources());
+    List<io.fabric8.kubernetes.api.model.Toleration> tolerations = new ArrayList<>();
+    for (Toleration t : reserve.tolerations()) {
+      tolerations.add(
+          new TolerationBuilder()
+              .withKey(t.key())
+              .withOperator(t.operator())
+              .withValue(t.value())
+              .withEffect(t.effect())
+              .build());
+    }
+    return new DeploymentBuilder()
+        .withMetadata(childMeta(rev, KubernetesNames.reserveDeployment(name), labels))
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .withMatchLabels(reserveSelector(name))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .withAnnotations(
+            reserve.podAnnotations().isEmpty()
+                ? null
+                : new LinkedHashMap<>(reserve.podAnnotations()))
+        .endMetadata()
+        .withNewSpec()
+        .withContainers(container)
+        .withNodeSelector(
+            reserve.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(reserve.nodeSelector()))
+        .withTolerations(tolerations.isEmpty() ? null : tolerations)
+        .withEnableServiceLinks(false)
+        .withTerminationGracePeriodSeconds(spec.timeout().toSeconds())
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The container with the reserve's cpu and memory as both requests and limits. */
+  static Container withResources(Container c, ReserveResources r) {
+    if (r.isEmpty()) {
+      return c;
+    }
+    ResourceRequirements own = c.getResources();
+    Map<String, Quantity> requests =
+        new LinkedHashMap<>(
+            own == null || own.getRequests() == null ? Map.of() : own.getRequests());
+    Map<String, Quantity> limits =
+        new LinkedHashMap<>(own == null || own.getLimits() == null ? Map.of() : own.getLimits());
+    if (r.cpu() != null) {
+      requests.put("cpu", new Quantity(r.cpu()));
+      limits.put("cpu", new Quantity(r.cpu()));
+    }
+    if (r.memory() != null) {
+      requests.put("memory", new Quantity(r.memory()));
+      limits.put("memory", new Quantity(r.memory()));
+    }
+    return new ContainerBuilder(c)
+        .withResources(
+            new ResourceRequirementsBuilder(own == null ? new ResourceRequirements() : own)
+                .withRequests(requests)
+                .withLimits(limits)
+                .build())
+        .build();
+  }
+
+  /**
+   * The headless Service {@code <revision>-reserve} selecting the reserve pod, with the standard
+   * one's port; labelled with the revision, so its EndpointSlices carry it for the activator.
+   */
+  public static Service reserveEndpointsService(RevisionResource rev) {
+    String name = rev.getMetadata().getName();
+    Map<String, String> labels = childLabels(rev);
+    labels.put(INSTANCE_CLASS_LABEL, RESERVE);
+    Service standard = endpointsService(rev);
+    return new ServiceBuilder(standard)
+        .withMetadata(childMeta(rev, KubernetesNames.reserveEndpointsService(name), labels))
+        .editSpec()
+        .withSelector(reserveSelector(name))
         .endSpec()
         .build();
   }

@@ -7,10 +7,13 @@ import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.api.model.Revision;
+import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.reserve.ReserveSpecs;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -119,6 +122,126 @@ class RevisionChildrenTest {
     Deployment d = RevisionChildren.deployment(revision(PLAIN + "timeoutSeconds: 42\n"), 1);
     assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
         .isEqualTo(42L);
+  }
+
+  static ReserveSpec reserveSpec(Map<String, String> annotations) {
+    return ReserveSpecs.resolve(annotations, 0).orElseThrow();
+  }
+
+  @Test
+  void reserveDeploymentIsTheStandardTemplateWithTheReserveSpec() {
+    RevisionResource rev =
+        revision(
+            """
+            timeoutSeconds: 42
+            containers:
+              - image: ghcr.io/example/hello:2
+                env: [{name: GREETING, value: hi}]
+                resources:
+                  requests: {cpu: "2", memory: 2Gi, ephemeral-storage: 1Gi}
+                  limits: {cpu: "4", memory: 4Gi}
+            """);
+    ReserveSpec reserve =
+        reserveSpec(
+            Map.of(
+                "pilotlight.dev/reserve-instance", "true",
+                "pilotlight.dev/reserve-resources", "cpu=250m,memory=256Mi",
+                "pilotlight.dev/reserve-node-selector", "type=virtual-kubelet",
+                "pilotlight.dev/reserve-tolerations",
+                    "virtual-kubelet.io/provider:NoSchedule,pool=cheap:NoExecute",
+                "pilotlight.dev/reserve-pod-annotations",
+                    "{\"k8s.aliyun.com/eci-use-specs\": \"0.25-0.5Gi\"}"));
+    Deployment d = RevisionChildren.reserveDeployment(rev, reserve, 1);
+    Deployment standard = RevisionChildren.deployment(rev, 0);
+
+    assertThat(d.getMetadata().getName()).isEqualTo("hello-00002-reserve");
+    assertThat(d.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("rev-uid");
+    assertThat(d.getMetadata().getLabels())
+        .containsEntry("serving.knative.dev/revision", "hello-00002")
+        .containsEntry("pilotlight.dev/instance-class", "reserve")
+        .containsEntry("app.kubernetes.io/managed-by", "pilotlight");
+    assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(d.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(
+            Map.of(
+                "serving.knative.dev/revision", "hello-00002",
+                "pilotlight.dev/instance-class", "reserve"));
+    var template = d.getSpec().getTemplate();
+    assertThat(template.getMetadata().getLabels())
+        .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
+    assertThat(template.getMetadata().getAnnotations())
+        .isEqualTo(Map.of("k8s.aliyun.com/eci-use-specs", "0.25-0.5Gi"));
+    assertThat(template.getSpec().getNodeSelector()).isEqualTo(Map.of("type", "virtual-kubelet"));
+    assertThat(template.getSpec().getTolerations())
+        .extracting(
+            io.fabric8.kubernetes.api.model.Toleration::getKey,
+            io.fabric8.kubernetes.api.model.Toleration::getOperator,
+            io.fabric8.kubernetes.api.model.Toleration::getValue,
+            io.fabric8.kubernetes.api.model.Toleration::getEffect)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "virtual-kubelet.io/provider", "Exists", null, "NoSchedule"),
+            org.assertj.core.groups.Tuple.tuple("pool", "Equal", "cheap", "NoExecute"));
+    assertThat(template.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(42L);
+    assertThat(template.getSpec().getEnableServiceLinks()).isFalse();
+
+    Container c = template.getSpec().getContainers().get(0);
+    Container s = standard.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo(s.getImage());
+    assertThat(c.getReadinessProbe()).isEqualTo(s.getReadinessProbe());
+    assertThat(c.getPorts()).isEqualTo(s.getPorts());
+    assertThat(env(c))
+        .containsEntry("GREETING", "hi")
+        .containsEntry("K_REVISION", "hello-00002")
+        .containsEntry("PILOTLIGHT_INSTANCE_CLASS", "reserve");
+    assertThat(c.getResources().getRequests())
+        .containsEntry("cpu", new Quantity("250m"))
+        .containsEntry("memory", new Quantity("256Mi"))
+        .containsEntry("ephemeral-storage", new Quantity("1Gi"));
+    assertThat(c.getResources().getLimits())
+        .containsEntry("cpu", new Quantity("250m"))
+        .containsEntry("memory", new Quantity("256Mi"));
+    // the standard template is untouched
+    assertThat(s.getResources().getRequests()).containsEntry("cpu", new Quantity("2"));
+    assertThat(standard.getSpec().getTemplate().getSpec().getNodeSelector()).isNullOrEmpty();
+  }
+
+  @Test
+  void reserveWithoutResourcesKeepsTheContainersOwn() {
+    RevisionResource rev =
+        revision("containers:\n  - image: x\n    resources: {limits: {cpu: \"1\"}}\n");
+    Deployment d =
+        RevisionChildren.reserveDeployment(
+            rev, reserveSpec(Map.of("pilotlight.dev/reserve-instance", "true")), 0);
+    assertThat(d.getSpec().getReplicas()).isZero();
+    var spec = d.getSpec().getTemplate().getSpec();
+    assertThat(spec.getContainers().get(0).getResources().getLimits())
+        .isEqualTo(Map.of("cpu", new Quantity("1")));
+    assertThat(spec.getNodeSelector()).isNullOrEmpty();
+    assertThat(spec.getTolerations()).isNullOrEmpty();
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations()).isNullOrEmpty();
+  }
+
+  @Test
+  void reserveServiceSelectsTheReservePodWithTheStandardPort() {
+    RevisionResource rev =
+        revision("containers:\n  - image: x\n    ports: [{containerPort: 50051, name: h2c}]\n");
+    Service s = RevisionChildren.reserveEndpointsService(rev);
+    Service standard = RevisionChildren.endpointsService(rev);
+    assertThat(s.getMetadata().getName()).isEqualTo("hello-00002-reserve");
+    assertThat(s.getMetadata().getLabels())
+        .containsEntry("serving.knative.dev/revision", "hello-00002")
+        .containsEntry("pilotlight.dev/instance-class", "reserve");
+    assertThat(s.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("rev-uid");
+    assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(s.getSpec().getSelector())
+        .isEqualTo(
+            Map.of(
+                "serving.knative.dev/revision", "hello-00002",
+                "pilotlight.dev/instance-class", "reserve"));
+    assertThat(s.getSpec().getPorts()).isEqualTo(standard.getSpec().getPorts());
+    assertThat(standard.getSpec().getSelector())
+        .containsEntry("pilotlight.dev/instance-class", "standard");
   }
 
   @Test
