@@ -85,14 +85,19 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
         caches.deployment(ns, KubernetesNames.reserveDeployment(key.name()));
     Service reserveService =
         caches.endpointsService(ns, KubernetesNames.reserveEndpointsService(key.name()));
-    boolean reserveReady = RevisionConditions.readyReplicas(reserveDeployment) > 0;
+    // someone else's Deployment of that name is not the revision's reserve (reported NotOwned)
+    Deployment ownReserve =
+        reserveDeployment != null && Ownership.isControlledBy(reserveDeployment, rev)
+            ? reserveDeployment
+            : null;
+    boolean reserveReady = RevisionConditions.readyReplicas(ownReserve) > 0;
     ReserveScale.Replicas scale =
         ReserveScale.of(
             reserve.isPresent(),
             routed,
             desired,
             RevisionConditions.readyReplicas(deployment),
-            specReplicas(reserveDeployment) > 0,
+            specReplicas(ownReserve) > 0,
             reserveReady);
     int replicas = scale.standard();
 
