@@ -140,7 +140,7 @@ public final class ActivatorCommand implements Callable<Integer> {
     Gateway gateway =
         new Gateway(
             GatewayConfig.defaults("0.0.0.0", port),
-            new HttpStatSink(autoscalerUrl, token, identity()),
+            new HttpStatSink(autoscalerUrl, token, Leadership.identity(env)),
             Ticker.system());
     int gatewayPort;
     try {
@@ -244,11 +244,6 @@ public final class ActivatorCommand implements Callable<Integer> {
   }
 
   /** This replica in stat reports: {@code $POD_NAME}, else the host name. */
-  private String identity() {
-    String pod = env.apply("POD_NAME");
-    return pod == null || pod.isBlank() ? Leadership.identity() : pod;
-  }
-
   private static Function<String, HealthServer.Scrape> scrape(MetricsExposition exposition) {
     return accept -> {
       MetricsExposition.Scrape s = exposition.scrape(accept);

@@ -80,7 +80,7 @@ public final class AutoscalerCommand implements Callable<Integer> {
               + " pilotlight-stat-token)");
       return 1;
     }
-    String podNamespace = ComponentRun.podNamespace(env);
+    String podNamespace = NetworkConfig.systemNamespace(env);
     ScheduledExecutorService scaler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -119,7 +119,7 @@ public final class AutoscalerCommand implements Callable<Integer> {
                 client,
                 LEASE,
                 podNamespace,
-                identity(),
+                Leadership.identity(env),
                 () -> {
                   LOG.info("leading: writing desired scales");
                   autoscaler.startLeading();
@@ -166,10 +166,5 @@ public final class AutoscalerCommand implements Callable<Integer> {
     } finally {
       scaler.shutdownNow();
     }
-  }
-
-  private String identity() {
-    String pod = env.apply("POD_NAME");
-    return pod == null || pod.isBlank() ? Leadership.identity() : pod;
   }
 }

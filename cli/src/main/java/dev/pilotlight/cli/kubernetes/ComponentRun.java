@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * What a leader-elected component's run shares: its namespace from the downward API, ConfigMaps
@@ -17,9 +16,6 @@ import java.util.function.Function;
  * component has stopped (informers closed, Lease released), at most {@code grace}.
  */
 public final class ComponentRun {
-  /** The Lease and config namespace when {@code POD_NAMESPACE} is not set. */
-  public static final String DEFAULT_NAMESPACE = "pilotlight-system";
-
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Duration grace;
@@ -29,12 +25,6 @@ public final class ComponentRun {
 
   public ComponentRun(Duration grace) {
     this.grace = grace;
-  }
-
-  /** {@code POD_NAMESPACE}, else {@value #DEFAULT_NAMESPACE}. */
-  public static String podNamespace(Function<String, String> env) {
-    String ns = env.apply("POD_NAMESPACE");
-    return ns == null || ns.isBlank() ? DEFAULT_NAMESPACE : ns;
   }
 
   /** A ConfigMap's data, empty when the ConfigMap does not exist. */

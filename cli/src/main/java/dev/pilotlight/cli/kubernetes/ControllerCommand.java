@@ -72,7 +72,7 @@ public final class ControllerCommand implements Callable<Integer> {
   }
 
   private int serve(PrintWriter err) throws Exception {
-    String podNamespace = ComponentRun.podNamespace(env);
+    String podNamespace = NetworkConfig.systemNamespace(env);
     try (KubernetesClient client = kubernetes.client()) {
       ControllerSettings settings;
       try {
@@ -97,7 +97,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 client,
                 LEASE,
                 podNamespace,
-                identity(),
+                Leadership.identity(env),
                 () -> {
                   LOG.info("leading: reconciling once the caches are synced");
                   controller.start().thenRun(controller::startReconciling);
@@ -141,20 +141,8 @@ public final class ControllerCommand implements Callable<Integer> {
     }
   }
 
-  private String identity() {
-    String pod = env.apply("POD_NAME");
-    return pod == null || pod.isBlank() ? Leadership.identity() : pod;
-  }
-
   private ControllerSettings settings(KubernetesClient client, String podNamespace) {
-    String d = domain;
-    if (d == null) {
-      d =
-          ComponentRun.configMap(client, podNamespace, "config-network")
-              .map(data -> data.get("domain"))
-              .filter(s -> !s.isBlank())
-              .orElse("example.com");
-    }
+    String d = NetworkConfig.domain(domain, client, podNamespace);
     AutoscalerConfig autoscaler =
         ComponentRun.configMap(client, podNamespace, "config-autoscaler")
             .map(AutoscalerConfigs::fromData)

@@ -77,8 +77,8 @@ public final class Leadership implements AutoCloseable {
   }
 
   /** This replica's identity: {@code $POD_NAME} when set (the downward API), else the host name. */
-  public static String identity() {
-    String pod = System.getenv("POD_NAME");
+  public static String identity(java.util.function.Function<String, String> env) {
+    String pod = env.apply("POD_NAME");
     if (pod != null && !pod.isBlank()) {
       return pod;
     }

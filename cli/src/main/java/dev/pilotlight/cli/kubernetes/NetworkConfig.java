@@ -2,7 +2,7 @@ package dev.pilotlight.cli.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Where the components find their own namespace and the domain of route hosts: {@code --domain},
@@ -21,7 +21,7 @@ public final class NetworkConfig {
   public static final String DEFAULT_SYSTEM_NAMESPACE = "pilotlight-system";
 
   /** {@code $POD_NAMESPACE} (the downward API), else {@value #DEFAULT_SYSTEM_NAMESPACE}. */
-  public static String systemNamespace(UnaryOperator<String> env) {
+  public static String systemNamespace(Function<String, String> env) {
     String ns = env.apply("POD_NAMESPACE");
     return ns == null || ns.isBlank() ? DEFAULT_SYSTEM_NAMESPACE : ns;
   }
