@@ -3,6 +3,9 @@
 #
 # Runs `pilotlight local` with two sample-app Services that start in 2 s and go to zero quickly
 # (6s window, no grace): `lit` with the pilot light (reserve-instance: "true"), `cold` without it.
+# Both declare an HTTP readiness probe, as a real app would, so an instance has answered HTTP once
+# before it counts as ready (with a TCP check, the first request also pays the JVM's first use of
+# the app's HTTP code, on either side).
 # Then runs `pilotlight loadtest --scenario pilot-light` for N rounds: each round waits until each
 # has no standard instance and sends it one request, then sends a few warm requests to `lit` once a
 # standard instance is ready. Prints the scenario's table: first request after idle with and
@@ -33,6 +36,9 @@ $2
       containers:
         - command: ["pilotlight", "sample-app"]
           args: ["--startup-delay", "2s"]
+          readinessProbe:
+            httpGet:
+              path: /
 ---
 YAML
 }
