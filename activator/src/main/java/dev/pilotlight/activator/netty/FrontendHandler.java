@@ -54,6 +54,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean responding;
   private boolean keepAlive;
   private Headers.ClientAddress clientAddress;
+  private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -171,8 +172,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       gw.metrics().refused(ProxyError.UNKNOWN_HOST);
       String reason = "no route for host \"" + head.host() + "\"";
       boolean headRequest = head.isHead();
+      boolean bodyPending = !head.bodyless();
       head.release();
-      respond(false, headRequest, error(ProxyError.UNKNOWN_HOST, reason), true, false);
+      respond(false, headRequest, error(ProxyError.UNKNOWN_HOST, reason), bodyPending, false);
       return;
     }
     current = new ProxyExchange(gw, ctx, head, revision, this);
@@ -185,6 +187,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       clientAddress = Headers.ClientAddress.of(ctx.channel().remoteAddress());
     }
     return clientAddress;
+  }
+
+  /** The connection's forwarding header lines, for the pass-through path. */
+  RawHeads.ForwardingCache forwardingCache() {
+    return forwardingCache;
   }
 
   /** Asks the flow control handler for the next message of the current request. */

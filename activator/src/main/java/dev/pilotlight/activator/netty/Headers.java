@@ -103,26 +103,30 @@ final class Headers {
     sink.accept(FORWARDED, priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
   }
 
-  /** Receives the gateway's response headers. */
+  /** What a gateway response header's value is made of. */
   @FunctionalInterface
-  interface GatewayHeaderSink {
-    /**
-     * @param replaces true when the instance's own headers of this name are dropped, false when
-     *     this value is added to them
-     */
-    void header(AsciiString name, String value, boolean replaces);
+  interface GatewayValue {
+    String of(RevisionKey revision, Endpoint endpoint, long heldNanos);
   }
+
+  /**
+   * A header the gateway puts on every proxied response.
+   *
+   * @param replaces true when the instance's own headers of this name are dropped, false when this
+   *     value is added to them
+   */
+  record GatewayHeader(AsciiString name, boolean replaces, GatewayValue value) {}
 
   /**
    * The headers the gateway puts on every proxied response, in this one place for both the codec
    * path ({@link #downstreamResponse}) and the pass-through path ({@link RawHeads}).
    */
-  static void forEachGatewayHeader(
-      RevisionKey revision, Endpoint endpoint, long heldNanos, GatewayHeaderSink sink) {
-    sink.header(SERVER_TIMING, holdTiming(heldNanos), false);
-    sink.header(REVISION, revision.name(), true);
-    sink.header(INSTANCE_CLASS, endpoint.instanceClass().label(), true);
-  }
+  static final List<GatewayHeader> GATEWAY_HEADERS =
+      List.of(
+          new GatewayHeader(SERVER_TIMING, false, (rev, endpoint, held) -> holdTiming(held)),
+          new GatewayHeader(REVISION, true, (rev, endpoint, held) -> rev.name()),
+          new GatewayHeader(
+              INSTANCE_CLASS, true, (rev, endpoint, held) -> endpoint.instanceClass().label()));
 
   /**
    * A client connection's address as the forwarding headers state it, computed once per connection.
@@ -202,17 +206,14 @@ final class Headers {
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    forEachGatewayHeader(
-        revision,
-        endpoint,
-        heldNanos,
-        (name, value, replaces) -> {
-          if (replaces) {
-            h.set(name, value);
-          } else {
-            h.add(name, value);
-          }
-        });
+    for (GatewayHeader g : GATEWAY_HEADERS) {
+      String value = g.value().of(revision, endpoint, heldNanos);
+      if (g.replaces()) {
+        h.set(g.name(), value);
+      } else {
+        h.add(g.name(), value);
+      }
+    }
     r.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 

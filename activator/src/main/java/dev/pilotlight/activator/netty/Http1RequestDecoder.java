@@ -12,8 +12,11 @@ import java.util.List;
 /**
  * The pass-through path's request decoder, after prior-knowledge detection in an HTTP/1.1 client
  * pipeline: each request becomes a {@link RequestHead} (parsed in place) and its body {@link
- * BodyPart}s (the bytes as they came, the last one marked; a bodyless request has one empty last
- * part), the same rhythm as the HTTP codec's head and contents.
+ * BodyPart}s (the bytes as they came, the last one marked), the same rhythm as the HTTP codec's
+ * head and contents.
+ *
+ * <p>A bodyless request is its head alone ({@link RequestHead#bodyless}): unlike the codec's, no
+ * empty last content follows, one message and one read fewer per request.
  *
  * <p>A request head the pass-through path does not serve ({@link HeadParser#UNSUPPORTED}: an
  * upgrade, HTTP/1.0, absolute form, anything malformed or near a limit) stops this decoder: it
@@ -66,9 +69,7 @@ final class Http1RequestDecoder extends ByteToMessageDecoder {
                   ? BodyFraming.Mode.CHUNKED
                   : head.contentLength() > 0 ? BodyFraming.Mode.LENGTH : BodyFraming.Mode.NONE,
               head.contentLength());
-      if (framing.done()) {
-        out.add(BodyPart.EMPTY_LAST);
-      } else {
+      if (!framing.done()) {
         body = framing;
       }
       return;

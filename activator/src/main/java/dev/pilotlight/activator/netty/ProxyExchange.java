@@ -170,6 +170,7 @@ final class ProxyExchange implements Waiter {
     this.http10 = false;
     this.headRequest = head.isHead();
     this.idempotent = head.idempotent();
+    this.requestRead = head.bodyless(); // no body part follows such a head
     this.startNanos = gw.ticker().nanoTime();
     concurrency.arrived(startNanos);
     this.metrics = gw.metrics().revision(revision);
@@ -310,7 +311,9 @@ final class ProxyExchange implements Waiter {
     // a failed write fires exceptionCaught, which closes the connection: onUpstreamClosed
     if (rawUpstream) {
       if (rawUpstreamHead == null) {
-        rawUpstreamHead = RawHeads.upstreamRequest(rawHead, frontend.clientAddress(), ch.alloc());
+        rawUpstreamHead =
+            RawHeads.upstreamRequest(
+                rawHead, frontend.clientAddress(), frontend.forwardingCache(), ch.alloc());
       }
       ch.pipeline().get(Http1ResponseDecoder.class).expect(headRequest);
       ch.write(rawUpstreamHead.retainedDuplicate(), ch.voidPromise());
@@ -336,7 +339,7 @@ final class ProxyExchange implements Waiter {
       return;
     }
     if (requestRead) {
-      // a retry of a request without a body that was already read to its end
+      // a request without a body: on the pass-through path, or a retry of one read to its end
       if (rawUpstream) {
         ch.flush();
       } else {

@@ -24,6 +24,19 @@ final class RawHeads {
       "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
 
+  /** Each gateway header's {@code "Name: "}, in {@link Headers#GATEWAY_HEADERS} order. */
+  private static final byte[][] GATEWAY_NAMES =
+      Headers.GATEWAY_HEADERS.stream()
+          .map(g -> (g.name() + ": ").getBytes(StandardCharsets.US_ASCII))
+          .toArray(byte[][]::new);
+
+  /** The instance's headers the gateway's replace, lower case. */
+  private static final List<String> REPLACED =
+      Headers.GATEWAY_HEADERS.stream()
+          .filter(Headers.GatewayHeader::replaces)
+          .map(g -> g.name().toLowerCase().toString())
+          .toList();
+
   private RawHeads() {}
 
   /**
@@ -32,7 +45,7 @@ final class RawHeads {
    * when the client sent none ({@link Headers#upstreamRequest} on the codec path).
    */
   static ByteBuf upstreamRequest(
-      RequestHead h, Headers.ClientAddress client, ByteBufAllocator alloc) {
+      RequestHead h, Headers.ClientAddress client, ForwardingCache cache, ByteBufAllocator alloc) {
     ByteBuf src = h.bytes();
     String host = h.host();
     ByteBuf out = alloc.buffer(src.readableBytes() + 192 + 2 * host.length());
@@ -41,9 +54,13 @@ final class RawHeads {
     if (h.chunked()) {
       out.writeBytes(CHUNKED);
     }
-    String xff = h.firstForwardedFor() < 0 ? null : h.value(h.firstForwardedFor());
-    String forwarded = h.firstForwarded() < 0 ? null : h.value(h.firstForwarded());
-    Headers.forEachForwardingHeader(client, host, xff, forwarded, (n, v) -> field(out, n, v));
+    if (h.firstForwardedFor() < 0 && h.firstForwarded() < 0) {
+      out.writeBytes(cache.of(client, host));
+    } else {
+      String xff = h.firstForwardedFor() < 0 ? null : h.value(h.firstForwardedFor());
+      String forwarded = h.firstForwarded() < 0 ? null : h.value(h.firstForwarded());
+      Headers.forEachForwardingHeader(client, host, xff, forwarded, (n, v) -> field(out, n, v));
+    }
     if (!h.hasRequestId()) {
       field(out, Headers.REQUEST_ID, Headers.requestId());
     }
@@ -63,7 +80,7 @@ final class RawHeads {
    * The response head for the client (HTTP/1.1): the instance's status and header lines minus
    * hop-by-hop ones (those its {@code Connection} names too) and those the gateway sets, then
    * chunked framing when the body is chunked or must be (delimited by the connection's end), the
-   * gateway's headers ({@link Headers#forEachGatewayHeader}) and {@code Connection: close} when the
+   * gateway's headers ({@link Headers#GATEWAY_HEADERS}) and {@code Connection: close} when the
    * client asked for it.
    */
   static ByteBuf downstreamResponse(
@@ -74,20 +91,6 @@ final class RawHeads {
       boolean clientKeepAlive,
       ByteBufAllocator alloc) {
     ByteBuf src = h.bytes();
-    List<String> gatewayNames = new ArrayList<>(4);
-    List<String> gatewayValues = new ArrayList<>(4);
-    List<String> replaced = new ArrayList<>(4);
-    Headers.forEachGatewayHeader(
-        revision,
-        endpoint,
-        heldNanos,
-        (name, value, replaces) -> {
-          gatewayNames.add(name.toString());
-          gatewayValues.add(value.toString());
-          if (replaces) {
-            replaced.add(name.toString().toLowerCase(java.util.Locale.ROOT));
-          }
-        });
     List<String> listed = h.connectionListsHeaders() ? connectionListed(h) : List.of();
     boolean chunked = h.chunked() || h.framing() == BodyFraming.Mode.UNTIL_CLOSE;
     ByteBuf out = alloc.buffer(src.readableBytes() + 160);
@@ -105,13 +108,17 @@ final class RawHeads {
           if (kind != HeaderKind.OTHER && !keepInResponse(kind)) {
             return false;
           }
-          return !named(h, i, replaced) && !named(h, i, listed);
+          return !named(h, i, REPLACED) && !named(h, i, listed);
         });
     if (chunked) {
       out.writeBytes(CHUNKED);
     }
-    for (int i = 0; i < gatewayNames.size(); i++) {
-      field(out, gatewayNames.get(i), gatewayValues.get(i));
+    for (int i = 0; i < GATEWAY_NAMES.length; i++) {
+      out.writeBytes(GATEWAY_NAMES[i]);
+      Headers.GatewayHeader g = Headers.GATEWAY_HEADERS.get(i);
+      out.writeCharSequence(
+          g.value().of(revision, endpoint, heldNanos), StandardCharsets.ISO_8859_1);
+      out.writeBytes(CRLF);
     }
     if (!clientKeepAlive) {
       out.writeBytes(CLOSE);
@@ -154,6 +161,26 @@ final class RawHeads {
       }
     }
     return names;
+  }
+
+  /**
+   * A connection's forwarding header lines for the host it last asked for, when its requests bring
+   * no forwarding headers of their own (the usual case): made once, copied into every request.
+   */
+  static final class ForwardingCache {
+    private String host;
+    private byte[] lines;
+
+    byte[] of(Headers.ClientAddress client, String host) {
+      if (!host.equals(this.host)) {
+        StringBuilder sb = new StringBuilder(128);
+        Headers.forEachForwardingHeader(
+            client, host, null, null, (n, v) -> sb.append(n).append(": ").append(v).append("\r\n"));
+        this.lines = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        this.host = host;
+      }
+      return lines;
+    }
   }
 
   private interface Keep {
