@@ -305,7 +305,7 @@ final class ProxyExchange implements Waiter {
   private void send(Channel ch, boolean reused) {
     upstream = ch;
     reusedConnection = reused;
-    ch.pipeline().get(BackendHandler.class).bind(this);
+    BackendHandler.of(ch).bind(this);
     touch();
     armIdle();
     // a failed write fires exceptionCaught, which closes the connection: onUpstreamClosed
@@ -315,7 +315,7 @@ final class ProxyExchange implements Waiter {
             RawHeads.upstreamRequest(
                 rawHead, frontend.clientAddress(), frontend.forwardingCache(), ch.alloc());
       }
-      ch.pipeline().get(Http1ResponseDecoder.class).expect(headRequest);
+      ((Http1ResponseDecoder) ch.pipeline().first()).expect(headRequest);
       ch.write(rawUpstreamHead.retainedDuplicate(), ch.voidPromise());
     } else {
       if (upstreamHead == null) {
@@ -486,7 +486,7 @@ final class ProxyExchange implements Waiter {
     responseStarted = true;
     status = code;
     if (!(head instanceof HttpContent)) {
-      ctx.write(head).addListener(abortOnFailure());
+      ctx.write(head).addListener(abortOnFailure);
       clientUnflushed = true;
     } // else a whole response (HTTP/2 HEADERS ending the stream, e.g. gRPC's trailers-only):
     // written whole as its own last content, so it stays one HEADERS frame to an HTTP/2 client
@@ -507,7 +507,7 @@ final class ProxyExchange implements Waiter {
       ctx.write(
               RawHeads.downstreamResponse(
                   head, revision, slot.endpoint(), heldNanos, clientKeepAlive, ctx.alloc()))
-          .addListener(abortOnFailure());
+          .addListener(abortOnFailure);
       clientUnflushed = true;
     } finally {
       head.release();
@@ -554,7 +554,7 @@ final class ProxyExchange implements Waiter {
   /** A part of the response for the client (an object, or bytes on the pass-through path). */
   private void onResponseBody(Channel ch, Object content, boolean last) {
     if (!last) {
-      ctx.write(content).addListener(abortOnFailure());
+      ctx.write(content).addListener(abortOnFailure);
       clientUnflushed = true;
       if (!ctx.channel().isWritable()) {
         ch.config().setAutoRead(false); // resumes in onClientWritable
@@ -564,8 +564,10 @@ final class ProxyExchange implements Waiter {
     // the instance has answered in full: its slot and connection are free
     Endpoint endpoint = slot.endpoint();
     upstream = null;
-    ch.pipeline().get(BackendHandler.class).bind(null);
-    ch.config().setAutoRead(true);
+    BackendHandler.of(ch).bind(null);
+    if (!ch.config().isAutoRead()) {
+      ch.config().setAutoRead(true);
+    }
     if (endpoint.protocol() == Protocol.H2C) {
       ch.close(); // a stream serves one exchange; reset if our side of it is still open
     } else if (upstreamKeepAlive && requestRead) {
@@ -599,13 +601,12 @@ final class ProxyExchange implements Waiter {
     }
   }
 
-  private ChannelFutureListener abortOnFailure() {
-    return f -> {
-      if (!f.isSuccess()) {
-        abort();
-      }
-    };
-  }
+  private final ChannelFutureListener abortOnFailure =
+      f -> {
+        if (!f.isSuccess()) {
+          abort();
+        }
+      };
 
   // --- upgrade: the connection becomes a byte tunnel between client and instance ---
 
