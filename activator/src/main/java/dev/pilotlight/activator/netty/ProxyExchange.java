@@ -69,6 +69,7 @@ final class ProxyExchange implements Waiter {
   private ByteBuf rawUpstreamHead;
   private RawToObjects toObjects; // a pass-through request to an h2c instance
   private boolean rechunk; // a response delimited by its connection's end, chunked for the client
+  private ByteBuf clientHead; // the response head for the client, until its body's first part
   private final boolean idempotent;
   private final String path;
   private final String host;
@@ -504,10 +505,19 @@ final class ProxyExchange implements Waiter {
       rechunk = head.framing() == BodyFraming.Mode.UNTIL_CLOSE;
       responseStarted = true;
       status = head.status();
-      ctx.write(
-              RawHeads.downstreamResponse(
-                  head, revision, slot.endpoint(), heldNanos, clientKeepAlive, ctx.alloc()))
-          .addListener(abortOnFailure);
+      // written with the body's first part (one write for a response read whole), or at the end of
+      // this read
+      clientHead =
+          RawHeads.downstreamResponse(
+              head,
+              revision,
+              slot.endpoint(),
+              heldNanos,
+              clientKeepAlive,
+              head.framing() == BodyFraming.Mode.LENGTH && head.contentLength() <= SMALL_BODY
+                  ? (int) head.contentLength()
+                  : 0,
+              ctx.alloc());
       clientUnflushed = true;
     } finally {
       head.release();
@@ -536,7 +546,34 @@ final class ProxyExchange implements Waiter {
         bytes = Unpooled.wrappedBuffer(bytes, Unpooled.wrappedBuffer(LAST_CHUNK));
       }
     }
+    if (clientHead != null) {
+      bytes = withHead(bytes);
+    }
     onResponseBody(ch, bytes, part.last());
+  }
+
+  /** The pending head followed by {@code body}: copied into the head's buffer when small. */
+  private ByteBuf withHead(ByteBuf body) {
+    ByteBuf head = clientHead;
+    clientHead = null;
+    int n = body.readableBytes();
+    if (n <= SMALL_BODY) {
+      head.writeBytes(body);
+      body.release();
+      return head;
+    }
+    return Unpooled.wrappedBuffer(head, body);
+  }
+
+  /** Bodies up to this size go out in their head's buffer. */
+  private static final int SMALL_BODY = 1024;
+
+  private void writeClientHead() {
+    if (clientHead != null) {
+      ByteBuf head = clientHead;
+      clientHead = null;
+      ctx.write(head).addListener(abortOnFailure);
+    }
   }
 
   private void onResponseContent(Channel ch, HttpContent content) {
@@ -588,6 +625,7 @@ final class ProxyExchange implements Waiter {
 
   /** End of a read batch from the instance: send what was written to the client. */
   void flushClient() {
+    writeClientHead();
     if (clientUnflushed) {
       clientUnflushed = false;
       ctx.flush();
@@ -818,6 +856,10 @@ final class ProxyExchange implements Waiter {
     if (earlyTunnelBytes != null) {
       earlyTunnelBytes.forEach(ByteBuf::release);
       earlyTunnelBytes = null;
+    }
+    if (clientHead != null) {
+      clientHead.release(); // the response broke off before its body
+      clientHead = null;
     }
     cancel(deadline);
     cancel(responseStartTimer);

@@ -89,11 +89,12 @@ final class RawHeads {
       Endpoint endpoint,
       long heldNanos,
       boolean clientKeepAlive,
+      int bodyRoom,
       ByteBufAllocator alloc) {
     ByteBuf src = h.bytes();
     List<String> listed = h.connectionListsHeaders() ? connectionListed(h) : List.of();
     boolean chunked = h.chunked() || h.framing() == BodyFraming.Mode.UNTIL_CLOSE;
-    ByteBuf out = alloc.buffer(src.readableBytes() + 160);
+    ByteBuf out = alloc.buffer(src.readableBytes() + 160 + bodyRoom);
     out.writeBytes(HTTP11);
     int from = src.readerIndex() + h.statusOffset();
     out.writeBytes(src, from, src.readerIndex() + h.headersStart() - from);
