@@ -177,8 +177,25 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       respond(false, headRequest, error(ProxyError.UNKNOWN_HOST, reason), bodyPending, false);
       return;
     }
+    boolean bodyless = head.bodyless();
     current = new ProxyExchange(gw, ctx, head, revision, this);
     current.start();
+    if (bodyless) {
+      armSocketRead();
+    }
+  }
+
+  /**
+   * Keeps the socket's read armed while a bodyless request is served, below the flow control
+   * handler: bytes that come meanwhile wait in its queue, and the connection's read interest is not
+   * dropped after this read and added again for the next request (two {@code epoll_ctl} calls a
+   * request). The codec path gets the same from its empty last content's read.
+   */
+  private void armSocketRead() {
+    ChannelHandlerContext decoder = ctx.pipeline().context(HandlerNames.HTTP1_DECODER);
+    if (decoder != null && ctx.channel().isActive()) {
+      decoder.read();
+    }
   }
 
   /** The client's address for forwarding headers, worked out once per connection. */
