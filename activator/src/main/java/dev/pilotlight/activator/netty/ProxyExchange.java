@@ -535,13 +535,12 @@ final class ProxyExchange implements Waiter {
     ByteBuf bytes = part.content();
     if (rechunk) {
       // delimited by the connection's end: framed as chunks, so the client's connection can stay
-      ByteBuf size =
-          Unpooled.copiedBuffer(
-              Integer.toHexString(bytes.readableBytes()) + "\r\n", StandardCharsets.US_ASCII);
-      bytes =
-          bytes.isReadable()
-              ? Unpooled.wrappedBuffer(size, bytes, Unpooled.wrappedBuffer(CRLF))
-              : bytes;
+      if (bytes.isReadable()) {
+        ByteBuf size =
+            Unpooled.copiedBuffer(
+                Integer.toHexString(bytes.readableBytes()) + "\r\n", StandardCharsets.US_ASCII);
+        bytes = Unpooled.wrappedBuffer(size, bytes, Unpooled.wrappedBuffer(CRLF));
+      }
       if (part.last()) {
         bytes = Unpooled.wrappedBuffer(bytes, Unpooled.wrappedBuffer(LAST_CHUNK));
       }
