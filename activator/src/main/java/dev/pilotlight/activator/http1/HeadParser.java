@@ -50,6 +50,7 @@ public final class HeadParser {
   private final int maxHeaderBytes;
   private int scanned; // bytes after the reader index already searched for the head's end
   private int[] fields = new int[16 * Head.STRIDE];
+  private byte[] scratch = new byte[1024];
   private RequestHead request;
   private ResponseHead response;
 
@@ -140,39 +141,55 @@ public final class HeadParser {
     }
   }
 
+  /** The head's bytes in {@code scratch}, from 0: plain array reads, no per-byte buffer checks. */
+  private byte[] copy(ByteBuf in, int start, int end) {
+    if (scratch.length < end - start) {
+      scratch = new byte[Math.max(end - start, 2 * scratch.length)];
+    }
+    in.getBytes(start, scratch, 0, end - start);
+    return scratch;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte value) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private int request(ByteBuf in, int start, int end) {
-    int lf = in.indexOf(start, end, LF);
+    byte[] b = copy(in, start, end);
+    int len = end - start;
+    int lf = indexOf(b, 0, len, LF);
     int lineEnd = lf - 1;
-    if (in.getByte(lineEnd) != CR || lineEnd - start >= maxLine - MARGIN) {
+    if (b[lineEnd] != CR || lineEnd >= maxLine - MARGIN) {
       return UNSUPPORTED;
     }
-    int p = start;
-    while (p < lineEnd && in.getByte(p) >= 'A' && in.getByte(p) <= 'Z') {
+    int p = 0;
+    while (p < lineEnd && b[p] >= 'A' && b[p] <= 'Z') {
       p++;
     }
-    int methodEnd = p - start;
-    if (methodEnd == 0 || methodEnd > 20 || p >= lineEnd || in.getByte(p) != ' ') {
+    int methodEnd = p;
+    if (methodEnd == 0 || methodEnd > 20 || p >= lineEnd || b[p] != ' ') {
       return UNSUPPORTED;
     }
     p++;
-    if (in.getByte(p) != '/') {
+    if (b[p] != '/') {
       return UNSUPPORTED; // absolute form, authority form, "*": the codec path handles them
     }
     int targetStart = p;
-    while (p < lineEnd) {
-      byte b = in.getByte(p);
-      if (b <= 0x20 || b >= 0x7f) {
-        break;
-      }
+    while (p < lineEnd && b[p] > 0x20 && b[p] < 0x7f) {
       p++;
     }
-    if (p == targetStart || lineEnd - p != 9 || !isVersion11(in, p + 1) || in.getByte(p) != ' ') {
+    if (p == targetStart || lineEnd - p != 9 || !isVersion11(b, p + 1) || b[p] != ' ') {
       return UNSUPPORTED;
     }
-    if (end - (lf + 1) > maxHeaderBytes - MARGIN) {
+    if (len - (lf + 1) > maxHeaderBytes - MARGIN) {
       return UNSUPPORTED;
     }
-    int count = headers(in, start, lf + 1, end);
+    int count = headers(b, lf + 1, len);
     if (count < 0) {
       return UNSUPPORTED;
     }
@@ -188,8 +205,8 @@ public final class HeadParser {
     boolean requestId = false;
     for (int i = 0; i < count; i++) {
       int base = i * Head.STRIDE;
-      int vs = start + fields[base + 2];
-      int ve = start + fields[base + 3];
+      int vs = fields[base + 2];
+      int ve = fields[base + 3];
       switch (fields[base]) {
         case HeaderKind.HOST -> {
           hosts++;
@@ -197,19 +214,19 @@ public final class HeadParser {
         }
         case HeaderKind.CONTENT_LENGTH -> {
           lengths++;
-          contentLength = digits(in, vs, ve);
+          contentLength = digits(b, vs, ve);
           if (contentLength < 0) {
             return UNSUPPORTED;
           }
         }
         case HeaderKind.TRANSFER_ENCODING -> {
           encodings++;
-          if (!equalsLower(in, vs, ve, "chunked")) {
+          if (!equalsLower(b, vs, ve, "chunked")) {
             return UNSUPPORTED;
           }
         }
         case HeaderKind.CONNECTION -> {
-          int c = connectionTokens(in, vs, ve);
+          int c = connectionTokens(b, vs, ve);
           if ((c & TOKEN_OTHER) != 0) {
             return UNSUPPORTED; // names headers to drop: the codec path does that
           }
@@ -221,7 +238,7 @@ public final class HeadParser {
           return UNSUPPORTED;
         }
         case HeaderKind.EXPECT -> {
-          if (!equalsLower(in, vs, ve, "100-continue")) {
+          if (!equalsLower(b, vs, ve, "100-continue")) {
             return UNSUPPORTED;
           }
           expectContinue = true;
@@ -239,17 +256,19 @@ public final class HeadParser {
         || (lengths == 1 && encodings == 1)) {
       return UNSUPPORTED;
     }
-    ByteBuf bytes = in.retainedSlice(start, end - start);
+    ByteBuf bytes = in.retainedSlice(start, len);
     in.readerIndex(end);
+    int hostStart = fields[host * Head.STRIDE + 2];
     String hostValue =
-        bytes.toString(
-            fields[host * Head.STRIDE + 2],
-            fields[host * Head.STRIDE + 3] - fields[host * Head.STRIDE + 2],
+        new String(
+            b,
+            hostStart,
+            fields[host * Head.STRIDE + 3] - hostStart,
             java.nio.charset.StandardCharsets.ISO_8859_1);
     request =
         new RequestHead(
             bytes,
-            lineEnd - start,
+            lineEnd,
             java.util.Arrays.copyOf(fields, count * Head.STRIDE),
             count,
             methodEnd,
@@ -265,30 +284,28 @@ public final class HeadParser {
   }
 
   private int response(ByteBuf in, int start, int end, boolean headRequest) {
-    int lf = in.indexOf(start, end, LF);
+    byte[] b = copy(in, start, end);
+    int len = end - start;
+    int lf = indexOf(b, 0, len, LF);
     int lineEnd = lf - 1;
-    if (in.getByte(lineEnd) != CR || lineEnd - start > MAX_STATUS_LINE) {
+    if (b[lineEnd] != CR || lineEnd > MAX_STATUS_LINE) {
       return MALFORMED;
     }
-    if (lineEnd - start < 12
-        || !startsWithHttp1(in, start)
-        || in.getByte(start + 8) != ' '
-        || (lineEnd - start > 12 && in.getByte(start + 12) != ' ')) {
+    if (lineEnd < 12 || !startsWithHttp1(b, 0) || b[8] != ' ' || (lineEnd > 12 && b[12] != ' ')) {
       return MALFORMED;
     }
-    boolean http10 = in.getByte(start + 7) == '0';
+    boolean http10 = b[7] == '0';
     int status = 0;
     for (int i = 9; i < 12; i++) {
-      byte b = in.getByte(start + i);
-      if (b < '0' || b > '9') {
+      if (b[i] < '0' || b[i] > '9') {
         return MALFORMED;
       }
-      status = status * 10 + (b - '0');
+      status = status * 10 + (b[i] - '0');
     }
-    if (status < 100 || end - (lf + 1) > maxHeaderBytes) {
+    if (status < 100 || len - (lf + 1) > maxHeaderBytes) {
       return MALFORMED;
     }
-    int count = headers(in, start, lf + 1, end);
+    int count = headers(b, lf + 1, len);
     if (count < 0) {
       return MALFORMED;
     }
@@ -299,24 +316,24 @@ public final class HeadParser {
     boolean listed = false;
     for (int i = 0; i < count; i++) {
       int base = i * Head.STRIDE;
-      int vs = start + fields[base + 2];
-      int ve = start + fields[base + 3];
+      int vs = fields[base + 2];
+      int ve = fields[base + 3];
       switch (fields[base]) {
         case HeaderKind.CONTENT_LENGTH -> {
-          long n = digits(in, vs, ve);
+          long n = digits(b, vs, ve);
           if (n < 0 || (contentLength >= 0 && n != contentLength)) {
             return MALFORMED;
           }
           contentLength = n;
         }
         case HeaderKind.TRANSFER_ENCODING -> {
-          if (!equalsLower(in, vs, ve, "chunked") || chunked) {
+          if (!equalsLower(b, vs, ve, "chunked") || chunked) {
             return MALFORMED;
           }
           chunked = true;
         }
         case HeaderKind.CONNECTION -> {
-          int c = connectionTokens(in, vs, ve);
+          int c = connectionTokens(b, vs, ve);
           close |= (c & TOKEN_CLOSE) != 0;
           keepAliveToken |= (c & TOKEN_KEEP_ALIVE) != 0;
           listed |= (c & TOKEN_OTHER) != 0;
@@ -337,12 +354,12 @@ public final class HeadParser {
     }
     boolean keepAlive =
         framing != BodyFraming.Mode.UNTIL_CLOSE && !close && (!http10 || keepAliveToken);
-    ByteBuf bytes = in.retainedSlice(start, end - start);
+    ByteBuf bytes = in.retainedSlice(start, len);
     in.readerIndex(end);
     response =
         new ResponseHead(
             bytes,
-            lineEnd - start,
+            lineEnd,
             java.util.Arrays.copyOf(fields, count * Head.STRIDE),
             count,
             status,
@@ -356,38 +373,38 @@ public final class HeadParser {
 
   /**
    * Parses the header lines in {@code [from, end)} (the last is the empty line) into {@link
-   * #fields}, offsets relative to {@code base}; returns the count, or -1 for a line that is not a
-   * plain {@code token ":" OWS value OWS CRLF}.
+   * #fields}; returns the count, or -1 for a line that is not a plain {@code token ":" OWS value
+   * OWS CRLF}.
    */
-  private int headers(ByteBuf in, int base, int from, int end) {
+  private int headers(byte[] b, int from, int end) {
     int count = 0;
     int p = from;
     while (p < end - 2) {
-      int lf = in.indexOf(p, end, LF);
+      int lf = indexOf(b, p, end, LF);
       int cr = lf - 1;
-      if (in.getByte(cr) != CR) {
+      if (b[cr] != CR) {
         return -1;
       }
       int q = p;
-      while (q < cr && TOKEN[in.getByte(q) & 0xff]) {
+      while (q < cr && TOKEN[b[q] & 0xff]) {
         q++;
       }
-      if (q == p || q == cr || in.getByte(q) != ':') {
+      if (q == p || q == cr || b[q] != ':') {
         return -1; // empty name, obs-fold, whitespace before the colon, a non-token byte
       }
       int nameEnd = q;
       q++;
-      while (q < cr && isOws(in.getByte(q))) {
+      while (q < cr && isOws(b[q])) {
         q++;
       }
       int vs = q;
       int ve = q;
       for (; q < cr; q++) {
-        byte b = in.getByte(q);
-        if ((b < 0x20 && b != '\t') || b == 0x7f) {
+        byte c = b[q];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
           return -1;
         }
-        if (!isOws(b)) {
+        if (!isOws(c)) {
           ve = q + 1;
         }
       }
@@ -398,10 +415,10 @@ public final class HeadParser {
         fields = java.util.Arrays.copyOf(fields, fields.length * 2);
       }
       int f = count * Head.STRIDE;
-      fields[f] = HeaderKind.of(in, p, nameEnd - p);
-      fields[f + 1] = p - base;
-      fields[f + 2] = vs - base;
-      fields[f + 3] = ve - base;
+      fields[f] = HeaderKind.of(b, p, nameEnd - p);
+      fields[f + 1] = p;
+      fields[f + 2] = vs;
+      fields[f + 3] = ve;
       count++;
       p = lf + 1;
     }
@@ -412,43 +429,42 @@ public final class HeadParser {
     return b == ' ' || b == '\t';
   }
 
-  private static boolean isVersion11(ByteBuf in, int p) {
-    return startsWithHttp1(in, p) && in.getByte(p + 7) == '1';
+  private static boolean isVersion11(byte[] b, int p) {
+    return startsWithHttp1(b, p) && b[p + 7] == '1';
   }
 
-  private static boolean startsWithHttp1(ByteBuf in, int p) {
-    return in.getByte(p) == 'H'
-        && in.getByte(p + 1) == 'T'
-        && in.getByte(p + 2) == 'T'
-        && in.getByte(p + 3) == 'P'
-        && in.getByte(p + 4) == '/'
-        && in.getByte(p + 5) == '1'
-        && in.getByte(p + 6) == '.'
-        && (in.getByte(p + 7) == '1' || in.getByte(p + 7) == '0');
+  private static boolean startsWithHttp1(byte[] b, int p) {
+    return b[p] == 'H'
+        && b[p + 1] == 'T'
+        && b[p + 2] == 'T'
+        && b[p + 3] == 'P'
+        && b[p + 4] == '/'
+        && b[p + 5] == '1'
+        && b[p + 6] == '.'
+        && (b[p + 7] == '1' || b[p + 7] == '0');
   }
 
   /** Decimal digits only, at most 18 of them; else -1. */
-  static long digits(ByteBuf in, int from, int to) {
+  static long digits(byte[] b, int from, int to) {
     if (from == to || to - from > 18) {
       return -1;
     }
     long n = 0;
     for (int i = from; i < to; i++) {
-      byte b = in.getByte(i);
-      if (b < '0' || b > '9') {
+      if (b[i] < '0' || b[i] > '9') {
         return -1;
       }
-      n = n * 10 + (b - '0');
+      n = n * 10 + (b[i] - '0');
     }
     return n;
   }
 
-  static boolean equalsLower(ByteBuf in, int from, int to, String lower) {
+  static boolean equalsLower(byte[] b, int from, int to, String lower) {
     if (to - from != lower.length()) {
       return false;
     }
     for (int i = 0; i < lower.length(); i++) {
-      if (lower(in.getByte(from + i)) != lower.charAt(i)) {
+      if (lower(b[from + i]) != lower.charAt(i)) {
         return false;
       }
     }
@@ -460,24 +476,24 @@ public final class HeadParser {
   static final int TOKEN_OTHER = 4;
 
   /** The tokens of a {@code Connection} value, as flags. */
-  static int connectionTokens(ByteBuf in, int from, int to) {
+  static int connectionTokens(byte[] b, int from, int to) {
     int flags = 0;
     int p = from;
     while (p < to) {
-      int comma = in.indexOf(p, to, (byte) ',');
+      int comma = indexOf(b, p, to, (byte) ',');
       int e = comma < 0 ? to : comma;
       int s = p;
-      while (s < e && isOws(in.getByte(s))) {
+      while (s < e && isOws(b[s])) {
         s++;
       }
       int t = e;
-      while (t > s && isOws(in.getByte(t - 1))) {
+      while (t > s && isOws(b[t - 1])) {
         t--;
       }
       if (t > s) {
-        if (equalsLower(in, s, t, "close")) {
+        if (equalsLower(b, s, t, "close")) {
           flags |= TOKEN_CLOSE;
-        } else if (equalsLower(in, s, t, "keep-alive")) {
+        } else if (equalsLower(b, s, t, "keep-alive")) {
           flags |= TOKEN_KEEP_ALIVE;
         } else {
           flags |= TOKEN_OTHER;

@@ -102,7 +102,7 @@ public final class HeaderKind {
   private HeaderKind() {}
 
   /** The kind of the name in {@code b[from, from + len)}, a valid token. */
-  static int of(io.netty.buffer.ByteBuf b, int from, int len) {
+  static int of(byte[] b, int from, int len) {
     if (len >= MAX) {
       return OTHER;
     }
@@ -111,7 +111,7 @@ public final class HeaderKind {
     for (int c = 0; c < candidates.length; c++) {
       byte[] name = candidates[c];
       for (int k = 0; k < len; k++) {
-        if (HeadParser.lower(b.getByte(from + k)) != name[k]) {
+        if (HeadParser.lower(b[from + k]) != name[k]) {
           continue outer;
         }
       }
