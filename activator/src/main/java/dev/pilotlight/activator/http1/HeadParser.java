@@ -1,6 +1,7 @@
 package dev.pilotlight.activator.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Parses HTTP/1.1 heads in place. One parser per connection direction; it remembers how far it has
@@ -46,11 +47,27 @@ public final class HeadParser {
     }
   }
 
+  /**
+   * Room for one parse, shared by the parsers of a thread (an event loop parses one head at a
+   * time), so that a connection, idle or held, keeps none of it.
+   */
+  private static final class Work {
+    byte[] scratch = new byte[1024];
+    int[] fields = new int[16 * Head.STRIDE];
+  }
+
+  private static final FastThreadLocal<Work> WORK =
+      new FastThreadLocal<>() {
+        @Override
+        protected Work initialValue() {
+          return new Work();
+        }
+      };
+
   private final int maxLine;
   private final int maxHeaderBytes;
   private int scanned; // bytes after the reader index already searched for the head's end
-  private int[] fields = new int[16 * Head.STRIDE];
-  private byte[] scratch = new byte[1024];
+  private Work w; // the calling thread's, for the parse under way
   private RequestHead request;
   private ResponseHead response;
 
@@ -143,11 +160,12 @@ public final class HeadParser {
 
   /** The head's bytes in {@code scratch}, from 0: plain array reads, no per-byte buffer checks. */
   private byte[] copy(ByteBuf in, int start, int end) {
-    if (scratch.length < end - start) {
-      scratch = new byte[Math.max(end - start, 2 * scratch.length)];
+    w = WORK.get();
+    if (w.scratch.length < end - start) {
+      w.scratch = new byte[Math.max(end - start, 2 * w.scratch.length)];
     }
-    in.getBytes(start, scratch, 0, end - start);
-    return scratch;
+    in.getBytes(start, w.scratch, 0, end - start);
+    return w.scratch;
   }
 
   private static int indexOf(byte[] b, int from, int to, byte value) {
@@ -205,9 +223,9 @@ public final class HeadParser {
     boolean requestId = false;
     for (int i = 0; i < count; i++) {
       int base = i * Head.STRIDE;
-      int vs = fields[base + 2];
-      int ve = fields[base + 3];
-      switch (fields[base]) {
+      int vs = w.fields[base + 2];
+      int ve = w.fields[base + 3];
+      switch (w.fields[base]) {
         case HeaderKind.HOST -> {
           hosts++;
           host = i;
@@ -250,7 +268,7 @@ public final class HeadParser {
       }
     }
     if (hosts != 1
-        || fields[host * Head.STRIDE + 2] == fields[host * Head.STRIDE + 3]
+        || w.fields[host * Head.STRIDE + 2] == w.fields[host * Head.STRIDE + 3]
         || lengths > 1
         || encodings > 1
         || (lengths == 1 && encodings == 1)) {
@@ -258,18 +276,18 @@ public final class HeadParser {
     }
     ByteBuf bytes = in.retainedSlice(start, len);
     in.readerIndex(end);
-    int hostStart = fields[host * Head.STRIDE + 2];
+    int hostStart = w.fields[host * Head.STRIDE + 2];
     String hostValue =
         new String(
             b,
             hostStart,
-            fields[host * Head.STRIDE + 3] - hostStart,
+            w.fields[host * Head.STRIDE + 3] - hostStart,
             java.nio.charset.StandardCharsets.ISO_8859_1);
     request =
         new RequestHead(
             bytes,
             lineEnd,
-            java.util.Arrays.copyOf(fields, count * Head.STRIDE),
+            java.util.Arrays.copyOf(w.fields, count * Head.STRIDE),
             count,
             methodEnd,
             hostValue,
@@ -316,9 +334,9 @@ public final class HeadParser {
     boolean listed = false;
     for (int i = 0; i < count; i++) {
       int base = i * Head.STRIDE;
-      int vs = fields[base + 2];
-      int ve = fields[base + 3];
-      switch (fields[base]) {
+      int vs = w.fields[base + 2];
+      int ve = w.fields[base + 3];
+      switch (w.fields[base]) {
         case HeaderKind.CONTENT_LENGTH -> {
           long n = digits(b, vs, ve);
           if (n < 0 || (contentLength >= 0 && n != contentLength)) {
@@ -360,7 +378,7 @@ public final class HeadParser {
         new ResponseHead(
             bytes,
             lineEnd,
-            java.util.Arrays.copyOf(fields, count * Head.STRIDE),
+            java.util.Arrays.copyOf(w.fields, count * Head.STRIDE),
             count,
             status,
             framing,
@@ -372,9 +390,9 @@ public final class HeadParser {
   }
 
   /**
-   * Parses the header lines in {@code [from, end)} (the last is the empty line) into {@link
-   * #fields}; returns the count, or -1 for a line that is not a plain {@code token ":" OWS value
-   * OWS CRLF}.
+   * Parses the header lines in {@code [from, end)} (the last is the empty line) into the thread's
+   * fields; returns the count, or -1 for a line that is not a plain {@code token ":" OWS value OWS
+   * CRLF}.
    */
   private int headers(byte[] b, int from, int end) {
     int count = 0;
@@ -411,14 +429,14 @@ public final class HeadParser {
       if (count == MAX_FIELDS) {
         return -1;
       }
-      if ((count + 1) * Head.STRIDE > fields.length) {
-        fields = java.util.Arrays.copyOf(fields, fields.length * 2);
+      if ((count + 1) * Head.STRIDE > w.fields.length) {
+        w.fields = java.util.Arrays.copyOf(w.fields, w.fields.length * 2);
       }
       int f = count * Head.STRIDE;
-      fields[f] = HeaderKind.of(b, p, nameEnd - p);
-      fields[f + 1] = p;
-      fields[f + 2] = vs;
-      fields[f + 3] = ve;
+      w.fields[f] = HeaderKind.of(b, p, nameEnd - p);
+      w.fields[f + 1] = p;
+      w.fields[f + 2] = vs;
+      w.fields[f + 3] = ve;
       count++;
       p = lf + 1;
     }

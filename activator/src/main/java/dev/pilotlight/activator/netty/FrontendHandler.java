@@ -296,6 +296,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       discarded = 0;
     }
     responding = true;
+    GatewayInitializer.ensureResponseEncoder(ctx.pipeline());
     ctx.writeAndFlush(response)
         .addListener(
             (ChannelFutureListener)

@@ -8,9 +8,10 @@ import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * Composes a client connection's pipeline: HTTP/2 prior-knowledge detection (leaves after the first
- * bytes), the pass-through request decoder ({@link Http1RequestDecoder}) with the encoder of the
- * gateway's own responses ({@link GatewayResponseEncoder}; proxied bytes pass it untouched), flow
- * control (one message per read), then the proxy. Auto-read is off from the start.
+ * bytes), the pass-through request decoder ({@link Http1RequestDecoder}), flow control (one message
+ * per read), then the proxy. Auto-read is off from the start. The encoder of the responses the
+ * gateway writes as objects ({@link GatewayResponseEncoder}; proxied bytes pass it untouched) joins
+ * on first need ({@link #ensureResponseEncoder}).
  *
  * <p>When a request needs the full HTTP codec ({@link #useCodec}), the two pass-through handlers
  * make way for the codec with bounded lines and headers and, on a connection's first request, the
@@ -42,7 +43,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     p.addLast(
         HandlerNames.HTTP1_DECODER,
         new Http1RequestDecoder(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes()));
-    p.addLast(HandlerNames.HTTP1_ENCODER, new GatewayResponseEncoder());
     // one decoded message per read(): a request's body is pulled only as fast as it is forwarded
     p.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
   }
@@ -61,8 +61,22 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
       p.addAfter(
           HandlerNames.HTTP_CODEC, HandlerNames.H2C_UPGRADE, H2Frontend.upgradeHandler(gw, codec));
     }
-    p.remove(HandlerNames.HTTP1_ENCODER);
+    if (p.get(HandlerNames.HTTP1_ENCODER) != null) {
+      p.remove(HandlerNames.HTTP1_ENCODER);
+    }
     p.remove(HandlerNames.HTTP1_DECODER); // hands its unread bytes to the codec
+  }
+
+  /**
+   * Before the gateway writes a response as an object on a pass-through connection (its own error,
+   * {@code 100 Continue}, an h2c instance's response): the encoder for it, added on first need, so
+   * that a connection that only ever proxies bytes (or waits, held) does without.
+   */
+  static void ensureResponseEncoder(ChannelPipeline p) {
+    if (p.get(HandlerNames.HTTP1_DECODER) != null && p.get(HandlerNames.HTTP1_ENCODER) == null) {
+      p.addAfter(
+          HandlerNames.HTTP1_DECODER, HandlerNames.HTTP1_ENCODER, new GatewayResponseEncoder());
+    }
   }
 
   private static void addProxyHandlers(ChannelPipeline p, GatewayContext gw) {

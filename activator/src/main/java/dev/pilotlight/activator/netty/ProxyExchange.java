@@ -352,6 +352,7 @@ final class ProxyExchange implements Waiter {
     if (!bodyless) {
       ch.flush();
       if (expectsContinue) {
+        GatewayInitializer.ensureResponseEncoder(ctx.pipeline());
         ctx.writeAndFlush(
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       }
@@ -459,6 +460,7 @@ final class ProxyExchange implements Waiter {
       ch.close(); // reaches onUpstreamClosed: 502 or abort
       return;
     }
+    GatewayInitializer.ensureResponseEncoder(ctx.pipeline()); // an h2c instance's, to bytes
     int code = head.status().code();
     if (code == 101 && upgrade != null) {
       startTunnel(ch, head);
