@@ -2,7 +2,6 @@ package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.activator.GatewayMetrics;
 import dev.pilotlight.activator.ProxyError;
-import dev.pilotlight.activator.http1.BodyFraming;
 import dev.pilotlight.activator.http1.BodyPart;
 import dev.pilotlight.activator.http1.RequestHead;
 import dev.pilotlight.activator.http1.ResponseHead;
@@ -16,7 +15,6 @@ import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,7 +33,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +65,7 @@ final class ProxyExchange implements Waiter {
   private boolean rawUpstream; // and so is the instance's (an HTTP/1.1 one)
   private ByteBuf rawUpstreamHead;
   private RawToObjects toObjects; // a pass-through request to an h2c instance
-  private boolean rechunk; // a response delimited by its connection's end, chunked for the client
-  private ByteBuf clientHead; // the response head for the client, until its body's first part
+  private ClientResponseBytes clientBytes; // the pass-through path's response for the client
   private final boolean idempotent;
   private final String path;
   private final String host;
@@ -504,77 +500,23 @@ final class ProxyExchange implements Waiter {
       }
       cancel(responseStartTimer);
       upstreamKeepAlive = head.keepAlive();
-      rechunk = head.framing() == BodyFraming.Mode.UNTIL_CLOSE;
       responseStarted = true;
       status = head.status();
-      // written with the body's first part (one write for a response read whole), or at the end of
-      // this read
-      clientHead =
-          RawHeads.downstreamResponse(
-              head,
-              revision,
-              slot.endpoint(),
-              heldNanos,
-              clientKeepAlive,
-              head.framing() == BodyFraming.Mode.LENGTH && head.contentLength() <= SMALL_BODY
-                  ? (int) head.contentLength()
-                  : 0,
-              ctx.alloc());
+      clientBytes =
+          new ClientResponseBytes(
+              head, revision, slot.endpoint(), heldNanos, clientKeepAlive, ctx.alloc());
       clientUnflushed = true;
     } finally {
       head.release();
     }
   }
 
-  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CRLF = {'\r', '\n'};
-
   private void onRawResponseBody(Channel ch, BodyPart part) {
     if (!responseStarted) {
       part.release();
       return;
     }
-    ByteBuf bytes = part.content();
-    if (rechunk) {
-      // delimited by the connection's end: framed as chunks, so the client's connection can stay
-      if (bytes.isReadable()) {
-        ByteBuf size =
-            Unpooled.copiedBuffer(
-                Integer.toHexString(bytes.readableBytes()) + "\r\n", StandardCharsets.US_ASCII);
-        bytes = Unpooled.wrappedBuffer(size, bytes, Unpooled.wrappedBuffer(CRLF));
-      }
-      if (part.last()) {
-        bytes = Unpooled.wrappedBuffer(bytes, Unpooled.wrappedBuffer(LAST_CHUNK));
-      }
-    }
-    if (clientHead != null) {
-      bytes = withHead(bytes);
-    }
-    onResponseBody(ch, bytes, part.last());
-  }
-
-  /** The pending head followed by {@code body}: copied into the head's buffer when small. */
-  private ByteBuf withHead(ByteBuf body) {
-    ByteBuf head = clientHead;
-    clientHead = null;
-    int n = body.readableBytes();
-    if (n <= SMALL_BODY) {
-      head.writeBytes(body);
-      body.release();
-      return head;
-    }
-    return Unpooled.wrappedBuffer(head, body);
-  }
-
-  /** Bodies up to this size go out in their head's buffer. */
-  private static final int SMALL_BODY = 1024;
-
-  private void writeClientHead() {
-    if (clientHead != null) {
-      ByteBuf head = clientHead;
-      clientHead = null;
-      ctx.write(head).addListener(abortOnFailure);
-    }
+    onResponseBody(ch, clientBytes.body(part), part.last());
   }
 
   private void onResponseContent(Channel ch, HttpContent content) {
@@ -626,7 +568,10 @@ final class ProxyExchange implements Waiter {
 
   /** End of a read batch from the instance: send what was written to the client. */
   void flushClient() {
-    writeClientHead();
+    ByteBuf head = clientBytes == null ? null : clientBytes.takeHead();
+    if (head != null) {
+      ctx.write(head).addListener(abortOnFailure);
+    }
     if (clientUnflushed) {
       clientUnflushed = false;
       ctx.flush();
@@ -858,9 +803,8 @@ final class ProxyExchange implements Waiter {
       earlyTunnelBytes.forEach(ByteBuf::release);
       earlyTunnelBytes = null;
     }
-    if (clientHead != null) {
-      clientHead.release(); // the response broke off before its body
-      clientHead = null;
+    if (clientBytes != null) {
+      clientBytes.release(); // the response broke off before its body
     }
     cancel(deadline);
     cancel(responseStartTimer);
