@@ -50,6 +50,11 @@ public abstract class Head extends AbstractReferenceCounted {
     return fields[i * STRIDE] & 0xff;
   }
 
+  /** Length of header {@code i}'s name. */
+  public int nameLength(int i) {
+    return fields[i * STRIDE] >>> 8;
+  }
+
   /** Offset of header {@code i}'s line (its name's first byte). */
   public int lineStart(int i) {
     return fields[i * STRIDE + 1];
@@ -83,19 +88,17 @@ public abstract class Head extends AbstractReferenceCounted {
 
   /** Header {@code i}'s name as a string. */
   public String name(int i) {
-    int s = lineStart(i);
-    int colon = bytes.indexOf(bytes.readerIndex() + s, bytes.writerIndex(), (byte) ':');
     return bytes.toString(
-        bytes.readerIndex() + s, colon - bytes.readerIndex() - s, StandardCharsets.ISO_8859_1);
+        bytes.readerIndex() + lineStart(i), nameLength(i), StandardCharsets.ISO_8859_1);
   }
 
   /** Whether header {@code i}'s name equals {@code lowerName} (lower case), ignoring case. */
   public boolean nameIs(int i, String lowerName) {
-    int s = bytes.readerIndex() + lineStart(i);
     int n = lowerName.length();
-    if (bytes.getByte(s + n) != ':') {
+    if (nameLength(i) != n) {
       return false;
     }
+    int s = bytes.readerIndex() + lineStart(i);
     for (int k = 0; k < n; k++) {
       if (HeadParser.lower(bytes.getByte(s + k)) != lowerName.charAt(k)) {
         return false;

@@ -225,7 +225,7 @@ public final class HeadParser {
       int base = i * Head.STRIDE;
       int vs = w.fields[base + 2];
       int ve = w.fields[base + 3];
-      switch (w.fields[base]) {
+      switch (w.fields[base] & 0xff) {
         case HeaderKind.HOST -> {
           hosts++;
           host = i;
@@ -336,7 +336,7 @@ public final class HeadParser {
       int base = i * Head.STRIDE;
       int vs = w.fields[base + 2];
       int ve = w.fields[base + 3];
-      switch (w.fields[base]) {
+      switch (w.fields[base] & 0xff) {
         case HeaderKind.CONTENT_LENGTH -> {
           long n = digits(b, vs, ve);
           if (n < 0 || (contentLength >= 0 && n != contentLength)) {
@@ -433,7 +433,7 @@ public final class HeadParser {
         w.fields = java.util.Arrays.copyOf(w.fields, w.fields.length * 2);
       }
       int f = count * Head.STRIDE;
-      w.fields[f] = HeaderKind.of(b, p, nameEnd - p);
+      w.fields[f] = HeaderKind.of(b, p, nameEnd - p) | (nameEnd - p) << 8;
       w.fields[f + 1] = p;
       w.fields[f + 2] = vs;
       w.fields[f + 3] = ve;
