@@ -181,7 +181,11 @@ class GatewayMetricsIT {
             "the cold request held",
             Duration.ofSeconds(10),
             this::scrape,
-            t -> gauge(t, "queue_depth", COLD).orElse(0) == 1);
+            // one scrape reads in_flight before queue_depth: a request that arrives in between is
+            // in the second and not yet in the first, so wait for a scrape that has it in both
+            t ->
+                gauge(t, "queue_depth", COLD).orElse(0) == 1
+                    && gauge(t, "in_flight", COLD).isPresent());
     assertThat(gauge(waiting, "in_flight", COLD)).hasValue(1);
     assertThat(held).isNotDone();
     ready(COLD, Duration.ofSeconds(30), instance("c1", InstanceClass.RESERVE));

@@ -107,7 +107,8 @@ class GatewayStreamingIT {
 
   /**
    * /echo streams the request body back (chunked); /big?N streams N bytes; /stall never answers;
-   * /drip sends the head and then nothing; anything else answers "ok".
+   * /drip sends the head and then nothing; /until-close?N sends N bytes delimited by closing the
+   * connection (no length, not chunked); anything else answers "ok".
    */
   static final class StreamingApp extends SimpleChannelInboundHandler<HttpObject> {
     private String path = "/";
@@ -158,6 +159,16 @@ class GatewayStreamingIT {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_LENGTH, 10);
         ctx.writeAndFlush(head);
+        return;
+      }
+      if (path.startsWith("/until-close?")) {
+        byte[] body = new byte[Integer.parseInt(path.substring("/until-close?".length()))];
+        java.util.Arrays.fill(body, (byte) 'x');
+        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        ctx.writeAndFlush(
+                new io.netty.handler.codec.http.DefaultLastHttpContent(
+                    Unpooled.wrappedBuffer(body)))
+            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         return;
       }
       if (path.startsWith("/big?")) {
@@ -330,6 +341,53 @@ class GatewayStreamingIT {
     }
     // one client connection, requests one after another: one upstream connection, kept alive
     assertThat(upstreamClientPorts).hasSize(1);
+  }
+
+  @Test
+  void aResponseEndedByItsConnectionIsChunkedSoTheClientsConnectionStays() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      java.io.BufferedInputStream in = new java.io.BufferedInputStream(s.getInputStream());
+      for (int n : new int[] {0, 5, 70_000}) {
+        s.getOutputStream()
+            .write(
+                ("GET /until-close?" + n + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        StringBuilder head = new StringBuilder();
+        String line;
+        while (!(line = line(in)).isEmpty()) {
+          head.append(line).append('\n');
+        }
+        assertThat(head.toString())
+            .startsWith("HTTP/1.1 200")
+            .containsIgnoringCase("transfer-encoding: chunked")
+            .doesNotContainIgnoringCase("connection: close");
+        int total = 0;
+        int size;
+        while ((size = Integer.parseInt(line(in), 16)) > 0) {
+          for (int i = 0; i < size; i++) {
+            assertThat(in.read()).isEqualTo('x');
+          }
+          total += size;
+          assertThat(line(in)).isEmpty();
+        }
+        assertThat(line(in)).isEmpty(); // no trailers
+        assertThat(total).isEqualTo(n);
+      }
+    }
+  }
+
+  /** One CRLF-terminated line, without its CRLF. */
+  private static String line(InputStream in) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) != '\n') {
+      assertThat(c).isNotNegative();
+      if (c != '\r') {
+        sb.append((char) c);
+      }
+    }
+    return sb.toString();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.pilotlight.activator.netty;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -12,6 +13,13 @@ import io.netty.util.ReferenceCountUtil;
  */
 public final class BackendHandler extends ChannelInboundHandlerAdapter {
   private ProxyExchange exchange;
+
+  /** The backend handler of an upstream connection or stream (last in its pipeline). */
+  static BackendHandler of(Channel ch) {
+    return ch.pipeline().last() instanceof BackendHandler b
+        ? b
+        : ch.pipeline().get(BackendHandler.class);
+  }
 
   /** Binds the connection to {@code exchange}, or unbinds it with null. */
   void bind(ProxyExchange exchange) {

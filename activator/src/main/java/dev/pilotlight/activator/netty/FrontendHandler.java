@@ -1,6 +1,8 @@
 package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.activator.ProxyError;
+import dev.pilotlight.activator.http1.BodyPart;
+import dev.pilotlight.activator.http1.RequestHead;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,13 +28,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The client side of the proxy, last in a client connection's pipeline (server codec, then a flow
- * control handler that hands over one decoded message per {@code read()}). Auto-read is off: this
- * handler reads a request head, routes it and starts its {@link ProxyExchange}, which then pulls
- * the body one chunk per completed upstream write (so a held request's body stays in the client's
- * socket). The next request is read only when the current exchange is over, so pipelined requests
- * are answered in order. A request refused here gets its status at once; the rest of its body is
- * read and dropped (up to {@value #DISCARD_LIMIT} bytes, else the connection is closed).
+ * The client side of the proxy, last in a client connection's pipeline (the pass-through decoder or
+ * the server codec, then a flow control handler that hands over one decoded message per {@code
+ * read()}). A request comes as a {@link RequestHead} and {@link BodyPart}s on the pass-through
+ * path, as an {@link HttpRequest} and {@link HttpContent}s from the codec; the exchange is the
+ * same. Auto-read is off: this handler reads a request head, routes it and starts its {@link
+ * ProxyExchange}, which then pulls the body one chunk per completed upstream write (so a held
+ * request's body stays in the client's socket). The next request is read only when the current
+ * exchange is over, so pipelined requests are answered in order. A request refused here gets its
+ * status at once; the rest of its body is read and dropped (up to {@value #DISCARD_LIMIT} bytes,
+ * else the connection is closed).
  *
  * <p>On HTTP/2 this handler sits on a stream channel ({@link H2Frontend}): the stream carries one
  * request, "the connection" above is the stream, and closing it resets that stream only.
@@ -49,6 +54,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean responding;
   private boolean keepAlive;
   private Headers.ClientAddress clientAddress;
+  private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -68,6 +74,29 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof RequestHead head) {
+      onRequest(head);
+      return;
+    }
+    if (msg instanceof BodyPart part) {
+      if (current != null) {
+        current.onRequestContent(part);
+      } else if (discarding) {
+        discard(part.content().readableBytes(), part.last(), false);
+        part.release();
+      } else {
+        part.release();
+      }
+      return;
+    }
+    if (msg == Http1RequestDecoder.FALLBACK) {
+      // every earlier exchange is done: the codec takes the connection from this request on
+      GatewayInitializer.useCodec(ctx.pipeline(), gw);
+      if (!ctx.isRemoved()) {
+        ctx.read();
+      }
+      return;
+    }
     if (msg instanceof HttpRequest request) {
       onRequest(request);
       if (!(msg instanceof HttpContent)) {
@@ -80,7 +109,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (discarding) {
-        discard(content);
+        discard(
+            content.content().readableBytes(),
+            content instanceof LastHttpContent,
+            content.decoderResult().isFailure());
+        content.release();
         return;
       }
     }
@@ -131,12 +164,51 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     current.start();
   }
 
+  /** A request on the pass-through path: routed by its {@code Host}, then the same exchange. */
+  private void onRequest(RequestHead head) {
+    RevisionKey revision = gw.routes().select(head.host());
+    keepAlive = head.keepAlive();
+    if (revision == null) {
+      gw.metrics().refused(ProxyError.UNKNOWN_HOST);
+      String reason = "no route for host \"" + head.host() + "\"";
+      boolean headRequest = head.isHead();
+      boolean bodyPending = !head.bodyless();
+      head.release();
+      respond(false, headRequest, error(ProxyError.UNKNOWN_HOST, reason), bodyPending, false);
+      return;
+    }
+    boolean bodyless = head.bodyless();
+    current = new ProxyExchange(gw, ctx, head, revision, this);
+    current.start();
+    if (bodyless) {
+      armSocketRead();
+    }
+  }
+
+  /**
+   * Keeps the socket's read armed while a bodyless request is served, below the flow control
+   * handler: bytes that come meanwhile wait in its queue, and the connection's read interest is not
+   * dropped after this read and added again for the next request (two {@code epoll_ctl} calls a
+   * request). The codec path gets the same from its empty last content's read.
+   */
+  private void armSocketRead() {
+    ChannelHandlerContext decoder = ctx.pipeline().context(HandlerNames.HTTP1_DECODER);
+    if (decoder != null && ctx.channel().isActive()) {
+      decoder.read();
+    }
+  }
+
   /** The client's address for forwarding headers, worked out once per connection. */
   Headers.ClientAddress clientAddress() {
     if (clientAddress == null) {
       clientAddress = Headers.ClientAddress.of(ctx.channel().remoteAddress());
     }
     return clientAddress;
+  }
+
+  /** The connection's forwarding header lines, for the pass-through path. */
+  RawHeads.ForwardingCache forwardingCache() {
+    return forwardingCache;
   }
 
   /** Asks the flow control handler for the next message of the current request. */
@@ -169,11 +241,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.read();
   }
 
-  /** The exchange failed before any response byte: answer with the error's status. */
-  void exchangeFailed(HttpRequest request, ProxyError error, boolean requestRead) {
+  /**
+   * The exchange failed before any response byte: answer with the error's status.
+   *
+   * @param omitBody a HEAD request on the pass-through path (the codec leaves a HEAD response's
+   *     body out by itself)
+   */
+  void exchangeFailed(boolean http10, boolean omitBody, ProxyError error, boolean requestRead) {
     current = null;
     gw.metrics().error(error);
-    respond(request, error(error, error.reason()), !requestRead, false);
+    respond(http10, omitBody, error(error, error.reason()), !requestRead, false);
   }
 
   private void refuse(HttpRequest request, ProxyError error, String reason, boolean close) {
@@ -183,7 +260,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     gw.metrics().refused(error);
     keepAlive = HttpUtil.isKeepAlive(request);
-    respond(request, error(error, reason == null ? error.reason() : reason), true, close);
+    respond(
+        request.protocolVersion().equals(HttpVersion.HTTP_1_0),
+        false,
+        error(error, reason == null ? error.reason() : reason),
+        true,
+        close);
   }
 
   /**
@@ -191,15 +273,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * one's body when {@code bodyPending}.
    */
   private void respond(
-      HttpRequest request, FullHttpResponse response, boolean bodyPending, boolean close) {
+      boolean http10,
+      boolean omitBody,
+      FullHttpResponse response,
+      boolean bodyPending,
+      boolean close) {
     boolean reuse = !close && keepAlive && ctx.channel().isActive();
-    response.setProtocolVersion(
-        request.protocolVersion().equals(HttpVersion.HTTP_1_0)
-            ? HttpVersion.HTTP_1_0
-            : HttpVersion.HTTP_1_1);
+    if (omitBody) {
+      response.content().clear(); // its Content-Length stays, as for the GET it stands for
+    }
+    response.setProtocolVersion(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
     if (!reuse) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+    } else if (http10) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     // the rest of the body is dropped after this response is queued, so that a pipelined request
@@ -210,6 +296,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       discarded = 0;
     }
     responding = true;
+    GatewayInitializer.ensureResponseEncoder(ctx.pipeline());
     ctx.writeAndFlush(response)
         .addListener(
             (ChannelFutureListener)
@@ -232,11 +319,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ctx.read();
   }
 
-  private void discard(HttpContent content) {
-    discarded += content.content().readableBytes();
-    boolean last = content instanceof LastHttpContent;
-    boolean failed = content.decoderResult().isFailure();
-    content.release();
+  private void discard(int bytes, boolean last, boolean failed) {
+    discarded += bytes;
     if (failed || discarded > DISCARD_LIMIT) {
       ctx.close();
       return;

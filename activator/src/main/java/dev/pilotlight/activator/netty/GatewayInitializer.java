@@ -8,9 +8,15 @@ import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * Composes a client connection's pipeline: HTTP/2 prior-knowledge detection (leaves after the first
- * bytes), HTTP codec with bounded lines and headers, the {@code Upgrade: h2c} handler (leaves after
- * the first request), flow control (one message per read), then the proxy. Auto-read is off from
- * the start. A connection that turns out to be HTTP/2 gets the pipeline of {@link H2Frontend}.
+ * bytes), the pass-through request decoder ({@link Http1RequestDecoder}), flow control (one message
+ * per read), then the proxy. Auto-read is off from the start. The encoder of the responses the
+ * gateway writes as objects ({@link GatewayResponseEncoder}; proxied bytes pass it untouched) joins
+ * on first need ({@link #ensureResponseEncoder}).
+ *
+ * <p>When a request needs the full HTTP codec ({@link #useCodec}), the two pass-through handlers
+ * make way for the codec with bounded lines and headers and, on a connection's first request, the
+ * {@code Upgrade: h2c} handler (which leaves after that request). A connection that turns out to be
+ * HTTP/2 gets the pipeline of {@link H2Frontend}.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
   private final GatewayContext gw;
@@ -34,12 +40,43 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
   private static void addHttpHandlers(ChannelPipeline p, GatewayContext gw) {
     p.addLast(HandlerNames.PRIOR_KNOWLEDGE, new PriorKnowledgeDetector(gw));
-    HttpServerCodec codec =
-        new HttpServerCodec(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes(), 8192);
-    p.addLast(HandlerNames.HTTP_CODEC, codec);
-    p.addLast(HandlerNames.H2C_UPGRADE, H2Frontend.upgradeHandler(gw, codec));
+    p.addLast(
+        HandlerNames.HTTP1_DECODER,
+        new Http1RequestDecoder(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes()));
     // one decoded message per read(): a request's body is pulled only as fast as it is forwarded
     p.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
+  }
+
+  /**
+   * The rest of the connection goes through the HTTP codec (the pass-through decoder met a request
+   * it does not serve, and every earlier exchange is done): the codec, and the h2c upgrade handler
+   * when no request came before, replace the pass-through handlers and get their unread bytes.
+   */
+  static void useCodec(ChannelPipeline p, GatewayContext gw) {
+    Http1RequestDecoder decoder = (Http1RequestDecoder) p.get(HandlerNames.HTTP1_DECODER);
+    HttpServerCodec codec =
+        new HttpServerCodec(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes(), 8192);
+    p.addAfter(HandlerNames.HTTP1_DECODER, HandlerNames.HTTP_CODEC, codec);
+    if (decoder.requests() == 0) {
+      p.addAfter(
+          HandlerNames.HTTP_CODEC, HandlerNames.H2C_UPGRADE, H2Frontend.upgradeHandler(gw, codec));
+    }
+    if (p.get(HandlerNames.HTTP1_ENCODER) != null) {
+      p.remove(HandlerNames.HTTP1_ENCODER);
+    }
+    p.remove(HandlerNames.HTTP1_DECODER); // hands its unread bytes to the codec
+  }
+
+  /**
+   * Before the gateway writes a response as an object on a pass-through connection (its own error,
+   * {@code 100 Continue}, an h2c instance's response): the encoder for it, added on first need, so
+   * that a connection that only ever proxies bytes (or waits, held) does without.
+   */
+  static void ensureResponseEncoder(ChannelPipeline p) {
+    if (p.get(HandlerNames.HTTP1_DECODER) != null && p.get(HandlerNames.HTTP1_ENCODER) == null) {
+      p.addAfter(
+          HandlerNames.HTTP1_DECODER, HandlerNames.HTTP1_ENCODER, new GatewayResponseEncoder());
+    }
   }
 
   private static void addProxyHandlers(ChannelPipeline p, GatewayContext gw) {

@@ -65,8 +65,16 @@ final class H2Frontend {
   static void priorKnowledge(ChannelPipeline p, GatewayContext gw) {
     p.remove(HandlerNames.FRONTEND);
     p.remove(HandlerNames.FLOW_CONTROL);
-    p.remove(HandlerNames.H2C_UPGRADE);
-    p.remove(HandlerNames.HTTP_CODEC);
+    for (String name :
+        List.of(
+            HandlerNames.HTTP1_ENCODER,
+            HandlerNames.HTTP1_DECODER,
+            HandlerNames.H2C_UPGRADE,
+            HandlerNames.HTTP_CODEC)) {
+      if (p.get(name) != null) {
+        p.remove(name);
+      }
+    }
     p.addLast(HandlerNames.H2_CODEC, codec(gw));
     p.addLast(HandlerNames.H2_MULTIPLEX, multiplexer(gw));
     p.addLast(new H2Common.ConnectionWindow());

@@ -3,6 +3,8 @@ package dev.pilotlight.activator.netty;
 /** Pipeline handler names, in one place. */
 public final class HandlerNames {
   public static final String PRIOR_KNOWLEDGE = "prior-knowledge";
+  public static final String HTTP1_DECODER = "http1-decoder";
+  public static final String HTTP1_ENCODER = "http1-encoder";
   public static final String HTTP_CODEC = "http-codec";
   public static final String H2C_UPGRADE = "h2c-upgrade";
   public static final String H2_CODEC = "h2-codec";

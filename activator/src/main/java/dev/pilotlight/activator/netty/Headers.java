@@ -31,7 +31,6 @@ final class Headers {
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
   private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("Proxy-Connection");
-  private static final AsciiString HTTP = AsciiString.cached("http");
   private static final String NOT_HELD = "hold;dur=0.000";
   private static final List<CharSequence> HOP_BY_HOP =
       List.of(
@@ -71,19 +70,63 @@ final class Headers {
       h.set(HttpHeaderNames.UPGRADE, upgrade);
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     }
-    String xff = h.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, xff == null ? client.ip() : xff + ", " + client.ip());
-    h.set(X_FORWARDED_PROTO, HTTP);
-    h.set(X_FORWARDED_HOST, host);
+    forEachForwardingHeader(
+        client,
+        host,
+        h.get(X_FORWARDED_FOR),
+        h.get(FORWARDED),
+        (name, value) -> h.set(name, value));
     h.set(HttpHeaderNames.HOST, host);
-    String forwarded = client.forwardedFor() + ";host=\"" + host + "\";proto=http";
-    String prior = h.get(FORWARDED);
-    h.set(FORWARDED, prior == null ? forwarded : prior + ", " + forwarded);
     if (!h.contains(REQUEST_ID)) {
       h.set(REQUEST_ID, requestId());
     }
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), path, h);
   }
+
+  /**
+   * The forwarding headers for the instance, for both paths: {@code X-Forwarded-For} (the client's
+   * address appended to the client's first value), {@code -Proto}, {@code -Host}, and {@code
+   * Forwarded} (an element appended likewise). Each replaces the client's headers of that name.
+   */
+  static void forEachForwardingHeader(
+      ClientAddress client,
+      String host,
+      String priorForwardedFor,
+      String priorForwarded,
+      java.util.function.BiConsumer<AsciiString, String> sink) {
+    sink.accept(
+        X_FORWARDED_FOR,
+        priorForwardedFor == null ? client.ip() : priorForwardedFor + ", " + client.ip());
+    sink.accept(X_FORWARDED_PROTO, "http");
+    sink.accept(X_FORWARDED_HOST, host);
+    String forwarded = client.forwardedFor() + ";host=\"" + host + "\";proto=http";
+    sink.accept(FORWARDED, priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
+  }
+
+  /** What a gateway response header's value is made of. */
+  @FunctionalInterface
+  interface GatewayValue {
+    String of(RevisionKey revision, Endpoint endpoint, long heldNanos);
+  }
+
+  /**
+   * A header the gateway puts on every proxied response.
+   *
+   * @param replaces true when the instance's own headers of this name are dropped, false when this
+   *     value is added to them
+   */
+  record GatewayHeader(AsciiString name, boolean replaces, GatewayValue value) {}
+
+  /**
+   * The headers the gateway puts on every proxied response, in this one place for both the codec
+   * path ({@link #downstreamResponse}) and the pass-through path ({@link RawHeads}).
+   */
+  static final List<GatewayHeader> GATEWAY_HEADERS =
+      List.of(
+          new GatewayHeader(SERVER_TIMING, false, (rev, endpoint, held) -> holdTiming(held)),
+          new GatewayHeader(REVISION, true, (rev, endpoint, held) -> rev.name()),
+          new GatewayHeader(
+              INSTANCE_CLASS, true, (rev, endpoint, held) -> endpoint.instanceClass().label()));
 
   /**
    * A client connection's address as the forwarding headers state it, computed once per connection.
@@ -163,9 +206,14 @@ final class Headers {
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    h.add(SERVER_TIMING, holdTiming(heldNanos));
-    h.set(REVISION, revision.name());
-    h.set(INSTANCE_CLASS, endpoint.instanceClass().label());
+    for (GatewayHeader g : GATEWAY_HEADERS) {
+      String value = g.value().of(revision, endpoint, heldNanos);
+      if (g.replaces()) {
+        h.set(g.name(), value);
+      } else {
+        h.add(g.name(), value);
+      }
+    }
     r.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 

@@ -2,6 +2,9 @@ package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.activator.GatewayMetrics;
 import dev.pilotlight.activator.ProxyError;
+import dev.pilotlight.activator.http1.BodyPart;
+import dev.pilotlight.activator.http1.RequestHead;
+import dev.pilotlight.activator.http1.ResponseHead;
 import dev.pilotlight.activator.stats.ConcurrencyAccumulator;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.activator.throttle.Slot;
@@ -56,7 +59,14 @@ final class ProxyExchange implements Waiter {
 
   private final GatewayContext gw;
   private final ChannelHandlerContext ctx;
-  private final HttpRequest request;
+  private final HttpRequest request; // the codec path's head, or null
+  private RequestHead rawHead; // the pass-through path's head, or null
+  private final boolean rawWire; // the client's side is the pass-through path
+  private boolean rawUpstream; // and so is the instance's (an HTTP/1.1 one)
+  private ByteBuf rawUpstreamHead;
+  private RawToObjects toObjects; // a pass-through request to an h2c instance
+  private ClientResponseBytes clientBytes; // the pass-through path's response for the client
+  private final boolean idempotent;
   private final String path;
   private final String host;
   private final RevisionKey revision;
@@ -95,7 +105,7 @@ final class ProxyExchange implements Waiter {
   private boolean closeClientAfter;
   private boolean tunnel;
   private List<ByteBuf> earlyTunnelBytes;
-  private HttpContent pendingContent;
+  private Object pendingContent; // HttpContent or BodyPart
   private boolean clientUnflushed;
   private boolean done;
 
@@ -110,6 +120,7 @@ final class ProxyExchange implements Waiter {
     this.gw = gw;
     this.ctx = ctx;
     this.request = request;
+    this.rawWire = false;
     this.path = path;
     this.host = host;
     this.revision = revision;
@@ -124,6 +135,39 @@ final class ProxyExchange implements Waiter {
     this.clientKeepAlive = HttpUtil.isKeepAlive(request);
     this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     this.headRequest = request.method().equals(HttpMethod.HEAD);
+    this.idempotent = idempotent(request.method());
+    this.startNanos = gw.ticker().nanoTime();
+    concurrency.arrived(startNanos);
+    this.metrics = gw.metrics().revision(revision);
+    metrics.started();
+  }
+
+  /** A request on the pass-through path (HTTP/1.1, origin form, no upgrade); takes the head. */
+  ProxyExchange(
+      GatewayContext gw,
+      ChannelHandlerContext ctx,
+      RequestHead head,
+      RevisionKey revision,
+      FrontendHandler frontend) {
+    this.gw = gw;
+    this.ctx = ctx;
+    this.request = null;
+    this.rawHead = head;
+    this.rawWire = true;
+    this.path = null;
+    this.host = head.host();
+    this.revision = revision;
+    this.throttler = gw.throttlers().apply(revision);
+    this.concurrency = gw.stats().of(revision);
+    this.frontend = frontend;
+    this.expectsContinue = head.expectContinue();
+    this.bodyless = head.bodyless();
+    this.upgrade = null;
+    this.clientKeepAlive = head.keepAlive();
+    this.http10 = false;
+    this.headRequest = head.isHead();
+    this.idempotent = head.idempotent();
+    this.requestRead = head.bodyless(); // no body part follows such a head
     this.startNanos = gw.ticker().nanoTime();
     concurrency.arrived(startNanos);
     this.metrics = gw.metrics().revision(revision);
@@ -141,6 +185,9 @@ final class ProxyExchange implements Waiter {
     if (a instanceof RevisionThrottler.Granted g) {
       proceed(g.slot());
     } else if (a instanceof RevisionThrottler.Queued) {
+      if (heldSinceNanos < 0 && rawHead != null) {
+        rawHead.compact(); // let go of the buffer it was read into while it waits
+      }
       if (heldSinceNanos < 0) {
         heldSinceNanos = gw.ticker().nanoTime();
         held = true;
@@ -180,11 +227,12 @@ final class ProxyExchange implements Waiter {
     instanceClass = s.endpoint().instanceClass();
     attempts++;
     Endpoint e = s.endpoint();
+    rawUpstream = rawWire && e.protocol() != Protocol.H2C;
     if (e.protocol() == Protocol.H2C) {
       openStream(e);
       return;
     }
-    Channel pooled = gw.pool().poll(e);
+    Channel pooled = gw.pool().poll(e, rawUpstream);
     if (pooled != null) {
       send(pooled, true);
       return;
@@ -219,6 +267,7 @@ final class ProxyExchange implements Waiter {
   }
 
   private void connect(Endpoint e) {
+    boolean raw = rawUpstream;
     gw.upstreamBootstrap(ctx.channel().eventLoop())
         .handler(
             new ChannelInitializer<>() {
@@ -227,7 +276,9 @@ final class ProxyExchange implements Waiter {
                 ch.pipeline()
                     .addLast(
                         HandlerNames.UPSTREAM_CODEC,
-                        new HttpClientCodec(4096, gw.config().maxHeaderBytes(), 8192))
+                        raw
+                            ? new Http1ResponseDecoder(gw.config().maxHeaderBytes())
+                            : new HttpClientCodec(4096, gw.config().maxHeaderBytes(), 8192))
                     .addLast(HandlerNames.BACKEND, new BackendHandler());
               }
             })
@@ -236,7 +287,7 @@ final class ProxyExchange implements Waiter {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
-                    gw.pool().track(e, f.channel());
+                    gw.pool().track(e, f.channel(), raw);
                     if (done) {
                       f.channel().close();
                     } else {
@@ -251,31 +302,53 @@ final class ProxyExchange implements Waiter {
   private void send(Channel ch, boolean reused) {
     upstream = ch;
     reusedConnection = reused;
-    ch.pipeline().get(BackendHandler.class).bind(this);
+    BackendHandler.of(ch).bind(this);
     touch();
     armIdle();
-    if (upstreamHead == null) {
-      upstreamHead =
-          Headers.upstreamRequest(request, path, frontend.clientAddress(), host, upgrade);
-    }
     // a failed write fires exceptionCaught, which closes the connection: onUpstreamClosed
-    ch.write(upstreamHead, ch.voidPromise());
+    if (rawUpstream) {
+      if (rawUpstreamHead == null) {
+        rawUpstreamHead =
+            RawHeads.upstreamRequest(
+                rawHead, frontend.clientAddress(), frontend.forwardingCache(), ch.alloc());
+      }
+      ((Http1ResponseDecoder) ch.pipeline().first()).expect(headRequest);
+      ch.write(rawUpstreamHead.retainedDuplicate(), ch.voidPromise());
+    } else {
+      if (upstreamHead == null) {
+        upstreamHead =
+            request != null
+                ? Headers.upstreamRequest(request, path, frontend.clientAddress(), host, upgrade)
+                : Headers.upstreamRequest(
+                    RawToObjects.request(rawHead),
+                    rawHead.target(),
+                    frontend.clientAddress(),
+                    host,
+                    null);
+      }
+      ch.write(upstreamHead, ch.voidPromise());
+    }
     if (pendingContent != null) {
       // read while the previous connection failed: it goes on this one
-      HttpContent c = pendingContent;
+      Object c = pendingContent;
       pendingContent = null;
       onRequestContent(c);
       return;
     }
     if (requestRead) {
-      // a retry of a request without a body that was already read to its end
-      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+      // a request without a body: on the pass-through path, or a retry of one read to its end
+      if (rawUpstream) {
+        ch.flush();
+      } else {
+        ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+      }
       requestSent();
       return;
     }
     if (!bodyless) {
       ch.flush();
       if (expectsContinue) {
+        GatewayInitializer.ensureResponseEncoder(ctx.pipeline());
         ctx.writeAndFlush(
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       }
@@ -283,15 +356,19 @@ final class ProxyExchange implements Waiter {
     frontend.readMore();
   }
 
-  /** A part of the request body, read from the client on our request. */
-  void onRequestContent(HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
+  /**
+   * A part of the request body, read from the client on our request: an {@link HttpContent}, or a
+   * {@link BodyPart} on the pass-through path.
+   */
+  void onRequestContent(Object content) {
+    BodyPart part = content instanceof BodyPart p ? p : null;
+    boolean last = part != null ? part.last() : content instanceof LastHttpContent;
     if (last) {
       requestRead = true;
     }
     Channel ch = upstream;
     if (done || tunnel) {
-      content.release();
+      ReferenceCountUtil.release(content);
       return;
     }
     if (ch == null) {
@@ -299,8 +376,21 @@ final class ProxyExchange implements Waiter {
       return;
     }
     touch();
-    bodyBytesSent += content.content().readableBytes();
-    ch.writeAndFlush(content)
+    Object out = content;
+    if (part != null) {
+      bodyBytesSent += part.content().readableBytes();
+      if (rawUpstream) {
+        out = part.content(); // the bytes as they came, framing included
+      } else {
+        if (toObjects == null) {
+          toObjects = new RawToObjects(rawHead);
+        }
+        out = toObjects.content(part);
+      }
+    } else {
+      bodyBytesSent += ((HttpContent) content).content().readableBytes();
+    }
+    ch.writeAndFlush(out)
         .addListener(
             (ChannelFutureListener)
                 f -> {
@@ -331,6 +421,14 @@ final class ProxyExchange implements Waiter {
       return;
     }
     touch();
+    if (msg instanceof ResponseHead head) {
+      onRawResponseHead(ch, head);
+      return;
+    }
+    if (msg instanceof BodyPart part) {
+      onRawResponseBody(ch, part);
+      return;
+    }
     if (msg instanceof HttpResponse head) {
       onResponseHead(ch, head);
       if (!(msg instanceof HttpContent)) {
@@ -358,6 +456,7 @@ final class ProxyExchange implements Waiter {
       ch.close(); // reaches onUpstreamClosed: 502 or abort
       return;
     }
+    GatewayInitializer.ensureResponseEncoder(ctx.pipeline()); // an h2c instance's, to bytes
     int code = head.status().code();
     if (code == 101 && upgrade != null) {
       startTunnel(ch, head);
@@ -386,10 +485,38 @@ final class ProxyExchange implements Waiter {
     responseStarted = true;
     status = code;
     if (!(head instanceof HttpContent)) {
-      ctx.write(head).addListener(abortOnFailure());
+      ctx.write(head).addListener(abortOnFailure);
       clientUnflushed = true;
     } // else a whole response (HTTP/2 HEADERS ending the stream, e.g. gRPC's trailers-only):
     // written whole as its own last content, so it stays one HEADERS frame to an HTTP/2 client
+  }
+
+  /** The pass-through path: the instance's head rewritten as bytes for the client. */
+  private void onRawResponseHead(Channel ch, ResponseHead head) {
+    try {
+      if (head.status() == 101) {
+        ch.close(); // no upgrade was asked for on this path: as a broken connection
+        return;
+      }
+      cancel(responseStartTimer);
+      upstreamKeepAlive = head.keepAlive();
+      responseStarted = true;
+      status = head.status();
+      clientBytes =
+          new ClientResponseBytes(
+              head, revision, slot.endpoint(), heldNanos, clientKeepAlive, ctx.alloc());
+      clientUnflushed = true;
+    } finally {
+      head.release();
+    }
+  }
+
+  private void onRawResponseBody(Channel ch, BodyPart part) {
+    if (!responseStarted) {
+      part.release();
+      return;
+    }
+    onResponseBody(ch, clientBytes.body(part), part.last());
   }
 
   private void onResponseContent(Channel ch, HttpContent content) {
@@ -401,8 +528,13 @@ final class ProxyExchange implements Waiter {
       }
       return;
     }
+    onResponseBody(ch, content, last);
+  }
+
+  /** A part of the response for the client (an object, or bytes on the pass-through path). */
+  private void onResponseBody(Channel ch, Object content, boolean last) {
     if (!last) {
-      ctx.write(content).addListener(abortOnFailure());
+      ctx.write(content).addListener(abortOnFailure);
       clientUnflushed = true;
       if (!ctx.channel().isWritable()) {
         ch.config().setAutoRead(false); // resumes in onClientWritable
@@ -412,12 +544,14 @@ final class ProxyExchange implements Waiter {
     // the instance has answered in full: its slot and connection are free
     Endpoint endpoint = slot.endpoint();
     upstream = null;
-    ch.pipeline().get(BackendHandler.class).bind(null);
-    ch.config().setAutoRead(true);
+    BackendHandler.of(ch).bind(null);
+    if (!ch.config().isAutoRead()) {
+      ch.config().setAutoRead(true);
+    }
     if (endpoint.protocol() == Protocol.H2C) {
       ch.close(); // a stream serves one exchange; reset if our side of it is still open
     } else if (upstreamKeepAlive && requestRead) {
-      gw.pool().offer(endpoint, ch);
+      gw.pool().offer(endpoint, ch, rawUpstream);
     } else {
       ch.close();
     }
@@ -434,6 +568,10 @@ final class ProxyExchange implements Waiter {
 
   /** End of a read batch from the instance: send what was written to the client. */
   void flushClient() {
+    ByteBuf head = clientBytes == null ? null : clientBytes.takeHead();
+    if (head != null) {
+      ctx.write(head).addListener(abortOnFailure);
+    }
     if (clientUnflushed) {
       clientUnflushed = false;
       ctx.flush();
@@ -447,13 +585,12 @@ final class ProxyExchange implements Waiter {
     }
   }
 
-  private ChannelFutureListener abortOnFailure() {
-    return f -> {
-      if (!f.isSuccess()) {
-        abort();
-      }
-    };
-  }
+  private final ChannelFutureListener abortOnFailure =
+      f -> {
+        if (!f.isSuccess()) {
+          abort();
+        }
+      };
 
   // --- upgrade: the connection becomes a byte tunnel between client and instance ---
 
@@ -540,7 +677,7 @@ final class ProxyExchange implements Waiter {
       abort();
       return;
     }
-    boolean replayable = idempotent() && bodyBytesSent == 0;
+    boolean replayable = idempotent && bodyBytesSent == 0;
     if (reusedConnection && !staleRetried && replayable) {
       // a kept-alive connection the instance had closed: it never processed this request
       staleRetried = true;
@@ -626,7 +763,7 @@ final class ProxyExchange implements Waiter {
     releaseSlot();
     status = error.status().code();
     finish();
-    frontend.exchangeFailed(request, error, requestRead);
+    frontend.exchangeFailed(http10, rawWire && headRequest, error, requestRead);
   }
 
   /** Fails after the response began: the client connection is closed mid-response. */
@@ -651,12 +788,23 @@ final class ProxyExchange implements Waiter {
   private void finish() {
     done = true;
     if (pendingContent != null) {
-      pendingContent.release();
+      ReferenceCountUtil.release(pendingContent);
       pendingContent = null;
+    }
+    if (rawHead != null) {
+      rawHead.release();
+      rawHead = null;
+    }
+    if (rawUpstreamHead != null) {
+      rawUpstreamHead.release();
+      rawUpstreamHead = null;
     }
     if (earlyTunnelBytes != null) {
       earlyTunnelBytes.forEach(ByteBuf::release);
       earlyTunnelBytes = null;
+    }
+    if (clientBytes != null) {
+      clientBytes.release(); // the response broke off before its body
     }
     cancel(deadline);
     cancel(responseStartTimer);
@@ -686,8 +834,7 @@ final class ProxyExchange implements Waiter {
     }
   }
 
-  private boolean idempotent() {
-    HttpMethod m = request.method();
+  private static boolean idempotent(HttpMethod m) {
     return m.equals(HttpMethod.GET)
         || m.equals(HttpMethod.HEAD)
         || m.equals(HttpMethod.OPTIONS)

@@ -17,6 +17,16 @@ public record Endpoint(
     Objects.requireNonNull(protocol, "protocol");
   }
 
+  /** By hand, not the generated one: it is computed for every proxied request (pool lookups). */
+  @Override
+  public int hashCode() {
+    int h = id.hashCode();
+    h = 31 * h + host.hashCode();
+    h = 31 * h + port;
+    h = 31 * h + instanceClass.hashCode();
+    return 31 * h + protocol.hashCode();
+  }
+
   /** An HTTP/1.1 instance. */
   public Endpoint(String id, String host, int port, InstanceClass instanceClass) {
     this(id, host, port, instanceClass, Protocol.HTTP1);
