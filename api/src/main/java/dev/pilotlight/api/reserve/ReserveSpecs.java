@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -231,14 +232,27 @@ public final class ReserveSpecs {
         cpu, cpu == null ? 0 : millicores, memory, memory == null ? 0 : bytes);
   }
 
-  /** Base units × {@code factor}, rounded up; -1 when not a positive quantity that fits. */
+  /**
+   * Base units × {@code factor}, rounded up (fabric8's Kubernetes quantity parser); -1 when not a
+   * positive quantity that fits.
+   */
   private static long quantity(String text, long factor) {
     try {
-      BigDecimal value = Quantities.parse(text);
-      return Quantities.positiveCeil(value, factor);
+      BigDecimal value = Quantity.parse(text).getNumericalAmount();
+      return positiveCeil(value, factor);
     } catch (IllegalArgumentException | ArithmeticException e) {
       return -1;
     }
+  }
+
+  /** {@code value} × {@code factor} rounded up; -1 when not positive or beyond a long. */
+  private static long positiveCeil(BigDecimal value, long factor) {
+    BigDecimal scaled =
+        value.multiply(BigDecimal.valueOf(factor)).setScale(0, java.math.RoundingMode.CEILING);
+    if (scaled.signum() <= 0 || scaled.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      return -1;
+    }
+    return scaled.longValueExact();
   }
 
   private static Map<String, String> nodeSelector(String s, List<Violation> v) {
