@@ -3,6 +3,7 @@ package dev.pilotlight.activator;
 import dev.pilotlight.activator.netty.GatewayContext;
 import dev.pilotlight.activator.netty.GatewayInitializer;
 import dev.pilotlight.activator.netty.H2Upstream;
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.activator.probe.RevisionProbing;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
@@ -22,15 +23,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -72,7 +66,7 @@ public final class Gateway
   private final MetricsExposition exposition = new MetricsExposition(metrics.registry());
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
-  private final boolean epoll = Epoll.isAvailable();
+  private final Transport transport;
   private final GatewayContext context;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private Channel server;
@@ -82,16 +76,13 @@ public final class Gateway
     this.ticker = ticker;
     this.stats = new StatReporter(ticker, statSink);
     this.statSink = statSink;
-    this.boss =
-        new MultiThreadIoEventLoopGroup(
-            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.transport = config.transport().resolve();
+    this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     // one event loop per CPU, like nginx's worker_processes auto: more loops than CPUs only adds
     // context switches and splits the batches each epoll_wait returns
     int loops =
         config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
-    this.workers =
-        new MultiThreadIoEventLoopGroup(
-            loops, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.workers = new MultiThreadIoEventLoopGroup(loops, transport.ioHandlerFactory());
     this.context =
         new GatewayContext(
             config,
@@ -102,15 +93,19 @@ public final class Gateway
             statSink,
             new UpstreamPool(UPSTREAM_IDLE_PER_INSTANCE),
             new H2Upstream(),
-            epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+            transport.socketChannel(),
             metrics,
             connections);
   }
 
+  /** The transport the event loops run on ({@link GatewayConfig#transport()} resolved). */
+  public Transport transport() {
+    return transport;
+  }
+
   /** Binds and starts serving; returns the bound port. */
   public int start() throws InterruptedException {
-    Class<? extends ServerChannel> serverType =
-        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> serverType = transport.serverChannel();
     server =
         new ServerBootstrap()
             .group(boss, workers)

@@ -1,5 +1,6 @@
 package dev.pilotlight.activator;
 
+import dev.pilotlight.activator.netty.Transport;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param statInterval how often concurrency is reported to the autoscaler
  * @param ioThreads event loop threads, 0 = one per available processor
  * @param drainGrace on close, how long requests in flight and held may still finish
+ * @param transport the I/O transport; {@link Transport#AUTO} takes the best this host can run
  */
 public record GatewayConfig(
     String bindHost,
@@ -22,7 +24,8 @@ public record GatewayConfig(
     Duration upstreamConnectTimeout,
     Duration statInterval,
     int ioThreads,
-    Duration drainGrace) {
+    Duration drainGrace,
+    Transport transport) {
 
   public static GatewayConfig defaults(String bindHost, int port) {
     return new GatewayConfig(
@@ -34,6 +37,22 @@ public record GatewayConfig(
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),
         0,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Transport.AUTO);
+  }
+
+  /** This configuration with another transport. */
+  public GatewayConfig withTransport(Transport other) {
+    return new GatewayConfig(
+        bindHost,
+        port,
+        maxHeldPerRevision,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        upstreamConnectTimeout,
+        statInterval,
+        ioThreads,
+        drainGrace,
+        other);
   }
 }

@@ -3,6 +3,7 @@ package dev.pilotlight.activator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
@@ -277,7 +278,8 @@ class GatewayH2IT {
                 c.upstreamConnectTimeout(),
                 Duration.ofSeconds(1),
                 2,
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10),
+                Transport.AUTO),
             sink,
             Ticker.system());
     port = gateway.start();
@@ -481,6 +483,28 @@ class GatewayH2IT {
           .doesNotContainIgnoringCase("upgrade")
           .doesNotContainIgnoringCase("http2-settings");
     }
+  }
+
+  @Test
+  void aHostHeaderThatDiffersFromTheAuthorityIs400OnItsStream() throws Exception {
+    // the JDK client told to send a Host of its own: over HTTP/1.1 (the upgrade request) that is
+    // the route; over HTTP/2 it comes beside the client's ':authority', a malformed request
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+            .header("Host", HOST)
+            .timeout(WAIT)
+            .build();
+    java.net.http.HttpResponse<String> upgrade = client.send(request, BodyHandlers.ofString());
+    assertThat(upgrade.statusCode()).isEqualTo(200);
+    java.net.http.HttpResponse<String> r = client.send(request, BodyHandlers.ofString());
+    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).startsWith("malformed request: ").containsIgnoringCase("host");
   }
 
   @Test

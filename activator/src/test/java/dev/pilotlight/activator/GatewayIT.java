@@ -3,6 +3,7 @@ package dev.pilotlight.activator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
@@ -130,7 +131,8 @@ class GatewayIT {
                 c.upstreamConnectTimeout(),
                 Duration.ofMillis(100),
                 2,
-                Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                Transport.AUTO),
             sink,
             Ticker.system());
     port = gateway.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.ReadinessProbe;
@@ -61,7 +62,13 @@ class GatewayProbeIT {
   final List<RevisionKey> pokes = new CopyOnWriteArrayList<>();
   final List<String> probes = new CopyOnWriteArrayList<>();
   final AtomicInteger served = new AtomicInteger();
-  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the JDK client would upgrade to h2c and send the Host given here beside its own
+  // :authority, a malformed HTTP/2 request (RFC 9113, 8.3.1)
+  final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   final ExecutorService appThreads = Executors.newFixedThreadPool(4);
   HttpServer app;
   Gateway gateway;
@@ -92,7 +99,8 @@ class GatewayProbeIT {
                 c.upstreamConnectTimeout(),
                 Duration.ofMillis(100),
                 2,
-                Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                Transport.AUTO),
             sink,
             Ticker.system());
     port = gateway.start();

@@ -2,6 +2,7 @@ package dev.pilotlight.activator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
@@ -262,7 +263,8 @@ class GatewayStreamingIT {
                 c.upstreamConnectTimeout(),
                 Duration.ofSeconds(1),
                 2,
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10),
+                Transport.AUTO),
             sink,
             Ticker.system());
     port = gateway.start();

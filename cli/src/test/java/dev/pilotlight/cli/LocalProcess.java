@@ -32,7 +32,13 @@ final class LocalProcess implements AutoCloseable {
   final Path stateDir;
   final Path log;
   final Process process;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          // HTTP/1.1: these requests name their route in Host, which over HTTP/2 (the JDK client
+          // upgrades to h2c) would differ from the client's :authority, a malformed request
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   LocalProcess(Path workDir, List<String> extraArgs, Path... manifests) throws IOException {
     assertThat(JAR).as("the shaded jar, built by `package` before integration tests").exists();

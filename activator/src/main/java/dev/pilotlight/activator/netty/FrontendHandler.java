@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Headers.ClientAddress clientAddress;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
 
+  /** A message was asked for ({@link #requestMessage}) and has not come yet. */
+  private boolean awaitingMessage;
+
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
   }
@@ -69,11 +73,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     // the connection joined the gateway's connections in GatewayInitializer; on HTTP/2 this is a
     // stream of it
+    requestMessage();
+  }
+
+  /**
+   * Asks the flow control handler for one more message. The wish is remembered until a message
+   * comes: Netty's handler counts a {@code read()} as answered by the end of the read cycle it was
+   * made in ({@code channelReadComplete}), message or not, so {@link #channelReadComplete} asks
+   * again while one is still awaited.
+   */
+  private void requestMessage() {
+    awaitingMessage = true;
     ctx.read();
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (awaitingMessage && ctx.channel().isActive()) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    awaitingMessage = false;
     if (msg instanceof RequestHead head) {
       onRequest(head);
       return;
@@ -93,7 +117,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // every earlier exchange is done: the codec takes the connection from this request on
       GatewayInitializer.useCodec(ctx.pipeline(), gw);
       if (!ctx.isRemoved()) {
-        ctx.read();
+        requestMessage();
       }
       return;
     }
@@ -213,7 +237,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Asks the flow control handler for the next message of the current request. */
   void readMore() {
-    ctx.read();
+    requestMessage();
   }
 
   @Override
@@ -238,7 +262,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       startDiscarding();
       return;
     }
-    ctx.read();
+    requestMessage();
   }
 
   /**
@@ -305,18 +329,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                   if (!reuse || !f.isSuccess()) {
                     ctx.close();
                   } else if (!discarding) {
-                    ctx.read();
+                    requestMessage();
                   }
                 });
     if (discard && discarding) {
-      ctx.read();
+      requestMessage();
     }
   }
 
   private void startDiscarding() {
     discarding = true;
     discarded = 0;
-    ctx.read();
+    requestMessage();
   }
 
   private void discard(int bytes, boolean last, boolean failed) {
@@ -328,11 +352,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       discarding = false;
       if (!responding) {
-        ctx.read();
+        requestMessage();
       }
       return;
     }
-    ctx.read();
+    requestMessage();
   }
 
   @Override
@@ -345,6 +369,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (current == null
+        && !responding
+        && cause.getCause() instanceof Http2Exception.StreamException malformed
+        && ctx.channel().isActive()) {
+      // an HTTP/2 request the stream codec refused (say, ':authority' and 'host' that differ): a
+      // 400 with the reason on this stream, as the HTTP/1.1 codec answers a malformed request
+      gw.metrics().refused(ProxyError.BAD_REQUEST);
+      respond(
+          false,
+          false,
+          error(ProxyError.BAD_REQUEST, "malformed request: " + malformed.getMessage()),
+          false,
+          true);
+      return;
+    }
     ctx.close();
   }
 

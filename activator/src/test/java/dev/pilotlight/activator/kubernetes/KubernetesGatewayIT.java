@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.LeakCheck;
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -62,7 +63,13 @@ class KubernetesGatewayIT {
 
   KubernetesClient client;
   final List<RevisionKey> pokes = new CopyOnWriteArrayList<>();
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          // HTTP/1.1: these requests name their route in Host, which over HTTP/2 (the JDK client
+          // upgrades to h2c) would differ from the client's :authority, a malformed request
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   HttpServer app;
   Gateway gateway;
   KubernetesFeed feed;
@@ -95,7 +102,8 @@ class KubernetesGatewayIT {
                 c.upstreamConnectTimeout(),
                 c.statInterval(),
                 2,
-                Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                Transport.AUTO),
             new StatSink() {
               @Override
               public void report(Collection<StatRecord> batch) {}

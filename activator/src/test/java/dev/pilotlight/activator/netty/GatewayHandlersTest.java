@@ -68,7 +68,8 @@ class GatewayHandlersTest {
             d.upstreamConnectTimeout(),
             d.statInterval(),
             1,
-            d.drainGrace());
+            d.drainGrace(),
+            Transport.AUTO);
     StatSink sink =
         new StatSink() {
           @Override

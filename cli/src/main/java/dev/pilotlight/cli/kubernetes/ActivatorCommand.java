@@ -6,6 +6,7 @@ import dev.pilotlight.activator.MetricsExposition;
 import dev.pilotlight.activator.kubernetes.KubernetesFeed;
 import dev.pilotlight.activator.stats.HttpStatSink;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.cli.TransportOption;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -47,6 +48,8 @@ public final class ActivatorCommand implements Callable<Integer> {
       "http://pilotlight-autoscaler.pilotlight-system.svc.cluster.local:8081";
 
   @Mixin KubernetesOptions kubernetes;
+
+  @Mixin TransportOption transportOption;
 
   @Option(
       names = "--port",
@@ -139,7 +142,7 @@ public final class ActivatorCommand implements Callable<Integer> {
 
     Gateway gateway =
         new Gateway(
-            GatewayConfig.defaults("0.0.0.0", port),
+            GatewayConfig.defaults("0.0.0.0", port).withTransport(transportOption.resolve(spec)),
             new HttpStatSink(autoscalerUrl, token, Leadership.identity(env)),
             Ticker.system());
     int gatewayPort;
@@ -177,6 +180,9 @@ public final class ActivatorCommand implements Callable<Integer> {
     event(
         "activator listening on port "
             + gatewayPort
+            + " ("
+            + gateway.transport()
+            + ")"
             + " for *."
             + hostDomain
             + " in "

@@ -13,6 +13,7 @@ import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Validator;
 import dev.pilotlight.autoscaler.Autoscaler;
 import dev.pilotlight.cli.DurationConverter;
+import dev.pilotlight.cli.TransportOption;
 import dev.pilotlight.cli.admin.AdminServer;
 import dev.pilotlight.controller.local.LocalController;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
@@ -38,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -112,6 +114,8 @@ public final class LocalCommand implements Callable<Integer> {
       description = "How often manifest files are checked for edits (default: ${DEFAULT-VALUE}).")
   Duration watchInterval;
 
+  @Mixin TransportOption transportOption;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -148,7 +152,11 @@ public final class LocalCommand implements Callable<Integer> {
     Autoscaler autoscaler =
         new Autoscaler(
             autoscalerLoop, ticker, autoscalerConfig.tickInterval(), d -> decide(controllerRef, d));
-    Gateway gateway = new Gateway(GatewayConfig.defaults(address, port), autoscaler, ticker);
+    Gateway gateway =
+        new Gateway(
+            GatewayConfig.defaults(address, port).withTransport(transportOption.resolve(spec)),
+            autoscaler,
+            ticker);
 
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
@@ -238,7 +246,9 @@ public final class LocalCommand implements Callable<Integer> {
             + address
             + ":"
             + boundPort
-            + ", admin on http://127.0.0.1:"
+            + " ("
+            + gateway.transport()
+            + "), admin on http://127.0.0.1:"
             + boundAdmin);
     controller
         .status()

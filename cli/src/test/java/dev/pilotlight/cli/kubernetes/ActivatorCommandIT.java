@@ -49,7 +49,13 @@ class ActivatorCommandIT {
 
   KubernetesClient client;
   @TempDir Path dir;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          // HTTP/1.1: these requests name their route in Host, which over HTTP/2 (the JDK client
+          // upgrades to h2c) would differ from the client's :authority, a malformed request
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   final List<String> intakeRequests = new CopyOnWriteArrayList<>();
   final StringWriter err = new StringWriter();
   HttpServer app;

@@ -2,6 +2,7 @@ package dev.pilotlight.cli.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,6 +36,19 @@ class ActivatorCommandTest {
             URI.create("http://pilotlight-autoscaler.pilotlight-system.svc.cluster.local:8081"));
     assertThat(c.kubernetes.namespace()).isNull();
     assertThat(c.kubernetes.kubeconfig).isNull();
+    assertThat(c.transportOption.transport()).isEqualTo(Transport.AUTO);
+  }
+
+  @Test
+  void theTransportIsChosenOrRefusedByName() {
+    ActivatorCommand c = new ActivatorCommand();
+    commandLine(c).parseArgs("--transport", "EPOLL");
+    assertThat(c.transportOption.transport()).isEqualTo(Transport.EPOLL);
+    int code = commandLine(new ActivatorCommand()).execute("--transport", "kqueue");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--transport")
+        .contains("must be one of auto, io_uring, epoll, nio (was 'kqueue')");
   }
 
   @Test

@@ -1,0 +1,138 @@
+package dev.pilotlight.activator.netty;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The I/O transport the gateway's event loops, listeners and upstream connections use: one choice
+ * for all of them, since a channel can only be registered with a loop of its own transport.
+ *
+ * <p>{@link #AUTO} picks the first one this host can run, in the order io_uring, epoll, NIO.
+ * io_uring batches the sends and receives of a whole loop iteration into one system call, which is
+ * where a proxy spends most of its CPU; it is missing on kernels before 5.9 and refused by
+ * container runtimes' default seccomp profiles, where epoll takes over.
+ */
+public enum Transport {
+  IO_URING(
+      "io_uring",
+      IoUring::isAvailable,
+      IoUringIoHandler::newFactory,
+      IoUringSocketChannel.class,
+      IoUringServerSocketChannel.class),
+  EPOLL(
+      "epoll",
+      Epoll::isAvailable,
+      EpollIoHandler::newFactory,
+      EpollSocketChannel.class,
+      EpollServerSocketChannel.class),
+  NIO(
+      "nio",
+      () -> true,
+      NioIoHandler::newFactory,
+      NioSocketChannel.class,
+      NioServerSocketChannel.class),
+  AUTO("auto", () -> true, null, null, null);
+
+  private final String label;
+  private final Supplier<Boolean> available;
+  private final Supplier<IoHandlerFactory> handlers;
+  private final Class<? extends SocketChannel> socket;
+  private final Class<? extends ServerChannel> server;
+
+  Transport(
+      String label,
+      Supplier<Boolean> available,
+      Supplier<IoHandlerFactory> handlers,
+      Class<? extends SocketChannel> socket,
+      Class<? extends ServerChannel> server) {
+    this.label = label;
+    this.available = available;
+    this.handlers = handlers;
+    this.socket = socket;
+    this.server = server;
+  }
+
+  /**
+   * This transport if it is concrete, or the first available one for {@link #AUTO}.
+   *
+   * @throws IllegalStateException when a concrete transport was asked for and this host cannot run
+   *     it (the reason Netty gives is included)
+   */
+  public Transport resolve() {
+    if (this == AUTO) {
+      for (Transport t : new Transport[] {IO_URING, EPOLL}) {
+        if (t.available.get()) {
+          return t;
+        }
+      }
+      return NIO;
+    }
+    if (!available.get()) {
+      throw new IllegalStateException(
+          "transport " + label + " is not available on this host: " + unavailability());
+    }
+    return this;
+  }
+
+  private Throwable unavailability() {
+    return switch (this) {
+      case IO_URING -> IoUring.unavailabilityCause();
+      case EPOLL -> Epoll.unavailabilityCause();
+      default -> null;
+    };
+  }
+
+  /** Parses {@code auto}, {@code io_uring}, {@code epoll} or {@code nio} (case-insensitive). */
+  public static Transport parse(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    for (Transport value : values()) {
+      if (value.label.equals(t)) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(
+        "transport: must be one of auto, io_uring, epoll, nio (was '" + text + "')");
+  }
+
+  public IoHandlerFactory ioHandlerFactory() {
+    return concrete().handlers.get();
+  }
+
+  public Class<? extends SocketChannel> socketChannel() {
+    return concrete().socket;
+  }
+
+  public Class<? extends ServerChannel> serverChannel() {
+    return concrete().server;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  private Transport concrete() {
+    if (this == AUTO) {
+      throw new IllegalStateException("resolve() the auto transport first");
+    }
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}
