@@ -3,7 +3,6 @@ package dev.pilotlight.activator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
@@ -279,7 +278,7 @@ class GatewayH2IT {
                 Duration.ofSeconds(1),
                 2,
                 Duration.ofSeconds(10),
-                Transport.AUTO),
+                TestTransport.CHOSEN),
             sink,
             Ticker.system());
     port = gateway.start();

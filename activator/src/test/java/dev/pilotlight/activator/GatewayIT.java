@@ -3,7 +3,6 @@ package dev.pilotlight.activator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
@@ -132,7 +131,7 @@ class GatewayIT {
                 Duration.ofMillis(100),
                 2,
                 Duration.ofSeconds(5),
-                Transport.AUTO),
+                TestTransport.CHOSEN),
             sink,
             Ticker.system());
     port = gateway.start();
@@ -167,6 +166,15 @@ class GatewayIT {
 
   HttpResponse<String> send(HttpRequest r) throws Exception {
     return client.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void runsOnTheTransportTheTestsAskFor() throws Exception {
+    gateway(100);
+    // auto resolves to the best this host runs; the build's second pass asks for epoll
+    assertThat(gateway.transport()).isEqualTo(TestTransport.CHOSEN.resolve());
+    ready(0, Duration.ofSeconds(30), upstreamEndpoint());
+    assertThat(send(request(HOST, "/t").build()).statusCode()).isEqualTo(200);
   }
 
   @Test

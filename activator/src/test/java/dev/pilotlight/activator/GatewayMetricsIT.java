@@ -3,7 +3,6 @@ package dev.pilotlight.activator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
@@ -106,7 +105,7 @@ class GatewayMetricsIT {
                 Duration.ofSeconds(1),
                 2,
                 Duration.ofSeconds(5),
-                Transport.AUTO),
+                TestTransport.CHOSEN),
             NO_STATS,
             Ticker.system());
     port = gateway.start();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.ReadinessProbe;
@@ -100,7 +99,7 @@ class GatewayProbeIT {
                 Duration.ofMillis(100),
                 2,
                 Duration.ofSeconds(5),
-                Transport.AUTO),
+                TestTransport.CHOSEN),
             sink,
             Ticker.system());
     port = gateway.start();

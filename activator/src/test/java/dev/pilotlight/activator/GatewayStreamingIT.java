@@ -2,7 +2,6 @@ package dev.pilotlight.activator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pilotlight.activator.netty.Transport;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
@@ -264,7 +263,7 @@ class GatewayStreamingIT {
                 Duration.ofSeconds(1),
                 2,
                 Duration.ofSeconds(10),
-                Transport.AUTO),
+                TestTransport.CHOSEN),
             sink,
             Ticker.system());
     port = gateway.start();
