@@ -5,6 +5,7 @@ import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.spi.ScalingTarget;
 import dev.pilotlight.autoscaler.scaling.DeciderState;
 import dev.pilotlight.autoscaler.scaling.Decision;
+import dev.pilotlight.autoscaler.scaling.InitialScaleHold;
 import dev.pilotlight.autoscaler.scaling.ScaleDecider;
 import dev.pilotlight.autoscaler.scaling.ScaleDownDelay;
 import dev.pilotlight.autoscaler.scaling.WindowStats;
@@ -19,6 +20,7 @@ final class RevisionScaler {
   private BucketWindow window;
   private DeciderState state;
   private final ScaleDownDelay scaleDownDelay = new ScaleDownDelay();
+  private final InitialScaleHold initialScaleHold;
   private ScaleDecision lastPublished;
 
   RevisionScaler(ScalingTarget target, long nowNanos) {
@@ -28,6 +30,12 @@ final class RevisionScaler {
     // not from initial-scale, so no history never means a scale-down.
     this.state =
         DeciderState.initial(Math.max(target.spec().initialScale(), target.readyInstances()));
+    this.initialScaleHold =
+        new InitialScaleHold(
+            target.spec().initialScale(),
+            target.readyInstances(),
+            nowNanos,
+            InitialScaleHold.PROGRESS_DEADLINE);
   }
 
   ScalingTarget target() {
@@ -71,6 +79,17 @@ final class RevisionScaler {
           "scale-down delay: the highest desire of the last "
               + spec.scaleDownDelay().toSeconds()
               + "s";
+    }
+    int held = initialScaleHold.apply(nowNanos, desired, target.readyInstances());
+    if (held != desired) {
+      desired = held;
+      state = new DeciderState(desired, state.panicSinceNanos(), -1);
+      reason =
+          "reaching the initial scale of "
+              + held
+              + " ("
+              + target.readyInstances()
+              + " ready) before scaling down";
     }
     return new ScaleDecision(
         target.revision(), desired, state.panicking(), d.excessBurstCapacity(), reason);

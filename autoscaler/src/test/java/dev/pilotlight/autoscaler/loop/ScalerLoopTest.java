@@ -198,6 +198,27 @@ class ScalerLoopTest {
   }
 
   @Test
+  void aNewRevisionIsNotTakenToZeroBeforeItsInitialScaleWasReady() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
+    seconds(30); // a slow start: well past the window and the grace, still not ready
+    assertThat(desired()).containsExactly(1);
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 1));
+    seconds(10);
+    assertThat(desired()).containsExactly(1, 0);
+  }
+
+  @Test
+  void aRevisionThatNeverGetsReadyIsLetGoAtTheProgressDeadline() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
+    seconds(598);
+    assertThat(desired()).containsExactly(1);
+    seconds(4);
+    assertThat(desired()).containsExactly(1, 0);
+  }
+
+  @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();
     loop.poke(REV);
