@@ -431,13 +431,16 @@ class GatewayH2IT {
 
   // --- Upgrade: h2c (the JDK client's way to HTTP/2 on http://) ---
 
+  static HttpClient jdkH2cClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_2)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
   @Test
   void theJdkClientUpgradesToH2c() throws Exception {
-    HttpClient client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_2)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    HttpClient client = jdkH2cClient();
     URI uri = URI.create("http://127.0.0.1:" + port + "/");
     // the first request carries the upgrade; the ones after it go over HTTP/2
     for (int i = 0; i < 3; i++) {
@@ -488,11 +491,7 @@ class GatewayH2IT {
   void aHostHeaderThatDiffersFromTheAuthorityIs400OnItsStream() throws Exception {
     // the JDK client told to send a Host of its own: over HTTP/1.1 (the upgrade request) that is
     // the route; over HTTP/2 it comes beside the client's ':authority', a malformed request
-    HttpClient client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_2)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    HttpClient client = jdkH2cClient();
     java.net.http.HttpRequest request =
         java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
             .header("Host", HOST)
