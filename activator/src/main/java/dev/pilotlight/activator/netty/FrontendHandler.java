@@ -57,9 +57,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Headers.ClientAddress clientAddress;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
 
-  /** A message was asked for ({@link #requestMessage}) and has not come yet. */
-  private boolean awaitingMessage;
-
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
   }
@@ -73,31 +70,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     // the connection joined the gateway's connections in GatewayInitializer; on HTTP/2 this is a
     // stream of it
-    requestMessage();
-  }
-
-  /**
-   * Asks the flow control handler for one more message. The wish is remembered until a message
-   * comes: Netty's handler counts a {@code read()} as answered by the end of the read cycle it was
-   * made in ({@code channelReadComplete}), message or not, so {@link #channelReadComplete} asks
-   * again while one is still awaited.
-   */
-  private void requestMessage() {
-    awaitingMessage = true;
     ctx.read();
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (awaitingMessage && ctx.channel().isActive()) {
-      ctx.read();
-    }
-    ctx.fireChannelReadComplete();
-  }
-
-  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    awaitingMessage = false;
     if (msg instanceof RequestHead head) {
       onRequest(head);
       return;
@@ -117,7 +94,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // every earlier exchange is done: the codec takes the connection from this request on
       GatewayInitializer.useCodec(ctx.pipeline(), gw);
       if (!ctx.isRemoved()) {
-        requestMessage();
+        ctx.read();
       }
       return;
     }
@@ -237,7 +214,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Asks the flow control handler for the next message of the current request. */
   void readMore() {
-    requestMessage();
+    ctx.read();
   }
 
   @Override
@@ -262,7 +239,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       startDiscarding();
       return;
     }
-    requestMessage();
+    ctx.read();
   }
 
   /**
@@ -329,18 +306,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                   if (!reuse || !f.isSuccess()) {
                     ctx.close();
                   } else if (!discarding) {
-                    requestMessage();
+                    ctx.read();
                   }
                 });
     if (discard && discarding) {
-      requestMessage();
+      ctx.read();
     }
   }
 
   private void startDiscarding() {
     discarding = true;
     discarded = 0;
-    requestMessage();
+    ctx.read();
   }
 
   private void discard(int bytes, boolean last, boolean failed) {
@@ -352,11 +329,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       discarding = false;
       if (!responding) {
-        requestMessage();
+        ctx.read();
       }
       return;
     }
-    requestMessage();
+    ctx.read();
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * Composes a client connection's pipeline: HTTP/2 prior-knowledge detection (leaves after the first
@@ -44,7 +43,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         HandlerNames.HTTP1_DECODER,
         new Http1RequestDecoder(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes()));
     // one decoded message per read(): a request's body is pulled only as fast as it is forwarded
-    p.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
+    p.addLast(HandlerNames.FLOW_CONTROL, new OneMessagePerRead());
   }
 
   /**

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.AsciiString;
 import java.util.List;
 
@@ -113,7 +112,7 @@ final class H2Frontend {
             ch.pipeline()
                 .addLast(HandlerNames.H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(HandlerNames.H2_ADAPTER, new RequestAdapter())
-                .addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler())
+                .addLast(HandlerNames.FLOW_CONTROL, new OneMessagePerRead())
                 .addLast(HandlerNames.FRONTEND, new FrontendHandler(gw));
           }
         });
