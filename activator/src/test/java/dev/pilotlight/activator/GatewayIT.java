@@ -118,20 +118,9 @@ class GatewayIT {
   }
 
   void gateway(int maxHeld) throws Exception {
-    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
     gateway =
         new Gateway(
-            new GatewayConfig(
-                c.bindHost(),
-                0,
-                maxHeld,
-                c.maxHeaderBytes(),
-                c.maxInitialLineBytes(),
-                c.upstreamConnectTimeout(),
-                Duration.ofMillis(100),
-                2,
-                Duration.ofSeconds(5),
-                TestTransport.CHOSEN),
+            TestGateway.config(maxHeld, Duration.ofMillis(100), Duration.ofSeconds(5)),
             sink,
             Ticker.system());
     port = gateway.start();
@@ -172,7 +161,7 @@ class GatewayIT {
   void runsOnTheTransportTheTestsAskFor() throws Exception {
     gateway(100);
     // auto resolves to the best this host runs; the build's second pass asks for epoll
-    assertThat(gateway.transport()).isEqualTo(TestTransport.CHOSEN.resolve());
+    assertThat(gateway.transport()).isEqualTo(TestGateway.TRANSPORT.resolve());
     ready(0, Duration.ofSeconds(30), upstreamEndpoint());
     assertThat(send(request(HOST, "/t").build()).statusCode()).isEqualTo(200);
   }

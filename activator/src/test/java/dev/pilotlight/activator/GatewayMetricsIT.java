@@ -92,20 +92,9 @@ class GatewayMetricsIT {
           }
         });
     upstream.start();
-    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
     gateway =
         new Gateway(
-            new GatewayConfig(
-                "127.0.0.1",
-                0,
-                100,
-                c.maxHeaderBytes(),
-                c.maxInitialLineBytes(),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(1),
-                2,
-                Duration.ofSeconds(5),
-                TestTransport.CHOSEN),
+            TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(5)),
             NO_STATS,
             Ticker.system());
     port = gateway.start();

@@ -86,20 +86,9 @@ class GatewayProbeIT {
 
   @BeforeEach
   void start() throws Exception {
-    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
     gateway =
         new Gateway(
-            new GatewayConfig(
-                c.bindHost(),
-                0,
-                100,
-                c.maxHeaderBytes(),
-                c.maxInitialLineBytes(),
-                c.upstreamConnectTimeout(),
-                Duration.ofMillis(100),
-                2,
-                Duration.ofSeconds(5),
-                TestTransport.CHOSEN),
+            TestGateway.config(100, Duration.ofMillis(100), Duration.ofSeconds(5)),
             sink,
             Ticker.system());
     port = gateway.start();

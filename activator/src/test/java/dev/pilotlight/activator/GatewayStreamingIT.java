@@ -250,20 +250,9 @@ class GatewayStreamingIT {
             .bind("127.0.0.1", 0)
             .sync()
             .channel();
-    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
     gateway =
         new Gateway(
-            new GatewayConfig(
-                "127.0.0.1",
-                0,
-                100,
-                c.maxHeaderBytes(),
-                c.maxInitialLineBytes(),
-                c.upstreamConnectTimeout(),
-                Duration.ofSeconds(1),
-                2,
-                Duration.ofSeconds(10),
-                TestTransport.CHOSEN),
+            TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(10)),
             sink,
             Ticker.system());
     port = gateway.start();

@@ -9,9 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.activator.Gateway;
-import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.LeakCheck;
-import dev.pilotlight.activator.netty.Transport;
+import dev.pilotlight.activator.TestGateway;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -90,20 +89,9 @@ class KubernetesGatewayIT {
           }
         });
     app.start();
-    GatewayConfig c = GatewayConfig.defaults("127.0.0.1", 0);
     gateway =
         new Gateway(
-            new GatewayConfig(
-                c.bindHost(),
-                0,
-                100,
-                c.maxHeaderBytes(),
-                c.maxInitialLineBytes(),
-                c.upstreamConnectTimeout(),
-                c.statInterval(),
-                2,
-                Duration.ofSeconds(5),
-                Transport.AUTO),
+            TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(5)),
             new StatSink() {
               @Override
               public void report(Collection<StatRecord> batch) {}
