@@ -15,16 +15,18 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The I/O transport the gateway's event loops, listeners and upstream connections use: one choice
  * for all of them, since a channel can only be registered with a loop of its own transport.
  *
- * <p>{@link #AUTO} picks the first one this host can run, in the order io_uring, epoll, NIO.
- * io_uring batches the sends and receives of a whole loop iteration into one system call, which is
- * where a proxy spends most of its CPU; it is missing on kernels before 5.9 and refused by
- * container runtimes' default seccomp profiles, where epoll takes over.
+ * <p>{@link #AUTO} picks the first one this host can run, in the order io_uring, epoll, NIO. Under
+ * load io_uring hands the sends of a whole loop iteration to the kernel in one system call and
+ * receives in the kernel's task work rather than a {@code recvfrom} each, and system calls are
+ * where a proxy spends most of its CPU; it is missing on older kernels and refused by the default
+ * seccomp profiles of containerd 2.0 and Docker 25 on, where epoll takes over.
  */
 public enum Transport {
   IO_URING(
@@ -48,14 +50,14 @@ public enum Transport {
   AUTO("auto", () -> true, null, null, null);
 
   private final String label;
-  private final Supplier<Boolean> available;
+  private final BooleanSupplier available;
   private final Supplier<IoHandlerFactory> handlers;
   private final Class<? extends SocketChannel> socket;
   private final Class<? extends ServerChannel> server;
 
   Transport(
       String label,
-      Supplier<Boolean> available,
+      BooleanSupplier available,
       Supplier<IoHandlerFactory> handlers,
       Class<? extends SocketChannel> socket,
       Class<? extends ServerChannel> server) {
@@ -75,13 +77,13 @@ public enum Transport {
   public Transport resolve() {
     if (this == AUTO) {
       for (Transport t : new Transport[] {IO_URING, EPOLL}) {
-        if (t.available.get()) {
+        if (t.available.getAsBoolean()) {
           return t;
         }
       }
       return NIO;
     }
-    if (!available.get()) {
+    if (!available.getAsBoolean()) {
       throw new IllegalStateException(
           "transport " + label + " is not available on this host: " + unavailability());
     }
