@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
             + " out (leader-elected).")
 public final class AutoscalerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AutoscalerCommand.class);
-  static final String LEASE = "pilotlight-autoscaler";
   static final String TOKEN_ENV = "PILOTLIGHT_STAT_TOKEN";
 
   @Mixin KubernetesOptions kubernetes;
@@ -114,51 +113,21 @@ public final class AutoscalerCommand implements Callable<Integer> {
                   Ticker.system());
           StatIntakeServer intake =
               new StatIntakeServer("0.0.0.0", intakePort, token, autoscaler.stats())) {
-        Leadership leadership =
-            new Leadership(
-                client,
-                LEASE,
-                podNamespace,
-                Leadership.identity(env),
-                () -> {
-                  LOG.info("leading: writing desired scales");
-                  autoscaler.startLeading();
-                },
-                () -> {
-                  autoscaler.stopLeading();
-                  LOG.info("no longer leading");
-                  run.leadershipLost();
-                });
-        try (HealthServer health =
-            new HealthServer(
-                "0.0.0.0",
-                healthPort,
+        LOG.info("stat intake on port {}", intake.start());
+        return run.serveElected(
+            client,
+            podNamespace,
+            Leadership.identity(env),
+            healthPort,
+            new ComponentRun.Elected(
+                "autoscaler",
+                "writing desired scales",
+                autoscaler::startLeading,
+                autoscaler::stopLeading,
                 autoscaler::leading,
-                accept ->
-                    ComponentRun.gauge(
-                        "pilotlight_autoscaler_leader",
-                        "1 while this replica holds the autoscaler's Lease",
-                        autoscaler.leading() ? 1 : 0))) {
-          run.stopOnSignal();
-          LOG.info("stat intake on port {}", intake.start());
-          autoscaler
-              .start()
-              .whenComplete(
-                  (ok, e) -> {
-                    if (e != null) {
-                      LOG.error(
-                          "the PodAutoscaler informer cannot start (are the CRDs installed?)", e);
-                      run.fail();
-                    }
-                  });
-          LOG.info("health, readiness and metrics on port {}", health.start());
-          leadership.start();
-          int code = run.await();
-          LOG.info(code == 0 ? "stopping" : "stopping (exit {})", code);
-          autoscaler.stopLeading(); // no write after this
-          leadership.close(); // releases the Lease
-          return code;
-        }
+                autoscaler::start,
+                "the PodAutoscaler informer",
+                autoscaler::stopLeading)); // no write after this
       }
     } catch (IOException e) {
       err.println(e.getMessage());

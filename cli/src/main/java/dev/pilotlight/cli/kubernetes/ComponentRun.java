@@ -5,8 +5,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a leader-elected component's run shares: its namespace from the downward API, ConfigMaps
@@ -16,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * component has stopped (informers closed, Lease released), at most {@code grace}.
  */
 public final class ComponentRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ComponentRun.class);
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Duration grace;
@@ -97,6 +104,83 @@ public final class ComponentRun {
       } catch (IllegalStateException e) {
         // already shutting down: the hook is what is waiting for us
       }
+    }
+  }
+
+  /**
+   * What differs between leader-elected components in {@link #serveElected}.
+   *
+   * @param name the component: Lease {@code pilotlight-<name>}, gauge {@code
+   *     pilotlight_<name>_leader}
+   * @param leadingDoes what leading means, for the log line
+   * @param lead called on taking the Lease
+   * @param stepDown called on losing it (before the run stops with exit code 1)
+   * @param ready {@code /readyz}
+   * @param informers starts the informers; a failure stops the run with exit code 1
+   * @param informersWhat what did not start, for the log line
+   * @param quiesce called once stopping, before the Lease is released: no writes after it
+   */
+  public record Elected(
+      String name,
+      String leadingDoes,
+      Runnable lead,
+      Runnable stepDown,
+      BooleanSupplier ready,
+      Supplier<CompletableFuture<?>> informers,
+      String informersWhat,
+      Runnable quiesce) {}
+
+  /**
+   * Runs a leader-elected component until SIGTERM or lost leadership: the Lease in {@code
+   * podNamespace}, {@code /healthz}, {@code /readyz} and {@code /metrics} (the leader gauge) on
+   * {@code healthPort}, the informers, then the stop: quiesce, release the Lease. Returns the exit
+   * code.
+   */
+  public int serveElected(
+      KubernetesClient client, String podNamespace, String identity, int healthPort, Elected c)
+      throws Exception {
+    Leadership leadership =
+        new Leadership(
+            client,
+            "pilotlight-" + c.name(),
+            podNamespace,
+            identity,
+            () -> {
+              LOG.info("leading: {}", c.leadingDoes());
+              c.lead().run();
+            },
+            () -> {
+              c.stepDown().run();
+              LOG.info("no longer leading");
+              leadershipLost();
+            });
+    try (HealthServer health =
+        new HealthServer(
+            "0.0.0.0",
+            healthPort,
+            c.ready(),
+            accept ->
+                gauge(
+                    "pilotlight_" + c.name() + "_leader",
+                    "1 while this replica holds the " + c.name() + "'s Lease",
+                    leadership.leading() ? 1 : 0))) {
+      stopOnSignal();
+      c.informers()
+          .get()
+          .whenComplete(
+              (ok, e) -> {
+                if (e != null) {
+                  LOG.error("{} cannot start (are the CRDs installed?)", c.informersWhat(), e);
+                  fail();
+                }
+              });
+      LOG.info("health, readiness and metrics on port {}", health.start());
+      leadership.start();
+      int code = await();
+      LOG.info(code == 0 ? "stopping" : "stopping (exit {})", code);
+      c.quiesce().run();
+      leadership.close(); // releases the Lease
+      return code;
     }
   }
 

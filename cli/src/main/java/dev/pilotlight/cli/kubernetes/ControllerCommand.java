@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
             + " into Deployments, headless Services and PodAutoscalers (leader-elected).")
 public final class ControllerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
-  static final String LEASE = "pilotlight-controller";
 
   @Mixin KubernetesOptions kubernetes;
 
@@ -92,48 +91,20 @@ public final class ControllerCommand implements Callable<Integer> {
       try (KubernetesController controller =
           new KubernetesController(
               client, kubernetes.namespace(), settings, Clock.systemUTC(), Ticker.system())) {
-        Leadership leadership =
-            new Leadership(
-                client,
-                LEASE,
-                podNamespace,
-                Leadership.identity(env),
-                () -> {
-                  LOG.info("leading: reconciling once the caches are synced");
-                  controller.start().thenRun(controller::startReconciling);
-                },
-                () -> {
-                  LOG.info("no longer leading");
-                  run.leadershipLost();
-                });
-        try (HealthServer health =
-            new HealthServer(
-                "0.0.0.0",
-                healthPort,
+        return run.serveElected(
+            client,
+            podNamespace,
+            Leadership.identity(env),
+            healthPort,
+            new ComponentRun.Elected(
+                "controller",
+                "reconciling once the caches are synced",
+                () -> controller.start().thenRun(controller::startReconciling),
+                () -> {},
                 controller::synced,
-                accept ->
-                    ComponentRun.gauge(
-                        "pilotlight_controller_leader",
-                        "1 while this replica holds the controller's Lease",
-                        leadership.leading() ? 1 : 0))) {
-          run.stopOnSignal();
-          controller
-              .start()
-              .whenComplete(
-                  (ok, e) -> {
-                    if (e != null) {
-                      LOG.error("informers cannot start (are the CRDs installed?)", e);
-                      run.fail();
-                    }
-                  });
-          LOG.info("health, readiness and metrics on port {}", health.start());
-          leadership.start();
-          int code = run.await();
-          LOG.info(code == 0 ? "stopping" : "stopping (exit {})", code);
-          controller.close(); // no reconcile runs after this
-          leadership.close(); // releases the Lease
-          return code;
-        }
+                controller::start,
+                "informers",
+                controller::close)); // no reconcile runs after this
       }
     } catch (IOException e) {
       err.println(e.getMessage());
