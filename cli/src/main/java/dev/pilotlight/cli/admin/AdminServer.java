@@ -3,12 +3,11 @@ package dev.pilotlight.cli.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.activator.MetricsExposition;
+import dev.pilotlight.cli.HttpReplies;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -48,20 +47,20 @@ public final class AdminServer implements AutoCloseable {
         "/status",
         ex -> {
           if (!ex.getRequestMethod().equals("GET")) {
-            send(
+            HttpReplies.send(
                 ex,
                 405,
                 "text/plain",
                 "method not allowed (expected: GET)\n".getBytes(StandardCharsets.UTF_8));
             return;
           }
-          send(ex, 200, "application/json", JSON.writeValueAsBytes(status.get()));
+          HttpReplies.send(ex, 200, "application/json", JSON.writeValueAsBytes(status.get()));
         });
     server.createContext(
         "/metrics",
         ex -> {
           if (!ex.getRequestMethod().equals("GET")) {
-            send(
+            HttpReplies.send(
                 ex,
                 405,
                 "text/plain",
@@ -70,14 +69,15 @@ public final class AdminServer implements AutoCloseable {
           }
           MetricsExposition.Scrape scrape =
               metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
-          send(ex, 200, scrape.contentType(), scrape.body());
+          HttpReplies.send(ex, 200, scrape.contentType(), scrape.body());
         });
     server.createContext(
-        "/healthz", ex -> send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
+        "/healthz",
+        ex -> HttpReplies.send(ex, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
     server.createContext(
         "/",
         ex ->
-            send(
+            HttpReplies.send(
                 ex,
                 404,
                 "text/plain",
@@ -87,14 +87,6 @@ public final class AdminServer implements AutoCloseable {
   public int start() {
     server.start();
     return server.getAddress().getPort();
-  }
-
-  private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(code, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
   }
 
   @Override

@@ -2,8 +2,8 @@ package dev.pilotlight.cli.kubernetes;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.cli.HttpReplies;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -75,11 +75,7 @@ public final class HealthServer implements AutoCloseable {
 
   private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
     ex.getRequestBody().close();
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(code, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
+    HttpReplies.send(ex, code, type, body);
   }
 
   @Override
