@@ -54,50 +54,6 @@ public record ScalingSpec(
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
 
-  /** Without a reserve that serves alone. */
-  public ScalingSpec(
-      String metric,
-      double target,
-      double targetUtilization,
-      int minScale,
-      int maxScale,
-      int initialScale,
-      Duration stableWindow,
-      Duration panicWindow,
-      double panicThreshold,
-      double maxScaleUpRate,
-      double maxScaleDownRate,
-      Duration scaleDownDelay,
-      Duration scaleToZeroGrace,
-      Duration scaleToZeroRetention,
-      boolean enableScaleToZero,
-      int activationScale,
-      double targetBurstCapacity,
-      int containerConcurrency,
-      boolean weightedAveraging) {
-    this(
-        metric,
-        target,
-        targetUtilization,
-        minScale,
-        maxScale,
-        initialScale,
-        stableWindow,
-        panicWindow,
-        panicThreshold,
-        maxScaleUpRate,
-        maxScaleDownRate,
-        scaleDownDelay,
-        scaleToZeroGrace,
-        scaleToZeroRetention,
-        enableScaleToZero,
-        activationScale,
-        targetBurstCapacity,
-        containerConcurrency,
-        weightedAveraging,
-        0);
-  }
-
   /** This spec with another initial scale. */
   public ScalingSpec withInitialScale(int scale) {
     return new ScalingSpec(
