@@ -48,9 +48,12 @@ final class Headers {
 
   /**
    * The client's request head for the instance: HTTP/1.1, keep-alive upstream, forwarding headers,
-   * a request id. Framing is kept (Content-Length, or chunked when the client's body is chunked);
-   * an upgrade request keeps its {@code Upgrade} header. {@code Expect} is dropped: the gateway
-   * answers {@code 100 Continue} itself when it is ready for the body.
+   * a request id. The framing is the one the gateway decoded the body by, set again after every
+   * removal: {@code Transfer-Encoding: chunked} when the client's body is chunked, else its {@code
+   * Content-Length}, whatever {@code Connection} names (a body that went upstream without its
+   * framing would be read by the instance as a request of its own). An upgrade request keeps its
+   * {@code Upgrade} header. {@code Expect} is dropped: the gateway answers {@code 100 Continue}
+   * itself when it is ready for the body.
    *
    * <p>The client's header block is rewritten in place and shared by the returned head (no copy):
    * callers take what they need of the client's headers first, and build this head once per request
@@ -60,11 +63,14 @@ final class Headers {
       HttpRequest in, String path, ClientAddress client, String host, String upgrade) {
     HttpHeaders h = in.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    String length = chunked ? null : h.get(HttpHeaderNames.CONTENT_LENGTH);
     removeHopByHop(h);
     h.remove(HttpHeaderNames.EXPECT);
     if (chunked) {
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else if (length != null) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, length); // the one value the codec framed the body by
     }
     if (upgrade != null) {
       h.set(HttpHeaderNames.UPGRADE, upgrade);
@@ -226,17 +232,29 @@ final class Headers {
     }
   }
 
-  /** Headers named in {@code Connection} are hop-by-hop too (RFC 9110 7.6.1). */
+  /**
+   * Headers named in {@code Connection} are hop-by-hop too (RFC 9110 7.6.1), except those that
+   * frame the message or name its target ({@code Content-Length}, {@code Transfer-Encoding}, {@code
+   * Host}): a message's framing is never the sender's to drop, and the caller sets those again from
+   * what was decoded.
+   */
   private static void removeConnectionListed(HttpHeaders h) {
     for (String listed : h.getAll(HttpHeaderNames.CONNECTION)) {
       for (String name : listed.split(",")) {
         String n = name.trim();
-        if (!n.isEmpty()
-            && !n.equalsIgnoreCase(HttpHeaderValues.CLOSE.toString())
-            && !n.equalsIgnoreCase(HttpHeaderValues.KEEP_ALIVE.toString())) {
+        if (!n.isEmpty() && !KEPT_WHEN_LISTED.contains(n.toLowerCase(java.util.Locale.ROOT))) {
           h.remove(n);
         }
       }
     }
   }
+
+  /** {@code Connection} tokens that name no header to drop, or one that is never dropped. */
+  private static final java.util.Set<String> KEPT_WHEN_LISTED =
+      java.util.Set.of(
+          HttpHeaderValues.CLOSE.toString(),
+          HttpHeaderValues.KEEP_ALIVE.toString(),
+          HttpHeaderNames.CONTENT_LENGTH.toString(),
+          HttpHeaderNames.TRANSFER_ENCODING.toString(),
+          HttpHeaderNames.HOST.toString());
 }

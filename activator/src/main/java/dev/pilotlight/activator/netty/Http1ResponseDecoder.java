@@ -22,6 +22,7 @@ final class Http1ResponseDecoder extends ByteToMessageDecoder {
   private boolean untilClose;
   private boolean headRequest;
   private boolean failed;
+  private boolean surplus;
 
   Http1ResponseDecoder(int maxHeaderBytes) {
     this.parser = new HeadParser(0, maxHeaderBytes);
@@ -30,6 +31,15 @@ final class Http1ResponseDecoder extends ByteToMessageDecoder {
   /** The next response answers a HEAD request (no body whatever its head says) or not. */
   void expect(boolean headRequest) {
     this.headRequest = headRequest;
+  }
+
+  /**
+   * Whether bytes followed the end of the last response in the same read: the instance sent more
+   * than the one response it owed, so the connection is out of step and must not be pooled (the
+   * next exchange on it would read them as its own response).
+   */
+  boolean surplus() {
+    return surplus;
   }
 
   @Override
@@ -55,6 +65,7 @@ final class Http1ResponseDecoder extends ByteToMessageDecoder {
       out.add(head);
       BodyFraming framing = new BodyFraming(head.framing(), head.contentLength());
       if (framing.done()) {
+        surplus = in.isReadable() && head.status() != 101;
         out.add(BodyPart.EMPTY_LAST);
       } else {
         body = framing;
@@ -74,6 +85,7 @@ final class Http1ResponseDecoder extends ByteToMessageDecoder {
     out.add(new BodyPart(in.readRetainedSlice(n), last));
     if (last) {
       body = null;
+      surplus = in.isReadable();
     }
   }
 

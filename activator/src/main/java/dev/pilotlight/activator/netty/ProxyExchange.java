@@ -550,7 +550,7 @@ final class ProxyExchange implements Waiter {
     }
     if (endpoint.protocol() == Protocol.H2C) {
       ch.close(); // a stream serves one exchange; reset if our side of it is still open
-    } else if (upstreamKeepAlive && requestRead) {
+    } else if (upstreamKeepAlive && requestRead && !surplusFrom(ch)) {
       gw.pool().offer(endpoint, ch, rawUpstream);
     } else {
       ch.close();
@@ -564,6 +564,14 @@ final class ProxyExchange implements Waiter {
         .addListener(
             (ChannelFutureListener)
                 f -> frontend.exchangeDone(requestRead, closeAfter || !f.isSuccess()));
+  }
+
+  /**
+   * Whether the instance sent bytes beyond the response it owed (pass-through connections know):
+   * such a connection is closed, never pooled.
+   */
+  private boolean surplusFrom(Channel ch) {
+    return rawUpstream && ((Http1ResponseDecoder) ch.pipeline().first()).surplus();
   }
 
   /** End of a read batch from the instance: send what was written to the client. */

@@ -1,0 +1,276 @@
+package dev.pilotlight.activator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.api.spi.Endpoint;
+import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.RevisionEndpoints;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.RouteTable;
+import dev.pilotlight.api.spi.RouteTable.HostRoute;
+import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
+import dev.pilotlight.api.spi.StatRecord;
+import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.api.time.Ticker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Request smuggling and the HTTP/1.1 protocol faults, end to end: raw bytes from a client socket
+ * through a real gateway to an instance that logs every byte it receives ({@link RawBackend}). A
+ * request the gateway forwards must reach the instance as exactly one request, framed as the
+ * gateway read it; one it refuses must reach the instance not at all.
+ */
+class GatewaySmugglingIT {
+  static {
+    LeakCheck.install();
+  }
+
+  @AfterAll
+  static void noBufferLeaked() {
+    LeakCheck.assertNoLeaks();
+  }
+
+  static final RevisionKey REV = new RevisionKey("default", "raw-00001");
+  static final String HOST = "raw.default.localhost";
+  static final String SMUGGLED = "GET /SMUGGLED HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+
+  RawBackend backend;
+  Gateway gateway;
+  int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new RawBackend();
+    StatSink sink =
+        new StatSink() {
+          @Override
+          public void report(Collection<StatRecord> batch) {}
+
+          @Override
+          public void poke(RevisionKey revision) {}
+        };
+    gateway =
+        new Gateway(
+            TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(5)),
+            sink,
+            Ticker.system());
+    port = gateway.start();
+    gateway.onRouteTable(
+        new RouteTable(
+            Map.of(
+                HOST, new HostRoute("default", "raw", List.of(new WeightedRevision(REV, 100))))));
+    gateway.onEndpoints(
+        new RevisionEndpoints(
+            REV,
+            0,
+            Duration.ofSeconds(30),
+            List.of(new Endpoint("i1", "127.0.0.1", backend.port(), InstanceClass.STANDARD))));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    gateway.close();
+    backend.close();
+  }
+
+  /** A response read off a socket: status, head, body (by Content-Length or chunked). */
+  record Response(int status, String head, String body) {}
+
+  static Response read(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        return null;
+      }
+      b.write(c);
+    }
+    String head = b.toString(StandardCharsets.ISO_8859_1);
+    String lower = head.toLowerCase(Locale.ROOT);
+    String body;
+    int cl = lower.indexOf("\r\ncontent-length:");
+    if (cl >= 0) {
+      int end = lower.indexOf("\r\n", cl + 2);
+      int n = Integer.parseInt(head.substring(cl + 17, end).trim());
+      body = new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    } else if (lower.contains("\r\ntransfer-encoding: chunked")) {
+      ByteArrayOutputStream data = new ByteArrayOutputStream();
+      while (true) {
+        String size = line(in);
+        int n = Integer.parseInt(size.trim(), 16);
+        if (n == 0) {
+          line(in);
+          break;
+        }
+        data.write(in.readNBytes(n));
+        line(in);
+      }
+      body = data.toString(StandardCharsets.ISO_8859_1);
+    } else {
+      body = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    return new Response(Integer.parseInt(head.substring(9, 12)), head, body);
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      b.write(c);
+    }
+    return b.toString(StandardCharsets.ISO_8859_1).trim();
+  }
+
+  Socket connect() throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  static void write(Socket s, String raw) throws IOException {
+    s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream().flush();
+  }
+
+  /** A request whose head lists its own framing in {@code Connection}, the smuggled one as body. */
+  static String listingItsLength(String firstLine, String connection, String extra) {
+    return firstLine
+        + "\r\nHost: "
+        + HOST
+        + "\r\nConnection: "
+        + connection
+        + "\r\n"
+        + extra
+        + "Content-Length: "
+        + SMUGGLED.length()
+        + "\r\n\r\n"
+        + SMUGGLED;
+  }
+
+  @ParameterizedTest(name = "Connection: {0}")
+  @ValueSource(strings = {"Content-Length", "keep-alive, Content-Length", "content-length"})
+  void aLengthNamedInConnectionReachesTheInstanceWithItsBody(String connection) throws Exception {
+    try (Socket s = connect()) {
+      write(s, listingItsLength("POST /x HTTP/1.1", connection, ""));
+      Response r = read(s.getInputStream());
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("seen:POST /x");
+    }
+    assertOneRequestWithTheSmuggledOneAsBody("POST /x HTTP/1.1");
+  }
+
+  @Test
+  void anHttp10KeepAliveRequestListingItsLengthInLowerCase() throws Exception {
+    try (Socket s = connect()) {
+      write(
+          s,
+          "POST /x HTTP/1.0\r\nhost: "
+              + HOST
+              + "\r\nconnection: keep-alive, content-length\r\ncontent-length: "
+              + SMUGGLED.length()
+              + "\r\n\r\n"
+              + SMUGGLED);
+      Response r = read(s.getInputStream());
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("seen:POST /x");
+    }
+    assertOneRequestWithTheSmuggledOneAsBody("POST /x HTTP/1.1");
+  }
+
+  @Test
+  void aWebSocketUpgradeListingItsLength() throws Exception {
+    try (Socket s = connect()) {
+      write(
+          s,
+          listingItsLength(
+              "GET /ws HTTP/1.1",
+              "Upgrade, Content-Length",
+              "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"));
+      Response r = read(s.getInputStream());
+      assertThat(r.status()).isEqualTo(200); // the instance did not take the upgrade up
+    }
+    assertOneRequestWithTheSmuggledOneAsBody("GET /ws HTTP/1.1");
+  }
+
+  @Test
+  void aGetWithABodyListingItsLength() throws Exception {
+    try (Socket s = connect()) {
+      write(s, listingItsLength("GET /x HTTP/1.1", "Content-Length", ""));
+      Response r = read(s.getInputStream());
+      assertThat(r.status()).isEqualTo(200);
+    }
+    assertOneRequestWithTheSmuggledOneAsBody("GET /x HTTP/1.1");
+  }
+
+  /**
+   * Response-queue poisoning: an attacker's smuggled request answered late must never reach the
+   * next client that gets the same upstream connection.
+   */
+  @Test
+  void aSlowSmuggledRequestsResponseNeverReachesAnotherClient() throws Exception {
+    String slow = "GET /slow-SMUGGLED HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+    for (int round = 0; round < 3; round++) {
+      try (Socket attacker = connect();
+          Socket victim = connect()) {
+        write(
+            attacker,
+            "POST /x HTTP/1.1\r\nHost: "
+                + HOST
+                + "\r\nConnection: Content-Length\r\nContent-Length: "
+                + slow.length()
+                + "\r\n\r\n"
+                + slow);
+        assertThat(read(attacker.getInputStream()).body()).isEqualTo("seen:POST /x");
+        write(
+            victim, "GET /victim HTTP/1.0\r\nHost: " + HOST + "\r\nConnection: keep-alive\r\n\r\n");
+        assertThat(read(victim.getInputStream()).body()).isEqualTo("seen:GET /victim");
+      }
+    }
+    assertThat(backend.seen())
+        .extracting(RawBackend.Seen::requestLine)
+        .noneMatch(l -> l.contains("SMUGGLED"));
+  }
+
+  /**
+   * An instance that sends more than the response it owes (here the start of a second one, in the
+   * same write) leaves its connection out of step: it is closed, not pooled, and the next request
+   * gets its own response on a new connection (a POST: one the gateway would not send again after
+   * it broke on a reused connection).
+   */
+  @Test
+  void aConnectionWithBytesBeyondItsResponseIsNotReused() throws Exception {
+    try (Socket s = connect()) {
+      write(s, "GET /extra HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+      assertThat(read(s.getInputStream()).body()).isEqualTo("seen:GET /extra");
+      write(s, "POST /next HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 2\r\n\r\nhi");
+      Response next = read(s.getInputStream());
+      assertThat(next.status()).isEqualTo(200);
+      assertThat(next.body()).isEqualTo("seen:POST /next");
+      assertThat(next.head()).doesNotContainIgnoringCase("x-unasked");
+    }
+    assertThat(backend.bytes()).hasSize(2);
+  }
+
+  private void assertOneRequestWithTheSmuggledOneAsBody(String requestLine) {
+    List<RawBackend.Seen> seen = backend.seen();
+    assertThat(seen).extracting(RawBackend.Seen::requestLine).containsExactly(requestLine);
+    assertThat(seen.get(0).body()).isEqualTo(SMUGGLED);
+    assertThat(seen.get(0).header("Content-Length")).isEqualTo(String.valueOf(SMUGGLED.length()));
+  }
+}
