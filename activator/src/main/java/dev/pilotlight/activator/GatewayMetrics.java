@@ -38,6 +38,10 @@ import java.util.function.ObjIntConsumer;
  *   <li>{@code errors_total{reason}}: gateway-made error answers by {@link ProxyError}, every
  *       reason present from the start.
  *   <li>{@code aborted_total}: responses that had begun and could not be completed.
+ *   <li>{@code connection_errors_total{side,kind}}: connections closed on an error a handler
+ *       caught, by side ({@code client}, {@code upstream}) and kind ({@code io}: the peer reset it
+ *       or the socket failed; {@code protocol}: a decoder refused what came; {@code internal}:
+ *       anything else, a bug, also logged as a warning). Every series present from the start.
  * </ul>
  *
  * <p>Hot path design: everything a request touches is resolved once. {@link #revision} finds (or
@@ -67,6 +71,16 @@ public final class GatewayMetrics {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300
   };
 
+  /** The {@code side} label of a client connection's error. */
+  public static final String CLIENT_SIDE = "client";
+
+  /** The {@code side} label of an upstream (instance) connection's error. */
+  public static final String UPSTREAM_SIDE = "upstream";
+
+  /** The {@code kind} labels of connection errors. */
+  public static final java.util.List<String> ERROR_KINDS =
+      java.util.List.of("io", "protocol", "internal");
+
   static final String NO_REVISION = "";
   static final String NO_INSTANCE = "none";
   static final String OTHER_STATUS = "other";
@@ -90,6 +104,7 @@ public final class GatewayMetrics {
   private final Histogram held;
   private final Counter errors;
   private final Counter aborted;
+  private final Counter connectionErrors;
   private final CounterDataPoint[] errorPoints;
   private final Map<RevisionKey, Revision> revisions = new ConcurrentHashMap<>();
   private final Revision unrouted;
@@ -170,6 +185,18 @@ public final class GatewayMetrics {
             .help("Responses that had begun and could not be completed.")
             .withoutExemplars()
             .register(registry);
+    connectionErrors =
+        Counter.builder()
+            .name(PREFIX + "connection_errors_total")
+            .help("Connections closed on an error a handler caught, by side and kind.")
+            .labelNames("side", "kind")
+            .withoutExemplars()
+            .register(registry);
+    for (String side : java.util.List.of(CLIENT_SIDE, UPSTREAM_SIDE)) {
+      for (String kind : ERROR_KINDS) {
+        connectionErrors.labelValues(side, kind);
+      }
+    }
     unrouted = new Revision(NO_REVISION, false);
   }
 
@@ -227,6 +254,21 @@ public final class GatewayMetrics {
   /** A response that had begun could not be completed: the client connection was closed. */
   public void aborted() {
     aborted.inc();
+  }
+
+  /**
+   * A connection is closed on an error a handler caught.
+   *
+   * @param side {@link #CLIENT_SIDE} or {@link #UPSTREAM_SIDE}
+   * @param kind one of {@link #ERROR_KINDS}
+   */
+  public void connectionError(String side, String kind) {
+    connectionErrors.labelValues(side, kind).inc();
+  }
+
+  /** Connections closed on a caught error so far, of one side and kind. */
+  public long connectionErrors(String side, String kind) {
+    return (long) connectionErrors.labelValues(side, kind).get();
   }
 
   /** Exchanges started and not yet ended, all revisions together. */

@@ -18,6 +18,10 @@ public enum ProxyError {
       HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large"),
   BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large"),
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "malformed request"),
+  MALFORMED_BODY(HttpResponseStatus.BAD_REQUEST, "malformed request body: invalid chunked framing"),
+  VERSION_NOT_SUPPORTED(
+      HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+      "HTTP version not supported: HTTP/1.0 and HTTP/1.1 here, HTTP/2 by its own preface"),
   METHOD_NOT_ALLOWED(
       HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed: this is not a forward proxy");
 

@@ -267,6 +267,97 @@ class GatewaySmugglingIT {
     assertThat(backend.bytes()).hasSize(2);
   }
 
+  /**
+   * Sends {@code raw} on a new connection and reads the one response, then the connection's end.
+   */
+  Response exchange(String raw, boolean closed) throws IOException {
+    try (Socket s = connect()) {
+      write(s, raw);
+      Response r = read(s.getInputStream());
+      if (closed) {
+        assertThat(s.getInputStream().read()).as("the connection is closed after").isEqualTo(-1);
+      }
+      return r;
+    }
+  }
+
+  @Test
+  void twoHostHeadersAre400AndReachNoInstance() throws Exception {
+    Response r =
+        exchange("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nHost: other.example\r\n\r\n", false);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(backend.seen()).isEmpty();
+  }
+
+  @Test
+  void anUnderscoredFramingHeaderIs400AndReachesNoInstance() throws Exception {
+    Response r =
+        exchange(
+            "POST / HTTP/1.1\r\nHost: "
+                + HOST
+                + "\r\nContent-Length: 5\r\nTransfer_Encoding: chunked\r\n\r\n0\r\n\r\n",
+            false);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body()).contains("Transfer_Encoding");
+    assertThat(backend.bytes()).isEmpty();
+  }
+
+  @Test
+  void http20InAnHttp1RequestLineIs505() throws Exception {
+    Response r = exchange("GET / HTTP/2.0\r\nHost: " + HOST + "\r\n\r\n", true);
+    assertThat(r.status()).isEqualTo(505);
+    assertThat(backend.bytes()).isEmpty();
+  }
+
+  @Test
+  void userinfoInAnAbsoluteFormTargetIs400() throws Exception {
+    Response r =
+        exchange("GET http://evil@" + HOST + "/ HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(backend.bytes()).isEmpty();
+  }
+
+  /**
+   * Malformed chunked bodies. On the pass-through path each is answered 400 and the connection
+   * closed, and the instance never gets a request it would take as complete. On the codec path (a
+   * {@code Connection} token sends the request there) Netty's decoder is the judge: what it refuses
+   * is answered likewise; what it accepts (a long chunk extension, a folded trailer, which RFC 9112
+   * lets a recipient unfold) reaches the instance re-framed by the gateway, as one request.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "over-long size     | 11111111111111111\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400",
+        "0x prefix          | 0x5\\r\\nhello\\r\\n0\\r\\n\\r\\n               | 400",
+        "negative size      | -5\\r\\nhello\\r\\n0\\r\\n\\r\\n                | 400",
+        "4 KB extension     | 5;EXT\\r\\nhello\\r\\n0\\r\\n\\r\\n             | served",
+        "colon-less trailer | 5\\r\\nhello\\r\\n0\\r\\nno-colon\\r\\n\\r\\n   | 400",
+        "bare LF            | 5\\nhello\\r\\n0\\r\\n\\r\\n                  | 400",
+        "folded trailer     | 5\\r\\nhello\\r\\n0\\r\\nX-T: a\\r\\n b\\r\\n\\r\\n | served",
+      })
+  void aMalformedChunkedBodyIs400AndClosesTheConnection(String name, String body, String codec)
+      throws Exception {
+    String chunks = body.replace("\\r", "\r").replace("\\n", "\n").replace("EXT", "e".repeat(4100));
+    String head = "POST /c HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n";
+    Response r = exchange(head + "\r\n" + chunks, true);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body()).contains("malformed");
+    assertThat(backend.seen()).isEmpty();
+
+    String viaCodec = head + "Connection: X-Drop\r\nX-Drop: 1\r\n\r\n" + chunks;
+    if (codec.equals("400")) {
+      r = exchange(viaCodec, true);
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(backend.seen()).isEmpty();
+    } else {
+      r = exchange(viaCodec, false);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(backend.seen()).hasSize(1);
+      assertThat(backend.seen().get(0).body()).isEqualTo("hello");
+    }
+  }
+
   private void assertOneRequestWithTheSmuggledOneAsBody(String requestLine) {
     List<RawBackend.Seen> seen = backend.seen();
     assertThat(seen).extracting(RawBackend.Seen::requestLine).containsExactly(requestLine);

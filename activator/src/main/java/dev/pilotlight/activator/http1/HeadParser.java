@@ -10,9 +10,10 @@ import io.netty.util.concurrent.FastThreadLocal;
  * <p>Requests: strict on purpose. Only a head the pass-through path can forward byte for byte is
  * accepted ({@link RequestHead}); anything else, well-formed or not (another version, absolute
  * form, obs-fold, a bare LF, a header name or value with a forbidden byte, a duplicate or unclear
- * framing header, {@code Upgrade}, a size near a limit), is {@link #UNSUPPORTED} and left to the
- * full codec, which answers exactly as it always has (400, 414, 431) or serves it. So the limits
- * here are a little below the configured ones, never above.
+ * framing header, {@code Upgrade}, a name that reads as one the gateway acts on when {@code _} is
+ * taken for {@code -}, a size near a limit), is {@link #UNSUPPORTED} and left to the full codec,
+ * which answers exactly as it always has (400, 414, 431) or serves it. So the limits here are a
+ * little below the configured ones, never above.
  *
  * <p>Responses: what a conforming instance sends is accepted; a head that cannot be framed with
  * certainty is {@link #MALFORMED} (the exchange fails as for a broken connection).
@@ -252,7 +253,7 @@ public final class HeadParser {
             keepAlive = false;
           }
         }
-        case HeaderKind.UPGRADE, HeaderKind.HTTP2_SETTINGS -> {
+        case HeaderKind.UPGRADE, HeaderKind.HTTP2_SETTINGS, HeaderKind.UNDERSCORED -> {
           return UNSUPPORTED;
         }
         case HeaderKind.EXPECT -> {

@@ -28,6 +28,15 @@ public final class HeaderKind {
   /** A response header the gateway sets itself (the instance's own value is dropped). */
   public static final int GATEWAY_SET = 14;
 
+  /**
+   * A name with {@code _} that reads as one of the names above when {@code _} is taken for {@code
+   * -}, as CGI, WSGI and Rack backends take it ({@code Transfer_Encoding}, {@code
+   * X_Forwarded_For}): such a header would mean to the instance what the gateway did not act on, so
+   * requests with one are refused (nginx ignores them by default, {@code underscores_in_headers
+   * off}).
+   */
+  public static final int UNDERSCORED = 15;
+
   private static final String[] NAMES = {
     "host",
     "content-length",
@@ -111,12 +120,42 @@ public final class HeaderKind {
     for (int c = 0; c < candidates.length; c++) {
       byte[] name = candidates[c];
       for (int k = 0; k < len; k++) {
-        if (HeadParser.lower(b[from + k]) != name[k]) {
+        if (folded(b[from + k]) != name[k]) {
           continue outer;
+        }
+      }
+      for (int k = 0; k < len; k++) {
+        if (b[from + k] == '_') {
+          return UNDERSCORED;
         }
       }
       return KINDS_BY_LENGTH[len][c];
     }
     return OTHER;
+  }
+
+  /**
+   * The kind of a header name (any case) on the codec path; {@link #UNDERSCORED} for a name that
+   * reads as one the gateway acts on with {@code _} taken for {@code -}.
+   */
+  public static int of(CharSequence name) {
+    int len = name.length();
+    if (len >= MAX) {
+      return OTHER;
+    }
+    byte[] b = new byte[len];
+    for (int i = 0; i < len; i++) {
+      char c = name.charAt(i);
+      if (c > 0x7f) {
+        return OTHER;
+      }
+      b[i] = (byte) c;
+    }
+    return of(b, 0, len);
+  }
+
+  /** Lower case, and {@code _} read as {@code -} (none of the names has {@code _}). */
+  private static int folded(byte b) {
+    return b == '_' ? '-' : HeadParser.lower(b);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pilotlight.activator.netty;
 
+import dev.pilotlight.activator.GatewayMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,7 +13,12 @@ import io.netty.util.ReferenceCountUtil;
  * pooled connection) is dropped and the connection closed.
  */
 public final class BackendHandler extends ChannelInboundHandlerAdapter {
+  private final GatewayMetrics metrics;
   private ProxyExchange exchange;
+
+  BackendHandler(GatewayMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** The backend handler of an upstream connection or stream (last in its pipeline). */
   static BackendHandler of(Channel ch) {
@@ -56,6 +62,7 @@ public final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ConnectionErrors.caught(metrics, GatewayMetrics.UPSTREAM_SIDE, ctx.channel(), cause);
     ctx.close();
   }
 }

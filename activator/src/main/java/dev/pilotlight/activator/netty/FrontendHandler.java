@@ -1,7 +1,9 @@
 package dev.pilotlight.activator.netty;
 
+import dev.pilotlight.activator.GatewayMetrics;
 import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.http1.BodyPart;
+import dev.pilotlight.activator.http1.HeaderKind;
 import dev.pilotlight.activator.http1.RequestHead;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.buffer.ByteBuf;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -24,9 +27,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * The client side of the proxy, last in a client connection's pipeline (the pass-through decoder or
@@ -54,6 +60,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private long discarded;
   private boolean responding;
   private boolean keepAlive;
+  private boolean closeAfterResponse;
   private Headers.ClientAddress clientAddress;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
 
@@ -90,6 +97,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (msg == Http1RequestDecoder.MALFORMED_BODY) {
+      bodyMalformed();
+      return;
+    }
     if (msg == Http1RequestDecoder.FALLBACK) {
       // every earlier exchange is done: the codec takes the connection from this request on
       GatewayInitializer.useCodec(ctx.pipeline(), gw);
@@ -105,6 +116,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
     if (msg instanceof HttpContent content) {
+      if (current != null && content.decoderResult().isFailure()) {
+        content.release(); // a truncated body must not reach the instance as a complete one
+        bodyMalformed();
+        return;
+      }
       if (current != null) {
         current.onRequestContent(content);
         return;
@@ -127,8 +143,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       refuse(request, decodeError(result.cause()), null, true);
       return;
     }
+    if (request.protocolVersion().majorVersion() != 1) {
+      // "HTTP/2.0" in a request line is no HTTP/2 (that starts with its preface), nor HTTP/1.1
+      refuse(request, ProxyError.VERSION_NOT_SUPPORTED, null, true);
+      return;
+    }
     if (request.method().equals(HttpMethod.CONNECT)) {
       refuse(request, ProxyError.METHOD_NOT_ALLOWED, null, false);
+      return;
+    }
+    String malformed = malformedHead(request);
+    if (malformed != null) {
+      refuse(request, ProxyError.BAD_REQUEST, "malformed request: " + malformed, false);
       return;
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
@@ -144,6 +170,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       if (uri.getRawAuthority() == null) {
         refuse(request, ProxyError.BAD_REQUEST, "malformed request target", false);
+        return;
+      }
+      if (uri.getRawUserInfo() != null) {
+        // RFC 9110 4.2.4: userinfo in an http URI is an error (it hides the real host from view)
+        refuse(request, ProxyError.BAD_REQUEST, "malformed request target: it has userinfo", false);
         return;
       }
       host = uri.getRawAuthority();
@@ -163,6 +194,48 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     keepAlive = HttpUtil.isKeepAlive(request);
     current = new ProxyExchange(gw, ctx, request, path, host, revision, this);
     current.start();
+  }
+
+  /**
+   * What makes a decoded head unfit to forward, or null: a {@code Host} missing from an HTTP/1.1
+   * request or given twice (RFC 9112 3.2: 400 either way), or a header name that reads as one the
+   * gateway acts on with {@code _} taken for {@code -} ({@link HeaderKind#UNDERSCORED}).
+   */
+  private static String malformedHead(HttpRequest request) {
+    HttpHeaders h = request.headers();
+    int hosts = h.getAll(HttpHeaderNames.HOST).size();
+    if (hosts > 1) {
+      return "more than one Host header";
+    }
+    if (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+      return "no Host header (HTTP/1.1 requires one)";
+    }
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
+    while (it.hasNext()) {
+      CharSequence name = it.next().getKey();
+      if (AsciiString.indexOf(name, '_', 0) >= 0 && HeaderKind.of(name) == HeaderKind.UNDERSCORED) {
+        return "header name \""
+            + name
+            + "\" has '_' where a backend may read '-', making it "
+            + name.toString().replace('_', '-')
+            + ", which this gateway handles itself";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The current request's body has invalid chunk framing (from either decoder): it cannot be
+   * forwarded, nor can anything after it be read. The exchange answers 400 if its response has not
+   * begun (else the response breaks off), and the connection closes after it.
+   */
+  private void bodyMalformed() {
+    closeAfterResponse = true;
+    if (current != null) {
+      current.requestBodyMalformed();
+    } else {
+      ctx.close(); // a response went out already (a refused request's body was being dropped)
+    }
   }
 
   /** A request on the pass-through path: routed by its {@code Host}, then the same exchange. */
@@ -231,7 +304,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    */
   void exchangeDone(boolean requestRead, boolean closeAfter) {
     current = null;
-    if (!keepAlive || closeAfter || !ctx.channel().isActive()) {
+    if (!keepAlive || closeAfter || closeAfterResponse || !ctx.channel().isActive()) {
       ctx.close();
       return;
     }
@@ -279,7 +352,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       FullHttpResponse response,
       boolean bodyPending,
       boolean close) {
-    boolean reuse = !close && keepAlive && ctx.channel().isActive();
+    boolean reuse = !close && !closeAfterResponse && keepAlive && ctx.channel().isActive();
     if (omitBody) {
       response.content().clear(); // its Content-Length stays, as for the GET it stands for
     }
@@ -346,6 +419,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ConnectionErrors.caught(gw.metrics(), GatewayMetrics.CLIENT_SIDE, ctx.channel(), cause);
     if (current == null
         && !responding
         && cause.getCause() instanceof Http2Exception.StreamException malformed

@@ -1,5 +1,6 @@
 package dev.pilotlight.activator.netty;
 
+import dev.pilotlight.activator.GatewayMetrics;
 import dev.pilotlight.api.spi.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -127,6 +128,9 @@ public final class H2Upstream {
     /** Opens asked for while connecting. */
     final ArrayDeque<Opened> waiting = new ArrayDeque<>();
 
+    /** The gateway's metrics, for the streams' {@link BackendHandler}s; set on connect. */
+    GatewayMetrics metrics;
+
     Conn(Endpoint endpoint) {
       this.endpoint = endpoint;
     }
@@ -143,6 +147,7 @@ public final class H2Upstream {
     }
 
     void connect(GatewayContext gw, EventLoop loop) {
+      metrics = gw.metrics();
       Http2FrameCodec codec =
           Http2FrameCodecBuilder.forClient()
               .initialSettings(
@@ -222,7 +227,7 @@ public final class H2Upstream {
                       .addLast(
                           HandlerNames.UPSTREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(false))
                       .addLast(HandlerNames.H2_ADAPTER, new StreamAdapter())
-                      .addLast(HandlerNames.BACKEND, new BackendHandler());
+                      .addLast(HandlerNames.BACKEND, new BackendHandler(metrics));
                 }
               })
           .open()

@@ -23,11 +23,18 @@ import java.util.List;
  * emits {@link #FALLBACK} and decodes nothing more, and the frontend, once it reaches that marker
  * (every earlier exchange done), puts the HTTP codec in its place ({@link
  * GatewayInitializer#useCodec}), which gets the bytes from that request on and answers or serves it
- * exactly as it always has. A malformed body (invalid chunk framing) closes the connection.
+ * exactly as it always has. A malformed body (invalid chunk framing) emits {@link #MALFORMED_BODY}
+ * and decodes nothing more: the frontend answers 400 if no response has begun, and closes.
  */
 final class Http1RequestDecoder extends ByteToMessageDecoder {
   /** The rest of the connection is for the HTTP codec. */
   static final Object FALLBACK = new Object();
+
+  /**
+   * The current request's body has invalid chunk framing: it cannot be forwarded nor its end found,
+   * and nothing more is decoded on this connection.
+   */
+  static final Object MALFORMED_BODY = new Object();
 
   private final HeadParser parser;
   private BodyFraming body;
@@ -76,9 +83,10 @@ final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
     int n = body.scan(in, in.readerIndex(), in.writerIndex(), null);
     if (n == BodyFraming.MALFORMED) {
+      // nothing after it can be framed: the connection ends once the frontend has answered
       stopped = true;
       in.skipBytes(in.readableBytes());
-      ctx.close();
+      out.add(MALFORMED_BODY);
       return;
     }
     boolean last = body.done();

@@ -279,7 +279,7 @@ final class ProxyExchange implements Waiter {
                         raw
                             ? new Http1ResponseDecoder(gw.config().maxHeaderBytes())
                             : new HttpClientCodec(4096, gw.config().maxHeaderBytes(), 8192))
-                    .addLast(HandlerNames.BACKEND, new BackendHandler());
+                    .addLast(HandlerNames.BACKEND, new BackendHandler(gw.metrics()));
               }
             })
         .connect(e.host(), e.port())
@@ -403,6 +403,23 @@ final class ProxyExchange implements Waiter {
                 });
     if (last) {
       requestSent();
+    }
+  }
+
+  /**
+   * The client's body turned out malformed ({@link FrontendHandler#bodyMalformed}): the instance
+   * has part of it, so its connection goes; the client gets 400 if no response has begun, else the
+   * response breaks off.
+   */
+  void requestBodyMalformed() {
+    if (done) {
+      return;
+    }
+    requestRead = false;
+    if (responseStarted) {
+      abort();
+    } else {
+      fail(ProxyError.MALFORMED_BODY);
     }
   }
 
@@ -632,11 +649,14 @@ final class ProxyExchange implements Waiter {
                   up.replace(
                       HandlerNames.BACKEND,
                       HandlerNames.TUNNEL,
-                      new TunnelHandler(ctx.channel(), closed));
+                      new TunnelHandler(
+                          ctx.channel(), closed, gw.metrics(), GatewayMetrics.UPSTREAM_SIDE));
                   up.remove(HandlerNames.UPSTREAM_CODEC);
                   ChannelPipeline down = ctx.pipeline();
                   down.replace(
-                      HandlerNames.FRONTEND, HandlerNames.TUNNEL, new TunnelHandler(ch, closed));
+                      HandlerNames.FRONTEND,
+                      HandlerNames.TUNNEL,
+                      new TunnelHandler(ch, closed, gw.metrics(), GatewayMetrics.CLIENT_SIDE));
                   down.remove(HandlerNames.FLOW_CONTROL);
                   down.remove(HandlerNames.HTTP_CODEC);
                 });

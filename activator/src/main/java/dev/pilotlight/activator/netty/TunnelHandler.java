@@ -1,5 +1,6 @@
 package dev.pilotlight.activator.netty;
 
+import dev.pilotlight.activator.GatewayMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
@@ -18,11 +19,18 @@ import io.netty.util.ReferenceCountUtil;
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
   private final Channel peer;
   private final Runnable onClose;
+  private final GatewayMetrics metrics;
+  private final String side;
   private boolean closed;
 
-  TunnelHandler(Channel peer, Runnable onClose) {
+  /**
+   * @param side whose channel this handler reads, for {@link ConnectionErrors}
+   */
+  TunnelHandler(Channel peer, Runnable onClose, GatewayMetrics metrics, String side) {
     this.peer = peer;
     this.onClose = onClose;
+    this.metrics = metrics;
+    this.side = side;
   }
 
   @Override
@@ -70,6 +78,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ConnectionErrors.caught(metrics, side, ctx.channel(), cause);
     ctx.close();
   }
 }

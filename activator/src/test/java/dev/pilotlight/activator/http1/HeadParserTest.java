@@ -78,6 +78,13 @@ class HeadParserTest {
         Arguments.of("connection names", "GET / HTTP/1.1\r\n" + h + "Connection: X-Drop\r\n\r\n"),
         Arguments.of("other expectation", "GET / HTTP/1.1\r\n" + h + "Expect: teapot\r\n\r\n"),
         Arguments.of(
+            "underscored framing name",
+            "POST / HTTP/1.1\r\n" + h + "Content-Length: 1\r\nTransfer_Encoding: chunked\r\n\r\n"),
+        Arguments.of(
+            "underscored forwarding name",
+            "GET / HTTP/1.1\r\n" + h + "X_Forwarded_For: 1.2.3.4\r\n\r\n"),
+        Arguments.of("HTTP/2.0 request line", "GET / HTTP/2.0\r\n" + h + "\r\n"),
+        Arguments.of(
             "request line at the limit",
             "GET /" + "a".repeat(MAX_LINE - 16) + " HTTP/1.1\r\n" + h + "\r\n"),
         Arguments.of(

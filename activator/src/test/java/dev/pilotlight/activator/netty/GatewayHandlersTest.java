@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client-side handlers on an embedded channel with frozen time: holding and its deadline, the
@@ -323,6 +325,98 @@ class GatewayHandlersTest {
     assertThat(response).startsWith("HTTP/1.1 404 ").contains("other.example");
     assertThat(response.indexOf("HTTP/1.1 404", 1)).isPositive();
     assertThat(ch.isActive()).isTrue();
+  }
+
+  @Test
+  void twoHostHeadersOrNoneOnHttp11Are400() {
+    EmbeddedChannel ch = client();
+    send(ch, "GET / HTTP/1.1\r\nHost: " + HOST + "\r\nHost: other.example\r\n\r\n");
+    assertThat(written(ch)).startsWith("HTTP/1.1 400 ").contains("more than one Host header");
+    assertThat(statusOf("GET / HTTP/1.1\r\n\r\n")).isEqualTo(400);
+    EmbeddedChannel http10 = client();
+    send(http10, "GET / HTTP/1.0\r\n\r\n"); // HTTP/1.0 may leave Host out: no route for none
+    assertThat(written(http10)).startsWith("HTTP/1.0 404 ");
+    assertThat(metrics.inFlight()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Transfer_Encoding: chunked",
+        "Content_Length: 3",
+        "transfer_encoding: chunked",
+        "X_Forwarded_For: 10.0.0.1",
+        "Connection_: close",
+      })
+  void aHeaderNameThatReadsAsAFramingOrGatewayHeaderWithUnderscoresIs400(String header) {
+    EmbeddedChannel ch = client();
+    send(
+        ch,
+        "POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 3\r\n" + header + "\r\n\r\nabc");
+    String response = written(ch);
+    if (header.startsWith("Connection_")) {
+      // no header reads so: served as any other header would be (held here: nothing ready)
+      assertThat(response).isEmpty();
+      return;
+    }
+    assertThat(response)
+        .startsWith("HTTP/1.1 400 ")
+        .contains("header name \"" + header.substring(0, header.indexOf(':')) + "\"");
+    assertThat(throttlers.containsKey(REV)).isFalse(); // never routed
+  }
+
+  @Test
+  void anHttp2VersionInAnHttp1RequestLineIs505() {
+    EmbeddedChannel ch = client();
+    send(ch, "GET / HTTP/2.0\r\nHost: " + HOST + "\r\n\r\n");
+    assertThat(written(ch)).startsWith("HTTP/1.1 505 ").contains("connection: close");
+    assertThat(ch.isActive()).isFalse();
+  }
+
+  @Test
+  void userinfoInAnAbsoluteTargetIs400() {
+    EmbeddedChannel ch = client();
+    send(ch, "GET http://user:pw@" + HOST + "/ HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    assertThat(written(ch)).startsWith("HTTP/1.1 400 ").contains("userinfo");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "11111111111111111\r\n",
+        "0x5\r\nhello\r\n0\r\n\r\n",
+        "-5\r\nhello\r\n0\r\n\r\n",
+        "5\nhello\r\n0\r\n\r\n",
+        "5;EXT\r\nhello\r\n0\r\n\r\n",
+        "0\r\nX-T: a\r\n folded\r\n\r\n",
+        "0\r\nno-colon\r\n\r\n",
+      })
+  void theDecoderReportsAMalformedChunkedBodyAndStops(String body) {
+    EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder(8192, 16384));
+    ch.writeInbound(
+        Unpooled.copiedBuffer(
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + body.replace("EXT", "e".repeat(4100))
+                + "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+            StandardCharsets.ISO_8859_1));
+    List<Object> out = new ArrayList<>();
+    Object o;
+    while ((o = ch.readInbound()) != null) {
+      out.add(o);
+    }
+    assertThat(out).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(out.get(out.size() - 1)).isSameAs(Http1RequestDecoder.MALFORMED_BODY);
+    assertThat(out).noneMatch(m -> m == Http1RequestDecoder.FALLBACK);
+    out.forEach(io.netty.util.ReferenceCountUtil::release);
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aClientConnectionClosedOnAnExceptionIsCounted() {
+    EmbeddedChannel ch = client();
+    ch.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+    assertThat(ch.isActive()).isFalse();
+    assertThat(metrics.connectionErrors(GatewayMetrics.CLIENT_SIDE, "io")).isEqualTo(1);
   }
 
   private int statusOf(String request) {
