@@ -19,6 +19,9 @@ public enum ProxyError {
   BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large"),
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "malformed request"),
   MALFORMED_BODY(HttpResponseStatus.BAD_REQUEST, "malformed request body: invalid chunked framing"),
+  TRANSFER_CODING_NOT_IMPLEMENTED(
+      HttpResponseStatus.NOT_IMPLEMENTED,
+      "transfer coding not implemented: a request body may only be chunked"),
   VERSION_NOT_SUPPORTED(
       HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
       "HTTP version not supported: HTTP/1.0 and HTTP/1.1 here, HTTP/2 by its own preface"),

@@ -302,6 +302,37 @@ class GatewaySmugglingIT {
     assertThat(backend.bytes()).isEmpty();
   }
 
+  /**
+   * Framing a proxy in front of the gateway might read otherwise (CL.TE, TE on HTTP/1.0, chunked
+   * not last) is refused with the connection closed; a coding other than chunked is not
+   * implemented.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "HTTP/1.1 | Content-Length: 3\\r\\nTransfer-Encoding: chunked | 400",
+        "HTTP/1.0 | Connection: keep-alive\\r\\nTransfer-Encoding: chunked | 400",
+        "HTTP/1.1 | Transfer-Encoding: chunked, gzip | 400",
+        "HTTP/1.1 | Transfer-Encoding: gzip, chunked | 501",
+      })
+  void ambiguousFramingReachesNoInstance(String version, String headers, int status)
+      throws Exception {
+    Response r =
+        exchange(
+            "POST /f "
+                + version
+                + "\r\nHost: "
+                + HOST
+                + "\r\n"
+                + headers.replace("\\r\\n", "\r\n")
+                + "\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                + SMUGGLED,
+            true);
+    assertThat(r.status()).isEqualTo(status);
+    assertThat(backend.bytes()).isEmpty();
+  }
+
   @Test
   void http20InAnHttp1RequestLineIs505() throws Exception {
     Response r = exchange("GET / HTTP/2.0\r\nHost: " + HOST + "\r\n\r\n", true);

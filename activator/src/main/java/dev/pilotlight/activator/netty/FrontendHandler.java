@@ -140,7 +140,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void onRequest(HttpRequest request) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
-      refuse(request, decodeError(result.cause()), null, true);
+      ProxyError error = decodeError(result.cause());
+      refuse(request, error, error == ProxyError.BAD_REQUEST ? detail(result.cause()) : null, true);
       return;
     }
     if (request.protocolVersion().majorVersion() != 1) {
@@ -150,6 +151,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (request.method().equals(HttpMethod.CONNECT)) {
       refuse(request, ProxyError.METHOD_NOT_ALLOWED, null, false);
+      return;
+    }
+    if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+        && !onlyChunked(request.headers())) {
+      // the codec took the body's end from the final "chunked"; the codings before it would reach
+      // the instance unsaid, or be applied to a body not meant for them
+      refuse(request, ProxyError.TRANSFER_CODING_NOT_IMPLEMENTED, null, true);
       return;
     }
     String malformed = malformedHead(request);
@@ -222,6 +230,32 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
     return null;
+  }
+
+  /** Whether {@code Transfer-Encoding} says {@code chunked} and nothing else. */
+  private static boolean onlyChunked(HttpHeaders h) {
+    int codings = 0;
+    for (String v : h.getAll(HttpHeaderNames.TRANSFER_ENCODING)) {
+      for (String coding : v.split(",")) {
+        String c = coding.trim();
+        if (!c.isEmpty()) {
+          if (!c.equalsIgnoreCase("chunked")) {
+            return false;
+          }
+          codings++;
+        }
+      }
+    }
+    return codings == 1;
+  }
+
+  /** A decoder's refusal for the client: {@code malformed request: <why>}, bounded. */
+  private static String detail(Throwable cause) {
+    String why = cause == null ? null : cause.getMessage();
+    if (why == null || why.isEmpty()) {
+      return null;
+    }
+    return "malformed request: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why);
   }
 
   /**

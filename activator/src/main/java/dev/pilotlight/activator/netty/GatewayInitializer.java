@@ -3,6 +3,7 @@ package dev.pilotlight.activator.netty;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -53,8 +54,16 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
    */
   static void useCodec(ChannelPipeline p, GatewayContext gw) {
     Http1RequestDecoder decoder = (Http1RequestDecoder) p.get(HandlerNames.HTTP1_DECODER);
+    // RFC 9112's framing rules in full: Transfer-Encoding with Content-Length, or on HTTP/1.0, is
+    // refused (400) rather than framed by one of them, since another proxy in front of the gateway
+    // may have framed it by the other
     HttpServerCodec codec =
-        new HttpServerCodec(gw.config().maxInitialLineBytes(), gw.config().maxHeaderBytes(), 8192);
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(gw.config().maxInitialLineBytes())
+                .setMaxHeaderSize(gw.config().maxHeaderBytes())
+                .setMaxChunkSize(8192)
+                .setUseRfc9112TransferEncoding(true));
     p.addAfter(HandlerNames.HTTP1_DECODER, HandlerNames.HTTP_CODEC, codec);
     if (decoder.requests() == 0) {
       p.addAfter(

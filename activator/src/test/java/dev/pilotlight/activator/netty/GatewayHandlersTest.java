@@ -366,6 +366,37 @@ class GatewayHandlersTest {
   }
 
   @Test
+  void framingThatAnotherProxyCouldReadOtherwiseIsRefusedAndTheConnectionClosed() {
+    String te = "Transfer-Encoding: chunked\r\n";
+    String body = "3\r\nabc\r\n0\r\n\r\n";
+    for (String request :
+        List.of(
+            "POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 3\r\n" + te + "\r\n" + body,
+            "POST / HTTP/1.0\r\nHost: "
+                + HOST
+                + "\r\nConnection: keep-alive\r\n"
+                + te
+                + "\r\n"
+                + body,
+            "POST / HTTP/1.1\r\nHost: "
+                + HOST
+                + "\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"
+                + body)) {
+      EmbeddedChannel ch = client();
+      send(ch, request);
+      assertThat(written(ch)).as(request).matches("(?s)HTTP/1\\.[01] 400 .*connection: close.*");
+      assertThat(ch.isActive()).isFalse();
+    }
+    EmbeddedChannel ch = client();
+    send(
+        ch,
+        "POST / HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" + body);
+    assertThat(written(ch)).startsWith("HTTP/1.1 501 ").contains("connection: close");
+    assertThat(ch.isActive()).isFalse();
+    assertThat(throttlers.containsKey(REV)).isFalse(); // none was routed
+  }
+
+  @Test
   void anHttp2VersionInAnHttp1RequestLineIs505() {
     EmbeddedChannel ch = client();
     send(ch, "GET / HTTP/2.0\r\nHost: " + HOST + "\r\n\r\n");
