@@ -1,5 +1,6 @@
 package dev.pilotlight.activator;
 
+import dev.pilotlight.activator.netty.AcceptGate;
 import dev.pilotlight.activator.netty.GatewayContext;
 import dev.pilotlight.activator.netty.GatewayInitializer;
 import dev.pilotlight.activator.netty.H2Upstream;
@@ -111,6 +112,8 @@ public final class Gateway
             .group(boss, workers)
             .channel(serverType)
             .option(ChannelOption.SO_BACKLOG, 1024)
+            .handler(
+                new AcceptGate(config.clientLimits().effectiveMaxConnections(), metrics, ticker))
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new GatewayInitializer(context))
             .bind(new InetSocketAddress(config.bindHost(), config.port()))

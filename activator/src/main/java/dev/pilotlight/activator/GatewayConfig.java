@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param ioThreads event loop threads, 0 = one per available processor
  * @param drainGrace on close, how long requests in flight and held may still finish
  * @param transport the I/O transport; {@link Transport#AUTO} takes the best this host can run
+ * @param clientLimits client timeouts and the bound on client connections
  */
 public record GatewayConfig(
     String bindHost,
@@ -25,7 +26,8 @@ public record GatewayConfig(
     Duration statInterval,
     int ioThreads,
     Duration drainGrace,
-    Transport transport) {
+    Transport transport,
+    ClientLimits clientLimits) {
 
   public static GatewayConfig defaults(String bindHost, int port) {
     return new GatewayConfig(
@@ -38,7 +40,8 @@ public record GatewayConfig(
         Duration.ofSeconds(1),
         0,
         Duration.ofSeconds(30),
-        Transport.AUTO);
+        Transport.AUTO,
+        ClientLimits.defaults());
   }
 
   /** This configuration with another transport. */
@@ -53,6 +56,23 @@ public record GatewayConfig(
         statInterval,
         ioThreads,
         drainGrace,
+        other,
+        clientLimits);
+  }
+
+  /** This configuration with other client limits. */
+  public GatewayConfig withClientLimits(ClientLimits other) {
+    return new GatewayConfig(
+        bindHost,
+        port,
+        maxHeldPerRevision,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        upstreamConnectTimeout,
+        statInterval,
+        ioThreads,
+        drainGrace,
+        transport,
         other);
   }
 }

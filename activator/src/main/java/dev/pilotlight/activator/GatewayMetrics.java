@@ -42,6 +42,16 @@ import java.util.function.ObjIntConsumer;
  *       caught, by side ({@code client}, {@code upstream}) and kind ({@code io}: the peer reset it
  *       or the socket failed; {@code protocol}: a decoder refused what came; {@code internal}:
  *       anything else, a bug, also logged as a warning). Every series present from the start.
+ *   <li>{@code connections}: client connections open now (HTTP/1.1 and HTTP/2 connections, not
+ *       streams).
+ *   <li>{@code client_timeouts_total{kind}}: client connections closed (after a 408 where one could
+ *       be sent) because a client timeout passed: {@code header}, {@code idle}, {@code body},
+ *       {@code http2_idle} ({@link ClientLimits}). Every kind present from the start.
+ *   <li>{@code connections_refused_total}: connections accepted over the connection bound and
+ *       closed at once (accepting pauses at the bound, so these are only the ones a burst brought
+ *       in before it took effect).
+ *   <li>{@code accept_errors_total}: failed accepts (out of descriptors, say); each pauses
+ *       accepting for a moment.
  * </ul>
  *
  * <p>Hot path design: everything a request touches is resolved once. {@link #revision} finds (or
@@ -106,6 +116,11 @@ public final class GatewayMetrics {
   private final Counter aborted;
   private final Counter connectionErrors;
   private final CounterDataPoint[] errorPoints;
+  private final Counter clientTimeouts;
+  private final CounterDataPoint connectionsRefused;
+  private final CounterDataPoint acceptErrors;
+  private final java.util.concurrent.atomic.AtomicInteger connections =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<RevisionKey, Revision> revisions = new ConcurrentHashMap<>();
   private final Revision unrouted;
 
@@ -197,7 +212,87 @@ public final class GatewayMetrics {
         connectionErrors.labelValues(side, kind);
       }
     }
+    GaugeWithCallback.builder()
+        .name(PREFIX + "connections")
+        .help("Client connections open now.")
+        .callback(cb -> cb.call(connections.get()))
+        .register(registry);
+    clientTimeouts =
+        Counter.builder()
+            .name(PREFIX + "client_timeouts_total")
+            .help("Client connections closed because a client timeout passed, by kind.")
+            .labelNames("kind")
+            .withoutExemplars()
+            .register(registry);
+    for (String kind : TIMEOUT_KINDS) {
+      clientTimeouts.labelValues(kind);
+    }
+    connectionsRefused =
+        Counter.builder()
+            .name(PREFIX + "connections_refused_total")
+            .help("Client connections closed at once because the connection bound was reached.")
+            .withoutExemplars()
+            .register(registry)
+            .labelValues();
+    acceptErrors =
+        Counter.builder()
+            .name(PREFIX + "accept_errors_total")
+            .help("Failed accepts (such as out of file descriptors); each pauses accepting.")
+            .withoutExemplars()
+            .register(registry)
+            .labelValues();
     unrouted = new Revision(NO_REVISION, false);
+  }
+
+  /** The {@code kind} labels of client timeouts. */
+  public static final java.util.List<String> TIMEOUT_KINDS =
+      java.util.List.of("header", "idle", "body", "http2_idle");
+
+  /** A client connection was accepted (and is kept). */
+  public void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  /** A kept client connection closed. */
+  public void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  /** Client connections open now. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /**
+   * A client timeout passed and its connection is closed.
+   *
+   * @param kind one of {@link #TIMEOUT_KINDS}
+   */
+  public void clientTimeout(String kind) {
+    clientTimeouts.labelValues(kind).inc();
+  }
+
+  /** Client connections closed so far by a timeout of {@code kind}. */
+  public long clientTimeouts(String kind) {
+    return (long) clientTimeouts.labelValues(kind).get();
+  }
+
+  /** A connection accepted over the bound was closed at once. */
+  public void connectionRefused() {
+    connectionsRefused.inc();
+  }
+
+  public long connectionsRefused() {
+    return connectionsRefused.getLongValue();
+  }
+
+  /** An accept failed. */
+  public void acceptError() {
+    acceptErrors.inc();
+  }
+
+  public long acceptErrors() {
+    return acceptErrors.getLongValue();
   }
 
   /** The registry holding this gateway's series (and nothing else). */
@@ -283,11 +378,27 @@ public final class GatewayMetrics {
       e.put(p, errorPoints[p.ordinal()].getLongValue());
     }
     return new Snapshot(
-        proxied.sum(), heldCount.sum(), aborted.getLongValue(), inFlight(), Map.copyOf(e));
+        proxied.sum(),
+        heldCount.sum(),
+        aborted.getLongValue(),
+        inFlight(),
+        Map.copyOf(e),
+        connections.get(),
+        connectionsRefused.getLongValue());
   }
 
+  /**
+   * @param connections client connections open now
+   * @param connectionsRefused connections closed at once over the connection bound, so far
+   */
   public record Snapshot(
-      long proxied, long held, long aborted, long inFlight, Map<ProxyError, Long> errors) {}
+      long proxied,
+      long held,
+      long aborted,
+      long inFlight,
+      Map<ProxyError, Long> errors,
+      int connections,
+      long connectionsRefused) {}
 
   /**
    * One revision's data points, created once and kept by the requests that use it. Request counters

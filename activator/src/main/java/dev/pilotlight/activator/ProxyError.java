@@ -18,6 +18,8 @@ public enum ProxyError {
       HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large"),
   BODY_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large"),
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "malformed request"),
+  REQUEST_HEAD_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request head not received in time"),
+  REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time"),
   MALFORMED_BODY(HttpResponseStatus.BAD_REQUEST, "malformed request body: invalid chunked framing"),
   TRANSFER_CODING_NOT_IMPLEMENTED(
       HttpResponseStatus.NOT_IMPLEMENTED,

@@ -30,6 +30,7 @@ public final class TestGateway {
         statInterval,
         2,
         drainGrace,
-        TRANSPORT);
+        TRANSPORT,
+        d.clientLimits());
   }
 }

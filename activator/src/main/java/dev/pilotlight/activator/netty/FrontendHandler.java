@@ -62,6 +62,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean keepAlive;
   private boolean closeAfterResponse;
   private Headers.ClientAddress clientAddress;
+  private ClientTimeoutHandler timeouts;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
 
   public FrontendHandler(GatewayContext gw) {
@@ -71,6 +72,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.timeouts = ctx.pipeline().get(ClientTimeoutHandler.class);
   }
 
   @Override
@@ -87,6 +89,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof BodyPart part) {
+      if (part.last()) {
+        requestComplete();
+      }
       if (current != null) {
         current.onRequestContent(part);
       } else if (discarding) {
@@ -116,6 +121,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
     }
     if (msg instanceof HttpContent content) {
+      if (content instanceof LastHttpContent && content.decoderResult().isSuccess()) {
+        requestComplete();
+      }
       if (current != null && content.decoderResult().isFailure()) {
         content.release(); // a truncated body must not reach the instance as a complete one
         bodyMalformed();
@@ -138,6 +146,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onRequest(HttpRequest request) {
+    if (timeouts != null) {
+      timeouts.headReceived();
+    }
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       ProxyError error = decodeError(result.cause());
@@ -266,7 +277,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void bodyMalformed() {
     closeAfterResponse = true;
     if (current != null) {
-      current.requestBodyMalformed();
+      current.requestBodyFailed(ProxyError.MALFORMED_BODY);
     } else {
       ctx.close(); // a response went out already (a refused request's body was being dropped)
     }
@@ -274,6 +285,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** A request on the pass-through path: routed by its {@code Host}, then the same exchange. */
   private void onRequest(RequestHead head) {
+    if (timeouts != null) {
+      timeouts.headReceived();
+      if (head.bodyless()) {
+        timeouts.requestComplete();
+      }
+    }
     RevisionKey revision = gw.routes().select(head.host());
     keepAlive = head.keepAlive();
     if (revision == null) {
@@ -346,7 +363,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       startDiscarding();
       return;
     }
+    readNextRequest();
+  }
+
+  /** The connection waits for its next request: the keep-alive timeout runs until it begins. */
+  private void readNextRequest() {
+    if (timeouts != null) {
+      timeouts.awaitNext();
+    }
     ctx.read();
+  }
+
+  private void requestComplete() {
+    if (timeouts != null) {
+      timeouts.requestComplete();
+    }
   }
 
   /**
@@ -413,7 +444,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                   if (!reuse || !f.isSuccess()) {
                     ctx.close();
                   } else if (!discarding) {
-                    ctx.read();
+                    readNextRequest();
                   }
                 });
     if (discard && discarding) {
@@ -436,7 +467,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       discarding = false;
       if (!responding) {
-        ctx.read();
+        readNextRequest();
       }
       return;
     }
@@ -449,6 +480,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       current.clientClosed();
       current = null;
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ClientTimeoutHandler.BODY_TIMEOUT) {
+      // the request body stalled past the body timeout: 408 if no response has begun, and the
+      // connection (the stream, on HTTP/2) closes, since the rest of the body will not be read
+      closeAfterResponse = true;
+      if (current != null) {
+        current.requestBodyFailed(ProxyError.REQUEST_TIMEOUT);
+      } else {
+        ctx.close(); // a refused request's body was being dropped: its answer went out already
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

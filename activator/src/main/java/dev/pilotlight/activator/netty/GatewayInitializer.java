@@ -7,11 +7,12 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * Composes a client connection's pipeline: HTTP/2 prior-knowledge detection (leaves after the first
- * bytes), the pass-through request decoder ({@link Http1RequestDecoder}), flow control (one message
- * per read), then the proxy. Auto-read is off from the start. The encoder of the responses the
- * gateway writes as objects ({@link GatewayResponseEncoder}; proxied bytes pass it untouched) joins
- * on first need ({@link #ensureResponseEncoder}).
+ * Composes a client connection's pipeline: the client timeouts ({@link ClientTimeoutHandler}),
+ * HTTP/2 prior-knowledge detection (leaves after the first bytes), the pass-through request decoder
+ * ({@link Http1RequestDecoder}), flow control (one message per read), then the proxy. Auto-read is
+ * off from the start. The encoder of the responses the gateway writes as objects ({@link
+ * GatewayResponseEncoder}; proxied bytes pass it untouched) joins on first need ({@link
+ * #ensureResponseEncoder}).
  *
  * <p>When a request needs the full HTTP codec ({@link #useCodec}), the two pass-through handlers
  * make way for the codec with bounded lines and headers and, on a connection's first request, the
@@ -39,6 +40,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
   }
 
   private static void addHttpHandlers(ChannelPipeline p, GatewayContext gw) {
+    // first: it sees the socket's bytes and reads, whatever protocol the connection turns out to be
+    p.addLast(HandlerNames.CLIENT_TIMEOUTS, new ClientTimeoutHandler(gw, false));
     p.addLast(HandlerNames.PRIOR_KNOWLEDGE, new PriorKnowledgeDetector(gw));
     p.addLast(
         HandlerNames.HTTP1_DECODER,

@@ -74,8 +74,10 @@ final class H2Frontend {
         p.remove(name);
       }
     }
-    p.addLast(HandlerNames.H2_CODEC, codec(gw));
+    Http2FrameCodec codec = codec(gw);
+    p.addLast(HandlerNames.H2_CODEC, codec);
     p.addLast(HandlerNames.H2_MULTIPLEX, multiplexer(gw));
+    http2Timeouts(p, codec);
     p.addLast(new H2Common.ConnectionWindow());
     p.addLast(H2Common.CloseOnError.INSTANCE);
     p.channel().config().setAutoRead(true);
@@ -94,6 +96,14 @@ final class H2Frontend {
     return new H2cUpgradeHandler(codec, factory);
   }
 
+  /** The connection's client timeouts: from now on, only its idle time without streams. */
+  private static void http2Timeouts(ChannelPipeline p, Http2FrameCodec codec) {
+    ClientTimeoutHandler timeouts = p.get(ClientTimeoutHandler.class);
+    if (timeouts != null && codec != null) {
+      timeouts.http2(codec.connection());
+    }
+  }
+
   private static Http2FrameCodec codec(GatewayContext gw) {
     return Http2FrameCodecBuilder.forServer()
         .initialSettings(H2Common.settings(gw.config().maxHeaderBytes(), MAX_CONCURRENT_STREAMS))
@@ -110,6 +120,7 @@ final class H2Frontend {
           protected void initChannel(Http2StreamChannel ch) {
             ch.config().setAutoRead(false);
             ch.pipeline()
+                .addLast(HandlerNames.CLIENT_TIMEOUTS, new ClientTimeoutHandler(gw, true))
                 .addLast(HandlerNames.H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(HandlerNames.H2_ADAPTER, new RequestAdapter())
                 .addLast(HandlerNames.FLOW_CONTROL, new OneMessagePerRead())
@@ -166,6 +177,7 @@ final class H2Frontend {
       p.remove(HandlerNames.FLOW_CONTROL);
       p.addLast(new H2Common.ConnectionWindow());
       p.addLast(H2Common.CloseOnError.INSTANCE);
+      http2Timeouts(p, p.get(Http2FrameCodec.class));
       p.remove(this);
       p.channel().config().setAutoRead(true);
     }

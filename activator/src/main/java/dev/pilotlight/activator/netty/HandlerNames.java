@@ -2,6 +2,7 @@ package dev.pilotlight.activator.netty;
 
 /** Pipeline handler names, in one place. */
 public final class HandlerNames {
+  public static final String CLIENT_TIMEOUTS = "client-timeouts";
   public static final String PRIOR_KNOWLEDGE = "prior-knowledge";
   public static final String HTTP1_DECODER = "http1-decoder";
   public static final String HTTP1_ENCODER = "http1-encoder";

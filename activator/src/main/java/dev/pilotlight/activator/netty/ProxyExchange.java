@@ -407,11 +407,13 @@ final class ProxyExchange implements Waiter {
   }
 
   /**
-   * The client's body turned out malformed ({@link FrontendHandler#bodyMalformed}): the instance
-   * has part of it, so its connection goes; the client gets 400 if no response has begun, else the
+   * The client's body cannot be read to its end: it turned out malformed ({@link
+   * FrontendHandler#bodyMalformed}, {@link ProxyError#MALFORMED_BODY}) or stalled past the body
+   * timeout ({@link ProxyError#REQUEST_TIMEOUT}). The instance may have part of it, so its
+   * connection goes; the client gets {@code error}'s status if no response has begun, else the
    * response breaks off.
    */
-  void requestBodyMalformed() {
+  void requestBodyFailed(ProxyError error) {
     if (done) {
       return;
     }
@@ -419,7 +421,7 @@ final class ProxyExchange implements Waiter {
     if (responseStarted) {
       abort();
     } else {
-      fail(ProxyError.MALFORMED_BODY);
+      fail(error);
     }
   }
 
@@ -659,6 +661,10 @@ final class ProxyExchange implements Waiter {
                       new TunnelHandler(ch, closed, gw.metrics(), GatewayMetrics.CLIENT_SIDE));
                   down.remove(HandlerNames.FLOW_CONTROL);
                   down.remove(HandlerNames.HTTP_CODEC);
+                  // a tunnel's bytes have no request phases: no client timeout applies to them
+                  if (down.get(HandlerNames.CLIENT_TIMEOUTS) != null) {
+                    down.remove(HandlerNames.CLIENT_TIMEOUTS);
+                  }
                 });
   }
 

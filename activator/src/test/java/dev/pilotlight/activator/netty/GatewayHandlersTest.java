@@ -71,7 +71,8 @@ class GatewayHandlersTest {
             d.statInterval(),
             1,
             d.drainGrace(),
-            Transport.AUTO);
+            Transport.AUTO,
+            d.clientLimits());
     StatSink sink =
         new StatSink() {
           @Override
@@ -157,6 +158,93 @@ class GatewayHandlersTest {
       ch.finishAndReleaseAll();
     }
     LeakCheck.assertNoLeaks();
+  }
+
+  /** Lets {@code seconds} pass on the gateway's ticker and the channel's clock, and runs timers. */
+  private void elapse(EmbeddedChannel ch, long seconds) {
+    ticker.advanceSeconds(seconds);
+    ch.advanceTimeBy(seconds, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+  }
+
+  @Test
+  void aSlowRequestHeadIsAnswered408WhenTheHeaderTimeoutPassesSinceTheAccept() {
+    EmbeddedChannel ch = client();
+    String head = "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n";
+    for (int i = 0; i < 29; i++) {
+      send(ch, head.substring(i % head.length(), i % head.length() + 1)); // a byte a second
+      elapse(ch, 1);
+    }
+    assertThat(ch.isActive()).isTrue();
+    elapse(ch, 1);
+    assertThat(written(ch))
+        .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+        .contains("Connection: close")
+        .endsWith("request head not received within 30 s\n");
+    assertThat(ch.isActive()).isFalse();
+    assertThat(metrics.clientTimeouts("header")).isEqualTo(1);
+    assertThat(metrics.snapshot().errors().get(ProxyError.REQUEST_HEAD_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionThatSendsNothingIsClosedWithoutAnAnswerAtTheHeaderTimeout() {
+    EmbeddedChannel ch = client();
+    elapse(ch, 29);
+    assertThat(ch.isActive()).isTrue();
+    elapse(ch, 1);
+    assertThat(written(ch)).isEmpty();
+    assertThat(ch.isActive()).isFalse();
+    assertThat(metrics.clientTimeouts("header")).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosedAtTheKeepAliveTimeoutAndTheNextHeadHasItsOwn() {
+    EmbeddedChannel ch = client();
+    send(ch, "GET / HTTP/1.1\r\nHost: nowhere.example\r\n\r\n");
+    assertThat(written(ch)).startsWith("HTTP/1.1 404 ");
+    elapse(ch, 70);
+    send(ch, "GET / HTTP/1.1\r\n"); // the next request begins 70 s later, slowly
+    elapse(ch, 29);
+    assertThat(ch.isActive()).isTrue(); // its header timeout runs from its first byte
+    elapse(ch, 1);
+    assertThat(written(ch)).startsWith("HTTP/1.1 408 ");
+    assertThat(ch.isActive()).isFalse();
+
+    EmbeddedChannel idle = client();
+    send(idle, "GET / HTTP/1.1\r\nHost: nowhere.example\r\n\r\n");
+    assertThat(written(idle)).startsWith("HTTP/1.1 404 ");
+    elapse(idle, 74);
+    assertThat(idle.isActive()).isTrue();
+    elapse(idle, 1);
+    assertThat(idle.isActive()).isFalse();
+    assertThat(written(idle)).isEmpty();
+    assertThat(metrics.clientTimeouts("idle")).isEqualTo(1);
+  }
+
+  @Test
+  void aHeldRequestsUnreadBodyIsNotTimedOut() {
+    atZero(Duration.ofSeconds(300));
+    EmbeddedChannel ch = client();
+    send(ch, "POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 10\r\n\r\n");
+    elapse(ch, 200); // well past the body timeout: the gateway is not asking for the body
+    assertThat(ch.isActive()).isTrue();
+    assertThat(written(ch)).isEmpty();
+    assertThat(throttlers.get(REV).queued()).isEqualTo(1);
+    assertThat(metrics.clientTimeouts("body")).isZero();
+  }
+
+  @Test
+  void aBodyThatStallsWhileTheGatewayReadsItClosesTheConnectionAtTheBodyTimeout() {
+    EmbeddedChannel ch = client();
+    send(ch, "POST / HTTP/1.1\r\nHost: nowhere.example\r\nContent-Length: 100\r\n\r\n0123456789");
+    assertThat(written(ch)).startsWith("HTTP/1.1 404 "); // answered; the body is being dropped
+    elapse(ch, 30);
+    send(ch, "0123456789"); // progress restarts the clock
+    elapse(ch, 59);
+    assertThat(ch.isActive()).isTrue();
+    elapse(ch, 1);
+    assertThat(ch.isActive()).isFalse();
+    assertThat(metrics.clientTimeouts("body")).isEqualTo(1);
   }
 
   @Test

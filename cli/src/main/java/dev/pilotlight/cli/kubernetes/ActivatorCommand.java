@@ -1,11 +1,13 @@
 package dev.pilotlight.cli.kubernetes;
 
+import dev.pilotlight.activator.ClientLimits;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.MetricsExposition;
 import dev.pilotlight.activator.kubernetes.KubernetesFeed;
 import dev.pilotlight.activator.stats.HttpStatSink;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.cli.ClientLimitsOptions;
 import dev.pilotlight.cli.TransportOption;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -50,6 +53,8 @@ public final class ActivatorCommand implements Callable<Integer> {
   @Mixin KubernetesOptions kubernetes;
 
   @Mixin TransportOption transportOption;
+
+  @Mixin ClientLimitsOptions clientLimits;
 
   @Option(
       names = "--port",
@@ -124,9 +129,9 @@ public final class ActivatorCommand implements Callable<Integer> {
       return 1;
     }
     toClose.add(client);
-    String hostDomain;
+    Map<String, String> network;
     try {
-      hostDomain = NetworkConfig.domain(domain, client, systemNamespace);
+      network = NetworkConfig.data(client, systemNamespace);
     } catch (KubernetesClientException e) {
       err.println(
           "cannot read ConfigMap "
@@ -140,9 +145,21 @@ public final class ActivatorCommand implements Callable<Integer> {
       return 1;
     }
 
+    String hostDomain = NetworkConfig.domain(domain, network);
+    ClientLimits limits;
+    try {
+      limits =
+          clientLimits.resolve(
+              spec, network, "ConfigMap " + systemNamespace + "/" + NetworkConfig.CONFIG_MAP);
+    } catch (ParameterException e) {
+      closeAll();
+      throw e;
+    }
     Gateway gateway =
         new Gateway(
-            GatewayConfig.defaults("0.0.0.0", port).withTransport(transportOption.resolve(spec)),
+            GatewayConfig.defaults("0.0.0.0", port)
+                .withTransport(transportOption.resolve(spec))
+                .withClientLimits(limits),
             new HttpStatSink(autoscalerUrl, token, Leadership.identity(env)),
             Ticker.system());
     int gatewayPort;

@@ -2,6 +2,7 @@ package dev.pilotlight.cli.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -35,8 +36,27 @@ public final class NetworkConfig {
     if (flag != null && !flag.isBlank()) {
       return flag;
     }
-    ConfigMap cm = client.configMaps().inNamespace(systemNamespace).withName(CONFIG_MAP).get();
-    String domain = cm == null || cm.getData() == null ? null : cm.getData().get(DOMAIN_KEY);
+    return domain(null, data(client, systemNamespace));
+  }
+
+  /** {@code flag}, else key {@value #DOMAIN_KEY} of {@code data}, else the default. */
+  public static String domain(String flag, Map<String, String> data) {
+    if (flag != null && !flag.isBlank()) {
+      return flag;
+    }
+    String domain = data.get(DOMAIN_KEY);
     return domain == null || domain.isBlank() ? DEFAULT_DOMAIN : domain.trim();
+  }
+
+  /**
+   * The data of ConfigMap {@value #CONFIG_MAP} in {@code systemNamespace}; empty when it does not
+   * exist. Besides the domain it holds the gateway's client limits ({@link
+   * dev.pilotlight.cli.ClientLimitsOptions}).
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when it cannot be read
+   */
+  public static Map<String, String> data(KubernetesClient client, String systemNamespace) {
+    ConfigMap cm = client.configMaps().inNamespace(systemNamespace).withName(CONFIG_MAP).get();
+    return cm == null || cm.getData() == null ? Map.of() : Map.copyOf(cm.getData());
   }
 }

@@ -12,6 +12,7 @@ import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Validator;
 import dev.pilotlight.autoscaler.Autoscaler;
+import dev.pilotlight.cli.ClientLimitsOptions;
 import dev.pilotlight.cli.DurationConverter;
 import dev.pilotlight.cli.TransportOption;
 import dev.pilotlight.cli.admin.AdminServer;
@@ -116,6 +117,8 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Mixin TransportOption transportOption;
 
+  @Mixin ClientLimitsOptions clientLimits;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -154,7 +157,9 @@ public final class LocalCommand implements Callable<Integer> {
             autoscalerLoop, ticker, autoscalerConfig.tickInterval(), d -> decide(controllerRef, d));
     Gateway gateway =
         new Gateway(
-            GatewayConfig.defaults(address, port).withTransport(transportOption.resolve(spec)),
+            GatewayConfig.defaults(address, port)
+                .withTransport(transportOption.resolve(spec))
+                .withClientLimits(clientLimits.resolve(spec)),
             autoscaler,
             ticker);
 

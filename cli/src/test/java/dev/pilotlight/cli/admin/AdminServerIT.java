@@ -83,7 +83,8 @@ class AdminServerIT {
                 Duration.ofSeconds(1),
                 1,
                 Duration.ofSeconds(5),
-                Transport.AUTO),
+                Transport.AUTO,
+                c.clientLimits()),
             new StatSink() {
               @Override
               public void report(Collection<StatRecord> batch) {}
