@@ -49,6 +49,19 @@ public enum Transport {
       NioServerSocketChannel.class),
   AUTO("auto", () -> true, null, null, null);
 
+  /** Netty's switch for io_uring's multishot accepts, read once when its io_uring classes load. */
+  static final String ACCEPT_MULTISHOT = "io.netty.iouring.acceptMultiShotEnabled";
+
+  static {
+    // single-shot accepts, unless told otherwise: a multishot accept that fails (out of
+    // descriptors) is re-armed by the transport whatever auto-read says, so the listener's pause
+    // (AcceptGate) would not hold and the loop would spin on the failure. One accept per
+    // connection is no cost to a proxy whose connections live for many requests.
+    if (System.getProperty(ACCEPT_MULTISHOT) == null) {
+      System.setProperty(ACCEPT_MULTISHOT, "false");
+    }
+  }
+
   private final String label;
   private final BooleanSupplier available;
   private final Supplier<IoHandlerFactory> handlers;

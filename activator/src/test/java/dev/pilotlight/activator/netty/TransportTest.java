@@ -9,6 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class TransportTest {
   @Test
+  void ioUringAcceptsAreSingleShotSoThatAPausedListenerStaysPaused() {
+    Transport.parse("auto"); // loads the class, as the gateway does before any io_uring class
+    assertThat(System.getProperty(Transport.ACCEPT_MULTISHOT)).isEqualTo("false");
+  }
+
+  @Test
   void namesParseInAnyCase() {
     assertThat(Transport.parse("auto")).isEqualTo(Transport.AUTO);
     assertThat(Transport.parse(" IO_URING ")).isEqualTo(Transport.IO_URING);
