@@ -6,11 +6,6 @@ import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
-import dev.pilotlight.api.spi.RouteTable;
-import dev.pilotlight.api.spi.RouteTable.HostRoute;
-import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
-import dev.pilotlight.api.spi.StatRecord;
-import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,9 +15,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -56,31 +49,14 @@ class GatewayClientLimitsIT {
 
   void start(ClientLimits limits) throws Exception {
     backend = new RawBackend();
-    StatSink sink =
-        new StatSink() {
-          @Override
-          public void report(Collection<StatRecord> batch) {}
-
-          @Override
-          public void poke(RevisionKey revision) {}
-        };
     gateway =
         new Gateway(
             TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .withClientLimits(limits),
-            sink,
+            TestGateway.NO_STATS,
             Ticker.system());
     port = gateway.start();
-    gateway.onRouteTable(
-        new RouteTable(
-            Map.of(
-                HOST, new HostRoute("default", "raw", List.of(new WeightedRevision(REV, 100))))));
-    gateway.onEndpoints(
-        new RevisionEndpoints(
-            REV,
-            0,
-            Duration.ofSeconds(30),
-            List.of(new Endpoint("i1", "127.0.0.1", backend.port(), InstanceClass.STANDARD))));
+    TestGateway.serve(gateway, HOST, "raw", REV, backend.port());
   }
 
   void startShort() throws Exception {

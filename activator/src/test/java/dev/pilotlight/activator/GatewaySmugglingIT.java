@@ -2,15 +2,7 @@ package dev.pilotlight.activator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pilotlight.api.spi.Endpoint;
-import dev.pilotlight.api.spi.InstanceClass;
-import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
-import dev.pilotlight.api.spi.RouteTable;
-import dev.pilotlight.api.spi.RouteTable.HostRoute;
-import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
-import dev.pilotlight.api.spi.StatRecord;
-import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,10 +10,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,30 +46,13 @@ class GatewaySmugglingIT {
   @BeforeEach
   void start() throws Exception {
     backend = new RawBackend();
-    StatSink sink =
-        new StatSink() {
-          @Override
-          public void report(Collection<StatRecord> batch) {}
-
-          @Override
-          public void poke(RevisionKey revision) {}
-        };
     gateway =
         new Gateway(
             TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(5)),
-            sink,
+            TestGateway.NO_STATS,
             Ticker.system());
     port = gateway.start();
-    gateway.onRouteTable(
-        new RouteTable(
-            Map.of(
-                HOST, new HostRoute("default", "raw", List.of(new WeightedRevision(REV, 100))))));
-    gateway.onEndpoints(
-        new RevisionEndpoints(
-            REV,
-            0,
-            Duration.ofSeconds(30),
-            List.of(new Endpoint("i1", "127.0.0.1", backend.port(), InstanceClass.STANDARD))));
+    TestGateway.serve(gateway, HOST, "raw", REV, backend.port());
   }
 
   @AfterEach
