@@ -23,25 +23,7 @@ class LoadtestReportIT {
 
   @Test
   void aScaleToZeroRunObservesReplicasUpAndBackToZeroAndWritesTheReport() throws Exception {
-    Path manifest = dir.resolve("busy.yaml");
-    Files.writeString(
-        manifest,
-        """
-        apiVersion: serving.pilotlight.dev/v1
-        kind: Service
-        metadata:
-          name: busy
-        spec:
-          template:
-            metadata:
-              annotations:
-                autoscaling.knative.dev/target: "1"
-                autoscaling.knative.dev/window: "6s"
-            spec:
-              containers:
-                - command: ["pilotlight", "sample-app"]
-                  args: ["--latency", "100ms"]
-        """);
+    Path manifest = busyManifest();
     try (LocalProcess local =
         new LocalProcess(dir, List.of("--scale-to-zero-grace=1s"), manifest)) {
       local.awaitReady("busy");
@@ -94,6 +76,76 @@ class LoadtestReportIT {
           .contains("time from the last response to zero standard instances")
           .contains("scale down");
       assertThat(out.toString()).contains("requests 150");
+    }
+  }
+
+  /** A Service that scales at one request per instance over a 6 s window. */
+  private Path busyManifest() throws Exception {
+    Path manifest = dir.resolve("busy.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: serving.pilotlight.dev/v1
+        kind: Service
+        metadata:
+          name: busy
+        spec:
+          template:
+            metadata:
+              annotations:
+                autoscaling.knative.dev/target: "1"
+                autoscaling.knative.dev/window: "6s"
+            spec:
+              containers:
+                - command: ["pilotlight", "sample-app"]
+                  args: ["--latency", "100ms"]
+        """);
+    return manifest;
+  }
+
+  @Test
+  void aRunLastsItsWholeScheduleSoTrailingIdlePhasesSeeTheScaleGoBackToZero() throws Exception {
+    Path manifest = busyManifest();
+    try (LocalProcess local =
+        new LocalProcess(dir, List.of("--scale-to-zero-grace=1s"), manifest)) {
+      local.awaitReady("busy");
+      Path json = dir.resolve("idle.json");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine cmd = Main.commandLine();
+      cmd.setOut(new PrintWriter(out));
+      cmd.setErr(new PrintWriter(err));
+      int code =
+          cmd.execute(
+              "loadtest",
+              "http://127.0.0.1:" + local.port + "/",
+              "--host=busy.default.localhost",
+              "--phases=5s@30,30s@0",
+              "--observe=busy",
+              "--admin-port=" + local.adminPort,
+              "--observe-interval=250ms",
+              "--json=" + json);
+      assertThat(code).as("exit code; stderr:\n%s\nlog:\n%s", err, local.logTail()).isZero();
+
+      JsonNode run = new ObjectMapper().readTree(json.toFile());
+      assertThat(run.path("requests").asLong()).isEqualTo(150);
+      // the run lasted its schedule, idle phase included
+      assertThat(run.path("load_end_s").asDouble() - run.path("load_start_s").asDouble())
+          .isGreaterThanOrEqualTo(35.0);
+      // the load's own rate: 150 responses in its 5 s, not over the 35 s of the schedule
+      assertThat(run.path("throughput_rps").asDouble()).isEqualTo(30.0);
+      JsonNode phases = run.path("phases");
+      assertThat(phases.size()).isEqualTo(2);
+      // by when they came: a response to the load's last requests may come in the idle phase
+      assertThat(
+              phases.get(0).path("responses").asLong() + phases.get(1).path("responses").asLong())
+          .isEqualTo(150);
+      assertThat(phases.get(0).path("responses").asLong()).isGreaterThanOrEqualTo(100);
+      assertThat(phases.get(1).path("rate").asDouble()).isZero();
+      JsonNode replicas = run.path("replicas");
+      JsonNode last = replicas.get(replicas.size() - 1);
+      assertThat(last.path("desired").asInt()).as("back to zero: %s", replicas).isZero();
+      assertThat(last.path("ready").asInt()).as("back to zero: %s", replicas).isZero();
     }
   }
 }

@@ -85,6 +85,25 @@ public final class HtmlReport {
     percentiles(sb, "latency (ms, from intended send)", s.latencyMs());
     percentiles(sb, "time to first byte (ms)", s.firstByteMs());
     sb.append("</table>\n");
+    if (!r.phases().isEmpty()) {
+      sb.append(
+          "<h2>Phases</h2>\n<table>\n<tr><th>phase</th><th>from (s)</th><th>length (s)</th>"
+              + "<th>rate asked (/s)</th><th>responses</th><th>throughput (/s)</th>"
+              + "<th>p50 (ms)</th><th>p99 (ms)</th></tr>\n");
+      for (PhaseResult p : r.phases()) {
+        sb.append("<tr><td>")
+            .append(p.index())
+            .append("</td>")
+            .append(num(p.startS(), 1))
+            .append(num(p.durationS(), 1))
+            .append(num(p.rate(), 1))
+            .append(num(p.responses(), 0))
+            .append(num(p.throughputRps(), 1))
+            .append(p.responses() == 0 ? "<td></td><td></td>" : num(p.p50Ms()) + num(p.p99Ms()))
+            .append("</tr>\n");
+      }
+      sb.append("</table>\n");
+    }
     if (r.observeFailures() > 0) {
       sb.append("<p>")
           .append(r.observeFailures())
@@ -165,7 +184,11 @@ public final class HtmlReport {
   }
 
   private static String num(double v) {
-    return "<td class=\"num\">" + String.format(Locale.ROOT, "%.3f", v) + "</td>";
+    return num(v, 3);
+  }
+
+  private static String num(double v, int decimals) {
+    return "<td class=\"num\">" + String.format(Locale.ROOT, "%." + decimals + "f", v) + "</td>";
   }
 
   private static void row(StringBuilder sb, String label, String value) {

@@ -45,6 +45,22 @@ public final class JsonReport {
       intervals.add(e);
     }
     m.put("intervals", intervals);
+    List<Map<String, Object>> phases = new ArrayList<>();
+    for (PhaseResult p : r.phases()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("phase", p.index());
+      e.put("start_s", p.startS());
+      e.put("duration_s", p.durationS());
+      e.put("rate", p.rate());
+      e.put("responses", p.responses());
+      e.put("throughput_rps", p.throughputRps());
+      e.put("p50_ms", p.p50Ms());
+      e.put("p99_ms", p.p99Ms());
+      phases.add(e);
+    }
+    if (!phases.isEmpty()) {
+      m.put("phases", phases);
+    }
     if (r.observed() != null) {
       m.put("observed", r.observed());
       m.put("observe_failures", r.observeFailures());

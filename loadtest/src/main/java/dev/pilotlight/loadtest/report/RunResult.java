@@ -24,6 +24,7 @@ import org.HdrHistogram.Histogram;
  * @param latency every latency of the run, in microseconds
  * @param compareObserved what the {@code pilot-light} scenario compared with, or null
  * @param compareReplicas its replica timeline, or empty
+ * @param phases each phase of an open-loop run on its own, or empty
  */
 public record RunResult(
     String target,
@@ -41,4 +42,5 @@ public record RunResult(
     List<Metric> metrics,
     Histogram latency,
     String compareObserved,
-    List<ReplicaSample> compareReplicas) {}
+    List<ReplicaSample> compareReplicas,
+    List<PhaseResult> phases) {}

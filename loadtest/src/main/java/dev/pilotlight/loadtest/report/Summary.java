@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
  *
  * @param requests requests that got a response or failed without one
  * @param errors failed requests, by kind in {@code errorKinds}
- * @param throughputRps responses per second over the load's actual length
+ * @param throughputRps responses per second while the load was sent (an open loop's idle phases
+ *     left out)
  * @param latencyMs p50, p90, p99 and max from intended send time to last byte
  * @param firstByteMs the same percentiles to the first byte of the response
  */
@@ -33,7 +34,8 @@ public record Summary(
   }
 
   /**
-   * @param seconds the load's actual length, from its start until its last response or failure
+   * @param seconds how long the load was sent: an open loop's phases with a rate, a closed loop's
+   *     length, a burst's time to its last response
    */
   public static Summary of(LatencyRecorder recorder, double seconds) {
     Histogram h = recorder.total();

@@ -7,8 +7,13 @@ import java.util.List;
 
 /** The load a run sends. */
 public sealed interface Load {
-  /** How long the load is scheduled to last (a burst: zero). */
+  /** How long the load is scheduled to last, idle phases included (a burst: zero). */
   Duration length();
+
+  /** How long requests are sent: {@link #length()} less idle (rate 0) phases. */
+  default Duration loadLength() {
+    return length();
+  }
 
   /** For the report, e.g. {@code open loop 10s@0,30s@200}. */
   String describe();
@@ -28,6 +33,11 @@ public sealed interface Load {
     @Override
     public Duration length() {
       return Phases.total(phases);
+    }
+
+    @Override
+    public Duration loadLength() {
+      return Phases.total(phases.stream().filter(p -> p.rate() > 0).toList());
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.pilotlight.loadtest.observe.ReplicaSource;
 import dev.pilotlight.loadtest.record.LatencyRecorder;
 import dev.pilotlight.loadtest.record.LatencyRecorder.Interval;
 import dev.pilotlight.loadtest.report.Metric;
+import dev.pilotlight.loadtest.report.PhaseResult;
 import dev.pilotlight.loadtest.report.RunResult;
 import dev.pilotlight.loadtest.report.Summary;
 import dev.pilotlight.loadtest.schedule.Phase;
@@ -108,11 +109,12 @@ public final class LoadRun {
         }
       }
       LatencyRecorder recorder =
-          new LatencyRecorder(scenario == Scenario.STEP ? phaseEnds((Load.Open) load) : List.of());
+          new LatencyRecorder(load instanceof Load.Open o ? phaseEnds(o) : List.of());
       say("sending " + load.describe());
       long[] times = send(load, recorder);
       double loadStart = seconds(times[0] - origin);
       double lastResponse = seconds((times[1] < 0 ? ticker.nanoTime() : times[1]) - origin);
+      awaitScheduleEnd(load, times[0]);
       double loadEnd = seconds(ticker.nanoTime() - origin);
       if (scenario == Scenario.SCALE_FROM_ZERO) {
         say("waiting for the scale the load asked for to be ready");
@@ -149,9 +151,7 @@ public final class LoadRun {
           startedAt,
           loadStart,
           loadEnd,
-          Summary.of(
-              recorder,
-              Math.max(lastResponse, loadStart + load.length().toMillis() / 1e3) - loadStart),
+          Summary.of(recorder, sendingSeconds(load, loadStart, lastResponse)),
           intervals,
           observer == null ? null : observer.describe(),
           samples,
@@ -160,7 +160,8 @@ public final class LoadRun {
           metrics,
           recorder.total(),
           null,
-          List.of());
+          List.of(),
+          load instanceof Load.Open o ? phases(o, loadStart, recorder) : List.of());
     } finally {
       if (observer != null) {
         observer.close();
@@ -190,6 +191,63 @@ public final class LoadRun {
       }
       return new long[] {generator.startNanos(), generator.lastResponseNanos()};
     }
+  }
+
+  /**
+   * A schedule that ends in idle (rate 0) phases has sent its last request before its end: the run
+   * goes on, observing, until the schedule's end, so that what happens after the load (the scale
+   * going back to zero) is part of it.
+   */
+  private void awaitScheduleEnd(Load load, long loadStartNanos) throws InterruptedException {
+    long end = loadStartNanos + load.length().toNanos();
+    long left = end - ticker.nanoTime();
+    if (left <= 0) {
+      return;
+    }
+    say(
+        "load sent; observing until the schedule ends ("
+            + Load.seconds(Duration.ofNanos(left))
+            + ")");
+    while ((left = end - ticker.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+    }
+  }
+
+  /**
+   * How long the load was sent, for its throughput: an open loop's phases with a rate (its idle
+   * phases are not the load's), a closed loop's length or until its last response, a burst's time
+   * to its last response.
+   */
+  static double sendingSeconds(Load load, double loadStart, double lastResponse) {
+    if (load instanceof Load.Open o) {
+      return o.loadLength().toMillis() / 1e3;
+    }
+    return Math.max(lastResponse, loadStart + load.length().toMillis() / 1e3) - loadStart;
+  }
+
+  /** Each phase of an open loop on its own: its responses, throughput and latency. */
+  static List<PhaseResult> phases(Load.Open load, double loadStart, LatencyRecorder recorder) {
+    List<PhaseResult> out = new ArrayList<>();
+    List<Histogram> latency = recorder.segments();
+    double start = loadStart;
+    for (int i = 0; i < load.phases().size(); i++) {
+      Phase p = load.phases().get(i);
+      double seconds = p.duration().toMillis() / 1e3;
+      Histogram h = latency.get(i);
+      long n = h.getTotalCount();
+      out.add(
+          new PhaseResult(
+              i + 1,
+              start,
+              seconds,
+              p.rate(),
+              n,
+              n / seconds,
+              n == 0 ? 0 : h.getValueAtPercentile(50) / 1e3,
+              n == 0 ? 0 : h.getValueAtPercentile(99) / 1e3));
+      start += seconds;
+    }
+    return out;
   }
 
   /** The first {@code length} of {@code load}. */

@@ -121,7 +121,8 @@ public final class PilotLightRun {
           metrics(coldWith.firstByteTotal(), coldWithout.firstByteTotal(), warm.total()),
           all.total(),
           b.describe(),
-          b.samples());
+          b.samples(),
+          List.of());
     }
   }
 

@@ -50,7 +50,8 @@ class HtmlReportTest {
             new Metric("time_to_pilot_light_only_s", "to the pilot light only", null, "s")),
         recorder.total(),
         null,
-        List.of());
+        List.of(),
+        List.of(new PhaseResult(1, 2, 10, 100, 1000, 100, 12.5, 40.25)));
   }
 
   static Document parse(String html) throws Exception {
@@ -94,6 +95,27 @@ class HtmlReportTest {
     }
     assertThat(r.events()).hasSize(5);
     assertThat(markers).isEqualTo(3 * r.events().size());
+  }
+
+  @Test
+  void eachPhaseHasARowWithItsOwnThroughputAndLatency() throws Exception {
+    String html = HtmlReport.render(result("x"));
+    parse(html);
+    assertThat(html)
+        .contains("<h2>Phases</h2>")
+        .contains(
+            "<tr><td>1</td><td class=\"num\">2.0</td><td class=\"num\">10.0</td>"
+                + "<td class=\"num\">100.0</td><td class=\"num\">1000</td>"
+                + "<td class=\"num\">100.0</td><td class=\"num\">12.500</td>"
+                + "<td class=\"num\">40.250</td></tr>");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> phases =
+        (List<Map<String, Object>>) JsonReport.of(result("x")).get("phases");
+    assertThat(phases.get(0))
+        .containsEntry("phase", 1)
+        .containsEntry("rate", 100.0)
+        .containsEntry("responses", 1000L)
+        .containsEntry("throughput_rps", 100.0);
   }
 
   @Test

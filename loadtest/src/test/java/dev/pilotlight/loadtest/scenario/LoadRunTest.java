@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pilotlight.loadtest.observe.ReplicaSample;
 import dev.pilotlight.loadtest.record.LatencyRecorder;
 import dev.pilotlight.loadtest.report.Metric;
+import dev.pilotlight.loadtest.report.PhaseResult;
 import dev.pilotlight.loadtest.schedule.Phase;
 import dev.pilotlight.loadtest.schedule.Phases;
 import java.time.Duration;
@@ -76,6 +77,36 @@ class LoadRunTest {
         .doesNotContainKey("phase3_scale");
     assertThat(m.get("phase1_p50_ms")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
     assertThat(m.get("phase2_p50_ms")).isCloseTo(9.0, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
+  void anOpenLoopsThroughputIsOverItsPhasesWithARateAndEachPhaseHasItsOwn() {
+    Load.Open load = new Load.Open(Phases.parse("2s@10,3s@100,5s@0"));
+    assertThat(load.length()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(load.loadLength()).isEqualTo(Duration.ofSeconds(5));
+    // the idle phase is not the load's: 20 s@150 then 40 s@0 is 150/s, not 50/s
+    assertThat(LoadRun.sendingSeconds(load, 1, 7.2)).isEqualTo(5.0);
+    assertThat(LoadRun.sendingSeconds(new Load.Closed(8, Duration.ofSeconds(4)), 1, 5.5))
+        .isEqualTo(4.5);
+
+    LatencyRecorder r = new LatencyRecorder(LoadRun.phaseEnds(load));
+    for (int second = 1; second <= 5; second++) {
+      int responses = second <= 2 ? 10 : 100;
+      for (int i = 0; i < responses; i++) {
+        r.success(second <= 2 ? 1_000_000 : 9_000_000);
+      }
+      r.interval(second);
+    }
+    List<PhaseResult> phases = LoadRun.phases(load, 1, r);
+    assertThat(phases).hasSize(3);
+    assertThat(phases.get(0).responses()).isEqualTo(20);
+    assertThat(phases.get(0).throughputRps()).isEqualTo(10.0);
+    assertThat(phases.get(0).startS()).isEqualTo(1.0);
+    assertThat(phases.get(1).responses()).isEqualTo(300);
+    assertThat(phases.get(1).throughputRps()).isEqualTo(100.0);
+    assertThat(phases.get(1).p50Ms()).isCloseTo(9.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(phases.get(2))
+        .isEqualTo(new PhaseResult(3, 6.0, 5.0, 0, 0, 0, 0, 0)); // idle: observed only
   }
 
   @Test
