@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "loadtest",
     mixinStandardHelpOptions = true,
+    subcommands = LoadtestCompareCommand.class,
     description = {
       "Send HTTP load to URL, watch the replicas of --observe NAME scale, and report.",
       "Latency counts from each request's intended send time (no coordinated omission)."
@@ -63,7 +64,10 @@ public final class LoadtestCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-  @Parameters(paramLabel = "URL", description = "http://HOST[:PORT][/PATH]")
+  @Parameters(
+      paramLabel = "URL",
+      arity = "0..1",
+      description = "http://HOST[:PORT][/PATH] (required, but with the compare subcommand)")
   URI url;
 
   @Option(names = "--host", description = "Host header to send, e.g. hello.default.localhost.")
@@ -207,6 +211,12 @@ public final class LoadtestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (url == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required parameter: 'URL' (or compare results: loadtest compare A.json B.json"
+              + " --report FILE.html)");
+    }
     Scenario sc;
     Load load;
     Target target;

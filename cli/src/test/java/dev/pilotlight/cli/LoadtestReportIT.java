@@ -70,7 +70,7 @@ class LoadtestReportIT {
       assertThat(run.path("scale_events").size()).isGreaterThanOrEqualTo(2);
 
       String html = Files.readString(report);
-      assertThat(html.split("<svg ", -1)).hasSize(4);
+      assertThat(html.split("<svg ", -1)).hasSize(5); // three over time, the distribution
       assertThat(html)
           .contains("Replicas")
           .contains("time from the last response to zero standard instances")

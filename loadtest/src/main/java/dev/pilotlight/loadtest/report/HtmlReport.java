@@ -16,7 +16,7 @@ import java.util.Map;
  * second, replicas) with scale events marked on each. Pure: a {@link RunResult} in, markup out.
  */
 public final class HtmlReport {
-  private static final String CSS =
+  static final String CSS =
       """
       body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}
       h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px}
@@ -170,6 +170,30 @@ public final class HtmlReport {
       }
       sb.append(chart.render());
     }
+    if (r.latency() != null && r.latency().getTotalCount() > 0) {
+      sb.append("<h2>Latency distribution</h2>\n");
+      sb.append(
+          distributionChart(
+              List.of(
+                  new Series(
+                      "latency", "#1f6fb2", LatencyDistribution.of(r.latency()), false, false)),
+              r.latency().getTotalCount()));
+    }
+  }
+
+  /**
+   * Latency by percentile, log scale, HdrHistogram's picture of a distribution: one curve per run,
+   * out to the nines {@code count} requests can show.
+   */
+  static String distributionChart(List<Series> curves, long count) {
+    SvgChart chart =
+        new SvgChart(
+            "Latency by percentile (log scale)",
+            "ms",
+            new SvgChart.PercentileAxis(LatencyDistribution.nines(count)),
+            true);
+    curves.forEach(chart::add);
+    return chart.render();
   }
 
   private static void percentiles(StringBuilder sb, String label, Percentiles p) {

@@ -45,6 +45,16 @@ public final class JsonReport {
       intervals.add(e);
     }
     m.put("intervals", intervals);
+    List<Map<String, Object>> distribution = new ArrayList<>();
+    if (r.latency() != null) {
+      for (double[] p : LatencyDistribution.of(r.latency())) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("percentile", p[0]);
+        e.put("ms", p[1]);
+        distribution.add(e);
+      }
+    }
+    m.put("latency_distribution", distribution);
     List<Map<String, Object>> phases = new ArrayList<>();
     for (PhaseResult p : r.phases()) {
       Map<String, Object> e = new LinkedHashMap<>();

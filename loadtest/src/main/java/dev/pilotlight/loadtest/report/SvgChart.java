@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One time-series chart as inline SVG: a shared time axis in seconds, a linear or logarithmic y
- * axis, lines or steps, and scale events as marked vertical lines. Pure: data in, markup out.
+ * One chart as inline SVG: a time axis in seconds (shared by a report's charts, with scale events
+ * as marked vertical lines) or a percentile axis (a latency distribution, HdrHistogram's way: 0%,
+ * 90%, 99%, 99.9%, ... equally spaced), a linear or logarithmic y axis, lines or steps. Pure: data
+ * in, markup out.
  */
 final class SvgChart {
   static final int WIDTH = 960;
@@ -20,17 +22,97 @@ final class SvgChart {
   /** A named series of (t, y) points. */
   record Series(String name, String color, List<double[]> points, boolean step, boolean dashed) {}
 
+  /** The x axis: where a value lies along it (0 to 1), its ticks and their labels. */
+  interface XAxis {
+    double fraction(double v);
+
+    List<Double> ticks();
+
+    String tickLabel(double v);
+
+    String label();
+  }
+
+  /** Seconds from 0 to {@code max}. */
+  record TimeAxis(double max) implements XAxis {
+    @Override
+    public double fraction(double t) {
+      return t / max;
+    }
+
+    @Override
+    public List<Double> ticks() {
+      List<Double> ticks = new ArrayList<>();
+      double step = niceStep(max / 10);
+      for (double t = 0; t <= max + 1e-9; t += step) {
+        ticks.add(t);
+      }
+      return ticks;
+    }
+
+    @Override
+    public String tickLabel(double v) {
+      return fmt(v);
+    }
+
+    @Override
+    public String label() {
+      return "time (s)";
+    }
+  }
+
+  /**
+   * Percentiles from 0 to {@code nines} nines (3: 99.9%), spaced by the nines of each: the tail,
+   * where latency lives, gets as much room as the body.
+   */
+  record PercentileAxis(int nines) implements XAxis {
+    /** How far along the axis a percentile lies, in nines: 90% is 1, 99% is 2. */
+    static double ninesOf(double percentile) {
+      return percentile >= 100 ? Double.POSITIVE_INFINITY : Math.log10(100 / (100 - percentile));
+    }
+
+    @Override
+    public double fraction(double percentile) {
+      return Math.min(1, ninesOf(percentile) / nines);
+    }
+
+    @Override
+    public List<Double> ticks() {
+      List<Double> ticks = new ArrayList<>();
+      for (int n = 0; n <= nines; n++) {
+        ticks.add(100 - 100 / Math.pow(10, n));
+      }
+      return ticks;
+    }
+
+    @Override
+    public String tickLabel(double v) {
+      String s = String.format(Locale.ROOT, "%.6f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+      return s + "%";
+    }
+
+    @Override
+    public String label() {
+      return "percentile";
+    }
+  }
+
   private final String title;
   private final String yLabel;
-  private final double xMax;
+  private final XAxis xAxis;
   private final boolean logY;
   private final List<Series> series = new ArrayList<>();
   private List<ScaleEvent> events = List.of();
 
+  /** A chart over time, {@code 0} to {@code xMax} seconds. */
   SvgChart(String title, String yLabel, double xMax, boolean logY) {
+    this(title, yLabel, new TimeAxis(Math.max(1, xMax)), logY);
+  }
+
+  SvgChart(String title, String yLabel, XAxis xAxis, boolean logY) {
     this.title = title;
     this.yLabel = yLabel;
-    this.xMax = Math.max(1, xMax);
+    this.xAxis = xAxis;
     this.logY = logY;
   }
 
@@ -147,8 +229,7 @@ final class SvgChart {
               py + 4,
               fmt(v)));
     }
-    double step = niceStep(xMax / 10);
-    for (double t = 0; t <= xMax + 1e-9; t += step) {
+    for (double t : xAxis.ticks()) {
       double px = x(t);
       sb.append(
           String.format(
@@ -161,23 +242,24 @@ final class SvgChart {
               bottom,
               px,
               bottom + 16,
-              fmt(t)));
+              Html.escape(xAxis.tickLabel(t))));
     }
     sb.append(
         String.format(
             Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">time (s)</text>\n"
+            "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">%s</text>\n"
                 + "<text x=\"14\" y=\"%d\" class=\"axis\" transform=\"rotate(-90 14 %d)\""
                 + " text-anchor=\"middle\">%s</text>\n",
             WIDTH - RIGHT,
             HEIGHT - 4,
+            Html.escape(xAxis.label()),
             (TOP + bottom) / 2,
             (TOP + bottom) / 2,
             Html.escape(yLabel)));
   }
 
   private double x(double t) {
-    return LEFT + (WIDTH - LEFT - RIGHT) * Math.min(1, Math.max(0, t / xMax));
+    return LEFT + (WIDTH - LEFT - RIGHT) * Math.min(1, Math.max(0, xAxis.fraction(t)));
   }
 
   private static void point(StringBuilder sb, double x, double y) {

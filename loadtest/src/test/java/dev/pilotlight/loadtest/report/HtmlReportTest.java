@@ -62,16 +62,19 @@ class HtmlReportTest {
   }
 
   @Test
-  void theReportIsWellFormedWithThreeChartsOnOneTimeAxis() throws Exception {
+  void theReportIsWellFormedWithThreeChartsOnOneTimeAxisThenTheDistribution() throws Exception {
     Document doc = parse(HtmlReport.render(result("http://127.0.0.1:8080/ (Host: hello)")));
     NodeList svgs = doc.getElementsByTagName("svg");
-    assertThat(svgs.getLength()).isEqualTo(3);
+    assertThat(svgs.getLength()).isEqualTo(4);
     for (int i = 0; i < svgs.getLength(); i++) {
       assertThat(((Element) svgs.item(i)).getAttribute("width")).isEqualTo("960");
     }
     NodeList lines = doc.getElementsByTagName("polyline");
-    // rate: responses and errors; latency: p50, p90, p99; replicas: desired, ready, reserve
-    assertThat(lines.getLength()).isEqualTo(8);
+    // rate: responses and errors; latency: p50, p90, p99; replicas: desired, ready, reserve;
+    // the latency distribution
+    assertThat(lines.getLength()).isEqualTo(9);
+    assertThat(((Element) svgs.item(3)).getAttribute("aria-label"))
+        .isEqualTo("Latency by percentile (log scale)");
     String ready = ((Element) lines.item(6)).getAttribute("points");
     // a step line: two points per sample after the first
     assertThat(ready.split(" ")).hasSize(2 * 16 - 1);
@@ -138,7 +141,8 @@ class HtmlReportTest {
             "replicas",
             "scale_events",
             "scenario",
-            "intervals");
+            "intervals",
+            "latency_distribution");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> replicas = (List<Map<String, Object>>) json.get("replicas");
     assertThat(replicas.get(3))
