@@ -1,12 +1,14 @@
 package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.activator.GatewayMetrics;
+import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.api.time.Ticker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class AcceptGate extends ChannelInboundHandlerAdapter {
   static final long MIN_BACKOFF_MILLIS = 10;
   static final long MAX_BACKOFF_MILLIS = 1000;
+  static final Backoff BACKOFF =
+      new Backoff(Duration.ofMillis(MIN_BACKOFF_MILLIS), Duration.ofMillis(MAX_BACKOFF_MILLIS));
   static final long WARN_INTERVAL_SECONDS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(AcceptGate.class);
@@ -53,7 +57,7 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private boolean atBound;
   private boolean backingOff;
-  private long backoffMillis;
+  private int failuresInARow;
   private ScheduledFuture<?> backoffTimer;
   private long nextWarnNanos;
   private boolean warned;
@@ -91,7 +95,7 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    backoffMillis = 0; // accepting works again
+    failuresInARow = 0; // accepting works again
     if (open.get() >= max) {
       child.unsafe().closeForcibly();
       metrics.connectionRefused();
@@ -133,8 +137,7 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
       return;
     }
     metrics.acceptError();
-    backoffMillis =
-        backoffMillis == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+    failuresInARow = Math.min(failuresInARow + 1, 64); // the cap is reached long before
     warn(cause);
     backingOff = true;
     update();
@@ -148,8 +151,8 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
               backingOff = false;
               update();
             },
-            backoffMillis,
-            TimeUnit.MILLISECONDS);
+            BACKOFF.delay(failuresInARow).toNanos(),
+            TimeUnit.NANOSECONDS);
   }
 
   private void warn(Throwable cause) {

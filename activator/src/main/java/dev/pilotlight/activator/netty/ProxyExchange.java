@@ -14,6 +14,7 @@ import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.time.Backoff;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -56,6 +57,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProxyExchange implements Waiter {
   static final int MAX_ATTEMPTS = 3;
+
+  /** The wait before a connect is tried again on another slot: 10 ms, then 20 ms. */
+  static final Backoff CONNECT_RETRY = new Backoff(Duration.ofMillis(10), Duration.ofMillis(100));
 
   private final GatewayContext gw;
   private final ChannelHandlerContext ctx;
@@ -698,8 +702,8 @@ final class ProxyExchange implements Waiter {
       fail(ProxyError.UPSTREAM_CONNECT);
       return;
     }
-    long backoffMillis = 10L * attempts;
-    ctx.executor().schedule(this::acquire, backoffMillis, TimeUnit.MILLISECONDS);
+    ctx.executor()
+        .schedule(this::acquire, CONNECT_RETRY.delay(attempts).toNanos(), TimeUnit.NANOSECONDS);
   }
 
   void onUpstreamClosed(Channel ch) {

@@ -3,6 +3,7 @@ package dev.pilotlight.autoscaler.kubernetes;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.spi.ScaleListener;
+import dev.pilotlight.api.time.Backoff;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DesiredScaleWriter implements ScaleListener {
   private static final Logger LOG = LoggerFactory.getLogger(DesiredScaleWriter.class);
-  private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+  /** Retries of a failed write: 100 ms doubling per consecutive failure, at most 30 s. */
+  static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
 
   /** The narrow store: what the cache says, and the write. */
   public interface Store {
@@ -137,7 +139,7 @@ public final class DesiredScaleWriter implements ScaleListener {
       failures.remove(key);
     } catch (RuntimeException e) {
       int n = failures.merge(key, 1, Integer::sum);
-      long delay = retryDelay(n).toNanos();
+      long delay = RETRY.delay(n).toNanos();
       LOG.warn(
           "{}: cannot write desiredScale {} (retry in {} ms): {}",
           key,
@@ -150,14 +152,5 @@ public final class DesiredScaleWriter implements ScaleListener {
         // shutting down
       }
     }
-  }
-
-  /** 100 ms doubling per consecutive failure, at most 30 s. */
-  static Duration retryDelay(int failures) {
-    long nanos = FIRST_RETRY.toNanos();
-    for (int i = 1; i < failures && nanos < MAX_RETRY.toNanos(); i++) {
-      nanos *= 2;
-    }
-    return Duration.ofNanos(Math.min(nanos, MAX_RETRY.toNanos()));
   }
 }

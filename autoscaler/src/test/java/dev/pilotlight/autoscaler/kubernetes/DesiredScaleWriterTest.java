@@ -109,8 +109,8 @@ class DesiredScaleWriterTest {
 
   @Test
   void retryDelaysDoubleUpToThirtySeconds() {
-    assertThat(DesiredScaleWriter.retryDelay(1)).isEqualTo(Duration.ofMillis(100));
-    assertThat(DesiredScaleWriter.retryDelay(2)).isEqualTo(Duration.ofMillis(200));
-    assertThat(DesiredScaleWriter.retryDelay(20)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(DesiredScaleWriter.RETRY.delay(1)).isEqualTo(Duration.ofMillis(100));
+    assertThat(DesiredScaleWriter.RETRY.delay(2)).isEqualTo(Duration.ofMillis(200));
+    assertThat(DesiredScaleWriter.RETRY.delay(20)).isEqualTo(Duration.ofSeconds(30));
   }
 }

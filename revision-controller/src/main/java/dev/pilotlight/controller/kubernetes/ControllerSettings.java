@@ -1,8 +1,8 @@
 package dev.pilotlight.controller.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.controller.kubernetes.gc.GcConfig;
-import dev.pilotlight.controller.kubernetes.queue.Backoff;
 import java.time.Duration;
 
 /**
@@ -23,6 +23,10 @@ public record ControllerSettings(
     Duration resync,
     Backoff backoff) {
 
+  /** 50 ms doubling up to 5 minutes: a conflict with a stale cache retries at once. */
+  public static final Backoff RECONCILE_BACKOFF =
+      new Backoff(Duration.ofMillis(50), Duration.ofMinutes(5));
+
   public ControllerSettings {
     if (workersPerKind < 1) {
       throw new IllegalArgumentException("workersPerKind: " + workersPerKind + " (expected: >= 1)");
@@ -37,7 +41,7 @@ public record ControllerSettings(
         GcConfig.DEFAULTS,
         2,
         Duration.ofMinutes(10),
-        Backoff.DEFAULT);
+        RECONCILE_BACKOFF);
   }
 
   public ControllerSettings withGc(GcConfig gc) {

@@ -1,5 +1,6 @@
 package dev.pilotlight.controller.kubernetes.queue;
 
+import dev.pilotlight.api.time.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
@@ -42,6 +43,10 @@ import java.util.concurrent.TimeUnit;
  * (the controller only hands the change on).
  */
 public final class ProcessRuntime implements WorkloadRuntime {
+  /** Restarts of a crashing instance: 100 ms, 200 ms, ... up to 30 s. */
+  static final Backoff RESTART_BACKOFF =
+      new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
+
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
   private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(2);
   private static final Duration STARTING_PROBE_TIMEOUT = Duration.ofMillis(200);
@@ -52,7 +57,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Map<String, String> extraEnv;
   private final Path binDir;
   private final Duration stopGrace;
-  private final RestartBackoff backoff;
+  private final Backoff backoff;
   private final CpuAffinity affinity;
   private final Path cwd = Path.of("").toAbsolutePath();
 
@@ -87,7 +92,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.extraEnv = Map.copyOf(extraEnv);
     this.binDir = binDir.toAbsolutePath();
     this.stopGrace = stopGrace;
-    this.backoff = RestartBackoff.DEFAULT;
+    this.backoff = RESTART_BACKOFF;
     this.affinity = CpuAffinity.detect(System.getenv());
   }
 

@@ -2,6 +2,7 @@ package dev.pilotlight.controller.kubernetes.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.testkit.ManualScheduler;
 import dev.pilotlight.testkit.ManualTicker;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.model.RevisionSpec;
 import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.time.Backoff;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.nio.file.Files;
@@ -94,7 +95,7 @@ class ProcessSpecsTest {
 
   @Test
   void backoffDoublesUpToTheCap() {
-    RestartBackoff b = RestartBackoff.DEFAULT;
+    Backoff b = ProcessRuntime.RESTART_BACKOFF;
     assertThat(b.delay(1)).isEqualTo(Duration.ofMillis(100));
     assertThat(b.delay(2)).isEqualTo(Duration.ofMillis(200));
     assertThat(b.delay(4)).isEqualTo(Duration.ofMillis(800));

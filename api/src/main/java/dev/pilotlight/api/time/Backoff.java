@@ -1,18 +1,16 @@
-package dev.pilotlight.controller.kubernetes.queue;
+package dev.pilotlight.api.time;
 
 import java.time.Duration;
 
 /**
- * Capped exponential backoff: the n-th consecutive failure waits {@code base × 2^(n-1)}, at most
- * {@code cap}.
+ * Capped exponential backoff, the project's one: the n-th consecutive failure waits {@code base ×
+ * 2^(n-1)}, at most {@code cap}. Failed reconciles, instance restarts, desired-scale writes,
+ * upstream connects and failed accepts all wait by it.
  *
  * @param base the wait after the first failure (> 0)
  * @param cap the longest wait (>= base)
  */
 public record Backoff(Duration base, Duration cap) {
-
-  /** 50 ms doubling up to 5 minutes: a conflict with a stale cache retries at once. */
-  public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(50), Duration.ofMinutes(5));
 
   public Backoff {
     if (base == null || base.isZero() || base.isNegative()) {

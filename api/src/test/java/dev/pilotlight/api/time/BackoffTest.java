@@ -1,4 +1,4 @@
-package dev.pilotlight.controller.kubernetes.queue;
+package dev.pilotlight.api.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
