@@ -1471,7 +1471,10 @@ class GatewayH2ConformanceIT {
     }
   }
 
-  /** A header block that never ends, in large CONTINUATION frames: the connection is ended. */
+  /**
+   * A header block that never ends, in large CONTINUATION frames (CVE-2024-27316 and kin): the
+   * connection is ended once the block is over 1.25 times the header list limit.
+   */
   @Test
   void aContinuationFloodEndsTheConnection() throws IOException {
     H2FrameClient c = client();
@@ -1482,13 +1485,10 @@ class GatewayH2ConformanceIT {
       all.writeBytes(continuation(1, 0, fragment));
     }
     sendTolerantly(c, all.toByteArray());
-    Frame goaway = c.awaitEndAfterFlood(CANARY);
-    if (goaway != null) {
-      assertThat(goaway.errorCode()).isNotEqualTo(H2Frames.NO_ERROR);
-    }
+    assertEndedWith(c.awaitEndAfterFlood(CANARY), PROTOCOL_ERROR);
   }
 
-  /** A header block that never ends, in many tiny CONTINUATION frames: the connection is ended. */
+  /** A header block that never ends, in many empty CONTINUATION frames: the connection is ended. */
   @Test
   void aFloodOfSmallContinuationFramesEndsTheConnection() throws IOException {
     H2FrameClient c = client();
@@ -1498,10 +1498,7 @@ class GatewayH2ConformanceIT {
       all.writeBytes(continuation(1, 0, new byte[0]));
     }
     sendTolerantly(c, all.toByteArray());
-    Frame goaway = c.awaitEndAfterFlood(CANARY);
-    if (goaway != null) {
-      assertThat(goaway.errorCode()).isNotEqualTo(H2Frames.NO_ERROR);
-    }
+    assertEndedWith(c.awaitEndAfterFlood(CANARY), H2Frames.ENHANCE_YOUR_CALM);
   }
 
   /**
