@@ -1236,6 +1236,8 @@ class GatewayH2ConformanceIT {
     b.write(0x10); // literal never indexed, new name
     H2Frames.string(b, "x-never");
     H2Frames.string(b, "secret");
+    H2Frames.integer(b, 0x10, 4, 58); // literal never indexed, indexed name user-agent
+    H2Frames.string(b, "h2spec");
     b.write(0x40); // literal with incremental indexing, new name
     H2Frames.string(b, "x-indexed");
     H2Frames.string(b, "kept");
@@ -1330,6 +1332,25 @@ class GatewayH2ConformanceIT {
   void h2spec_hpack_6_3_1_aTableSizeUpdateOverTheSettingIsACompressionError() throws IOException {
     // 4097: 31 + 4066 (RFC 7541 5.1), over the 4096 of SETTINGS_HEADER_TABLE_SIZE
     assertCompressionError(concat(new byte[] {0x3f, (byte) 0xe2, 0x1f}, block(common())));
+  }
+
+  // --- Upgrade: h2c ---
+
+  /**
+   * A connection upgraded from HTTP/1.1 follows the same rules: the upgrade request is stream 1,
+   * which the client ended; a malformed request is reset; a good one is served.
+   */
+  @Test
+  void anUpgradedConnectionFollowsTheSameRules() throws IOException {
+    H2FrameClient c = H2FrameClient.upgrade(port, HOST);
+    clients.add(c);
+    assertThat(c.awaitResponse(1).text()).isEqualTo("seen:GET /");
+    c.send(headers(3, END_STREAM | END_HEADERS, block(without(common(), ":method"))));
+    c.expectStreamError(3, PROTOCOL_ERROR);
+    c.send(get(5));
+    assertThat(c.awaitResponse(5).status()).isEqualTo(200);
+    c.send(get(1));
+    c.expectConnectionError(STREAM_CLOSED);
   }
 
   // --- malformed requests beyond h2spec ---

@@ -57,6 +57,7 @@ final class H2FrameClient implements AutoCloseable {
   private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
   private final Map<Frame, Http2Headers> decoded = new IdentityHashMap<>();
   private final List<Frame> log = new ArrayList<>();
+  private final java.util.ArrayDeque<Frame> pending = new java.util.ArrayDeque<>();
   private Frame openBlock; // a HEADERS frame whose block continues
   private ByteArrayOutputStream blockBytes;
   private long pings;
@@ -78,6 +79,32 @@ final class H2FrameClient implements AutoCloseable {
   }
 
   /**
+   * A connection upgraded from HTTP/1.1 ({@code GET /} with {@code Upgrade: h2c}, RFC 7540 3.2):
+   * after the 101, the preface and the handshake; the response to the upgrade request comes on
+   * stream 1.
+   */
+  static H2FrameClient upgrade(int port, String host) throws IOException {
+    H2FrameClient c = new H2FrameClient(port);
+    c.out.write(
+        ("GET / HTTP/1.1\r\nHost: "
+                + host
+                + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    c.out.flush();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(java.nio.charset.StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = c.in.read();
+      assertThat(b).as("the end of the 101's head").isNotNegative();
+      head.write(b);
+    }
+    assertThat(head.toString(java.nio.charset.StandardCharsets.ISO_8859_1))
+        .startsWith("HTTP/1.1 101 ");
+    c.handshake();
+    return c;
+  }
+
+  /**
    * Sends the preface and a SETTINGS frame, then reads until the server's SETTINGS (acknowledged)
    * and the acknowledgement of ours.
    */
@@ -87,7 +114,7 @@ final class H2FrameClient implements AutoCloseable {
     boolean ours = false;
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!(theirs && ours)) {
-      Frame f = nextBefore(deadline, "the SETTINGS exchange");
+      Frame f = readBefore(deadline, "the SETTINGS exchange");
       assertThat(f)
           .as("the connection closed during the handshake; frames: %s", tail())
           .isNotNull();
@@ -98,6 +125,8 @@ final class H2FrameClient implements AutoCloseable {
           theirs = true;
           send(H2Frames.settingsAck());
         }
+      } else {
+        pending.add(f); // after an upgrade, the response may come first: read it again next
       }
     }
   }
@@ -155,6 +184,13 @@ final class H2FrameClient implements AutoCloseable {
   }
 
   private Frame nextBefore(long deadline, String what) throws IOException {
+    if (!pending.isEmpty()) {
+      return pending.poll();
+    }
+    return readBefore(deadline, what);
+  }
+
+  private Frame readBefore(long deadline, String what) throws IOException {
     if (closed) {
       return null;
     }
