@@ -72,6 +72,7 @@ final class H2ServerCodec extends Http2FrameCodec {
   private final Http2Connection.PropertyKey headAccepted;
   private long resetWindowStart;
   private int resetsInWindow;
+  private boolean calmed;
 
   private H2ServerCodec(
       Http2ConnectionEncoder encoder,
@@ -181,7 +182,8 @@ final class H2ServerCodec extends Http2FrameCodec {
       ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
     boolean counted = countsAgainstTheLimit(streamId, errorCode);
     ChannelFuture f = super.resetStream(ctx, streamId, errorCode, promise);
-    if (counted && tooManyResets(System.nanoTime())) {
+    if (counted && !calmed && tooManyResets(System.nanoTime())) {
+      calmed = true; // the connection ends: once is enough
       onError(
           ctx,
           true,
