@@ -23,11 +23,12 @@ import java.util.concurrent.TimeUnit;
  * and nothing else. Whatever follows a request's framing is read as the next request, so a body the
  * gateway sent without its framing shows up here as a request of its own (smuggled).
  *
- * <p>Each request is answered {@code 200} with the body {@code seen:METHOD TARGET}; a target
- * starting with {@code /slow} is answered after {@link #SLOW_MILLIS} ms (responses stay in order,
- * as HTTP/1.1 requires); one starting with {@code /extra} is answered with the start of a second,
- * unasked-for response right behind the first, in the same write (an instance out of step with its
- * connection). Bounded: at most {@value #MAX_CONNECTIONS} connections served at once.
+ * <p>Each request is answered {@code 200} with the body {@code seen:METHOD TARGET} (a HEAD request
+ * with its length only); a target starting with {@code /slow} is answered after {@link
+ * #SLOW_MILLIS} ms (responses stay in order, as HTTP/1.1 requires); one starting with {@code
+ * /extra} is answered with the start of a second, unasked-for response right behind the first, in
+ * the same write (an instance out of step with its connection). Bounded: at most {@value
+ * #MAX_CONNECTIONS} connections served at once.
  */
 final class RawBackend implements AutoCloseable {
   static final int SLOW_MILLIS = 300;
@@ -125,7 +126,9 @@ final class RawBackend implements AutoCloseable {
         response.write(
             ("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
-        response.write(answer);
+        if (!parts[0].equals("HEAD")) {
+          response.write(answer); // a HEAD response has the length of the GET's body, not the body
+        }
         if (target.startsWith("/extra")) {
           response.write(
               "HTTP/1.1 200 OK\r\nX-Unasked: 1\r\n".getBytes(StandardCharsets.ISO_8859_1));

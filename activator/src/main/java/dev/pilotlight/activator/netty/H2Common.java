@@ -1,9 +1,11 @@
 package dev.pilotlight.activator.netty;
 
+import dev.pilotlight.activator.GatewayMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -81,7 +83,7 @@ final class H2Common {
             fc.incrementWindowSize(c.connectionStream(), delta);
             ctx.flush();
           } catch (Http2Exception e) {
-            ctx.fireExceptionCaught(e);
+            ctx.channel().close(); // cannot happen on a new connection's window
           }
         }
       }
@@ -89,14 +91,47 @@ final class H2Common {
     }
   }
 
-  /** Last in an HTTP/2 connection's pipeline: an error no handler took closes the connection. */
+  /**
+   * Last in an HTTP/2 connection's pipeline: an error no handler took closes the connection, but
+   * for an HTTP/2 connection error, which the frame codec passes on before it answers it itself
+   * (GOAWAY with the error's code, then the close): closing here first would send GOAWAY NO_ERROR
+   * ahead of it.
+   */
   @ChannelHandler.Sharable
   static final class CloseOnError extends ChannelInboundHandlerAdapter {
     static final CloseOnError INSTANCE = new CloseOnError();
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
+      if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+        ctx.close();
+      }
+    }
+  }
+
+  /**
+   * First in a client stream channel's pipeline: a stream error the frame codec found on this
+   * stream (a malformed request, a frame the stream's state does not allow, its flow-control window
+   * overflowed, its {@code content-length} not met) comes to the stream channel as an exception,
+   * and the multiplexer resets the stream with the error's code right after. The exception is
+   * counted and goes no further: a handler after this one would close the stream first, and a
+   * stream channel closed on its own resets its stream with CANCEL.
+   */
+  @ChannelHandler.Sharable
+  static final class StreamErrors extends ChannelInboundHandlerAdapter {
+    private final GatewayMetrics metrics;
+
+    StreamErrors(GatewayMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof Http2Exception) {
+        ConnectionErrors.caught(metrics, GatewayMetrics.CLIENT_SIDE, ctx.channel(), cause);
+        return;
+      }
+      ctx.fireExceptionCaught(cause);
     }
   }
 }

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -48,6 +47,25 @@ import java.util.List;
  * {@value #MAX_UPGRADE_BODY} bytes (it must be read whole before switching); otherwise it is served
  * over HTTP/1.1 as if the header were absent, which RFC 9110 7.8 allows. Other {@code Upgrade}s
  * (WebSocket) are not touched here and reach the instance as before.
+ *
+ * <p>Refusals (RFC 9113 5.4): a malformed request head (a pseudo-header field missing, repeated,
+ * unknown, after a regular field or a response's; a connection-specific field; {@code te} other
+ * than {@code trailers}; a field name in upper case or a value with NUL, CR or LF; the rest in
+ * {@link H2ServerCodec}) has its stream reset with PROTOCOL_ERROR before any handler sees it, and
+ * the stream is freed at once; nothing reaches the instance. A body that breaks its {@code
+ * content-length} is reset the same way when it does (the instance, which had the head, sees the
+ * request cut off). Any other stream error resets the stream with the code the RFC names
+ * (STREAM_CLOSED, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR, REFUSED_STREAM over the concurrency limit):
+ * {@link H2Common.StreamErrors} keeps the stream's handlers from closing it with CANCEL first. A
+ * connection error is answered by the frame codec with GOAWAY and its code, then the close ({@link
+ * H2Common.CloseOnError} leaves those to it). Floods end the connection with GOAWAY
+ * ENHANCE_YOUR_CALM: more than 200 streams reset by the client in 30 s (rapid reset), more than 200
+ * accepted requests the gateway had to reset for an error the client made ({@link H2ServerCodec}),
+ * more than 16 empty CONTINUATION frames in a row, more than 10,000 frames the gateway must answer
+ * (PING, SETTINGS) left unread; a header block over 1.25 times the header limit ends it with
+ * PROTOCOL_ERROR. A request that the HTTP/2 rules allow but the gateway does not forward (a {@code
+ * host} field that differs from {@code :authority}, a header list over the limit) is answered 400
+ * or 431 on its stream.
  */
 final class H2Frontend {
   /** Streams a client may have open at once on one connection. */
@@ -105,21 +123,24 @@ final class H2Frontend {
   }
 
   private static Http2FrameCodec codec(GatewayContext gw) {
-    return Http2FrameCodecBuilder.forServer()
+    return H2ServerCodec.forServer()
         .initialSettings(H2Common.settings(gw.config().maxHeaderBytes(), MAX_CONCURRENT_STREAMS))
         .validateHeaders(true)
+        .validateRequiredPseudoHeaders(true)
         // the gateway drains requests before it closes connections: no second wait in GOAWAY
         .gracefulShutdownTimeoutMillis(0)
         .build();
   }
 
   private static Http2MultiplexHandler multiplexer(GatewayContext gw) {
+    H2Common.StreamErrors streamErrors = new H2Common.StreamErrors(gw.metrics());
     return new Http2MultiplexHandler(
         new ChannelInitializer<Http2StreamChannel>() {
           @Override
           protected void initChannel(Http2StreamChannel ch) {
             ch.config().setAutoRead(false);
             ch.pipeline()
+                .addLast(HandlerNames.H2_STREAM_ERRORS, streamErrors)
                 .addLast(HandlerNames.CLIENT_TIMEOUTS, new ClientTimeoutHandler(gw, true))
                 .addLast(HandlerNames.H2_STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(HandlerNames.H2_ADAPTER, new RequestAdapter())

@@ -10,6 +10,7 @@ public final class HandlerNames {
   public static final String H2C_UPGRADE = "h2c-upgrade";
   public static final String H2_CODEC = "h2-codec";
   public static final String H2_MULTIPLEX = "h2-multiplex";
+  public static final String H2_STREAM_ERRORS = "h2-stream-errors";
   public static final String H2_STREAM_CODEC = "h2-stream-codec";
   public static final String H2_ADAPTER = "h2-adapter";
   public static final String FLOW_CONTROL = "flow-control";
