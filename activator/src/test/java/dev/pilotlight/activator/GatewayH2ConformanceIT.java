@@ -32,15 +32,7 @@ import static dev.pilotlight.activator.H2Frames.windowUpdate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.activator.H2Frames.Frame;
-import dev.pilotlight.api.spi.Endpoint;
-import dev.pilotlight.api.spi.InstanceClass;
-import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
-import dev.pilotlight.api.spi.RouteTable;
-import dev.pilotlight.api.spi.RouteTable.HostRoute;
-import dev.pilotlight.api.spi.RouteTable.WeightedRevision;
-import dev.pilotlight.api.spi.StatRecord;
-import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -55,9 +47,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,29 +80,13 @@ class GatewayH2ConformanceIT {
   @BeforeAll
   static void start() throws Exception {
     backend = new RawBackend();
-    StatSink sink =
-        new StatSink() {
-          @Override
-          public void report(Collection<StatRecord> batch) {}
-
-          @Override
-          public void poke(RevisionKey revision) {}
-        };
     gateway =
         new Gateway(
             TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(5)),
-            sink,
+            TestGateway.NO_STATS,
             Ticker.system());
     port = gateway.start();
-    gateway.onRouteTable(
-        new RouteTable(
-            Map.of(HOST, new HostRoute("default", "h2", List.of(new WeightedRevision(REV, 100))))));
-    gateway.onEndpoints(
-        new RevisionEndpoints(
-            REV,
-            0,
-            Duration.ofSeconds(30),
-            List.of(new Endpoint("i1", "127.0.0.1", backend.port(), InstanceClass.STANDARD))));
+    TestGateway.serve(gateway, HOST, "h2", REV, backend.port());
   }
 
   @AfterEach
