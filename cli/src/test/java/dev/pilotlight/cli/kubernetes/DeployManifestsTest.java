@@ -3,8 +3,11 @@ package dev.pilotlight.cli.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pilotlight.activator.ClientLimits;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.autoscaling.Durations;
+import dev.pilotlight.cli.ClientLimitsOptions;
 import dev.pilotlight.cli.Main;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -534,11 +537,31 @@ class DeployManifestsTest {
   }
 
   @Test
-  void configNetworkHoldsTheDomain() {
+  void configNetworkHoldsTheDomainAndTheGatewaysClientLimitsAtTheirDefaults() {
     ConfigMap cm = DeployFiles.named(ConfigMap.class, "config-network");
-    assertThat(cm.getData()).containsOnlyKeys("domain");
+    assertThat(cm.getData())
+        .containsOnlyKeys(
+            "domain",
+            ClientLimitsOptions.HEADER_TIMEOUT,
+            ClientLimitsOptions.KEEPALIVE_TIMEOUT,
+            ClientLimitsOptions.BODY_TIMEOUT,
+            ClientLimitsOptions.HTTP2_IDLE_TIMEOUT,
+            ClientLimitsOptions.MAX_CONNECTIONS);
     assertThat(cm.getData().get("domain"))
         .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+");
+    // what the file says is what the activator does without it
+    ClientLimits d = ClientLimits.defaults();
+    Map<String, String> data = cm.getData();
+    assertThat(Durations.parse(data.get(ClientLimitsOptions.HEADER_TIMEOUT)))
+        .isEqualTo(d.headerTimeout());
+    assertThat(Durations.parse(data.get(ClientLimitsOptions.KEEPALIVE_TIMEOUT)))
+        .isEqualTo(d.keepAliveTimeout());
+    assertThat(Durations.parse(data.get(ClientLimitsOptions.BODY_TIMEOUT)))
+        .isEqualTo(d.bodyTimeout());
+    assertThat(Durations.parse(data.get(ClientLimitsOptions.HTTP2_IDLE_TIMEOUT)))
+        .isEqualTo(d.http2IdleTimeout());
+    assertThat(Integer.parseInt(data.get(ClientLimitsOptions.MAX_CONNECTIONS)))
+        .isEqualTo(d.maxConnections());
   }
 
   @Test
