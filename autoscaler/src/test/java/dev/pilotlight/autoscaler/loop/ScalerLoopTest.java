@@ -296,6 +296,28 @@ class ScalerLoopTest {
   }
 
   @Test
+  void theInitialExcessBurstCapacityIsPublished_andAChangeOfItsSignAlone() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, DEFAULT, true, 3));
+    assertThat(published).hasSize(1);
+    assertThat(published.get(0).excessBurstCapacity())
+        .as("initial scale 1 x 100 - 211")
+        .isEqualTo(-111);
+    for (int i = 0; i < 4; i++) {
+      loop.report(List.of(new StatRecord(REV, 150, 150)));
+      seconds(1);
+    }
+    assertThat(published).as("same scale, same sign: nothing new").hasSize(1);
+    loop.upsert(new ScalingTarget(REV, DEFAULT, true, 5));
+    for (int i = 0; i < 2; i++) {
+      loop.report(List.of(new StatRecord(REV, 150, 150)));
+      seconds(1);
+    }
+    assertThat(desired()).containsExactly(3, 3);
+    assertThat(published.get(1).excessBurstCapacity()).as("5 x 100 - 211 - 150").isEqualTo(139);
+  }
+
+  @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();
     loop.poke(REV);
