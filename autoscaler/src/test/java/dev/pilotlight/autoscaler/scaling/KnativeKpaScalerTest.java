@@ -451,4 +451,32 @@ class KnativeKpaScalerTest {
     }
     assertThat(got).isEqualTo(want);
   }
+
+  static Stream<Arguments> TestDisableScaleToZero() {
+    return Stream.of(
+        Arguments.of("EnableScaleToZero == false and minScale == 0", 10, 0, 0, 1),
+        Arguments.of("EnableScaleToZero == false and minScale == 2", 10, 0, 2, 2),
+        Arguments.of(
+            "EnableScaleToZero == false and desire pod is -1(initial value)", 10, -1, 0, -1));
+  }
+
+  @ParameterizedTest(name = "TestDisableScaleToZero {0}")
+  @MethodSource
+  void TestDisableScaleToZero(String label, int start, int scaleTo, int min, int want) {
+    Map<String, String> a = new HashMap<>();
+    if (min > 0) {
+      a.put(AutoscalingAnnotations.MIN_SCALE, Integer.toString(min));
+    }
+    ScalingSpec spec =
+        ScalingSpecs.resolve(
+            a, 0, AutoscalerConfigs.fromData(Map.of("enable-scale-to-zero", "false")));
+    DeciderState prior = new DeciderState(start, -1, 0, -1, DeciderState.LONG_AGO);
+    if (scaleTo < 0) {
+      assertThat(ScaleDecider.decide(new WindowStats(0, 0, false, start), spec, true, prior, NOW))
+          .isNull();
+      return;
+    }
+    assertThat(ScaleDecider.settle(spec, true, scaleTo, start, prior, NOW).desired())
+        .isEqualTo(want);
+  }
 }

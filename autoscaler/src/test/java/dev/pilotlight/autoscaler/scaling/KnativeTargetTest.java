@@ -48,6 +48,9 @@ class KnativeTargetTest {
         c("with container concurrency 10 and TU=80%", 10, a(), "0.8", null, 8, 10),
         c("with container concurrency 1 and TU=80%", 1, a(), "0.8", null, 0.8, 1),
         c("with container concurrency 1", 1, a(), null, null, 1, 1),
+        c(
+            "with container concurrency 10 and TU=80% (Knative lists it twice)",
+            10, a(), "0.8", null, 8, 10),
         c("with container concurrency 10", 10, a(), null, null, 10, 10),
         c("with target annotation 1", 0, a(T, "1"), null, null, 1, 1),
         c("with target annotation 1 and TU=0.1%", 0, a(T, "1"), "0.001", null, 0.01, 1),
