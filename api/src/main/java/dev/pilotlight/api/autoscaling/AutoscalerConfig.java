@@ -6,10 +6,17 @@ import java.time.Duration;
  * Global autoscaler defaults: the keys of Knative's {@code config-autoscaler} ConfigMap (read by
  * {@link AutoscalerConfigs}); per-revision annotations override them.
  *
+ * <p>{@code activator-capacity} is accepted with Knative's validation and kept, but unused: our
+ * gateway is not sized per activator replica (Knative uses it to choose how many activators a
+ * revision's traffic is spread over). {@code pod-autoscaler-class} is accepted and kept; this
+ * autoscaler implements the KPA.
+ *
  * @param containerConcurrencyTargetDefault concurrency target per instance when neither {@code
  *     target} nor {@code containerConcurrency} is set (requests)
  * @param requestsPerSecondTargetDefault rps target per instance (requests/second)
- * @param targetUtilization fraction 0–1 of the target aimed at
+ * @param targetUtilization fraction (0, 1] of the concurrency target aimed at ({@code
+ *     container-concurrency-target-percentage}, as a percentage or, Knative's legacy form, a
+ *     fraction)
  * @param stableWindow averaging window of the stable mode
  * @param panicWindowPercentage panic window as a percentage of the stable window
  * @param panicThresholdPercentage panic when desired/ready reaches this percentage
@@ -25,6 +32,11 @@ import java.time.Duration;
  * @param minScale default min-scale
  * @param maxScale default max-scale, 0 = unbounded
  * @param tickInterval how often every revision's scale is decided
+ * @param rpsTargetUtilization fraction of the rps target aimed at (Knative's {@code
+ *     TargetUtilization}: no config key, 70%; the annotation overrides it)
+ * @param activatorCapacity Knative's {@code activator-capacity} (>= 1); unused here
+ * @param podAutoscalerClass Knative's {@code pod-autoscaler-class}
+ * @param maxScaleLimit upper bound of every max-scale (config and annotations), 0 = none
  */
 public record AutoscalerConfig(
     double containerConcurrencyTargetDefault,
@@ -44,7 +56,13 @@ public record AutoscalerConfig(
     Duration scaleDownDelay,
     int minScale,
     int maxScale,
-    Duration tickInterval) {
+    Duration tickInterval,
+    double rpsTargetUtilization,
+    double activatorCapacity,
+    String podAutoscalerClass,
+    int maxScaleLimit) {
+
+  public static final String KPA = "kpa.autoscaling.knative.dev";
 
   public static final AutoscalerConfig DEFAULTS =
       new AutoscalerConfig(
@@ -65,7 +83,11 @@ public record AutoscalerConfig(
           Duration.ZERO,
           0,
           0,
-          Duration.ofSeconds(2));
+          Duration.ofSeconds(2),
+          0.7,
+          100,
+          KPA,
+          0);
 
   public AutoscalerConfig withScaleToZeroGrace(Duration grace) {
     return new AutoscalerConfig(
@@ -86,6 +108,10 @@ public record AutoscalerConfig(
         scaleDownDelay,
         minScale,
         maxScale,
-        tickInterval);
+        tickInterval,
+        rpsTargetUtilization,
+        activatorCapacity,
+        podAutoscalerClass,
+        maxScaleLimit);
   }
 }

@@ -22,6 +22,9 @@ import java.util.Set;
 public final class AutoscalerConfigs {
   private static final Set<String> KNOWN =
       Set.of(
+          "pod-autoscaler-class",
+          "activator-capacity",
+          "max-scale-limit",
           "container-concurrency-target-default",
           "container-concurrency-target-percentage",
           "requests-per-second-target-default",
@@ -39,13 +42,19 @@ public final class AutoscalerConfigs {
           "scale-down-delay",
           "min-scale",
           "max-scale",
-          "_example");
+          "_example",
+          // keys of older Knative releases that Knative now ignores
+          "tick-interval",
+          "panic-window");
+
+  /** Knative's {@code autoscaling.TargetMin}: the least per-instance target. */
+  public static final double TARGET_MIN = 0.01;
 
   private AutoscalerConfigs() {}
 
   /**
-   * The config from a ConfigMap's {@code data}; throws {@link ValidationException} listing every
-   * problem.
+   * The config from a ConfigMap's {@code data}, with Knative's verdicts and bounds; throws {@link
+   * ValidationException} listing every problem.
    */
   public static AutoscalerConfig fromData(Map<String, String> data) {
     List<Violation> v = new ArrayList<>();
@@ -58,30 +67,49 @@ public final class AutoscalerConfigs {
     }
     AutoscalerConfig d = AutoscalerConfig.DEFAULTS;
     KnobReader r = new KnobReader(data, v, key -> "data." + key);
+    String podAutoscalerClass = data.getOrDefault("pod-autoscaler-class", d.podAutoscalerClass());
     double ccDefault =
         r.decimal(
             "container-concurrency-target-default",
             d.containerConcurrencyTargetDefault(),
-            0.01,
-            1e9,
-            "number >= 0.01");
+            -Double.MAX_VALUE,
+            Double.MAX_VALUE,
+            "number");
+    // Knative: a value above 1 is a percentage, else (legacy) a fraction; (0, 1] after that
     double utilization =
-        r.decimal(
-                "container-concurrency-target-percentage",
-                d.targetUtilization() * 100,
-                1,
-                100,
-                "number in 1..100")
-            / 100;
+        r.read(
+            "container-concurrency-target-percentage",
+            d.targetUtilization(),
+            s -> {
+              double x = Double.parseDouble(s.trim());
+              return x > 1 ? x / 100 : x;
+            },
+            x -> x > 0 && x <= 1,
+            "percentage in (0, 100], or a fraction in (0, 1]");
+    if (utilization * ccDefault < TARGET_MIN) {
+      r.violation(
+          "container-concurrency-target-default",
+          "\""
+              + data.getOrDefault(
+                  "container-concurrency-target-default",
+                  Double.toString(d.containerConcurrencyTargetDefault()))
+              + "\" (expected: container-concurrency-target-percentage ×"
+              + " container-concurrency-target-default >= 0.01)");
+    }
     double rps =
         r.decimal(
             "requests-per-second-target-default",
             d.requestsPerSecondTargetDefault(),
-            0.01,
-            1e9,
+            TARGET_MIN,
+            Double.MAX_VALUE,
             "number >= 0.01");
     double tbc =
-        r.decimal("target-burst-capacity", d.targetBurstCapacity(), -1, 1e9, "number >= -1");
+        r.read(
+            "target-burst-capacity",
+            d.targetBurstCapacity(),
+            s -> Double.parseDouble(s.trim()),
+            x -> x >= 0 || x == -1,
+            "number >= 0, or -1 for unlimited");
     Duration stable =
         r.duration(
             "stable-window",
@@ -89,31 +117,50 @@ public final class AutoscalerConfigs {
             Duration.ofSeconds(6),
             Duration.ofHours(1),
             "duration in 6s..1h");
+    if (stable.getNano() != 0) {
+      r.violation(
+          "stable-window",
+          "\"" + data.get("stable-window") + "\" (expected: at most second precision)");
+    }
     double panicWindowPct =
         r.decimal("panic-window-percentage", d.panicWindowPercentage(), 1, 100, "number in 1..100");
     double panicThresholdPct =
         r.decimal(
             "panic-threshold-percentage",
             d.panicThresholdPercentage(),
-            110,
-            1000,
-            "number in 110..1000");
-    double up = r.decimal("max-scale-up-rate", d.maxScaleUpRate(), 1.0001, 1e9, "number > 1");
-    double down = r.decimal("max-scale-down-rate", d.maxScaleDownRate(), 1.0001, 1e9, "number > 1");
+            -Double.MAX_VALUE,
+            Double.MAX_VALUE,
+            "number");
+    double up =
+        r.read(
+            "max-scale-up-rate",
+            d.maxScaleUpRate(),
+            s -> Double.parseDouble(s.trim()),
+            x -> x > 1,
+            "number > 1");
+    double down =
+        r.read(
+            "max-scale-down-rate",
+            d.maxScaleDownRate(),
+            s -> Double.parseDouble(s.trim()),
+            x -> x > 1,
+            "number > 1");
+    double activatorCapacity =
+        r.decimal("activator-capacity", d.activatorCapacity(), 1, Double.MAX_VALUE, "number >= 1");
     boolean toZero = r.bool("enable-scale-to-zero", d.enableScaleToZero());
     Duration grace =
-        r.duration(
+        r.read(
             "scale-to-zero-grace-period",
             d.scaleToZeroGrace(),
-            Duration.ZERO,
-            Duration.ofHours(1),
-            "duration in 0s..1h");
+            Durations::parse,
+            x -> x.compareTo(Duration.ZERO) > 0,
+            "duration > 0s");
     Duration retention =
         r.duration(
             "scale-to-zero-pod-retention-period",
             d.scaleToZeroRetention(),
             Duration.ZERO,
-            Duration.ofDays(365),
+            Duration.ofSeconds(Long.MAX_VALUE),
             "duration >= 0s");
     boolean allowZeroInitial = r.bool("allow-zero-initial-scale", d.allowZeroInitialScale());
     int initial =
@@ -123,15 +170,27 @@ public final class AutoscalerConfigs {
           "initial-scale", "\"0\" (expected: >= 1 unless allow-zero-initial-scale is true)");
     }
     Duration delay =
-        r.duration(
+        r.read(
             "scale-down-delay",
             d.scaleDownDelay(),
-            Duration.ZERO,
-            Duration.ofHours(1),
-            "duration in 0s..1h");
+            Durations::parse,
+            x -> x.getNano() == 0,
+            "whole seconds >= 0s");
     int min = r.integer("min-scale", d.minScale(), 0, Integer.MAX_VALUE, "integer >= 0");
+    int limit =
+        r.integer(
+            "max-scale-limit", d.maxScaleLimit(), 0, Integer.MAX_VALUE, "integer >= 0, 0 = none");
     int max =
         r.integer("max-scale", d.maxScale(), 0, Integer.MAX_VALUE, "integer >= 0, 0 = unbounded");
+    if (limit > 0 && (max < 1 || max > limit)) {
+      r.violation(
+          "max-scale",
+          "\""
+              + max
+              + "\" (expected: 1..max-scale-limit "
+              + limit
+              + " when max-scale-limit is set)");
+    }
     if (max > 0 && min > max) {
       r.violation(
           "min-scale",
@@ -162,7 +221,11 @@ public final class AutoscalerConfigs {
         delay,
         min,
         max,
-        d.tickInterval());
+        d.tickInterval(),
+        d.rpsTargetUtilization(),
+        activatorCapacity,
+        podAutoscalerClass,
+        limit);
   }
 
   /**

@@ -18,7 +18,13 @@ public final class AutoscalingAnnotations {
   public static final String TARGET_BURST_CAPACITY = PREFIX + "target-burst-capacity";
   public static final String ACTIVATION_SCALE = PREFIX + "activation-scale";
 
-  /** Pilotlight's own: {@code linear} (default) or {@code weighted} window averaging. */
+  public static final String CLASS = PREFIX + "class";
+  public static final String METRIC_AGGREGATION_ALGORITHM = PREFIX + "metric-aggregation-algorithm";
+
+  /**
+   * Pilotlight's own, now an alias of Knative's {@code metric-aggregation-algorithm}: {@code
+   * linear} (default) or {@code weighted} window averaging.
+   */
   public static final String WINDOW_AVERAGING = "pilotlight.dev/window-averaging";
 
   private AutoscalingAnnotations() {}

@@ -3,7 +3,6 @@ package dev.pilotlight.api.autoscaling;
 import dev.pilotlight.api.validation.Violation;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -37,17 +36,17 @@ record KnobReader(
     violations.add(new Violation(field.apply(key), message));
   }
 
+  /** Go's {@code strconv.ParseBool}, which Knative uses. */
   private static Boolean parseBoolean(String s) {
-    return switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
+    return switch (s.trim()) {
+      case "1", "t", "T", "TRUE", "true", "True" -> true;
+      case "0", "f", "F", "FALSE", "false", "False" -> false;
       default -> throw new IllegalArgumentException(s);
     };
   }
 
   /** {@code parse} throws IllegalArgumentException (NumberFormatException included) on bad text. */
-  private <T> T read(
-      String key, T def, Function<String, T> parse, Predicate<T> inRange, String expected) {
+  <T> T read(String key, T def, Function<String, T> parse, Predicate<T> inRange, String expected) {
     String s = values.get(key);
     if (s == null) {
       return def;

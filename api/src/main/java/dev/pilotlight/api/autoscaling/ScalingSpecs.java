@@ -33,7 +33,8 @@ public final class ScalingSpecs {
           SCALE_TO_ZERO_POD_RETENTION,
           TARGET_BURST_CAPACITY,
           ACTIVATION_SCALE,
-          PREFIX + "class");
+          CLASS,
+          METRIC_AGGREGATION_ALGORITHM);
 
   private ScalingSpecs() {}
 
@@ -64,6 +65,15 @@ public final class ScalingSpecs {
       }
     }
     KnobReader r = new KnobReader(a, v, ScalingSpecs::field);
+    String cls = a.get(CLASS);
+    if (cls != null
+        && cls.endsWith("autoscaling.knative.dev")
+        && !cls.equals(AutoscalerConfig.KPA)
+        && !cls.equals("hpa.autoscaling.knative.dev")) {
+      r.violation(
+          CLASS,
+          "\"" + cls + "\" (expected: kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)");
+    }
     int minScale = r.integer(MIN_SCALE, c.minScale(), 0, Integer.MAX_VALUE, "integer >= 0");
     int maxScale =
         r.integer(MAX_SCALE, c.maxScale(), 0, Integer.MAX_VALUE, "integer >= 0, 0 = unbounded");
@@ -77,6 +87,27 @@ public final class ScalingSpecs {
                   + maxScale
                   + " (expected: min-scale <= max-scale)"));
     }
+    int limit = c.maxScaleLimit();
+    if (limit > 0 && a.containsKey(MAX_SCALE) && (maxScale < 1 || maxScale > limit)) {
+      r.violation(
+          MAX_SCALE,
+          "\""
+              + a.get(MAX_SCALE)
+              + "\" (expected: 1.."
+              + limit
+              + ", the cluster's max-scale-limit)");
+    }
+    int activationScale = 1;
+    if (a.containsKey(ACTIVATION_SCALE)) {
+      int act = r.integer(ACTIVATION_SCALE, 1, 2, Integer.MAX_VALUE, "integer >= 2");
+      if (act >= 2 && minScale > act) {
+        r.violation(ACTIVATION_SCALE, "\"" + act + "\" (expected: >= min-scale " + minScale + ")");
+      } else if (act >= 2 && maxScale != 0 && maxScale < act) {
+        r.violation(ACTIVATION_SCALE, "\"" + act + "\" (expected: <= max-scale " + maxScale + ")");
+      } else {
+        activationScale = act;
+      }
+    }
     int initialScale =
         r.integer(INITIAL_SCALE, c.initialScale(), 0, Integer.MAX_VALUE, "integer >= 0");
     if (initialScale == 0 && a.containsKey(INITIAL_SCALE) && !c.allowZeroInitialScale()) {
@@ -89,19 +120,27 @@ public final class ScalingSpecs {
       v.add(new Violation(field(METRIC), "\"" + metric + "\" (expected: one of concurrency, rps)"));
       metric = ScalingSpec.METRIC_CONCURRENCY;
     }
+    boolean rpsMetric = metric.equals(ScalingSpec.METRIC_RPS);
     double defaultTarget =
-        metric.equals(ScalingSpec.METRIC_RPS)
+        rpsMetric
             ? c.requestsPerSecondTargetDefault()
             : containerConcurrency > 0
                 ? containerConcurrency
                 : c.containerConcurrencyTargetDefault();
-    double target = r.decimal(TARGET, defaultTarget, 0.01, Double.MAX_VALUE, "number >= 0.01");
-    if (metric.equals(ScalingSpec.METRIC_CONCURRENCY) && containerConcurrency > 0) {
+    double target =
+        r.decimal(
+            TARGET,
+            defaultTarget,
+            AutoscalerConfigs.TARGET_MIN,
+            Double.MAX_VALUE,
+            "number >= 0.01");
+    if (!rpsMetric && containerConcurrency > 0) {
       target = Math.min(target, containerConcurrency);
     }
+    // rps and concurrency utilization are separate settings, as in Knative
+    double defaultUtilization = rpsMetric ? c.rpsTargetUtilization() : c.targetUtilization();
     double utilization =
-        r.decimal(TARGET_UTILIZATION, c.targetUtilization() * 100, 1, 100, "number in 1..100")
-            / 100;
+        r.decimal(TARGET_UTILIZATION, defaultUtilization * 100, 1, 100, "number in 1..100") / 100;
     Duration window =
         r.duration(
             WINDOW,
@@ -109,6 +148,10 @@ public final class ScalingSpecs {
             Duration.ofSeconds(6),
             Duration.ofHours(1),
             "duration in 6s..1h");
+    if (window.getNano() != 0) {
+      r.violation(WINDOW, "\"" + a.get(WINDOW) + "\" (expected: at most second precision)");
+      window = c.stableWindow();
+    }
     double panicWindowPct =
         r.decimal(PANIC_WINDOW_PERCENTAGE, c.panicWindowPercentage(), 1, 100, "number in 1..100");
     double panicThresholdPct =
@@ -119,30 +162,51 @@ public final class ScalingSpecs {
             1000,
             "number in 110..1000");
     Duration scaleDownDelay =
-        r.duration(
+        r.read(
             SCALE_DOWN_DELAY,
             c.scaleDownDelay(),
-            Duration.ZERO,
-            Duration.ofHours(1),
-            "duration in 0s..1h");
+            Durations::parse,
+            d -> d.getNano() == 0 && d.compareTo(Duration.ofHours(1)) <= 0,
+            "whole seconds in 0s..1h");
     Duration retention =
         r.duration(
             SCALE_TO_ZERO_POD_RETENTION,
             c.scaleToZeroRetention(),
             Duration.ZERO,
-            Duration.ofDays(365),
-            "duration >= 0s");
+            Duration.ofHours(1),
+            "duration in 0s..1h");
     double tbc =
-        r.decimal(
-            TARGET_BURST_CAPACITY, c.targetBurstCapacity(), -1, Double.MAX_VALUE, "number >= -1");
-    int activationScale = r.integer(ACTIVATION_SCALE, 1, 1, Integer.MAX_VALUE, "integer >= 1");
-    String averaging = a.getOrDefault(WINDOW_AVERAGING, "linear");
-    boolean weighted = averaging.equals("weighted");
-    if (!weighted && !averaging.equals("linear")) {
-      r.violation(WINDOW_AVERAGING, "\"" + averaging + "\" (expected: one of linear, weighted)");
+        r.read(
+            TARGET_BURST_CAPACITY,
+            c.targetBurstCapacity(),
+            s -> Double.parseDouble(s.trim()),
+            x -> x >= 0 || x == -1,
+            "number >= 0, or -1 for unlimited");
+    boolean weighted = false;
+    String algorithm = a.get(METRIC_AGGREGATION_ALGORITHM);
+    if (algorithm != null) {
+      weighted =
+          algorithm.equals("weighted-exponential") || algorithm.equals("weightedExponential");
+      // Knative validates it only on an explicit KPA class; anything else is linear
+      if (!weighted && !algorithm.equals("linear") && AutoscalerConfig.KPA.equals(cls)) {
+        r.violation(
+            METRIC_AGGREGATION_ALGORITHM,
+            "\""
+                + algorithm
+                + "\" (expected: one of linear, weighted-exponential, weightedExponential)");
+      }
     }
-    Duration panicWindow =
-        Duration.ofMillis(Math.max(1000, Math.round(window.toMillis() * panicWindowPct / 100)));
+    String averaging = a.get(WINDOW_AVERAGING);
+    if (averaging != null) {
+      if (averaging.equals("weighted")) {
+        weighted = true;
+      } else if (!averaging.equals("linear")) {
+        r.violation(WINDOW_AVERAGING, "\"" + averaging + "\" (expected: one of linear, weighted)");
+      }
+    }
+    // Knative's MakeMetric: the panic window rounded to whole seconds, at least one
+    long panicMillis = Math.round(window.toMillis() * panicWindowPct / 100);
+    Duration panicWindow = Duration.ofSeconds(Math.max(1, (panicMillis + 500) / 1000));
     return new ScalingSpec(
         metric,
         target,

@@ -102,4 +102,94 @@ class ScalingSpecsTest {
                 .reserveServesUpTo())
         .isZero();
   }
+
+  static java.util.List<String> problems(Map<String, String> a, AutoscalerConfig c) {
+    return ScalingSpecs.validate(a, c).stream().map(v -> v.field() + ": " + v.message()).toList();
+  }
+
+  @Test
+  void knativeAnnotationVerdicts() {
+    AutoscalerConfig limited =
+        AutoscalerConfigs.fromData(Map.of("max-scale", "5", "max-scale-limit", "10"));
+    assertThat(problems(Map.of(AutoscalingAnnotations.MAX_SCALE, "11"), limited))
+        .containsExactly(
+            "annotations[autoscaling.knative.dev/max-scale]: \"11\" (expected: 1..10, the cluster's max-scale-limit)");
+    assertThat(problems(Map.of(AutoscalingAnnotations.MAX_SCALE, "0"), limited)).hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.MAX_SCALE, "10"), limited)).isEmpty();
+    assertThat(problems(Map.of(AutoscalingAnnotations.ACTIVATION_SCALE, "1"), C))
+        .containsExactly(
+            "annotations[autoscaling.knative.dev/activation-scale]: \"1\" (expected: integer >= 2)");
+    assertThat(
+            problems(
+                Map.of(
+                    AutoscalingAnnotations.ACTIVATION_SCALE,
+                    "3",
+                    AutoscalingAnnotations.MAX_SCALE,
+                    "2"),
+                C))
+        .hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.WINDOW, "6500ms"), C))
+        .containsExactly(
+            "annotations[autoscaling.knative.dev/window]: \"6500ms\" (expected: at most second precision)");
+    assertThat(problems(Map.of(AutoscalingAnnotations.SCALE_DOWN_DELAY, "1500ms"), C)).hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.SCALE_DOWN_DELAY, "1h1s"), C)).hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.SCALE_TO_ZERO_POD_RETENTION, "1h1s"), C))
+        .hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.TARGET_BURST_CAPACITY, "-0.5"), C))
+        .hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.CLASS, "foo.autoscaling.knative.dev"), C))
+        .hasSize(1);
+    assertThat(
+            problems(
+                Map.of(
+                    AutoscalingAnnotations.CLASS,
+                    AutoscalerConfig.KPA,
+                    AutoscalingAnnotations.METRIC_AGGREGATION_ALGORITHM,
+                    "median"),
+                C))
+        .hasSize(1);
+    assertThat(problems(Map.of(AutoscalingAnnotations.METRIC_AGGREGATION_ALGORITHM, "median"), C))
+        .as("Knative validates it only with an explicit KPA class")
+        .isEmpty();
+  }
+
+  @Test
+  void weightedExponentialAndSeparateRpsUtilizationAndARoundedPanicWindow() {
+    assertThat(
+            ScalingSpecs.resolve(
+                    Map.of(
+                        AutoscalingAnnotations.METRIC_AGGREGATION_ALGORITHM, "weightedExponential"),
+                    0,
+                    C)
+                .weightedAveraging())
+        .isTrue();
+    AutoscalerConfig half =
+        AutoscalerConfigs.fromData(Map.of("container-concurrency-target-percentage", "50"));
+    assertThat(ScalingSpecs.resolve(Map.of(), 0, half).targetUtilization()).isEqualTo(0.5);
+    assertThat(
+            ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.METRIC, "rps"), 0, half)
+                .targetUtilization())
+        .as("rps keeps Knative's TargetUtilization")
+        .isEqualTo(0.7);
+    assertThat(
+            ScalingSpecs.resolve(
+                    Map.of(
+                        AutoscalingAnnotations.WINDOW, "15s",
+                        AutoscalingAnnotations.PANIC_WINDOW_PERCENTAGE, "10"),
+                    0,
+                    C)
+                .panicWindow())
+        .as("1.5 s rounds to 2 s")
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(
+            ScalingSpecs.resolve(
+                    Map.of(
+                        AutoscalingAnnotations.WINDOW, "6s",
+                        AutoscalingAnnotations.PANIC_WINDOW_PERCENTAGE, "1"),
+                    0,
+                    C)
+                .panicWindow())
+        .as("at least a second")
+        .isEqualTo(Duration.ofSeconds(1));
+  }
 }

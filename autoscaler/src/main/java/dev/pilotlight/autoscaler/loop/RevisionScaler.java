@@ -3,6 +3,7 @@ package dev.pilotlight.autoscaler.loop;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.spi.ScalingTarget;
+import dev.pilotlight.autoscaler.scaling.DeciderSpec;
 import dev.pilotlight.autoscaler.scaling.DeciderState;
 import dev.pilotlight.autoscaler.scaling.Decision;
 import dev.pilotlight.autoscaler.scaling.InitialScaleHold;
@@ -12,30 +13,38 @@ import dev.pilotlight.autoscaler.scaling.WindowStats;
 import dev.pilotlight.autoscaler.window.BucketWindow;
 
 /**
- * One revision's metric window and decider state. Confined to the autoscaler's scheduler thread.
- * The window is rebuilt when the stable window changes length; the decider state survives.
+ * One revision's metric windows (stable and panic, as Knative keeps them) and decider state.
+ * Confined to the autoscaler's scheduler thread. A new window length resizes the windows keeping
+ * their history (Knative's {@code ResizeWindow}); a change of averaging algorithm starts afresh.
  */
 final class RevisionScaler {
+  private static final long SECOND = 1_000_000_000L;
   private ScalingTarget target;
-  private BucketWindow window;
+  private DeciderSpec deciderSpec;
+  private BucketWindow stable;
+  private BucketWindow panic;
   private DeciderState state;
   private final ScaleDownDelay scaleDownDelay = new ScaleDownDelay();
   private final InitialScaleHold initialScaleHold;
   private ScaleDecision lastPublished;
 
+  /** Pokes (one per held request) since the revision was woken from zero, while none is ready. */
+  private int coldPokes;
+
   RevisionScaler(ScalingTarget target, long nowNanos) {
     this.target = target;
-    this.window = new BucketWindow(windowSeconds(target.spec()), nowNanos);
+    this.deciderSpec = DeciderSpec.of(target.spec(), target.routed());
+    this.stable = window(target.spec(), target.spec().stableWindow());
+    this.panic = window(target.spec(), target.spec().panicWindow());
     // After an autoscaler restart the revision may be serving with many instances: start from them,
-    // not from initial-scale, so no history never means a scale-down.
+    // and in panic (Knative) when more than one is ready, so no history never means a scale-down.
+    int initial = target.routed() ? target.spec().initialScale() : 0;
     this.state =
-        DeciderState.initial(Math.max(target.spec().initialScale(), target.readyInstances()));
+        DeciderState.initial(
+            Math.max(initial, target.readyInstances()), target.readyInstances(), nowNanos);
     this.initialScaleHold =
         new InitialScaleHold(
-            target.spec().initialScale(),
-            target.readyInstances(),
-            nowNanos,
-            InitialScaleHold.PROGRESS_DEADLINE);
+            initial, target.readyInstances(), nowNanos, InitialScaleHold.PROGRESS_DEADLINE);
   }
 
   ScalingTarget target() {
@@ -43,84 +52,170 @@ final class RevisionScaler {
   }
 
   void update(ScalingTarget next, long nowNanos) {
-    if (windowSeconds(next.spec()) != window.capacitySeconds()) {
-      window = new BucketWindow(windowSeconds(next.spec()), nowNanos);
+    ScalingSpec spec = next.spec();
+    if (spec.weightedAveraging() != stable.isWeighted()) {
+      stable = window(spec, spec.stableWindow());
+      panic = window(spec, spec.panicWindow());
+    } else {
+      stable.resize(nowNanos, atLeastASecond(spec.stableWindow()));
+      panic.resize(nowNanos, atLeastASecond(spec.panicWindow()));
+    }
+    if (!next.spec().equals(target.spec()) || next.routed() != target.routed()) {
+      deciderSpec = DeciderSpec.of(spec, next.routed());
     }
     target = next;
   }
 
   void record(long nowNanos, double concurrency, long requests) {
-    window.record(nowNanos, metricValue(concurrency, requests));
+    double v = metricValue(concurrency, requests);
+    stable.record(nowNanos, v);
+    panic.record(nowNanos, v);
   }
 
   int desired() {
     return state.desired();
   }
 
-  /** The decision now, given the window; updates the decider state. */
+  /** Whether no instance is ready yet while some are wanted: a report is worth deciding on now. */
+  boolean coldStarting() {
+    return target.readyInstances() == 0;
+  }
+
+  /**
+   * The decision now, given the windows; updates the decider state. Null when there is no data to
+   * decide on (Knative does not scale then): the last decision stands.
+   */
   ScaleDecision decide(long nowNanos) {
     ScalingSpec spec = target.spec();
-    int stableSeconds = windowSeconds(spec);
-    int panicSeconds = (int) Math.max(1, spec.panicWindow().toSeconds());
+    int ready = target.readyInstances();
+    boolean reachable = target.routed();
+    if (ready > 0) {
+      // Knative scrapes every ready instance each second: a past second in which the activator saw
+      // no traffic of a revision with ready instances is a second of zero concurrency. (The current
+      // second is left alone: its report may not have arrived yet.)
+      stable.record(nowNanos - SECOND, 0);
+      panic.record(nowNanos - SECOND, 0);
+      coldPokes = 0;
+    }
     WindowStats stats =
         new WindowStats(
-            average(spec, nowNanos, stableSeconds),
-            average(spec, nowNanos, panicSeconds),
-            window.isFull(nowNanos, stableSeconds),
-            target.readyInstances(),
-            target.routed());
-    Decision d = ScaleDecider.decide(stats, spec, state, nowNanos);
-    int desired = scaleDownDelay.apply(nowNanos, d.desired(), spec.scaleDownDelay().toNanos());
-    String reason = d.reason();
-    state = d.state();
-    if (desired != d.desired()) {
-      state = new DeciderState(desired, state.panicSinceNanos(), state.zeroSinceNanos());
-      reason =
-          "scale-down delay: the highest desire of the last "
-              + spec.scaleDownDelay().toSeconds()
-              + "s";
+            stable.average(nowNanos), panic.average(nowNanos), !stable.isEmpty(nowNanos), ready);
+    Decision d = ScaleDecider.decide(stats, spec, deciderSpec, state, nowNanos, scaleDownDelay);
+    if (d == null) {
+      return progressDeadline(nowNanos, ready);
     }
-    int held = initialScaleHold.apply(nowNanos, desired, target.readyInstances());
-    if (held != desired) {
-      desired = held;
-      state = new DeciderState(desired, state.panicSinceNanos(), -1);
-      reason =
-          "reaching the initial scale of "
-              + held
-              + " ("
-              + target.readyInstances()
-              + " ready) before scaling down";
+    state = d.state();
+    int desired = d.desired();
+    String reason = d.reason();
+    if (coldPokes > 0 && pokeDesire(spec) > desired) {
+      desired = pokeDesire(spec);
+      state = state.withDesired(desired);
+      reason = coldPokes + " request(s) held at zero ready instances";
+    }
+    if (reachable) { // Knative ignores initial scale for a revision no route sends traffic to
+      int held = initialScaleHold.apply(nowNanos, desired, ready);
+      if (held != desired) {
+        desired = held;
+        state =
+            new DeciderState(
+                desired,
+                state.panicSinceNanos(),
+                state.maxPanicPods(),
+                -1,
+                state.activeSinceNanos());
+        reason =
+            "reaching the initial scale of " + held + " (" + ready + " ready) before scaling down";
+      }
     }
     return new ScaleDecision(
         target.revision(), desired, state.panicking(), d.excessBurstCapacity(), reason);
   }
 
-  private double average(ScalingSpec spec, long nowNanos, int seconds) {
-    return spec.weightedAveraging()
-        ? window.weightedAverage(nowNanos, seconds)
-        : window.average(nowNanos, seconds);
-  }
-
   /**
-   * A request is waiting for a revision at zero: count it as one in flight now and want at least
-   * the activation scale, without waiting for the next tick.
+   * Without data: a new revision whose instances never got ready is let go at the progress deadline
+   * (the initial scale hold ends), else no decision.
    */
-  ScaleDecision activate(long nowNanos) {
-    window.record(nowNanos, 1);
-    int desired = Math.max(1, target.spec().activationScale());
-    if (target.spec().maxScale() > 0) {
-      desired = Math.min(desired, target.spec().maxScale());
+  private ScaleDecision progressDeadline(long nowNanos, int ready) {
+    if (!target.routed() || !initialScaleHold.holding()) {
+      return null;
     }
-    state = new DeciderState(desired, state.panicSinceNanos(), -1);
+    initialScaleHold.apply(nowNanos, 0, ready);
+    if (initialScaleHold.holding() || ready >= target.spec().initialScale() || coldPokes > 0) {
+      return null;
+    }
+    // Knative's activation timeout: the scale goes to the bounds at once, no grace period
+    int desired = target.spec().minScale();
+    if (desired == 0 && !target.spec().enableScaleToZero()) {
+      desired = 1;
+    }
+    state = state.withDesired(desired);
+    double ebc = lastPublished == null ? 0 : lastPublished.excessBurstCapacity();
     return new ScaleDecision(
-        target.revision(), desired, state.panicking(), 0, "request waiting at zero");
+        target.revision(),
+        desired,
+        state.panicking(),
+        ebc,
+        "progress deadline passed, never ready");
   }
 
   /**
-   * Returns the decision when it differs from the last one published (and records it), else null.
+   * A request is held for a revision at zero (each held request pokes once): want at least the
+   * activation scale and enough instances for the requests held so far at the per-instance target,
+   * without waiting for the next tick or the activator's next report. Null when that changes
+   * nothing.
+   */
+  ScaleDecision poke(long nowNanos) {
+    if (target.readyInstances() > 0) {
+      return null; // serving already: the ticks decide
+    }
+    coldPokes++;
+    int desired = Math.max(state.desired(), pokeDesire(target.spec()));
+    if (desired == state.desired()) {
+      return null;
+    }
+    state =
+        new DeciderState(
+            desired, state.panicSinceNanos(), state.maxPanicPods(), -1, state.activeSinceNanos());
+    return new ScaleDecision(
+        target.revision(),
+        desired,
+        state.panicking(),
+        0,
+        coldPokes + " request(s) held at zero ready instances");
+  }
+
+  /**
+   * The decision published when the revision is first seen: the current desire, and Knative's
+   * initial excess burst capacity (initial scale × capacity − target burst capacity).
+   */
+  ScaleDecision initialDecision() {
+    double tbc = target.spec().targetBurstCapacity();
+    double ebc =
+        tbc <= 0 ? tbc : (long) (target.spec().initialScale() * target.spec().target() - tbc);
+    return new ScaleDecision(
+        target.revision(), state.desired(), state.panicking(), ebc, "initial scale");
+  }
+
+  private int pokeDesire(ScalingSpec spec) {
+    double perInstance = deciderSpec.targetValue();
+    int desired = (int) Math.min(Integer.MAX_VALUE, Math.ceil(coldPokes / perInstance));
+    desired = (int) Math.min(desired, Math.ceil(spec.maxScaleUpRate()));
+    desired = Math.max(desired, Math.max(1, spec.activationScale()));
+    if (spec.maxScale() > 0) {
+      desired = Math.min(desired, spec.maxScale());
+    }
+    return desired;
+  }
+
+  /**
+   * Returns the decision when it differs from the last one published (and records it), else null. A
+   * change of the excess burst capacity's sign is published too: it moves the activator in or out
+   * of the request path.
    */
   ScaleDecision toPublish(ScaleDecision d) {
-    if (lastPublished != null && lastPublished.desiredScale() == d.desiredScale()) {
+    if (lastPublished != null
+        && lastPublished.desiredScale() == d.desiredScale()
+        && (lastPublished.excessBurstCapacity() < 0) == (d.excessBurstCapacity() < 0)) {
       return null;
     }
     lastPublished = d;
@@ -131,7 +226,12 @@ final class RevisionScaler {
     return ScalingSpec.METRIC_RPS.equals(target.spec().metric()) ? requests : concurrency;
   }
 
-  private static int windowSeconds(ScalingSpec spec) {
-    return (int) Math.max(1, spec.stableWindow().toSeconds());
+  private static java.time.Duration atLeastASecond(java.time.Duration d) {
+    return d.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1) : d;
+  }
+
+  private static BucketWindow window(ScalingSpec spec, java.time.Duration length) {
+    java.time.Duration w = atLeastASecond(length);
+    return spec.weightedAveraging() ? BucketWindow.weighted(w) : BucketWindow.linear(w);
   }
 }

@@ -64,6 +64,11 @@ public final class ScalerLoop implements AutoCloseable {
             RevisionScaler s = scalers.get(r.revision());
             if (s != null) {
               s.record(now, r.averageConcurrency(), r.requestCount());
+              if (s.coldStarting() && r.averageConcurrency() > 0) {
+                // Knative's poke: a report of traffic for a revision without ready instances is
+                // decided on at once, not at the next tick
+                decide(s, now);
+              }
             }
           }
         });
@@ -73,8 +78,11 @@ public final class ScalerLoop implements AutoCloseable {
     run(
         () -> {
           RevisionScaler s = scalers.get(revision);
-          if (s != null && s.desired() == 0) {
-            publish(s, s.activate(ticker.nanoTime()));
+          if (s != null) {
+            ScaleDecision d = s.poke(ticker.nanoTime());
+            if (d != null) {
+              publish(s, d);
+            }
           }
         });
   }
@@ -87,8 +95,7 @@ public final class ScalerLoop implements AutoCloseable {
           if (s == null) {
             s = new RevisionScaler(target, now);
             scalers.put(target.revision(), s);
-            publish(
-                s, new ScaleDecision(target.revision(), s.desired(), false, 0, "initial scale"));
+            publish(s, s.initialDecision());
           } else {
             s.update(target, now);
           }
@@ -111,11 +118,18 @@ public final class ScalerLoop implements AutoCloseable {
   public void tick() {
     long now = ticker.nanoTime();
     for (RevisionScaler s : List.copyOf(scalers.values())) {
-      try {
-        publish(s, s.decide(now));
-      } catch (RuntimeException e) {
-        LOG.warn("cannot decide scale of {}", s.target().revision(), e);
+      decide(s, now);
+    }
+  }
+
+  private void decide(RevisionScaler s, long now) {
+    try {
+      ScaleDecision d = s.decide(now);
+      if (d != null) {
+        publish(s, d);
       }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot decide scale of {}", s.target().revision(), e);
     }
   }
 

@@ -33,7 +33,11 @@ public final class InitialScaleHold {
 
   /** The desire to act on now: at least the initial scale while it has not been reached. */
   public int apply(long nowNanos, int desired, int ready) {
-    if (!done && (ready >= initialScale || nowNanos - sinceNanos >= deadlineNanos)) {
+    if (!done && ready >= initialScale) {
+      done = true; // Knative: the decision that finds it reached still keeps the initial scale
+      return Math.max(desired, initialScale);
+    }
+    if (!done && nowNanos - sinceNanos >= deadlineNanos) {
       done = true;
     }
     return done ? desired : Math.max(desired, initialScale);

@@ -1,110 +1,251 @@
 package dev.pilotlight.autoscaler.window;
 
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
 /**
- * A ring of per-second buckets holding the sum of the values recorded in each second. Time is
- * passed in (nanoseconds from a ticker), so the window is deterministic under test. Averages count
- * every second from the window's start (the later of the trailing window's start and the first
- * second this window existed): a second without a recording counts as 0, which is how an idle
- * revision decays to zero. Not thread-safe: confine to one thread.
+ * Knative's metric window ({@code TimedFloat64Buckets} / {@code WeightedFloat64Buckets}): a ring of
+ * buckets (one a second by default) holding the sum of the values recorded in each. Time is passed
+ * in (nanoseconds from a ticker), so the window is deterministic under test. Not thread-safe:
+ * confine to one thread.
+ *
+ * <p>The linear average counts the buckets from the first record (never seconds before it) up to
+ * the last one; buckets after the last record (trailing silence shorter than the window) are left
+ * out of the count, and after a full window of silence the window is empty (average 0) and the next
+ * record starts it afresh. Averages are rounded to six decimals, as Knative's are.
+ *
+ * <p>The weighted average ({@code metric-aggregation-algorithm: weightedExponential}) is Knative's
+ * exponential smoothing: the newest bucket weighs {@code c}, each older one {@code (1 - c)} times
+ * less, empty trailing buckets count as zeros, and the weights are not normalized; {@code c = max(1
+ * - 0.0001^(1/buckets), 0.2)}.
  */
 public final class BucketWindow {
-  private static final long SECOND = 1_000_000_000L;
+  private static final long NEVER = Long.MIN_VALUE;
+  private static final double MIN_EXPONENT = 0.2;
+  private static final double WEIGHT_PRECISION = 0.9999;
 
-  private final double[] sums;
-  private final long[] seconds;
-  private final long originSecond;
+  private final long granularityNanos;
+  private final boolean weighted;
+  private long windowNanos;
+  private double[] buckets;
+  private double total;
+  private double smoothing;
+  private long firstWrite = NEVER; // bucket index
+  private long lastWrite = NEVER; // bucket index
 
-  /**
-   * @param capacitySeconds the longest window that can be averaged, seconds (≥ 1)
-   * @param originNanos when the window starts to exist; seconds before it are not averaged
-   */
-  public BucketWindow(int capacitySeconds, long originNanos) {
-    if (capacitySeconds < 1) {
+  /** A linear window with one-second buckets. */
+  public static BucketWindow linear(Duration window) {
+    return new BucketWindow(window, Duration.ofSeconds(1), false);
+  }
+
+  /** An exponentially weighted window with one-second buckets. */
+  public static BucketWindow weighted(Duration window) {
+    return new BucketWindow(window, Duration.ofSeconds(1), true);
+  }
+
+  public BucketWindow(Duration window, Duration granularity, boolean weighted) {
+    if (granularity.toNanos() <= 0 || window.compareTo(granularity) < 0) {
       throw new IllegalArgumentException(
-          "capacitySeconds: " + capacitySeconds + " (expected: >= 1)");
+          "window " + window + " (expected: >= granularity " + granularity + " > 0)");
     }
-    sums = new double[capacitySeconds];
-    seconds = new long[capacitySeconds];
-    java.util.Arrays.fill(seconds, Long.MIN_VALUE);
-    originSecond = Math.floorDiv(originNanos, SECOND);
+    this.granularityNanos = granularity.toNanos();
+    this.weighted = weighted;
+    this.windowNanos = window.toNanos();
+    this.buckets = new double[bucketCount(windowNanos)];
+    this.smoothing = smoothingCoefficient(buckets.length);
   }
 
-  public int capacitySeconds() {
-    return sums.length;
+  /** Knative's {@code computeSmoothingCoeff}. */
+  public static double smoothingCoefficient(double buckets) {
+    return Math.max(1 - Math.pow(1 - WEIGHT_PRECISION, 1 / buckets), MIN_EXPONENT);
   }
 
-  /** Adds {@code value} to the bucket of the second containing {@code nowNanos}. */
+  public boolean isWeighted() {
+    return weighted;
+  }
+
+  public Duration window() {
+    return Duration.ofNanos(windowNanos);
+  }
+
+  int bucketCount() {
+    return buckets.length;
+  }
+
+  double smoothing() {
+    return smoothing;
+  }
+
+  /** True when nothing was recorded for more than a window (Knative's "no data"). */
+  public boolean isEmpty(long nowNanos) {
+    return span(lastWrite, index(nowNanos)) > windowNanos;
+  }
+
+  /**
+   * Adds {@code value} to the bucket holding {@code nowNanos}; a value older than the window is
+   * dropped.
+   */
   public void record(long nowNanos, double value) {
-    long second = Math.floorDiv(nowNanos, SECOND);
-    int i = (int) Math.floorMod(second, (long) sums.length);
-    if (seconds[i] != second) {
-      seconds[i] = second;
-      sums[i] = 0;
+    long b = index(nowNanos);
+    int n = buckets.length;
+    if (lastWrite != b) {
+      if (lastWrite != NEVER && span(b, lastWrite) >= windowNanos) {
+        return; // older than the window
+      }
+      if (firstWrite == NEVER || firstWrite > b) {
+        firstWrite = b;
+      }
+      if (lastWrite == NEVER || b > lastWrite) {
+        if (span(lastWrite, b) >= windowNanos) {
+          firstWrite = b;
+          java.util.Arrays.fill(buckets, 0);
+          total = 0;
+        } else {
+          for (long i = lastWrite + 1; i <= b; i++) {
+            int idx = (int) Math.floorMod(i, (long) n);
+            total -= buckets[idx];
+            buckets[idx] = 0;
+          }
+        }
+        lastWrite = b;
+      }
     }
-    sums[i] += value;
+    buckets[(int) Math.floorMod(b, (long) n)] += value;
+    total += value;
+  }
+
+  /** The window's average now: linear or weighted, as the window was made. */
+  public double average(long nowNanos) {
+    return weighted ? weightedAverage(nowNanos) : linearAverage(nowNanos);
+  }
+
+  private double linearAverage(long nowNanos) {
+    long now = index(nowNanos);
+    long d = span(lastWrite, now);
+    int n = buckets.length;
+    if (d <= 0) {
+      double numB = Math.min(lastWrite - firstWrite + 1, n);
+      return round6(total / numB);
+    }
+    if (d < windowNanos) {
+      double ret = total;
+      for (long i = lastWrite + 1; i <= now; i++) {
+        ret -= buckets[(int) Math.floorMod(i, (long) n)];
+      }
+      double numB = Math.min(lastWrite - firstWrite + 1, n - (now - lastWrite));
+      return round6(ret / numB);
+    }
+    return 0;
+  }
+
+  private double weightedAverage(long nowNanos) {
+    long now = index(nowNanos);
+    if (span(lastWrite, now) > windowNanos) {
+      return 0;
+    }
+    int n = buckets.length;
+    int numB = n;
+    double multiplier = smoothing;
+    if (now > lastWrite) {
+      long zeros = now - lastWrite;
+      multiplier *= Math.pow(1 - smoothing, zeros);
+      numB -= (int) zeros;
+    }
+    double ret = 0;
+    for (int i = 0; i < numB; i++) {
+      ret += buckets[(int) Math.floorMod(lastWrite - i, (long) n)] * multiplier;
+      multiplier *= 1 - smoothing;
+    }
+    return ret;
   }
 
   /**
-   * The average per second over the trailing {@code windowSeconds} ending with the current second,
-   * clipped to the window's origin; 0 when no second is in range. The current second counts only
-   * once something was recorded in it: reports arrive once a second at any phase, and an empty
-   * current second would otherwise read as a drop to zero.
+   * Knative's {@code ResizeWindow}: a new length keeps the newest buckets that fit (when the window
+   * is not empty now); the average then counts as if the old window had been full.
    */
-  public double average(long nowNanos, int windowSeconds) {
-    int w = Math.min(windowSeconds, sums.length);
-    long current = Math.floorDiv(nowNanos, SECOND);
-    long now =
-        seconds[(int) Math.floorMod(current, (long) sums.length)] == current
-            ? current
-            : current - 1;
-    long from = Math.max(current - w + 1, originSecond);
-    if (from > now) {
-      return 0;
+  public void resize(long nowNanos, Duration window) {
+    long w = window.toNanos();
+    if (w == windowNanos) {
+      return;
     }
-    double total = 0;
-    for (long s = from; s <= now; s++) {
-      int i = (int) Math.floorMod(s, (long) sums.length);
-      if (seconds[i] == s) {
-        total += sums[i];
+    int newCount = bucketCount(w);
+    double[] next = new double[newCount];
+    double nextTotal = 0;
+    if (span(lastWrite, index(nowNanos)) <= windowNanos) {
+      int oldCount = buckets.length;
+      long t = lastWrite;
+      for (int k = 0; k < Math.min(newCount, oldCount); k++, t--) {
+        double v = buckets[(int) Math.floorMod(t, (long) oldCount)];
+        next[(int) Math.floorMod(t, (long) newCount)] = v;
+        nextTotal += v;
       }
+      firstWrite = lastWrite - (oldCount - 1);
+    } else {
+      firstWrite = NEVER;
     }
-    return total / (now - from + 1);
+    windowNanos = w;
+    buckets = next;
+    total = nextTotal;
+    if (weighted) {
+      smoothing = smoothingCoefficient(newCount);
+    }
   }
 
-  /**
-   * The exponentially weighted average over the same seconds as {@link #average}: the newest second
-   * weighs most and each older one {@code (1 - alpha)} times less, with alpha chosen so the oldest
-   * second of a full window weighs a fifth of the newest. Reacts faster to change than the linear
-   * average while still smoothing over the whole window.
-   */
-  public double weightedAverage(long nowNanos, int windowSeconds) {
-    int w = Math.min(windowSeconds, sums.length);
-    long current = Math.floorDiv(nowNanos, SECOND);
-    long now =
-        seconds[(int) Math.floorMod(current, (long) sums.length)] == current
-            ? current
-            : current - 1;
-    long from = Math.max(current - w + 1, originSecond);
-    if (from > now) {
-      return 0;
+  /** For tests: each bucket from the last write back, as (bucket start nanos, value). */
+  void forEachBucket(long nowNanos, BiConsumer<Long, Double> each) {
+    if (lastWrite == NEVER) {
+      return;
     }
-    double decay = Math.pow(0.2, 1.0 / Math.max(1, w - 1));
-    double weight = 1;
-    double total = 0;
-    double weights = 0;
-    for (long s = now; s >= from; s--) {
-      int i = (int) Math.floorMod(s, (long) sums.length);
-      if (seconds[i] == s) {
-        total += weight * sums[i];
-      }
-      weights += weight;
-      weight *= decay;
+    int count = (int) (buckets.length - (index(nowNanos) - lastWrite));
+    long t = lastWrite;
+    for (int k = 0; k < count; k++, t--) {
+      each.accept(t * granularityNanos, buckets[(int) Math.floorMod(t, (long) buckets.length)]);
     }
-    return total / weights;
   }
 
-  /** Whether {@code windowSeconds} of history exist since the origin. */
-  public boolean isFull(long nowNanos, int windowSeconds) {
-    return Math.floorDiv(nowNanos, SECOND) - originSecond + 1 >= windowSeconds;
+  long firstWriteIndex() {
+    return firstWrite;
+  }
+
+  long lastWriteIndex() {
+    return lastWrite;
+  }
+
+  private int bucketCount(long window) {
+    return (int) Math.ceil((double) window / granularityNanos);
+  }
+
+  private long index(long nanos) {
+    return Math.floorDiv(nanos, granularityNanos);
+  }
+
+  /** (to - from) in nanoseconds, saturating; from NEVER is an infinite span. */
+  private long span(long from, long to) {
+    if (from == NEVER) {
+      return Long.MAX_VALUE;
+    }
+    if (to == NEVER) {
+      return Long.MIN_VALUE;
+    }
+    long d = to - from;
+    if (Math.abs(d) > Long.MAX_VALUE / granularityNanos) {
+      return d > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+    return d * granularityNanos;
+  }
+
+  private static double round6(double f) {
+    return roundToNDigits(6, f);
+  }
+
+  /** Knative's {@code roundToNDigits}: half away from zero. */
+  static double roundToNDigits(int n, double f) {
+    double p = Math.pow(10, n);
+    double scaled = f * p;
+    if (Math.abs(scaled) >= 0x1p52) {
+      return f; // no fraction left to round
+    }
+    double r = Math.signum(scaled) * Math.floor(Math.abs(scaled) + 0.5);
+    return r / p + 0.0;
   }
 }

@@ -218,6 +218,105 @@ class ScalerLoopTest {
     assertThat(desired()).containsExactly(1, 0);
   }
 
+  /** Default config: target 100 × 70% = 70 per instance, 60 s window, 30 s grace. */
+  static final ScalingSpec DEFAULT = ScalingSpecs.resolve(Map.of(), 0, AutoscalerConfig.DEFAULTS);
+
+  /** Takes a revision with one idle ready instance to zero, and leaves it there for two minutes. */
+  void toZero(ScalingSpec spec) {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, spec, true, 1));
+    seconds(40);
+    assertThat(desired()).last().isEqualTo(0);
+    loop.upsert(new ScalingTarget(REV, spec, true, 0));
+    seconds(120);
+    published.clear();
+  }
+
+  /**
+   * The brief's burst: 300 concurrent requests at a revision at zero, instances ready 10 s after
+   * they are asked for. Knative asks for 5 from t = 2 s; each held request pokes, so here 5 are
+   * asked for at the pokes themselves (t = 0), and the activator's reports keep them.
+   */
+  @Test
+  void aBurstAtZeroAsksForEnoughInstancesAtThePokes() {
+    toZero(DEFAULT);
+    for (int i = 0; i < 300; i++) {
+      loop.poke(REV);
+    }
+    assertThat(desired())
+        .as("sized from the held requests: 300 / 70")
+        .containsExactly(1, 2, 3, 4, 5);
+    for (int t = 1; t <= 10; t++) {
+      seconds(1);
+      loop.report(List.of(new StatRecord(REV, 300, t == 1 ? 300 : 0)));
+      assertThat(desired()).as("t = %d s", t).last().isEqualTo(5);
+    }
+    loop.upsert(new ScalingTarget(REV, DEFAULT, true, 5));
+    for (int t = 11; t <= 30; t++) {
+      seconds(1);
+      loop.report(List.of(new StatRecord(REV, 300, 0)));
+    }
+    assertThat(desired().subList(4, desired().size()))
+        .as("never below 5 while the burst lasts")
+        .allMatch(d -> d >= 5);
+    assertThat(desired()).last().isEqualTo(5);
+  }
+
+  /** If pokes are lost, the first report of a revision without ready instances decides at once. */
+  @Test
+  void aReportAtZeroReadyIsDecidedAtOnce_notAtTheNextTick() {
+    toZero(DEFAULT);
+    loop.poke(REV);
+    assertThat(desired()).containsExactly(1);
+    seconds(1);
+    loop.report(List.of(new StatRecord(REV, 300, 300)));
+    assertThat(desired()).as("at t = 1 s, Knative's t = 2 s").containsExactly(1, 5);
+  }
+
+  @Test
+  void anUnroutedRevisionGoesToZeroWithoutScaleDownDelayOrRetention() {
+    ScalingSpec spec =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.WINDOW, "6s",
+                AutoscalingAnnotations.MIN_SCALE, "2",
+                AutoscalingAnnotations.SCALE_DOWN_DELAY, "5m",
+                AutoscalingAnnotations.SCALE_TO_ZERO_POD_RETENTION, "10m"),
+            0,
+            AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(Duration.ofSeconds(2)));
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, spec, true, 2));
+    seconds(20);
+    assertThat(desired()).containsExactly(2);
+    loop.upsert(new ScalingTarget(REV, spec, false, 2));
+    seconds(10);
+    assertThat(desired())
+        .as("no min-scale, delay or retention; the grace applies")
+        .containsExactly(2, 1, 0);
+  }
+
+  @Test
+  void theInitialExcessBurstCapacityIsPublished_andAChangeOfItsSignAlone() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, DEFAULT, true, 3));
+    assertThat(published).hasSize(1);
+    assertThat(published.get(0).excessBurstCapacity())
+        .as("initial scale 1 x 100 - 211")
+        .isEqualTo(-111);
+    for (int i = 0; i < 4; i++) {
+      loop.report(List.of(new StatRecord(REV, 150, 150)));
+      seconds(1);
+    }
+    assertThat(published).as("same scale, same sign: nothing new").hasSize(1);
+    loop.upsert(new ScalingTarget(REV, DEFAULT, true, 5));
+    for (int i = 0; i < 2; i++) {
+      loop.report(List.of(new StatRecord(REV, 150, 150)));
+      seconds(1);
+    }
+    assertThat(desired()).containsExactly(3, 3);
+    assertThat(published.get(1).excessBurstCapacity()).as("5 x 100 - 211 - 150").isEqualTo(139);
+  }
+
   @Test
   void unknownRevisionsAndRemovedOnesAreIgnored() {
     loop.start();

@@ -15,8 +15,10 @@ class InitialScaleHoldTest {
     assertThat(hold.apply(10 * S, 0, 0)).isEqualTo(2);
     assertThat(hold.apply(20 * S, 0, 1)).isEqualTo(2);
     assertThat(hold.holding()).isTrue();
-    assertThat(hold.apply(30 * S, 0, 2)).isZero();
+    // Knative ("initial scale reached for the first time"): that decision still keeps it
+    assertThat(hold.apply(30 * S, 0, 2)).isEqualTo(2);
     assertThat(hold.holding()).isFalse();
+    assertThat(hold.apply(35 * S, 0, 2)).isZero();
     // once reached, instances going away later do not bring the hold back
     assertThat(hold.apply(40 * S, 0, 0)).isZero();
   }

@@ -107,6 +107,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private final DesiredState desired = new DesiredState();
   private final Set<RevisionKey> everReady = new HashSet<>();
   private final Set<RevisionKey> fromHistory = new HashSet<>();
+
+  /** Revisions a route has sent traffic to during this run (Knative's routingState "active"). */
+  private final Set<RevisionKey> everRouted = new HashSet<>();
+
   private final Map<RevisionKey, Integer> desiredScale = new HashMap<>();
   private final Map<RevisionKey, Integer> appliedScale = new HashMap<>();
   private final Map<RevisionKey, PilotLight.State> pilotStates = new HashMap<>();
@@ -385,6 +389,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     endpointsListener.onRevisionRemoved(key);
     everReady.remove(key);
     fromHistory.remove(key);
+    everRouted.remove(key);
     desiredScale.remove(key);
     appliedScale.remove(key);
     reserves.remove(key);
@@ -491,7 +496,14 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       spec = spec.withInitialScale(0);
     }
     int ready = readyStandard(instances.get(r.key()));
-    ScalingTarget target = new ScalingTarget(r.key(), spec, routed, ready);
+    if (routed) {
+      everRouted.add(r.key());
+    }
+    // Knative's reachability: a revision no route has taken yet is "pending" (reachability
+    // Unknown, treated as reachable: initial scale and min-scale hold); one routed before, or
+    // restored from history, that no route sends traffic to now is "reserve" (Unreachable).
+    boolean reachable = routed || (!fromHistory.contains(r.key()) && !everRouted.contains(r.key()));
+    ScalingTarget target = new ScalingTarget(r.key(), spec, reachable, ready);
     if (!target.equals(upserted.get(r.key()))) {
       upserted.put(r.key(), target);
       autoscaler.upsert(target);
