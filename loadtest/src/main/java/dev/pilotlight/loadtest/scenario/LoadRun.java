@@ -307,6 +307,12 @@ public final class LoadRun {
     m.add(Metric.of("peak_desired", "scale the load asked for (peak desired)", peak, ""));
     m.add(
         since(
+            "time_to_ask_s",
+            "time from the burst until that scale was asked for (desired)",
+            Timeline.first(tl, loadStart, s -> s.desired() >= Math.max(1, peak)),
+            loadStart));
+    m.add(
+        since(
             "time_to_scale_s",
             "time from the burst until that scale was ready",
             Timeline.first(tl, loadStart, s -> s.ready() >= Math.max(1, peak)),

@@ -37,6 +37,7 @@ class LoadRunTest {
             new ReplicaSample(14.5, 4, 4, 0));
     Map<String, Double> m = byKey(LoadRun.fromZero(tl, 10.2, r));
     assertThat(m.get("peak_desired")).isEqualTo(4);
+    assertThat(m.get("time_to_ask_s")).isCloseTo(1.8, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(m.get("time_to_scale_s")).isCloseTo(4.3, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(m.get("ttfb_max_ms")).isCloseTo(1500, org.assertj.core.data.Offset.offset(2.0));
   }
