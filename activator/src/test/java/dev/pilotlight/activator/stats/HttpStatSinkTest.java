@@ -1,0 +1,117 @@
+package dev.pilotlight.activator.stats;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.pilotlight.api.spi.RevisionKey;
+import dev.pilotlight.api.spi.StatRecord;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The activator's stat sink against a WireMock intake: what it posts, and what it does when the
+ * intake resets the connection, answers with an error or stalls.
+ */
+class HttpStatSinkTest {
+  private static final RevisionKey REV = new RevisionKey("default", "hello-00001");
+
+  private WireMockServer intake;
+  private HttpStatSink sink;
+
+  @BeforeEach
+  void start() {
+    intake = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    intake.start();
+    sink =
+        new HttpStatSink(
+            URI.create("http://127.0.0.1:" + intake.port()), "s3cret", "activator-7c9f");
+  }
+
+  @AfterEach
+  void stop() {
+    intake.stop();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("not within 20 s: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private int posts() {
+    return intake
+        .countRequestsMatching(postRequestedFor(urlEqualTo("/v1/stats")).build())
+        .getCount();
+  }
+
+  @Test
+  void aReportAndAPokeArePostedWithTheTokenAndTheActivatorsName() throws Exception {
+    intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(204)));
+    sink.report(List.of(new StatRecord(REV, 3.5, 7)));
+    sink.poke(REV);
+    await(() -> posts() == 2, "two posts");
+    intake.verify(
+        postRequestedFor(urlEqualTo("/v1/stats"))
+            .withHeader("Authorization", equalTo("Bearer s3cret"))
+            .withHeader("Content-Type", equalTo("application/json"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"activator\": \"activator-7c9f\", \"pokes\": [],"
+                        + " \"stats\": [{\"namespace\": \"default\", \"revision\": \"hello-00001\", \"concurrency\": 3.5, \"requests\": 7}]}",
+                    true,
+                    true)));
+    intake.verify(
+        postRequestedFor(urlEqualTo("/v1/stats"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"activator\": \"activator-7c9f\", \"stats\": [],"
+                        + " \"pokes\": [{\"namespace\": \"default\", \"revision\": \"hello-00001\"}]}",
+                    true,
+                    true)));
+    await(() -> sink.failed() == 0 && sink.dropped() == 0, "nothing failed");
+  }
+
+  @Test
+  void aResetConnectionOrAnErrorStatusIsCountedAsFailedAndTheNextPostGoesOut() throws Exception {
+    intake.stubFor(
+        post("/v1/stats").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    sink.poke(REV);
+    await(() -> sink.failed() == 1, "the reset counted");
+    intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(500)));
+    sink.poke(REV);
+    await(() -> sink.failed() == 2, "the 500 counted");
+    intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(204)));
+    sink.poke(REV);
+    await(() -> posts() == 3, "the third post");
+    assertThat(sink.dropped()).isZero();
+  }
+
+  @Test
+  void aStalledIntakeHoldsAtMostFourPostsAndTheRestAreDroppedNotQueued() throws Exception {
+    intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(204).withFixedDelay(3_000)));
+    for (int i = 0; i < 10; i++) {
+      sink.poke(REV);
+    }
+    // the four in flight are waiting on the stalled intake; the six behind them were dropped at
+    // once
+    assertThat(sink.dropped()).isEqualTo(10 - HttpStatSink.MAX_IN_FLIGHT);
+    await(() -> posts() == HttpStatSink.MAX_IN_FLIGHT, "the four posts");
+  }
+}
