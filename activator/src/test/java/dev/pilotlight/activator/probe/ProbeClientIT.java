@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The gateway's readiness probe against a WireMock instance: a 2xx head is ready; an error status,
  * a reset connection, a response slower than the probe's timeout or no listener is not.
  */
-class ProbeClientTest {
+class ProbeClientIT {
   /** Long enough for a first request to a cold WireMock on a loaded machine. */
   private static final Duration GENEROUS = Duration.ofSeconds(10);
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The activator's stat sink against a WireMock intake: what it posts, and what it does when the
  * intake resets the connection, answers with an error or stalls.
  */
-class HttpStatSinkTest {
+class HttpStatSinkIT {
   private static final RevisionKey REV = new RevisionKey("default", "hello-00001");
 
   private WireMockServer intake;
