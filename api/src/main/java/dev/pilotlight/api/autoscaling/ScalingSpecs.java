@@ -235,6 +235,14 @@ public final class ScalingSpecs {
         r.violation(WINDOW_AVERAGING, "\"" + averaging + "\" (expected: one of linear, weighted)");
       }
     }
+    Duration progressDeadline = c.progressDeadline();
+    String deadline = a.get(DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION);
+    if (deadline != null) {
+      Duration d =
+          DeploymentConfigs.check(
+              deadline, field(DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION), v);
+      progressDeadline = d == null ? progressDeadline : d;
+    }
     // Knative's MakeMetric: the panic window rounded to whole seconds, at least one
     long panicMillis = Math.round(window.toMillis() * panicWindowPct / 100);
     Duration panicWindow = Duration.ofSeconds(Math.max(1, (panicMillis + 500) / 1000));
@@ -258,7 +266,8 @@ public final class ScalingSpecs {
         tbc,
         containerConcurrency,
         weighted,
-        reserveServesUpTo(a, containerConcurrency, metric));
+        reserveServesUpTo(a, containerConcurrency, metric),
+        progressDeadline);
   }
 
   /**

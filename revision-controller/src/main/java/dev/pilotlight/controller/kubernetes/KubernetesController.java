@@ -74,7 +74,12 @@ public final class KubernetesController implements AutoCloseable {
             "configuration",
             new ConfigurationReconciler(caches, writes, validator, settings.gc(), clock),
             ticker);
-    revisions = loop("revision", new RevisionReconciler(caches, writes, clock), ticker);
+    revisions =
+        loop(
+            "revision",
+            new RevisionReconciler(
+                caches, writes, clock, settings.autoscalerConfig().progressDeadline()),
+            ticker);
     routes =
         loop(
             "route",

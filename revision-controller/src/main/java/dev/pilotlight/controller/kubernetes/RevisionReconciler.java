@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +50,17 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final Caches caches;
   private final ClusterWrites writes;
   private final Clock clock;
+  private final Duration progressDeadline;
 
-  RevisionReconciler(Caches caches, ClusterWrites writes, Clock clock) {
+  /**
+   * @param progressDeadline config-deployment's progress deadline: the Deployment's {@code
+   *     progressDeadlineSeconds} unless the revision's annotation says otherwise
+   */
+  RevisionReconciler(Caches caches, ClusterWrites writes, Clock clock, Duration progressDeadline) {
     this.caches = caches;
     this.writes = writes;
     this.clock = clock;
+    this.progressDeadline = progressDeadline;
   }
 
   @Override
@@ -104,7 +111,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     List<Cond> notOwned = new ArrayList<>();
     converge(
         rev,
-        RevisionChildren.deployment(rev, replicas),
+        RevisionChildren.deployment(rev, replicas, progressDeadline),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
