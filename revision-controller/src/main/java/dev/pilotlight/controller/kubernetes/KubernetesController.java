@@ -77,8 +77,7 @@ public final class KubernetesController implements AutoCloseable {
     revisions =
         loop(
             "revision",
-            new RevisionReconciler(
-                caches, writes, clock, settings.autoscalerConfig().progressDeadline()),
+            new RevisionReconciler(caches, writes, clock, settings.autoscalerConfig()),
             ticker);
     routes =
         loop(
