@@ -1,9 +1,15 @@
 package dev.pilotlight.api.autoscaling;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +64,48 @@ public final class DeploymentConfigs {
       throw new ValidationException(v);
     }
     return d;
+  }
+
+  /**
+   * config-deployment's progress deadline from a file holding the ConfigMap ({@code kind:
+   * ConfigMap}, {@code metadata.name: config-deployment}, {@code data}); problems are {@link
+   * ValidationException}s naming the file.
+   */
+  public static Duration read(Path file) throws IOException {
+    JsonNode node = new YAMLMapper().readTree(Files.readString(file));
+    if (node == null || !node.isObject()) {
+      throw new ValidationException(
+          List.of(new Violation(file.toString(), "not a ConfigMap (expected: a YAML mapping)")));
+    }
+    List<Violation> v = new ArrayList<>();
+    if (!"ConfigMap".equals(node.path("kind").asText())) {
+      v.add(
+          new Violation(
+              file + ": kind", "\"" + node.path("kind").asText() + "\" (expected: ConfigMap)"));
+    }
+    if (!CONFIG_MAP.equals(node.path("metadata").path("name").asText())) {
+      v.add(
+          new Violation(
+              file + ": metadata.name",
+              "\""
+                  + node.path("metadata").path("name").asText()
+                  + "\" (expected: "
+                  + CONFIG_MAP
+                  + ")"));
+    }
+    if (!v.isEmpty()) {
+      throw new ValidationException(v);
+    }
+    Map<String, String> data = new LinkedHashMap<>();
+    node.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+    try {
+      return progressDeadline(data);
+    } catch (ValidationException e) {
+      throw new ValidationException(
+          e.violations().stream()
+              .map(x -> new Violation(file + ": " + x.field(), x.message()))
+              .toList());
+    }
   }
 
   /**

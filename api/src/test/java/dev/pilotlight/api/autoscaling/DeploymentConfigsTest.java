@@ -42,6 +42,33 @@ class DeploymentConfigsTest {
         .hasMessageContaining("progressDeadline");
   }
 
+  @Test
+  void readsTheConfigMapFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path f = dir.resolve("config-deployment.yaml");
+    java.nio.file.Files.writeString(
+        f,
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: config-deployment
+        data:
+          progress-deadline: "120s"
+          queue-sidecar-image: ignored
+        """);
+    assertThat(DeploymentConfigs.read(f)).isEqualTo(Duration.ofSeconds(120));
+    java.nio.file.Files.writeString(
+        f, "kind: ConfigMap\nmetadata: {name: config-autoscaler}\ndata: {}\n");
+    assertThatThrownBy(() -> DeploymentConfigs.read(f))
+        .hasMessageContaining("metadata.name")
+        .hasMessageContaining("config-deployment");
+    java.nio.file.Files.writeString(
+        f, "kind: ConfigMap\nmetadata: {name: config-deployment}\ndata: {progress-deadline: 0s}\n");
+    assertThatThrownBy(() -> DeploymentConfigs.read(f))
+        .hasMessageContaining("data.progress-deadline");
+  }
+
   /** revision_validation.go validateProgressDeadlineAnnotation, through the scaling spec. */
   @Test
   void theAnnotation() {
