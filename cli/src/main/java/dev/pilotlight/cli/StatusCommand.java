@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
@@ -140,6 +141,7 @@ public final class StatusCommand implements Callable<Integer> {
           "RESERVE",
           "HELD",
           "ROUTED",
+          "AUTOSCALER",
           "MESSAGE"
         });
     for (RevisionStatus r : s.revisions()) {
@@ -153,11 +155,27 @@ public final class StatusCommand implements Callable<Integer> {
             reserve(r.reserve()),
             r.held() == null ? "" : Integer.toString(r.held()),
             r.routed() ? "yes" : "no",
+            conditions(r.conditions()),
             r.message() == null ? "" : r.message()
           });
     }
     render(sb, rows);
     return sb.toString();
+  }
+
+  /**
+   * The autoscaler's Knative conditions, compact: {@code Active=False/NoTraffic
+   * Ready=False/NoTraffic ScaleTargetInitialized=True}; {@code -} when unknown.
+   */
+  static String conditions(List<AutoscalerCondition> conditions) {
+    if (conditions == null || conditions.isEmpty()) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    for (AutoscalerCondition c : conditions) {
+      parts.add(c.type() + "=" + c.status() + (c.reason() == null ? "" : "/" + c.reason()));
+    }
+    return String.join(" ", parts);
   }
 
   /** The pilot light's state ({@code ready}, {@code starting}, ...), or {@code -} when off. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
@@ -85,6 +86,50 @@ class StatusCommandTest {
         dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(
             new StatusSnapshot(List.of(), List.of(r)));
     assertThat(json).contains("\"reserve\" : {").contains("\"enabled\" : true");
+    StatusSnapshot back =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
+    assertThat(back.revisions()).containsExactly(r);
+  }
+
+  @Test
+  void theAutoscalersConditionsAreShownAndSurviveTheJsonRoundTrip() throws Exception {
+    RevisionStatus r =
+        new RevisionStatus(
+            "a-00001",
+            "default",
+            "a",
+            "a",
+            0,
+            0,
+            true,
+            true,
+            null,
+            0,
+            null,
+            List.of(
+                new AutoscalerCondition(
+                    "Active",
+                    "False",
+                    "NoTraffic",
+                    "The target is not receiving traffic.",
+                    "2026-12-07T12:00:00Z"),
+                new AutoscalerCondition(
+                    "Ready",
+                    "False",
+                    "NoTraffic",
+                    "The target is not receiving traffic.",
+                    "2026-12-07T12:00:00Z"),
+                new AutoscalerCondition(
+                    "ScaleTargetInitialized", "True", null, null, "2026-12-07T11:59:00Z")));
+    StatusSnapshot s = new StatusSnapshot(List.of(), List.of(r));
+    assertThat(StatusCommand.table(s))
+        .contains("AUTOSCALER")
+        .contains("Active=False/NoTraffic Ready=False/NoTraffic ScaleTargetInitialized=True");
+    String json = dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(s);
+    assertThat(json)
+        .contains("\"conditions\" : [")
+        .contains("\"reason\" : \"NoTraffic\"")
+        .contains("\"message\" : \"The target is not receiving traffic.\"");
     StatusSnapshot back =
         new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
     assertThat(back.revisions()).containsExactly(r);

@@ -37,6 +37,9 @@ import java.time.Duration;
  * @param activatorCapacity Knative's {@code activator-capacity} (>= 1); unused here
  * @param podAutoscalerClass Knative's {@code pod-autoscaler-class}
  * @param maxScaleLimit upper bound of every max-scale (config and annotations), 0 = none
+ * @param progressDeadline a revision's default progress deadline: not a key of config-autoscaler
+ *     but Knative's {@code config-deployment} {@code progress-deadline} (read by {@link
+ *     DeploymentConfigs}), carried here to every revision's {@link ScalingSpec}
  */
 public record AutoscalerConfig(
     double containerConcurrencyTargetDefault,
@@ -60,7 +63,8 @@ public record AutoscalerConfig(
     double rpsTargetUtilization,
     double activatorCapacity,
     String podAutoscalerClass,
-    int maxScaleLimit) {
+    int maxScaleLimit,
+    Duration progressDeadline) {
 
   public static final String KPA = "kpa.autoscaling.knative.dev";
 
@@ -87,7 +91,8 @@ public record AutoscalerConfig(
           0.7,
           100,
           KPA,
-          0);
+          0,
+          DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT);
 
   public AutoscalerConfig withScaleToZeroGrace(Duration grace) {
     return new AutoscalerConfig(
@@ -112,6 +117,35 @@ public record AutoscalerConfig(
         rpsTargetUtilization,
         activatorCapacity,
         podAutoscalerClass,
-        maxScaleLimit);
+        maxScaleLimit,
+        progressDeadline);
+  }
+
+  /** This config with config-deployment's {@code progress-deadline}. */
+  public AutoscalerConfig withProgressDeadline(Duration deadline) {
+    return new AutoscalerConfig(
+        containerConcurrencyTargetDefault,
+        requestsPerSecondTargetDefault,
+        targetUtilization,
+        stableWindow,
+        panicWindowPercentage,
+        panicThresholdPercentage,
+        maxScaleUpRate,
+        maxScaleDownRate,
+        scaleToZeroGrace,
+        scaleToZeroRetention,
+        enableScaleToZero,
+        initialScale,
+        allowZeroInitialScale,
+        targetBurstCapacity,
+        scaleDownDelay,
+        minScale,
+        maxScale,
+        tickInterval,
+        rpsTargetUtilization,
+        activatorCapacity,
+        podAutoscalerClass,
+        maxScaleLimit,
+        deadline);
   }
 }

@@ -225,7 +225,8 @@ public final class AutoscalerConfigs {
         d.rpsTargetUtilization(),
         activatorCapacity,
         podAutoscalerClass,
-        limit);
+        limit,
+        d.progressDeadline());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.pilotlight.api.autoscaling;
 
+import java.util.Map;
+
 /** Annotation keys, meaning what they mean in Knative Serving. */
 public final class AutoscalingAnnotations {
   public static final String PREFIX = "autoscaling.knative.dev/";
@@ -26,6 +28,24 @@ public final class AutoscalingAnnotations {
    * linear} (default) or {@code weighted} window averaging.
    */
   public static final String WINDOW_AVERAGING = "pilotlight.dev/window-averaging";
+
+  /**
+   * Knative's older camelCase spellings, still accepted by Knative (its {@code kmap.KeyPriority}
+   * lists in {@code pkg/apis/autoscaling/register.go}), each mapped to the key it means. A revision
+   * may use either spelling of a key, not both.
+   */
+  public static final Map<String, String> LEGACY =
+      Map.of(
+          PREFIX + "minScale", MIN_SCALE,
+          PREFIX + "maxScale", MAX_SCALE,
+          PREFIX + "initialScale", INITIAL_SCALE,
+          PREFIX + "targetUtilizationPercentage", TARGET_UTILIZATION,
+          PREFIX + "panicWindowPercentage", PANIC_WINDOW_PERCENTAGE,
+          PREFIX + "panicThresholdPercentage", PANIC_THRESHOLD_PERCENTAGE,
+          PREFIX + "scaleDownDelay", SCALE_DOWN_DELAY,
+          PREFIX + "scaleToZeroPodRetentionPeriod", SCALE_TO_ZERO_POD_RETENTION,
+          PREFIX + "targetBurstCapacity", TARGET_BURST_CAPACITY,
+          PREFIX + "metricAggregationAlgorithm", METRIC_AGGREGATION_ALGORITHM);
 
   private AutoscalingAnnotations() {}
 }

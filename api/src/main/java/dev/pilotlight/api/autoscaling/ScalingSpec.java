@@ -28,6 +28,8 @@ import java.time.Duration;
  * @param reserveServesUpTo with the pilot light on, the concurrency its reserve instance absorbs
  *     alone: at zero standard instances, no standard instance is started while the observed
  *     concurrency stays at or below it; 0 = off
+ * @param progressDeadline how long a new revision gets to reach its initial scale before it is let
+ *     go (Knative's {@code serving.knative.dev/progress-deadline}, else config-deployment's)
  */
 public record ScalingSpec(
     String metric,
@@ -49,7 +51,8 @@ public record ScalingSpec(
     double targetBurstCapacity,
     int containerConcurrency,
     boolean weightedAveraging,
-    int reserveServesUpTo) {
+    int reserveServesUpTo,
+    Duration progressDeadline) {
 
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
@@ -76,7 +79,8 @@ public record ScalingSpec(
         targetBurstCapacity,
         containerConcurrency,
         weightedAveraging,
-        reserveServesUpTo);
+        reserveServesUpTo,
+        progressDeadline);
   }
 
   /** How long the last instance stays after the decision to go to zero: grace or retention. */

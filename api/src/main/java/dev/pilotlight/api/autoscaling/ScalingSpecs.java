@@ -8,9 +8,11 @@ import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds a revision's {@link ScalingSpec} from global defaults and its {@code
@@ -55,7 +57,34 @@ public final class ScalingSpecs {
   }
 
   private static ScalingSpec parse(
-      Map<String, String> a, int containerConcurrency, AutoscalerConfig c, List<Violation> v) {
+      Map<String, String> written,
+      int containerConcurrency,
+      AutoscalerConfig c,
+      List<Violation> v) {
+    // the key each value was written under, for messages: a legacy spelling is named as written
+    Map<String, String> spelled = new HashMap<>();
+    Map<String, String> a = new HashMap<>(written);
+    for (Map.Entry<String, String> legacy : LEGACY.entrySet()) {
+      String old = legacy.getKey();
+      String key = legacy.getValue();
+      if (!written.containsKey(old)) {
+        continue;
+      }
+      a.remove(old);
+      if (written.containsKey(key)) {
+        v.add(
+            new Violation(
+                field(key),
+                "given twice, as "
+                    + key
+                    + " and as its older spelling "
+                    + old
+                    + " (expected: only one of them)"));
+      } else {
+        a.put(key, written.get(old));
+        spelled.put(key, old);
+      }
+    }
     for (String key : a.keySet()) {
       if (key.startsWith(PREFIX) && !KNOWN.contains(key)) {
         v.add(
@@ -64,7 +93,8 @@ public final class ScalingSpecs {
                 "unknown autoscaling annotation (expected: one of Knative's autoscaling.knative.dev/* keys)"));
       }
     }
-    KnobReader r = new KnobReader(a, v, ScalingSpecs::field);
+    UnaryOperator<String> field = key -> field(spelled.getOrDefault(key, key));
+    KnobReader r = new KnobReader(a, v, field);
     String cls = a.get(CLASS);
     if (cls != null
         && cls.endsWith("autoscaling.knative.dev")
@@ -80,7 +110,7 @@ public final class ScalingSpecs {
     if (maxScale > 0 && minScale > maxScale) {
       v.add(
           new Violation(
-              field(MIN_SCALE),
+              field.apply(MIN_SCALE),
               "min-scale "
                   + minScale
                   + " is above max-scale "
@@ -113,7 +143,8 @@ public final class ScalingSpecs {
     if (initialScale == 0 && a.containsKey(INITIAL_SCALE) && !c.allowZeroInitialScale()) {
       v.add(
           new Violation(
-              field(INITIAL_SCALE), "\"0\" (expected: >= 1; allow-zero-initial-scale is false)"));
+              field.apply(INITIAL_SCALE),
+              "\"0\" (expected: >= 1; allow-zero-initial-scale is false)"));
     }
     String metric = a.getOrDefault(METRIC, ScalingSpec.METRIC_CONCURRENCY);
     if (!metric.equals(ScalingSpec.METRIC_CONCURRENCY) && !metric.equals(ScalingSpec.METRIC_RPS)) {
@@ -204,6 +235,14 @@ public final class ScalingSpecs {
         r.violation(WINDOW_AVERAGING, "\"" + averaging + "\" (expected: one of linear, weighted)");
       }
     }
+    Duration progressDeadline = c.progressDeadline();
+    String deadline = a.get(DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION);
+    if (deadline != null) {
+      Duration d =
+          DeploymentConfigs.check(
+              deadline, field(DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION), v);
+      progressDeadline = d == null ? progressDeadline : d;
+    }
     // Knative's MakeMetric: the panic window rounded to whole seconds, at least one
     long panicMillis = Math.round(window.toMillis() * panicWindowPct / 100);
     Duration panicWindow = Duration.ofSeconds(Math.max(1, (panicMillis + 500) / 1000));
@@ -227,7 +266,8 @@ public final class ScalingSpecs {
         tbc,
         containerConcurrency,
         weighted,
-        reserveServesUpTo(a, containerConcurrency, metric));
+        reserveServesUpTo(a, containerConcurrency, metric),
+        progressDeadline);
   }
 
   /**

@@ -14,9 +14,11 @@ import java.util.List;
 
 /**
  * {@code autoscaling.pilotlight.dev/v1alpha1} PodAutoscaler, one per Revision, named like it. The
- * controller writes the spec (and {@code status.actualScale} from its Deployment), the autoscaler
- * writes {@code status.desiredScale}, the controller applies it to the Deployment. Its annotations
- * are the Revision's, so the autoscaling annotations reach the autoscaler.
+ * controller writes the spec (and {@code status.actualScale} from its Deployment, and {@code
+ * status.conditions}: Knative's Active, ScaleTargetInitialized and Ready), the autoscaler writes
+ * {@code status.desiredScale}, the controller applies it to the Deployment. Each writes its own
+ * status fields by merge patch. Its annotations are the Revision's, so the autoscaling annotations
+ * reach the autoscaler.
  */
 @Group(KubernetesNames.AUTOSCALING_GROUP)
 @Version(KubernetesNames.AUTOSCALING_VERSION)
@@ -48,6 +50,7 @@ public class PodAutoscalerResource
   /**
    * @param desiredScale standard instances the autoscaler wants (written by the autoscaler)
    * @param actualScale standard instances ready (written by the controller)
+   * @param conditions Knative's PodAutoscaler conditions (written by the controller)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -44,7 +44,7 @@ final class RevisionScaler {
             Math.max(initial, target.readyInstances()), target.readyInstances(), nowNanos);
     this.initialScaleHold =
         new InitialScaleHold(
-            initial, target.readyInstances(), nowNanos, InitialScaleHold.PROGRESS_DEADLINE);
+            initial, target.readyInstances(), nowNanos, target.spec().progressDeadline());
   }
 
   ScalingTarget target() {

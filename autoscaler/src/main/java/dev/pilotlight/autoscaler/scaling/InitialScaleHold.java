@@ -7,13 +7,12 @@ import java.time.Duration;
  * instances have been ready at once; only then may the autoscaler take it lower (to zero when it is
  * idle). Without this rule an app that starts slower than the stable window plus the scale-to-zero
  * grace is stopped before it ever served. A revision that never gets there (a crash loop, an app
- * that does not listen) is let go after the progress deadline, Knative's default of ten minutes.
- * Time is passed in. Not thread-safe.
+ * that does not listen) is let go after the progress deadline (Knative's {@code
+ * serving.knative.dev/progress-deadline}, else config-deployment's, default ten minutes: {@link
+ * dev.pilotlight.api.autoscaling.ScalingSpec#progressDeadline()}). Time is passed in. Not
+ * thread-safe.
  */
 public final class InitialScaleHold {
-  /** Knative's {@code serving.knative.dev/progress-deadline} default. */
-  public static final Duration PROGRESS_DEADLINE = Duration.ofMinutes(10);
-
   private final int initialScale;
   private final long sinceNanos;
   private final long deadlineNanos;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
+import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -213,6 +214,45 @@ class ScalerLoopTest {
     loop.start();
     loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
     seconds(598);
+    assertThat(desired()).containsExactly(1);
+    seconds(4);
+    assertThat(desired()).containsExactly(1, 0);
+  }
+
+  @Test
+  void theProgressDeadlineIsTheRevisionsAnnotation() {
+    ScalingSpec spec =
+        ScalingSpecs.resolve(
+            Map.of(
+                AutoscalingAnnotations.TARGET,
+                "10",
+                AutoscalingAnnotations.WINDOW,
+                "6s",
+                DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION,
+                "90s"),
+            0,
+            AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(Duration.ofSeconds(2)));
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, spec, true, 0));
+    seconds(88);
+    assertThat(desired()).containsExactly(1);
+    seconds(4);
+    assertThat(desired()).containsExactly(1, 0);
+  }
+
+  @Test
+  void theProgressDeadlineIsConfigDeploymentsWithoutTheAnnotation() {
+    ScalingSpec spec =
+        ScalingSpecs.resolve(
+            Map.of(AutoscalingAnnotations.TARGET, "10", AutoscalingAnnotations.WINDOW, "6s"),
+            0,
+            AutoscalerConfig.DEFAULTS
+                .withScaleToZeroGrace(Duration.ofSeconds(2))
+                .withProgressDeadline(
+                    DeploymentConfigs.progressDeadline(Map.of("progress-deadline", "2m"))));
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, spec, true, 0));
+    seconds(118);
     assertThat(desired()).containsExactly(1);
     seconds(4);
     assertThat(desired()).containsExactly(1, 0);

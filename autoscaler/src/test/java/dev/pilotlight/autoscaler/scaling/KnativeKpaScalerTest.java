@@ -445,8 +445,7 @@ class KnativeKpaScalerTest {
     int got = ScaleDecider.settle(spec, reachable, scaleTo, start, prior, NOW).desired();
     if (mark == Mark.ACTIVATING && reachable) {
       InitialScaleHold hold =
-          new InitialScaleHold(
-              spec.initialScale(), 0, NOW - ago, InitialScaleHold.PROGRESS_DEADLINE);
+          new InitialScaleHold(spec.initialScale(), 0, NOW - ago, spec.progressDeadline());
       got = hold.apply(NOW, got, start);
     }
     assertThat(got).isEqualTo(want);

@@ -2,6 +2,7 @@ package dev.pilotlight.cli.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.autoscaler.intake.StatIntakeServer;
@@ -101,6 +102,21 @@ public final class AutoscalerCommand implements Callable<Integer> {
       } catch (KubernetesClientException e) {
         err.println(
             "cannot read ConfigMap config-autoscaler in " + podNamespace + ": " + e.getMessage());
+        return 1;
+      }
+      try {
+        config =
+            config.withProgressDeadline(
+                ComponentRun.configMap(client, podNamespace, DeploymentConfigs.CONFIG_MAP)
+                    .map(DeploymentConfigs::progressDeadline)
+                    .orElse(DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT));
+      } catch (ValidationException e) {
+        err.println(
+            "invalid ConfigMap config-deployment in " + podNamespace + ":\n" + e.getMessage());
+        return 1;
+      } catch (KubernetesClientException e) {
+        err.println(
+            "cannot read ConfigMap config-deployment in " + podNamespace + ": " + e.getMessage());
         return 1;
       }
       try (KubernetesAutoscaler autoscaler =

@@ -2,6 +2,7 @@ package dev.pilotlight.cli.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.controller.kubernetes.ControllerSettings;
@@ -118,6 +119,11 @@ public final class ControllerCommand implements Callable<Integer> {
         ComponentRun.configMap(client, podNamespace, "config-autoscaler")
             .map(AutoscalerConfigs::fromData)
             .orElse(AutoscalerConfig.DEFAULTS);
+    autoscaler =
+        autoscaler.withProgressDeadline(
+            ComponentRun.configMap(client, podNamespace, DeploymentConfigs.CONFIG_MAP)
+                .map(DeploymentConfigs::progressDeadline)
+                .orElse(DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT));
     GcConfig gc =
         ComponentRun.configMap(client, podNamespace, "config-gc")
             .map(GcConfig::fromData)

@@ -4,6 +4,7 @@ import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
@@ -109,6 +110,14 @@ public final class LocalCommand implements Callable<Integer> {
   Path autoscalerConfigFile;
 
   @Option(
+      names = "--deployment-config",
+      paramLabel = "FILE",
+      description =
+          "Knative's config-deployment ConfigMap (YAML); its progress-deadline is every revision's"
+              + " default (default: 600s).")
+  Path deploymentConfigFile;
+
+  @Option(
       names = "--watch-interval",
       defaultValue = "500ms",
       converter = DurationConverter.class,
@@ -137,6 +146,15 @@ public final class LocalCommand implements Callable<Integer> {
     } catch (ValidationException | IOException e) {
       err.println("invalid --config " + autoscalerConfigFile + ":\n" + e.getMessage());
       return 1;
+    }
+    if (deploymentConfigFile != null) {
+      try {
+        autoscalerConfig =
+            autoscalerConfig.withProgressDeadline(DeploymentConfigs.read(deploymentConfigFile));
+      } catch (ValidationException | IOException e) {
+        err.println("invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage());
+        return 1;
+      }
     }
     ManifestReader reader = new ManifestReader(new Validator(autoscalerConfig, true));
     Map<Path, List<Resource>> initial = readAll(reader, err);

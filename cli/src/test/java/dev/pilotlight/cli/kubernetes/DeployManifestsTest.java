@@ -154,7 +154,8 @@ class DeployManifestsTest {
                 "cluster autoscaling.pilotlight.dev podautoscalers/status patch",
                 NAMESPACE + " coordination.k8s.io leases create",
                 NAMESPACE + " coordination.k8s.io leases[pilotlight-autoscaler] get,update,patch",
-                NAMESPACE + " core configmaps[config-autoscaler] get,list,watch")),
+                NAMESPACE + " core configmaps[config-autoscaler] get,list,watch",
+                NAMESPACE + " core configmaps[config-deployment] get,list,watch")),
         Arguments.of(
             "controller",
             perms(
@@ -175,7 +176,8 @@ class DeployManifestsTest {
                 NAMESPACE + " coordination.k8s.io leases[pilotlight-controller] get,update,patch",
                 NAMESPACE + " core configmaps[config-network] get,list,watch",
                 NAMESPACE + " core configmaps[config-autoscaler] get,list,watch",
-                NAMESPACE + " core configmaps[config-gc] get,list,watch")));
+                NAMESPACE + " core configmaps[config-gc] get,list,watch",
+                NAMESPACE + " core configmaps[config-deployment] get,list,watch")));
   }
 
   /** "scope group resource[,resource][name] verb,verb" lines, expanded one line a verb. */

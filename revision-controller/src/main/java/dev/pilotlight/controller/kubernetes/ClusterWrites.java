@@ -21,10 +21,17 @@ public interface ClusterWrites {
   <T extends HasMetadata> void replaceStatus(Class<T> type, ObjectKey key, Object status);
 
   /**
-   * Sets some scalar fields of the status subresource, leaving the others (another component's)
-   * alone.
+   * Sets some fields of the status subresource, leaving the others (another component's) alone
+   * (JSON merge patch: meant for scalars; see {@link #replaceStatusFields} for lists).
    */
   <T extends HasMetadata> void mergeStatusFields(
+      Class<T> type, ObjectKey key, Map<String, Object> fields);
+
+  /**
+   * Replaces some fields of an existing status subresource, each whole (lists included), leaving
+   * the others (another component's) alone; a status that does not exist is an error (thrown).
+   */
+  <T extends HasMetadata> void replaceStatusFields(
       Class<T> type, ObjectKey key, Map<String, Object> fields);
 
   /** Merges labels and annotations into an object's metadata (JSON merge patch). */

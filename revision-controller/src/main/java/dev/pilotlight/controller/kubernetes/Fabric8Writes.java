@@ -66,6 +66,26 @@ public final class Fabric8Writes implements ClusterWrites {
   }
 
   @Override
+  public <T extends HasMetadata> void replaceStatusFields(
+      Class<T> type, ObjectKey key, Map<String, Object> fields) {
+    // JSON Patch: "add" of a member replaces it whole (a list too) or adds it; /status must exist
+    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+    for (Map.Entry<String, Object> f : fields.entrySet()) {
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/status/" + f.getKey())
+          .set("value", json.convertValue(f.getValue(), JsonNode.class));
+    }
+    client
+        .resources(type)
+        .inNamespace(key.namespace())
+        .withName(key.name())
+        .subresource("status")
+        .patch(JSON_PATCH, json.asJson(patch));
+  }
+
+  @Override
   public <T extends HasMetadata> void patchMetadata(
       Class<T> type, ObjectKey key, Map<String, String> labels, Map<String, String> annotations) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();

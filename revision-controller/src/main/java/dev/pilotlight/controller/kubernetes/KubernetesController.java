@@ -74,7 +74,11 @@ public final class KubernetesController implements AutoCloseable {
             "configuration",
             new ConfigurationReconciler(caches, writes, validator, settings.gc(), clock),
             ticker);
-    revisions = loop("revision", new RevisionReconciler(caches, writes, clock), ticker);
+    revisions =
+        loop(
+            "revision",
+            new RevisionReconciler(caches, writes, clock, settings.autoscalerConfig()),
+            ticker);
     routes =
         loop(
             "route",

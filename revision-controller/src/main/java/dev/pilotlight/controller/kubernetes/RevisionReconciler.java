@@ -2,6 +2,9 @@ package dev.pilotlight.controller.kubernetes;
 
 import static dev.pilotlight.controller.kubernetes.status.RevisionConditions.RESOURCES_AVAILABLE;
 
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.ScalingSpec;
+import dev.pilotlight.api.autoscaling.ScalingSpecs;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
@@ -10,6 +13,7 @@ import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
 import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.reserve.ReserveSpecs;
+import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
 import dev.pilotlight.controller.kubernetes.desired.Ownership;
 import dev.pilotlight.controller.kubernetes.desired.RevisionChildren;
@@ -19,6 +23,8 @@ import dev.pilotlight.controller.kubernetes.status.Conditions;
 import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
 import dev.pilotlight.controller.kubernetes.status.ConfigurationConditions;
 import dev.pilotlight.controller.kubernetes.status.RevisionConditions;
+import dev.pilotlight.controller.status.PodAutoscalerConditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,6 +33,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,11 +56,19 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final Caches caches;
   private final ClusterWrites writes;
   private final Clock clock;
+  private final AutoscalerConfig autoscalerConfig;
 
-  RevisionReconciler(Caches caches, ClusterWrites writes, Clock clock) {
+  /**
+   * @param autoscalerConfig the global autoscaling defaults (min-scale and initial-scale of the
+   *     PodAutoscaler's conditions) and config-deployment's progress deadline (the Deployment's
+   *     {@code progressDeadlineSeconds} unless the revision's annotation says otherwise)
+   */
+  RevisionReconciler(
+      Caches caches, ClusterWrites writes, Clock clock, AutoscalerConfig autoscalerConfig) {
     this.caches = caches;
     this.writes = writes;
     this.clock = clock;
+    this.autoscalerConfig = autoscalerConfig;
   }
 
   @Override
@@ -102,9 +117,10 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     int replicas = scale.standard();
 
     List<Cond> notOwned = new ArrayList<>();
+    String reachability = reachability(rev, routed, wasAvailable);
     converge(
         rev,
-        RevisionChildren.deployment(rev, replicas),
+        RevisionChildren.deployment(rev, replicas, autoscalerConfig.progressDeadline()),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
@@ -118,7 +134,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
         notOwned);
     converge(
         rev,
-        RevisionChildren.podAutoscaler(rev, reachability(rev, routed, wasAvailable)),
+        RevisionChildren.podAutoscaler(rev, reachability),
         pa,
         PodAutoscalerResource::getSpec,
         PodAutoscalerResource::setSpec,
@@ -144,10 +160,8 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     }
 
     int ready = RevisionConditions.readyReplicas(deployment);
-    if (pa != null
-        && Ownership.isControlledBy(pa, rev)
-        && (pa.getStatus() == null || !Objects.equals(pa.getStatus().actualScale(), ready))) {
-      writes.mergeStatusFields(PodAutoscalerResource.class, key, Map.of("actualScale", ready));
+    if (pa != null && Ownership.isControlledBy(pa, rev)) {
+      writePodAutoscalerStatus(key, pa, annotations, concurrency, reachability, ready);
     }
     markRoutingState(key, rev, routed);
 
@@ -245,6 +259,62 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
    * never been ready, so it comes up before a Route takes it; else Unreachable (it may go to zero
    * whatever its min-scale).
    */
+  /**
+   * The PodAutoscaler's status fields this controller owns: {@code actualScale} (the Deployment's
+   * ready replicas) and {@code conditions} (Knative's Active, ScaleTargetInitialized and Ready,
+   * from the autoscaler's {@code desiredScale} and those replicas). The autoscaler owns {@code
+   * desiredScale}; each writes its fields by merge patch, so the writes do not overwrite each
+   * other. Written only when they differ from the cache's.
+   */
+  private void writePodAutoscalerStatus(
+      ObjectKey key,
+      PodAutoscalerResource pa,
+      Map<String, String> annotations,
+      int concurrency,
+      String reachability,
+      int ready) {
+    PodAutoscalerResource.Status status = pa.getStatus();
+    List<Condition> before = status == null ? null : status.conditions();
+    int want = status == null || status.desiredScale() == null ? -1 : status.desiredScale();
+    int minScale;
+    int initialScale;
+    try {
+      ScalingSpec spec = ScalingSpecs.resolve(annotations, concurrency, autoscalerConfig);
+      minScale = spec.minScale();
+      initialScale = spec.initialScale();
+    } catch (ValidationException e) {
+      // reported on the Revision; the autoscaler keeps its last valid spec, these are the defaults
+      minScale = autoscalerConfig.minScale();
+      initialScale = autoscalerConfig.initialScale();
+    }
+    List<Cond> previous = new ArrayList<>();
+    for (String type :
+        List.of(PodAutoscalerConditions.ACTIVE, PodAutoscalerConditions.SCALE_TARGET_INITIALIZED)) {
+      Conditions.find(before, type).ifPresent(c -> previous.add(Conditions.get(before, type)));
+    }
+    List<Cond> wanted =
+        PodAutoscalerConditions.of(
+            want,
+            ready,
+            !PodAutoscalerResource.UNREACHABLE.equals(reachability),
+            minScale,
+            initialScale,
+            previous);
+    List<Condition> conditions = Conditions.merge(before, wanted, clock.instant());
+    boolean sameScale = status != null && Objects.equals(status.actualScale(), ready);
+    if (sameScale && conditions.equals(before)) {
+      return;
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("actualScale", ready);
+    fields.put("conditions", conditions);
+    if (status == null) {
+      writes.mergeStatusFields(PodAutoscalerResource.class, key, fields);
+    } else {
+      writes.replaceStatusFields(PodAutoscalerResource.class, key, fields);
+    }
+  }
+
   private String reachability(RevisionResource rev, boolean routed, boolean wasAvailable) {
     if (routed) {
       return PodAutoscalerResource.REACHABLE;

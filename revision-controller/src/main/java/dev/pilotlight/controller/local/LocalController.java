@@ -26,6 +26,8 @@ import dev.pilotlight.api.traffic.RouteTables;
 import dev.pilotlight.api.traffic.RouteTables.ResolvedRoute;
 import dev.pilotlight.api.traffic.TrafficResolver;
 import dev.pilotlight.api.validation.Violation;
+import dev.pilotlight.controller.kubernetes.status.Conditions;
+import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
 import dev.pilotlight.controller.local.DesiredState.DesiredConfiguration;
 import dev.pilotlight.controller.local.DesiredState.DesiredRoute;
 import dev.pilotlight.controller.local.DesiredState.Expansion;
@@ -35,10 +37,13 @@ import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
+import dev.pilotlight.controller.status.PodAutoscalerConditions;
 import dev.pilotlight.controller.status.StatusSnapshot;
+import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Clock;
@@ -112,6 +117,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private final Set<RevisionKey> everRouted = new HashSet<>();
 
   private final Map<RevisionKey, Integer> desiredScale = new HashMap<>();
+
+  /** Each revision's autoscaler conditions as last shown (for their transition times). */
+  private final Map<RevisionKey, List<Condition>> autoscalerConditions = new HashMap<>();
+
   private final Map<RevisionKey, Integer> appliedScale = new HashMap<>();
   private final Map<RevisionKey, PilotLight.State> pilotStates = new HashMap<>();
   private final Map<RevisionKey, Boolean> appliedReserve = new HashMap<>();
@@ -699,6 +708,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
             .sorted(Comparator.comparing(Revision::key))
             .map(r -> revisionStatus(r, routed.contains(r.key())))
             .toList();
+    autoscalerConditions.keySet().retainAll(revisions.keySet());
     status = new StatusSnapshot(List.copyOf(services), revs);
   }
 
@@ -768,6 +778,52 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     return problem;
   }
 
+  /**
+   * The revision's autoscaler as Knative's PodAutoscaler conditions, from its decision and ready
+   * instances; transition times from the controller's clock.
+   */
+  private List<AutoscalerCondition> autoscalerConditions(Revision r, boolean routed) {
+    int minScale;
+    int initialScale;
+    try {
+      ScalingSpec spec =
+          ScalingSpecs.resolve(
+              r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+      minScale = spec.minScale();
+      initialScale = spec.initialScale();
+    } catch (RuntimeException e) {
+      minScale = settings.autoscalerConfig().minScale();
+      initialScale = settings.autoscalerConfig().initialScale();
+    }
+    List<Condition> before = autoscalerConditions.get(r.key());
+    List<Cond> previous = new ArrayList<>();
+    for (String type :
+        List.of(PodAutoscalerConditions.ACTIVE, PodAutoscalerConditions.SCALE_TARGET_INITIALIZED)) {
+      Conditions.find(before, type).ifPresent(c -> previous.add(Conditions.get(before, type)));
+    }
+    Integer want = desiredScale.get(r.key());
+    List<Cond> now =
+        PodAutoscalerConditions.of(
+            want == null ? -1 : want,
+            readyStandard(instances.get(r.key())),
+            routed,
+            minScale,
+            initialScale,
+            previous);
+    List<Condition> merged = Conditions.merge(before, now, clock.instant());
+    autoscalerConditions.put(r.key(), merged);
+    return merged.stream()
+        .map(
+            c ->
+                new AutoscalerCondition(
+                    c.getType(),
+                    c.getStatus(),
+                    c.getReason(),
+                    c.getMessage(),
+                    c.getLastTransitionTime()))
+        .toList();
+  }
+
   private RevisionStatus revisionStatus(Revision r, boolean routed) {
     return new RevisionStatus(
         r.name(),
@@ -780,7 +836,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         routed,
         revisionProblem(r.key()),
         null,
-        reserveStatus(r));
+        reserveStatus(r),
+        autoscalerConditions(r, routed));
   }
 
   private ReserveStatus reserveStatus(Revision r) {

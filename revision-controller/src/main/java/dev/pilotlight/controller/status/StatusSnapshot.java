@@ -54,11 +54,25 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
   }
 
   /**
+   * One of Knative's PodAutoscaler conditions of a revision's autoscaler ({@link
+   * PodAutoscalerConditions}): Active, Ready, ScaleTargetInitialized.
+   *
+   * @param status True, False or Unknown
+   * @param reason CamelCase, null when True
+   * @param lastTransitionTime when the status last changed (ISO-8601, whole seconds)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AutoscalerCondition(
+      String type, String status, String reason, String message, String lastTransitionTime) {}
+
+  /**
    * @param desiredReplicas standard instances the autoscaler wants
    * @param actualReplicas standard instances ready now
    * @param message a problem with the revision's instances (crash loop, no command), else null
    * @param held requests held at the gateway now, waiting for an instance; null when unknown
    * @param reserve the pilot light; null when unknown
+   * @param conditions the revision's autoscaler as Knative's PodAutoscaler conditions; null when
+   *     unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RevisionStatus(
@@ -72,7 +86,36 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       boolean routed,
       String message,
       Integer held,
-      ReserveStatus reserve) {
+      ReserveStatus reserve,
+      List<AutoscalerCondition> conditions) {
+
+    /** Without the autoscaler's conditions. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message,
+        Integer held,
+        ReserveStatus reserve) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          null);
+    }
 
     /** Without the pilot light. */
     public RevisionStatus(
@@ -136,7 +179,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           routed,
           message,
           held,
-          reserve);
+          reserve,
+          conditions);
     }
   }
 }

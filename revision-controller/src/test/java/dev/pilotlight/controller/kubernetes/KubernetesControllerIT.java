@@ -345,6 +345,86 @@ class KubernetesControllerIT {
     }
   }
 
+  /** Knative's PodAutoscaler lifecycle, written by the controller next to actualScale. */
+  @Test
+  void thePodAutoscalersConditionsFollowKnativesLifecycle() throws Exception {
+    try (ClusterFixture c = new ClusterFixture(client, "pa-conditions", settings())) {
+      c.apply(HELLO);
+      PodAutoscalerResource pa =
+          await(
+              "PodAutoscaler activating",
+              () -> c.podAutoscaler("hello-00001"),
+              p ->
+                  p.getStatus() != null
+                      && hasCondition(p.getStatus().conditions(), "Active", "Unknown")
+                      && hasCondition(p.getStatus().conditions(), "Ready", "Unknown")
+                      && hasCondition(
+                          p.getStatus().conditions(), "ScaleTargetInitialized", "Unknown"));
+      c.patchStatus(pa, "{\"status\":{\"desiredScale\":1}}"); // as the autoscaler writes it
+      PodAutoscalerResource queued =
+          await(
+              "Active Queued",
+              () -> c.podAutoscaler("hello-00001"),
+              p ->
+                  condition(p.getStatus().conditions(), "Active")
+                      .map(x -> "Queued".equals(x.getReason()))
+                      .orElse(false));
+      assertThat(condition(queued.getStatus().conditions(), "Active").orElseThrow().getMessage())
+          .isEqualTo("Requests to the target are being buffered as resources are provisioned.");
+      c.deploymentReady("hello-00001");
+      PodAutoscalerResource active =
+          await(
+              "Active and Ready",
+              () -> c.podAutoscaler("hello-00001"),
+              p ->
+                  hasCondition(p.getStatus().conditions(), "Active", "True")
+                      && hasCondition(p.getStatus().conditions(), "ScaleTargetInitialized", "True")
+                      && hasCondition(p.getStatus().conditions(), "Ready", "True"));
+      assertThat(active.getStatus().desiredScale()).as("the autoscaler's field stays").isEqualTo(1);
+      assertThat(active.getStatus().actualScale()).isEqualTo(1);
+      c.patchStatus(pa, "{\"status\":{\"desiredScale\":0}}");
+      PodAutoscalerResource idle =
+          await(
+              "Active False NoTraffic",
+              () -> c.podAutoscaler("hello-00001"),
+              p ->
+                  condition(p.getStatus().conditions(), "Ready")
+                      .map(x -> "NoTraffic".equals(x.getReason()) && "False".equals(x.getStatus()))
+                      .orElse(false));
+      assertThat(condition(idle.getStatus().conditions(), "Active").orElseThrow().getMessage())
+          .isEqualTo("The target is not receiving traffic.");
+      assertThat(hasCondition(idle.getStatus().conditions(), "ScaleTargetInitialized", "True"))
+          .isTrue();
+      assertThat(idle.getStatus().desiredScale()).isZero();
+    }
+  }
+
+  /** The Deployment's progressDeadlineSeconds: the annotation, else config-deployment's. */
+  @Test
+  void theDeploymentCarriesTheProgressDeadline() throws Exception {
+    try (ClusterFixture c =
+        new ClusterFixture(
+            client,
+            "deadline",
+            settings()
+                .withAutoscalerConfig(
+                    settings().autoscalerConfig().withProgressDeadline(Duration.ofSeconds(300))))) {
+      c.apply(HELLO);
+      await(
+          "300s",
+          () -> c.deployment("hello-00001"),
+          d -> d != null && Integer.valueOf(300).equals(d.getSpec().getProgressDeadlineSeconds()));
+      c.apply(
+          HELLO.replace(
+              "autoscaling.knative.dev/target: \"10\"",
+              "autoscaling.knative.dev/target: \"10\"\n        serving.knative.dev/progress-deadline: 45s"));
+      await(
+          "45s",
+          () -> c.deployment("hello-00002"),
+          d -> d != null && Integer.valueOf(45).equals(d.getSpec().getProgressDeadlineSeconds()));
+    }
+  }
+
   @Test
   void garbageCollectionDeletesOldNonRoutedRevisionsAndKeepsNoGcOnes() throws Exception {
     GcConfig gc = new GcConfig(Duration.ZERO, Duration.ZERO, 1, GcConfig.DISABLED);

@@ -188,6 +188,35 @@ class LocalControllerTest {
     assertThat(c.status().revisions().get(0).desiredReplicas()).isEqualTo(2);
   }
 
+  static String active(LocalController c) {
+    return c.status().revisions().get(0).conditions().stream()
+        .map(x -> x.type() + "=" + x.status() + (x.reason() == null ? "" : "/" + x.reason()))
+        .collect(java.util.stream.Collectors.joining(" "));
+  }
+
+  /** Local status carries Knative's PodAutoscaler conditions of each revision's autoscaler. */
+  @Test
+  void eachRevisionsAutoscalerShowsKnativesPodAutoscalerConditions() throws Exception {
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+    assertThat(active(c))
+        .as("no decision yet, none ready: activating, as Knative marks it")
+        .isEqualTo("Active=Unknown/Queued Ready=Unknown/Queued ScaleTargetInitialized=Unknown");
+    decide(c, "hello-00001", 1);
+    assertThat(active(c))
+        .isEqualTo("Active=Unknown/Queued Ready=Unknown/Queued ScaleTargetInitialized=Unknown");
+    assertThat(c.status().revisions().get(0).conditions().get(0).message())
+        .isEqualTo("Requests to the target are being buffered as resources are provisioned.");
+    observe(c, "hello-00001", S1);
+    assertThat(active(c)).isEqualTo("Active=True Ready=True ScaleTargetInitialized=True");
+    assertThat(c.status().revisions().get(0).conditions().get(0).lastTransitionTime())
+        .isEqualTo("2026-01-01T00:00:00Z");
+    decide(c, "hello-00001", 0);
+    observe(c, "hello-00001");
+    assertThat(active(c))
+        .isEqualTo("Active=False/NoTraffic Ready=False/NoTraffic ScaleTargetInitialized=True");
+  }
+
   @Test
   void newRevisionTakesLatestTrafficOnlyOnceReady() throws Exception {
     LocalController c = controller();

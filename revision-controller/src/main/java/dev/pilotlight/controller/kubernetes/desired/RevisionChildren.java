@@ -8,6 +8,8 @@ import static dev.pilotlight.api.kubernetes.KubernetesNames.MANAGED_BY_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.REVISION_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.SERVICE_LABEL;
 
+import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.autoscaling.Durations;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
@@ -35,6 +37,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -119,6 +122,18 @@ public final class RevisionChildren {
    * @param replicas the standard instances wanted (the PodAutoscaler's desired scale)
    */
   public static Deployment deployment(RevisionResource rev, int replicas) {
+    return deployment(rev, replicas, DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT);
+  }
+
+  /**
+   * The standard Deployment; its {@code progressDeadlineSeconds} is the revision's {@code
+   * serving.knative.dev/progress-deadline}, else {@code defaultProgressDeadline}
+   * (config-deployment's), as Knative sets it.
+   *
+   * @param replicas the standard instances wanted (the PodAutoscaler's desired scale)
+   */
+  public static Deployment deployment(
+      RevisionResource rev, int replicas, Duration defaultProgressDeadline) {
     String name = rev.getMetadata().getName();
     Map<String, String> labels = childLabels(rev);
     labels.put(INSTANCE_CLASS_LABEL, STANDARD);
@@ -127,6 +142,7 @@ public final class RevisionChildren {
         .withMetadata(childMeta(rev, KubernetesNames.deployment(name), labels))
         .withNewSpec()
         .withReplicas(replicas)
+        .withProgressDeadlineSeconds(progressDeadlineSeconds(rev, defaultProgressDeadline))
         .withNewSelector()
         .withMatchLabels(standardSelector(name))
         .endSelector()
@@ -142,6 +158,26 @@ public final class RevisionChildren {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The annotation's whole seconds when it is valid (validation names it otherwise), else the
+   * default.
+   */
+  static int progressDeadlineSeconds(RevisionResource rev, Duration defaultDeadline) {
+    String text = annotationsOf(rev).get(DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION);
+    Duration d = defaultDeadline;
+    if (text != null) {
+      try {
+        Duration parsed = Durations.parse(text);
+        if (parsed.getNano() == 0 && !parsed.isZero()) {
+          d = parsed;
+        }
+      } catch (IllegalArgumentException e) {
+        // refused by validation, which names the annotation; the default stands meanwhile
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, d.toSeconds());
   }
 
   /**

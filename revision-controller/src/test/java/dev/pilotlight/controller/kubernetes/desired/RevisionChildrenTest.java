@@ -124,6 +124,25 @@ class RevisionChildrenTest {
         .isEqualTo(42L);
   }
 
+  /** Knative's deploy.go: the annotation, else config-deployment's progress-deadline. */
+  @Test
+  void progressDeadlineSecondsIsTheAnnotationElseConfigDeployments() {
+    RevisionResource rev = revision(PLAIN);
+    assertThat(RevisionChildren.deployment(rev, 1).getSpec().getProgressDeadlineSeconds())
+        .isEqualTo(600);
+    assertThat(
+            RevisionChildren.deployment(rev, 1, java.time.Duration.ofSeconds(444))
+                .getSpec()
+                .getProgressDeadlineSeconds())
+        .isEqualTo(444);
+    rev.getMetadata().getAnnotations().put("serving.knative.dev/progress-deadline", "2m");
+    assertThat(
+            RevisionChildren.deployment(rev, 1, java.time.Duration.ofSeconds(444))
+                .getSpec()
+                .getProgressDeadlineSeconds())
+        .isEqualTo(120);
+  }
+
   static ReserveSpec reserveSpec(Map<String, String> annotations) {
     return ReserveSpecs.resolve(annotations, 0).orElseThrow();
   }
