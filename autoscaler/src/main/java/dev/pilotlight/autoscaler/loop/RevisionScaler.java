@@ -108,7 +108,7 @@ final class RevisionScaler {
     WindowStats stats =
         new WindowStats(
             stable.average(nowNanos), panic.average(nowNanos), !stable.isEmpty(nowNanos), ready);
-    metrics.observed(stats.stableAverage(), stats.panicAverage(), deciderSpec.targetValue());
+    metrics.observed(stats.stableAverage(), stats.panicAverage(), deciderSpec.targetValue(), ready);
     Decision d = ScaleDecider.decide(stats, spec, deciderSpec, state, nowNanos, scaleDownDelay);
     if (d == null) {
       return progressDeadline(nowNanos, ready);

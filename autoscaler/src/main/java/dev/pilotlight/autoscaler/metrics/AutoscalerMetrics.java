@@ -18,6 +18,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <ul>
  *   <li>{@code desired_instances{revision}}: the last decided scale.
+ *   <li>{@code ready_instances{revision}}: the ready instances seen at the last decision.
  *   <li>{@code panic{revision}}: 1 while the revision is in panic mode, else 0.
  *   <li>{@code stable_average{revision}}, {@code panic_average{revision}}: the stable and panic
  *       window averages of the observed metric (concurrency or requests per second) at the last
@@ -53,6 +54,7 @@ public final class AutoscalerMetrics {
     private volatile double stableAverage;
     private volatile double panicAverage;
     private volatile double target;
+    private volatile double ready;
 
     Revision(String label) {
       this.label = label;
@@ -64,11 +66,13 @@ public final class AutoscalerMetrics {
       panic = panicking ? 1 : 0;
     }
 
-    /** The window averages and the per-instance target a decision was made on. */
-    public void observed(double stable, double panicWindow, double perInstanceTarget) {
+    /** The window averages, per-instance target and ready instances a decision was made on. */
+    public void observed(
+        double stable, double panicWindow, double perInstanceTarget, int readyInstances) {
       stableAverage = stable;
       panicAverage = panicWindow;
       target = perInstanceTarget;
+      ready = readyInstances;
     }
   }
 
@@ -78,6 +82,10 @@ public final class AutoscalerMetrics {
 
   public AutoscalerMetrics() {
     revisionGauge("desired_instances", "The autoscaler's last decided scale.", r -> r.desired);
+    revisionGauge(
+        "ready_instances",
+        "Ready instances the autoscaler saw at its last decision.",
+        r -> r.ready);
     revisionGauge("panic", "1 while the revision is in panic mode, else 0.", r -> r.panic);
     revisionGauge(
         "stable_average",

@@ -52,6 +52,7 @@ class ScalerLoopMetricsTest {
     assertThat(gauge("stable_average")).isGreaterThan(0.0);
     assertThat(gauge("panic_average")).isNotNull(); // its 1 s window may hold only the zero second
     assertThat(gauge("target_per_instance")).isEqualTo(7.0);
+    assertThat(gauge("ready_instances")).isEqualTo(1.0);
     assertThat(
             AutoscalerMetricsTest.histogramCount(
                 loop.metrics().registry(), "pilotlight_autoscaler_tick_duration_seconds"))

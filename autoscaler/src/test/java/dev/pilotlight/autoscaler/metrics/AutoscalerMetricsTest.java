@@ -46,7 +46,7 @@ public class AutoscalerMetricsTest {
     AutoscalerMetrics.Revision a = m.revision(A);
     assertThat(m.revision(A)).as("resolved once").isSameAs(a);
     a.decided(4, true);
-    a.observed(12.5, 30, 7);
+    a.observed(12.5, 30, 7, 2);
     m.revision(B).decided(0, false);
     PrometheusRegistry r = m.registry();
     assertThat(gauge(r, "pilotlight_autoscaler_desired_instances", "default/a-00001"))
@@ -56,6 +56,7 @@ public class AutoscalerMetricsTest {
     assertThat(gauge(r, "pilotlight_autoscaler_panic_average", "default/a-00001")).isEqualTo(30.0);
     assertThat(gauge(r, "pilotlight_autoscaler_target_per_instance", "default/a-00001"))
         .isEqualTo(7.0);
+    assertThat(gauge(r, "pilotlight_autoscaler_ready_instances", "default/a-00001")).isEqualTo(2.0);
     assertThat(gauge(r, "pilotlight_autoscaler_desired_instances", "team/b-00002")).isEqualTo(0.0);
 
     m.forget(A);
