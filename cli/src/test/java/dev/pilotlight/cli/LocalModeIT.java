@@ -278,6 +278,7 @@ class LocalModeIT {
     m.samples().forEach(sample -> names.add(sample.name()));
     java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\bpilotlight_[a-z0-9_]+");
     int exprs = 0;
+    java.util.Set<String> named = new java.util.HashSet<>();
     for (JsonNode panel : dashboard.path("panels")) {
       for (JsonNode target : panel.path("targets")) {
         String expr = target.path("expr").asText();
@@ -286,6 +287,7 @@ class LocalModeIT {
         java.util.regex.Matcher found = metric.matcher(expr);
         while (found.find()) {
           String name = found.group();
+          named.add(name);
           String family = name.replaceFirst("_(bucket|sum|count)$", "");
           assertThat(names.contains(name) || names.contains(family + "_bucket"))
               .as("%s (panel %s) in the scrape", name, panel.path("title").asText())
@@ -294,6 +296,16 @@ class LocalModeIT {
       }
     }
     assertThat(exprs).isGreaterThan(10);
+    assertThat(named)
+        .contains(
+            "pilotlight_gateway_requests_total",
+            "pilotlight_gateway_request_duration_seconds_bucket",
+            "pilotlight_gateway_queue_depth",
+            "pilotlight_gateway_held_seconds_bucket",
+            "pilotlight_autoscaler_desired_instances",
+            "pilotlight_instances_ready",
+            "pilotlight_instances_reserve",
+            "pilotlight_autoscaler_panic");
   }
 
   private String scrape() throws Exception {
