@@ -165,6 +165,11 @@ public final class Gateway
     return exposition;
   }
 
+  /** This gateway's registry, to expose with other components' ({@link MetricsExposition}). */
+  public io.prometheus.metrics.model.registry.PrometheusRegistry registry() {
+    return metrics.registry();
+  }
+
   /** Whether the gateway is still probing starting instances of {@code revision}. */
   public boolean probing(RevisionKey revision) {
     RevisionProbing p = probings.get(revision);

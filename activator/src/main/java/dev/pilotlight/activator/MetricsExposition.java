@@ -4,9 +4,12 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * A {@code /metrics} scrape: collects a registry and writes it in the format the scraper's {@code
@@ -19,11 +22,33 @@ public final class MetricsExposition {
   /** A scrape's answer: its {@code Content-Type} and body. */
   public record Scrape(String contentType, byte[] body) {}
 
-  private final PrometheusRegistry registry;
+  private final List<PrometheusRegistry> registries;
   private final ExpositionFormats formats = ExpositionFormats.init();
 
   public MetricsExposition(PrometheusRegistry registry) {
-    this.registry = registry;
+    this.registries = List.of(registry);
+  }
+
+  /**
+   * One exposition of several components' registries (local mode's admin port: the gateway's, the
+   * autoscaler's, the controller's). A series name in two of them fails the scrape.
+   */
+  public MetricsExposition(List<PrometheusRegistry> registries) {
+    this.registries = List.copyOf(registries);
+  }
+
+  /** Every registry's snapshots, merged. */
+  public MetricSnapshots collect() {
+    if (registries.size() == 1) {
+      return registries.get(0).scrape();
+    }
+    MetricSnapshots.Builder all = MetricSnapshots.builder();
+    for (PrometheusRegistry r : registries) {
+      for (MetricSnapshot s : r.scrape()) {
+        all.metricSnapshot(s);
+      }
+    }
+    return all.build();
   }
 
   /**
@@ -36,7 +61,7 @@ public final class MetricsExposition {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     try {
-      writer.write(out, registry.scrape(), EscapingScheme.fromAcceptHeader(accept));
+      writer.write(out, collect(), EscapingScheme.fromAcceptHeader(accept));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
     }

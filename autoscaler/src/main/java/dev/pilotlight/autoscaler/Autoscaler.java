@@ -61,6 +61,11 @@ public final class Autoscaler implements StatSink, ScalingTargets, AutoCloseable
     return loop.lastDecision(revision);
   }
 
+  /** The autoscaler's series (decisions per revision, tick duration). */
+  public dev.pilotlight.autoscaler.metrics.AutoscalerMetrics metrics() {
+    return loop.metrics();
+  }
+
   @Override
   public void close() {
     loop.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.testkit.Await;
+import dev.pilotlight.testkit.PrometheusText;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,5 +224,98 @@ class LocalModeIT {
     assertThat(split.path("traffic").get(1).path("tag").asText()).isEqualTo("canary");
     assertThat(split.path("traffic").get(1).path("url").asText())
         .isEqualTo("http://canary-split.default.localhost:" + local.port);
+  }
+
+  /**
+   * The admin port's {@code /metrics} after a scale from zero: the gateway's, the autoscaler's and
+   * the node's instances' series; and every series the Grafana dashboard names is among them.
+   */
+  @Test
+  void adminMetricsHaveEveryComponentsSeriesAndAllTheDashboardNames() throws Exception {
+    Await.until(
+        "sleepy-00001 at zero instances",
+        Duration.ofSeconds(120),
+        () -> local.revision("sleepy-00001").orElseThrow().path("actualReplicas").asInt() == 0);
+    assertThat(local.get("sleepy.default.localhost").statusCode()).isEqualTo(200); // held
+    assertThat(local.get("hello.default.localhost").statusCode()).isEqualTo(200);
+    String text = scrape();
+    PrometheusText m = PrometheusText.parse(text);
+    String sleepy = "default/sleepy-00001";
+    assertThat(m.value("pilotlight_autoscaler_desired_instances", "revision", sleepy).orElse(0))
+        .isGreaterThanOrEqualTo(1);
+    for (String name :
+        List.of(
+            "pilotlight_autoscaler_panic",
+            "pilotlight_autoscaler_stable_average",
+            "pilotlight_autoscaler_panic_average",
+            "pilotlight_autoscaler_target_per_instance",
+            "pilotlight_autoscaler_ready_instances",
+            "pilotlight_instances_starting",
+            "pilotlight_instances_ready",
+            "pilotlight_instances_pending",
+            "pilotlight_instances_reserve",
+            "pilotlight_instances_restarts_total",
+            "pilotlight_gateway_held_seconds_count")) {
+      assertThat(m.value(name, "revision", sleepy)).as(name).isPresent();
+    }
+    assertThat(m.value("pilotlight_gateway_held_seconds_count", "revision", sleepy).getAsDouble())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(m.value("pilotlight_autoscaler_tick_duration_seconds_count")).isPresent();
+    assertThat(m.anyLabelled("revision", "default/hello-00001")).isTrue();
+
+    // the dashboard: valid JSON, a Prometheus data source variable and a revision variable, and
+    // only series this scrape has (a histogram's _bucket, _sum and _count are its family's)
+    JsonNode dashboard =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                Files.readString(
+                    Path.of("..", "deploy", "observability", "pilotlight-dashboard.json")));
+    assertThat(dashboard.path("schemaVersion").asInt()).isBetween(36, 41);
+    List<String> variables = new java.util.ArrayList<>();
+    dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+    assertThat(variables).contains("datasource", "revision");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    m.samples().forEach(sample -> names.add(sample.name()));
+    java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\bpilotlight_[a-z0-9_]+");
+    int exprs = 0;
+    java.util.Set<String> named = new java.util.HashSet<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        String expr = target.path("expr").asText();
+        assertThat(expr).as(panel.path("title").asText()).isNotBlank();
+        exprs++;
+        java.util.regex.Matcher found = metric.matcher(expr);
+        while (found.find()) {
+          String name = found.group();
+          named.add(name);
+          String family = name.replaceFirst("_(bucket|sum|count)$", "");
+          assertThat(names.contains(name) || names.contains(family + "_bucket"))
+              .as("%s (panel %s) in the scrape", name, panel.path("title").asText())
+              .isTrue();
+        }
+      }
+    }
+    assertThat(exprs).isGreaterThan(10);
+    assertThat(named)
+        .contains(
+            "pilotlight_gateway_requests_total",
+            "pilotlight_gateway_request_duration_seconds_bucket",
+            "pilotlight_gateway_queue_depth",
+            "pilotlight_gateway_held_seconds_bucket",
+            "pilotlight_autoscaler_desired_instances",
+            "pilotlight_instances_ready",
+            "pilotlight_instances_reserve",
+            "pilotlight_autoscaler_panic");
+  }
+
+  private String scrape() throws Exception {
+    java.net.http.HttpResponse<String> r =
+        local.http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + local.adminPort + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
   }
 }

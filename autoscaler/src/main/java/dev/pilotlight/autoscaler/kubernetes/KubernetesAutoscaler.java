@@ -148,6 +148,11 @@ public final class KubernetesAutoscaler implements AutoCloseable {
     writer.stopLeading();
   }
 
+  /** The autoscaler's series (decisions per revision, tick duration). */
+  public dev.pilotlight.autoscaler.metrics.AutoscalerMetrics metrics() {
+    return autoscaler.metrics();
+  }
+
   public boolean leading() {
     return writer.leading();
   }

@@ -3,6 +3,7 @@ package dev.pilotlight.autoscaler.loop;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.spi.ScalingTarget;
+import dev.pilotlight.autoscaler.metrics.AutoscalerMetrics;
 import dev.pilotlight.autoscaler.scaling.DeciderSpec;
 import dev.pilotlight.autoscaler.scaling.DeciderState;
 import dev.pilotlight.autoscaler.scaling.Decision;
@@ -27,12 +28,14 @@ final class RevisionScaler {
   private final ScaleDownDelay scaleDownDelay = new ScaleDownDelay();
   private final InitialScaleHold initialScaleHold;
   private ScaleDecision lastPublished;
+  private final AutoscalerMetrics.Revision metrics;
 
   /** Pokes (one per held request) since the revision was woken from zero, while none is ready. */
   private int coldPokes;
 
-  RevisionScaler(ScalingTarget target, long nowNanos) {
+  RevisionScaler(ScalingTarget target, long nowNanos, AutoscalerMetrics.Revision metrics) {
     this.target = target;
+    this.metrics = metrics;
     this.deciderSpec = DeciderSpec.of(target.spec(), target.routed());
     this.stable = window(target.spec(), target.spec().stableWindow());
     this.panic = window(target.spec(), target.spec().panicWindow());
@@ -49,6 +52,11 @@ final class RevisionScaler {
 
   ScalingTarget target() {
     return target;
+  }
+
+  /** This revision's series, resolved once. */
+  AutoscalerMetrics.Revision metrics() {
+    return metrics;
   }
 
   void update(ScalingTarget next, long nowNanos) {
@@ -100,6 +108,7 @@ final class RevisionScaler {
     WindowStats stats =
         new WindowStats(
             stable.average(nowNanos), panic.average(nowNanos), !stable.isEmpty(nowNanos), ready);
+    metrics.observed(stats.stableAverage(), stats.panicAverage(), deciderSpec.targetValue(), ready);
     Decision d = ScaleDecider.decide(stats, spec, deciderSpec, state, nowNanos, scaleDownDelay);
     if (d == null) {
       return progressDeadline(nowNanos, ready);

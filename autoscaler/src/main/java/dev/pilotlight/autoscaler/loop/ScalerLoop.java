@@ -6,6 +6,7 @@ import dev.pilotlight.api.spi.ScaleListener;
 import dev.pilotlight.api.spi.ScalingTarget;
 import dev.pilotlight.api.spi.StatRecord;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.autoscaler.metrics.AutoscalerMetrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ public final class ScalerLoop implements AutoCloseable {
   private final Ticker ticker;
   private final Duration tickInterval;
   private final ScaleListener listener;
+  private final AutoscalerMetrics metrics = new AutoscalerMetrics();
   private final Map<RevisionKey, RevisionScaler> scalers = new HashMap<>();
   private final Map<RevisionKey, ScaleDecision> published = new ConcurrentHashMap<>();
   private ScheduledFuture<?> ticks;
@@ -93,7 +95,7 @@ public final class ScalerLoop implements AutoCloseable {
           long now = ticker.nanoTime();
           RevisionScaler s = scalers.get(target.revision());
           if (s == null) {
-            s = new RevisionScaler(target, now);
+            s = new RevisionScaler(target, now, metrics.revision(target.revision()));
             scalers.put(target.revision(), s);
             publish(s, s.initialDecision());
           } else {
@@ -107,11 +109,17 @@ public final class ScalerLoop implements AutoCloseable {
         () -> {
           scalers.remove(revision);
           published.remove(revision);
+          metrics.forget(revision);
         });
   }
 
   public Optional<ScaleDecision> lastDecision(RevisionKey revision) {
     return Optional.ofNullable(published.get(revision));
+  }
+
+  /** The decisions' series. */
+  public AutoscalerMetrics metrics() {
+    return metrics;
   }
 
   /** One decision round over every revision; public so tests drive it without a clock. */
@@ -120,6 +128,7 @@ public final class ScalerLoop implements AutoCloseable {
     for (RevisionScaler s : List.copyOf(scalers.values())) {
       decide(s, now);
     }
+    metrics.tickTook(ticker.nanoTime() - now);
   }
 
   private void decide(RevisionScaler s, long now) {
@@ -134,6 +143,7 @@ public final class ScalerLoop implements AutoCloseable {
   }
 
   private void publish(RevisionScaler s, ScaleDecision d) {
+    s.metrics().decided(d.desiredScale(), d.panic());
     ScaleDecision changed = s.toPublish(d);
     if (changed == null) {
       return;

@@ -130,6 +130,7 @@ public final class AutoscalerCommand implements Callable<Integer> {
           StatIntakeServer intake =
               new StatIntakeServer("0.0.0.0", intakePort, token, autoscaler.stats())) {
         LOG.info("stat intake on port {}", intake.start());
+        autoscaler.metrics().attach(intake.metrics());
         return run.serveElected(
             client,
             podNamespace,
@@ -143,7 +144,8 @@ public final class AutoscalerCommand implements Callable<Integer> {
                 autoscaler::leading,
                 autoscaler::start,
                 "the PodAutoscaler informer",
-                autoscaler::stopLeading)); // no write after this
+                autoscaler::stopLeading, // no write after this
+                autoscaler.metrics().registry()));
       }
     } catch (IOException e) {
       err.println(e.getMessage());

@@ -1,7 +1,10 @@
 package dev.pilotlight.cli.kubernetes;
 
+import dev.pilotlight.activator.MetricsExposition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -119,6 +122,7 @@ public final class ComponentRun {
    * @param informers starts the informers; a failure stops the run with exit code 1
    * @param informersWhat what did not start, for the log line
    * @param quiesce called once stopping, before the Lease is released: no writes after it
+   * @param metrics the component's own series, exposed on {@code /metrics} with the leader gauge
    */
   public record Elected(
       String name,
@@ -128,7 +132,8 @@ public final class ComponentRun {
       BooleanSupplier ready,
       Supplier<CompletableFuture<?>> informers,
       String informersWhat,
-      Runnable quiesce) {}
+      Runnable quiesce,
+      PrometheusRegistry metrics) {}
 
   /**
    * Runs a leader-elected component until SIGTERM or lost leadership: the Lease in {@code
@@ -154,16 +159,10 @@ public final class ComponentRun {
               LOG.info("no longer leading");
               leadershipLost();
             });
+    leaderGauge(c.metrics(), c.name(), leadership::leading);
+    MetricsExposition exposition = new MetricsExposition(c.metrics());
     try (HealthServer health =
-        new HealthServer(
-            "0.0.0.0",
-            healthPort,
-            c.ready(),
-            accept ->
-                gauge(
-                    "pilotlight_" + c.name() + "_leader",
-                    "1 while this replica holds the " + c.name() + "'s Lease",
-                    leadership.leading() ? 1 : 0))) {
+        new HealthServer("0.0.0.0", healthPort, c.ready(), HealthServer.scrape(exposition))) {
       stopOnSignal();
       c.informers()
           .get()
@@ -184,12 +183,16 @@ public final class ComponentRun {
     }
   }
 
-  /** A gauge in Prometheus' text format, for a component's /metrics. */
-  public static HealthServer.Scrape gauge(String name, String help, double value) {
-    String text =
-        "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + value + "\n";
-    return new HealthServer.Scrape(
-        "text/plain; version=0.0.4; charset=utf-8",
-        text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  /**
+   * Registers {@code pilotlight_<name>_leader}: 1 while this replica holds the component's Lease,
+   * read at scrape time.
+   */
+  public static void leaderGauge(
+      PrometheusRegistry registry, String name, BooleanSupplier leading) {
+    GaugeWithCallback.builder()
+        .name("pilotlight_" + name + "_leader")
+        .help("1 while this replica holds the " + name + "'s Lease, else 0.")
+        .callback(cb -> cb.call(leading.getAsBoolean() ? 1 : 0))
+        .register(registry);
   }
 }

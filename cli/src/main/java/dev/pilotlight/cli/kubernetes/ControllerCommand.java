@@ -105,7 +105,8 @@ public final class ControllerCommand implements Callable<Integer> {
                 controller::synced,
                 controller::start,
                 "informers",
-                controller::close)); // no reconcile runs after this
+                controller::close, // no reconcile runs after this
+                controller.metrics().registry()));
       }
     } catch (IOException e) {
       err.println(e.getMessage());

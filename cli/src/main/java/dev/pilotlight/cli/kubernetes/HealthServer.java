@@ -2,6 +2,7 @@ package dev.pilotlight.cli.kubernetes;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.activator.MetricsExposition;
 import dev.pilotlight.cli.HttpReplies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,6 +63,14 @@ public final class HealthServer implements AutoCloseable {
           send(ex, 200, s.contentType(), s.body());
         });
     server.createContext("/", ex -> text(ex, 404, "not found (try /healthz, /readyz, /metrics)\n"));
+  }
+
+  /** {@code /metrics} answered from an exposition. */
+  public static Function<String, Scrape> scrape(MetricsExposition exposition) {
+    return accept -> {
+      MetricsExposition.Scrape s = exposition.scrape(accept);
+      return new Scrape(s.contentType(), s.body());
+    };
   }
 
   public int start() {

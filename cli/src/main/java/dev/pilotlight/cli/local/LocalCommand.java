@@ -224,7 +224,9 @@ public final class LocalCommand implements Callable<Integer> {
     try {
       admin =
           new AdminServer(
-              adminPort, () -> controller.status().withHeld(gateway::held), gateway.exposition());
+              adminPort,
+              () -> controller.status().withHeld(gateway::held),
+              LocalMetrics.exposition(gateway, autoscaler, runtime));
     } catch (BindException e) {
       err.println(
           "cannot listen on 127.0.0.1:"

@@ -6,6 +6,7 @@ import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.testkit.Await;
 import dev.pilotlight.testkit.MockCrds;
+import dev.pilotlight.testkit.PrometheusText;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +106,34 @@ class KubernetesCommandsIT {
         });
     assertThat(get(health, "/readyz").statusCode()).isEqualTo(200);
     assertThat(get(health, "/metrics").body()).contains("pilotlight_controller_leader 1.0");
+    PrometheusText controllerSeries = PrometheusText.parse(get(health, "/metrics").body());
+    assertThat(
+            controllerSeries
+                .value(
+                    "pilotlight_controller_reconciles_total",
+                    "kind",
+                    "Service",
+                    "result",
+                    "success")
+                .orElse(0))
+        .isGreaterThanOrEqualTo(1);
+    for (String kind : List.of("Service", "Configuration", "Revision", "Route")) {
+      for (String result : List.of("success", "requeue", "conflict", "error")) {
+        assertThat(
+                controllerSeries.value(
+                    "pilotlight_controller_reconciles_total", "kind", kind, "result", result))
+            .as(kind + " " + result)
+            .isPresent();
+      }
+      assertThat(controllerSeries.value("pilotlight_controller_queue_depth", "kind", kind))
+          .isPresent();
+      assertThat(controllerSeries.value("pilotlight_controller_retries_total", "kind", kind))
+          .isPresent();
+      assertThat(
+              controllerSeries.value(
+                  "pilotlight_controller_reconcile_duration_seconds_count", "kind", kind))
+          .isPresent();
+    }
 
     cmd.run.stop(); // as SIGTERM does
     assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
@@ -176,6 +206,30 @@ class KubernetesCommandsIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(stats.statusCode()).isLessThan(300);
+    PrometheusText autoscalerSeries = PrometheusText.parse(get(health, "/metrics").body());
+    assertThat(autoscalerSeries.value("pilotlight_autoscaler_leader")).hasValue(1.0);
+    assertThat(
+            autoscalerSeries.value(
+                "pilotlight_autoscaler_desired_instances", "revision", "scaled/hello-00001"))
+        .hasValue(1.0);
+    for (String gauge :
+        List.of("panic", "stable_average", "panic_average", "target_per_instance")) {
+      assertThat(
+              autoscalerSeries.value(
+                  "pilotlight_autoscaler_" + gauge, "revision", "scaled/hello-00001"))
+          .as(gauge)
+          .isPresent();
+    }
+    assertThat(
+            autoscalerSeries.value(
+                "pilotlight_autoscaler_intake_requests_total", "outcome", "accepted"))
+        .hasValue(1.0);
+    assertThat(
+            autoscalerSeries.value(
+                "pilotlight_autoscaler_intake_requests_total", "outcome", "too_large"))
+        .hasValue(0.0);
+    assertThat(autoscalerSeries.value("pilotlight_autoscaler_tick_duration_seconds_count"))
+        .isPresent();
 
     cmd.run.stop();
     assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();

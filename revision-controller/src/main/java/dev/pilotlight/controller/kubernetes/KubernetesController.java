@@ -12,6 +12,7 @@ import dev.pilotlight.api.validation.Validator;
 import dev.pilotlight.controller.kubernetes.queue.ReconcileLoop;
 import dev.pilotlight.controller.kubernetes.queue.Reconciler;
 import dev.pilotlight.controller.kubernetes.queue.WorkQueue;
+import dev.pilotlight.controller.metrics.ControllerMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -43,6 +44,7 @@ public final class KubernetesController implements AutoCloseable {
   private final ReconcileLoop<ObjectKey> configurations;
   private final ReconcileLoop<ObjectKey> revisions;
   private final ReconcileLoop<ObjectKey> routes;
+  private final ControllerMetrics metrics;
   private boolean reconciling;
   private CompletableFuture<Void> started;
 
@@ -58,6 +60,7 @@ public final class KubernetesController implements AutoCloseable {
       Clock clock,
       Ticker ticker) {
     this.settings = settings;
+    this.metrics = new ControllerMetrics(ticker);
     this.caches = new Caches(client, namespace, settings.resync());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -90,7 +93,12 @@ public final class KubernetesController implements AutoCloseable {
   private ReconcileLoop<ObjectKey> loop(
       String kind, Reconciler<ObjectKey> reconciler, Ticker ticker) {
     return new ReconcileLoop<>(
-        kind, new WorkQueue<>(scheduler, ticker), reconciler, settings.backoff());
+        kind, new WorkQueue<>(scheduler, ticker), reconciler, settings.backoff(), metrics);
+  }
+
+  /** The reconciles' series. */
+  public ControllerMetrics metrics() {
+    return metrics;
   }
 
   /** Starts the informers (once; later calls return the same future); completes when synced. */

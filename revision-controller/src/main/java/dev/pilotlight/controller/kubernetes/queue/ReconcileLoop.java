@@ -1,9 +1,13 @@
 package dev.pilotlight.controller.kubernetes.queue;
 
 import dev.pilotlight.api.time.Backoff;
+import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.controller.metrics.ControllerMetrics;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -24,12 +28,29 @@ public final class ReconcileLoop<K> implements AutoCloseable {
   private final Backoff backoff;
   private final Map<K, Integer> failures = new ConcurrentHashMap<>();
   private final List<Thread> workers = new ArrayList<>();
+  private final ControllerMetrics.Kind metrics;
 
+  /** A loop whose series are kept apart (tests). */
   public ReconcileLoop(String kind, WorkQueue<K> queue, Reconciler<K> reconciler, Backoff backoff) {
+    this(kind, queue, reconciler, backoff, new ControllerMetrics(Ticker.system()));
+  }
+
+  /**
+   * @param metrics where this kind's reconciles are counted, as {@code kind} capitalized
+   */
+  public ReconcileLoop(
+      String kind,
+      WorkQueue<K> queue,
+      Reconciler<K> reconciler,
+      Backoff backoff,
+      ControllerMetrics metrics) {
     this.kind = kind;
     this.queue = queue;
     this.reconciler = reconciler;
     this.backoff = backoff;
+    this.metrics =
+        metrics.kind(
+            kind.substring(0, 1).toUpperCase(Locale.ROOT) + kind.substring(1), queue::size);
   }
 
   public WorkQueue<K> queue() {
@@ -68,15 +89,25 @@ public final class ReconcileLoop<K> implements AutoCloseable {
   }
 
   private void process(K key) {
+    long start = metrics.start();
     try {
       ReconcileResult result = reconciler.reconcile(key);
       failures.remove(key);
       if (result instanceof ReconcileResult.RequeueAfter r) {
+        metrics.finished(start, ControllerMetrics.Result.REQUEUE);
         queue.addAfter(key, r.delay());
+      } else {
+        metrics.finished(start, ControllerMetrics.Result.SUCCESS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception | LinkageError e) {
+      metrics.finished(
+          start,
+          e instanceof KubernetesClientException k && k.getCode() == 409
+              ? ControllerMetrics.Result.CONFLICT
+              : ControllerMetrics.Result.ERROR);
+      metrics.retried();
       int n = failures.merge(key, 1, Integer::sum);
       Duration wait = backoff.delay(n);
       // a conflict with a stale cache is routine: one line; the stack trace at debug

@@ -7,6 +7,7 @@ import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
@@ -161,6 +162,44 @@ public final class ProcessRuntime implements WorkloadRuntime {
       s.reserveWanted = false;
       s.deleted = true;
       converge(s);
+    }
+  }
+
+  /**
+   * Every revision's instances now, for {@link dev.pilotlight.controller.metrics.InstanceMetrics}.
+   */
+  public List<InstanceCounts> counts() {
+    synchronized (lock) {
+      List<InstanceCounts> out = new ArrayList<>(revisions.size());
+      for (Supervised s : revisions.values()) {
+        int starting = 0;
+        int ready = 0;
+        int pending = 0;
+        int reserve = 0;
+        int standard = 0;
+        for (Instance i : s.instances) {
+          if (i.stopping) {
+            continue;
+          }
+          boolean running = i.process != null && i.process.isAlive();
+          if (i.instanceClass == InstanceClass.RESERVE) {
+            reserve += running ? 1 : 0;
+            continue;
+          }
+          standard++;
+          if (!running) {
+            pending++;
+          } else if (i.ready) {
+            ready++;
+          } else {
+            starting++;
+          }
+        }
+        pending += Math.max(0, s.desired - standard);
+        out.add(
+            new InstanceCounts(s.revision.key(), starting, ready, pending, reserve, s.restarts));
+      }
+      return out;
     }
   }
 
@@ -334,6 +373,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     i.ready = false;
     cancelProbe(i);
     s.crashes++;
+    s.restarts++;
     Duration delay = backoff.delay(s.crashes);
     s.failing =
         "instance "
@@ -474,6 +514,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     int sequence;
     int reserveSequence;
     int crashes;
+    long restarts;
     String failing;
     final List<Instance> instances = new ArrayList<>();
 

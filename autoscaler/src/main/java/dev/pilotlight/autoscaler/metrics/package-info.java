@@ -1,0 +1,2 @@
+/** The autoscaler's Prometheus series. */
+package dev.pilotlight.autoscaler.metrics;
