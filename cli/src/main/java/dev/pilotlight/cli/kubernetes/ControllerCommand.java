@@ -4,6 +4,7 @@ import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
+import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.kubernetes.ControllerSettings;
 import dev.pilotlight.controller.kubernetes.KubernetesController;
 import dev.pilotlight.controller.kubernetes.gc.GcConfig;
@@ -40,6 +41,8 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Mixin KubernetesOptions kubernetes;
 
+  @Mixin LoggingOptions logging;
+
   @Option(
       names = "--domain",
       paramLabel = "D",
@@ -63,6 +66,7 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logging.apply("controller");
     try {
       return serve(spec.commandLine().getErr());
     } finally {
