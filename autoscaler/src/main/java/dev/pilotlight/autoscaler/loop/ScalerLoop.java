@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Everything the autoscaler does runs on one scheduler thread: callers from any thread hand their
@@ -138,7 +139,10 @@ public final class ScalerLoop implements AutoCloseable {
         publish(s, d);
       }
     } catch (RuntimeException e) {
-      LOG.warn("cannot decide scale of {}", s.target().revision(), e);
+      try (MDC.MDCCloseable m =
+          MDC.putCloseable("revision", String.valueOf(s.target().revision()))) {
+        LOG.warn("cannot decide scale of {}", s.target().revision(), e);
+      }
     }
   }
 
@@ -152,7 +156,9 @@ public final class ScalerLoop implements AutoCloseable {
     try {
       listener.onDecision(changed);
     } catch (RuntimeException e) {
-      LOG.warn("scale listener failed for {}", d.revision(), e);
+      try (MDC.MDCCloseable m = MDC.putCloseable("revision", String.valueOf(d.revision()))) {
+        LOG.warn("scale listener failed for {}", d.revision(), e);
+      }
     }
   }
 

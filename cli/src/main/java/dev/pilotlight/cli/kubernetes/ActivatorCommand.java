@@ -9,14 +9,13 @@ import dev.pilotlight.activator.stats.HttpStatSink;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.cli.ClientLimitsOptions;
 import dev.pilotlight.cli.TransportOption;
+import dev.pilotlight.cli.logging.Logging;
+import dev.pilotlight.cli.logging.LoggingOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +54,8 @@ public final class ActivatorCommand implements Callable<Integer> {
   @Mixin TransportOption transportOption;
 
   @Mixin ClientLimitsOptions clientLimits;
+
+  @Mixin LoggingOptions logging;
 
   @Option(
       names = "--port",
@@ -104,6 +105,7 @@ public final class ActivatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     err = spec.commandLine().getErr();
+    logging.apply("activator");
     String token = env.apply(TOKEN_ENV);
     if (token == null || token.isBlank()) {
       err.println(
@@ -260,7 +262,7 @@ public final class ActivatorCommand implements Callable<Integer> {
       try {
         c.close();
       } catch (Exception e) {
-        err.println("error while stopping " + c + ": " + e);
+        Logging.events().warn("error while stopping {}: {}", c, e.toString());
       }
     }
     toClose.clear();
@@ -274,11 +276,11 @@ public final class ActivatorCommand implements Callable<Integer> {
     };
   }
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-
-  private synchronized void event(String message) {
-    err.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS).format(TIME) + " " + message);
-    err.flush();
+  /**
+   * The activator's own events: bare time-stamped lines in text (logger {@value Logging#EVENTS}).
+   */
+  private static void event(String message) {
+    Logging.events().info("{}", message);
   }
 
   private static String rootMessage(Throwable e) {

@@ -7,6 +7,7 @@ import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.autoscaler.intake.StatIntakeServer;
 import dev.pilotlight.autoscaler.kubernetes.KubernetesAutoscaler;
+import dev.pilotlight.cli.logging.LoggingOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -42,6 +43,8 @@ public final class AutoscalerCommand implements Callable<Integer> {
 
   @Mixin KubernetesOptions kubernetes;
 
+  @Mixin LoggingOptions logging;
+
   @Option(
       names = "--intake-port",
       defaultValue = "8081",
@@ -64,6 +67,7 @@ public final class AutoscalerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logging.apply("autoscaler");
     try {
       return serve(spec.commandLine().getErr());
     } finally {

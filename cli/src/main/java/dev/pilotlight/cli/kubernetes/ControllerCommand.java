@@ -5,6 +5,7 @@ import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
+import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.kubernetes.ControllerSettings;
 import dev.pilotlight.controller.kubernetes.KubernetesController;
 import dev.pilotlight.controller.kubernetes.gc.GcConfig;
@@ -41,6 +42,8 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Mixin KubernetesOptions kubernetes;
 
+  @Mixin LoggingOptions logging;
+
   @Option(
       names = "--domain",
       paramLabel = "D",
@@ -64,6 +67,7 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    logging.apply("controller");
     try {
       return serve(spec.commandLine().getErr());
     } finally {

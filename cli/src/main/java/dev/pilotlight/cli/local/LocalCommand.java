@@ -17,6 +17,8 @@ import dev.pilotlight.cli.ClientLimitsOptions;
 import dev.pilotlight.cli.DurationConverter;
 import dev.pilotlight.cli.TransportOption;
 import dev.pilotlight.cli.admin.AdminServer;
+import dev.pilotlight.cli.logging.Logging;
+import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.local.LocalController;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
@@ -27,9 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +39,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,12 +129,15 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Mixin ClientLimitsOptions clientLimits;
 
+  @Mixin LoggingOptions logging;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    Events events = new Events(err);
+    logging.apply("local");
+    Events events = new Events();
     Files.createDirectories(stateDir);
     int reaped = ProcessRuntime.reapOrphans(stateDir);
     if (reaped > 0) {
@@ -324,7 +328,7 @@ public final class LocalCommand implements Callable<Integer> {
       try {
         c.close();
       } catch (Exception e) {
-        System.err.println("error while stopping " + c + ": " + e);
+        Logging.events().warn("error while stopping {}: {}", c, e.toString());
       }
     }
   }
@@ -352,19 +356,23 @@ public final class LocalCommand implements Callable<Integer> {
     };
   }
 
-  /** Prints controller events to stderr with a wall-clock time stamp. */
+  /**
+   * Logs controller events through SLF4J (logger {@value Logging#EVENTS}): a bare time-stamped line
+   * in text, the revision as a field in JSON.
+   */
   static final class Events implements dev.pilotlight.controller.local.ControllerEvents {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-    private final PrintWriter err;
+    private final Logger log = Logging.events();
 
-    Events(PrintWriter err) {
-      this.err = err;
+    @Override
+    public void event(String message) {
+      log.info("{}", message);
     }
 
     @Override
-    public synchronized void event(String message) {
-      err.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS).format(TIME) + " " + message);
-      err.flush();
+    public void revisionEvent(String revision, String message) {
+      try (MDC.MDCCloseable ignored = MDC.putCloseable(Logging.REVISION, revision)) {
+        log.info("{}", message);
+      }
     }
   }
 }

@@ -70,9 +70,21 @@ class DeployManifestsTest {
   static final Map<String, Set<String>> CONTRACT_OPTIONS =
       Map.of(
           "controller",
-          Set.of("--kubeconfig", "--namespace", "--health-port", "--domain"),
+          Set.of(
+              "--kubeconfig",
+              "--namespace",
+              "--health-port",
+              "--domain",
+              "--log-format",
+              "--log-level"),
           "autoscaler",
-          Set.of("--kubeconfig", "--namespace", "--health-port", "--intake-port"),
+          Set.of(
+              "--kubeconfig",
+              "--namespace",
+              "--health-port",
+              "--intake-port",
+              "--log-format",
+              "--log-level"),
           "activator",
           Set.of(
               "--kubeconfig",
@@ -80,7 +92,9 @@ class DeployManifestsTest {
               "--health-port",
               "--port",
               "--domain",
-              "--autoscaler-url"));
+              "--autoscaler-url",
+              "--log-format",
+              "--log-level"));
 
   static final List<String> COMPONENTS = List.of("controller", "autoscaler", "activator");
 
@@ -307,6 +321,7 @@ class DeployManifestsTest {
     Map<String, String> options = options(c.getArgs());
     assertThat(CONTRACT_OPTIONS.get(component)).containsAll(options.keySet());
     assertThat(options).containsEntry("--health-port", String.valueOf(HEALTH_PORT));
+    assertThat(options).as("one JSON object per log line").containsEntry("--log-format", "json");
 
     assertThat(port(c, c.getReadinessProbe().getHttpGet().getPort())).isEqualTo(HEALTH_PORT);
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Configuration → a Revision for every template change (local mode's {@link RevisionStamper}:
@@ -82,7 +83,10 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
               clock.instant());
       if (stamp instanceof RevisionStamper.NewRevision nr) {
         writes.create(RevisionChildren.revision(nr.revision(), config));
-        LOG.info("Configuration {}: stamped revision {}", key, nr.revision().name());
+        try (MDC.MDCCloseable m =
+            MDC.putCloseable("revision", key.namespace() + "/" + nr.revision().name())) {
+          LOG.info("Configuration {}: stamped revision {}", key, nr.revision().name());
+        }
         latestCreated = nr.revision().name();
         ready = ConfigurationConditions.ready(latestCreated, Cond.unknown(READY, null, null));
       } else if (stamp instanceof RevisionStamper.Conflict c) {
@@ -155,7 +159,9 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
     }
     RevisionGc.Plan plan = RevisionGc.plan(candidates, gc, now);
     for (String name : plan.delete()) {
-      LOG.info("Configuration {}: deleting revision {} (garbage collection)", key, name);
+      try (MDC.MDCCloseable m = MDC.putCloseable("revision", key.namespace() + "/" + name)) {
+        LOG.info("Configuration {}: deleting revision {} (garbage collection)", key, name);
+      }
       writes.delete(RevisionResource.class, new ObjectKey(key.namespace(), name));
     }
     return plan.recheckAt()

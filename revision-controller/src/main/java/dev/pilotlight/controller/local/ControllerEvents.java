@@ -4,4 +4,12 @@ package dev.pilotlight.controller.local;
 @FunctionalInterface
 public interface ControllerEvents {
   void event(String message);
+
+  /**
+   * An event about one revision ({@code namespace/name}), which structured logs carry as a field;
+   * by default the plain event.
+   */
+  default void revisionEvent(String revision, String message) {
+    event(message);
+  }
 }

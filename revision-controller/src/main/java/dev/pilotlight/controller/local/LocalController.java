@@ -253,7 +253,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
           }
           Integer previous = desiredScale.put(decision.revision(), decision.desiredScale());
           if (previous != null && previous != decision.desiredScale()) {
-            events.event(
+            events.revisionEvent(
+                String.valueOf(decision.revision()),
                 "Revision "
                     + decision.revision()
                     + ": scale "
@@ -362,7 +363,9 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         Revision r = nr.revision();
         revisions.put(r.key(), r);
         configProblems.remove(dc.key());
-        events.event("Configuration " + dc.key() + ": stamped revision " + r.name());
+        events.revisionEvent(
+            String.valueOf(r.key()),
+            "Configuration " + dc.key() + ": stamped revision " + r.name());
         changed = true;
       } else if (stamp instanceof RevisionStamper.Conflict c) {
         if (!c.message().equals(configProblems.put(dc.key(), c.message()))) {
@@ -384,7 +387,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     for (Revision r : List.copyOf(revisions.values())) {
       if (!configs.contains(r.namespace() + "/" + r.configuration())) {
         forget(r.key());
-        events.event("Revision " + r.key() + ": deleted with its configuration");
+        events.revisionEvent(
+            String.valueOf(r.key()), "Revision " + r.key() + ": deleted with its configuration");
         changed = true;
       }
     }
@@ -554,7 +558,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         appliedReserve.put(key, d.reserveRunning());
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         reserveUnsupported.add(key);
-        events.event("Revision " + key + ": no pilot light: " + e.getMessage());
+        events.revisionEvent(
+            String.valueOf(key), "Revision " + key + ": no pilot light: " + e.getMessage());
         reconcileWorkload(key); // now without it: no standard instance held over for it
         return;
       }
@@ -567,7 +572,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         revisionProblems.remove(key);
       } catch (IllegalArgumentException e) {
         if (!Objects.equals(revisionProblems.put(key, e.getMessage()), e.getMessage())) {
-          events.event("Revision " + key + ": cannot run: " + e.getMessage());
+          events.revisionEvent(
+              String.valueOf(key), "Revision " + key + ": cannot run: " + e.getMessage());
         }
       }
     }
@@ -575,7 +581,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     PilotLight.Phase previous = phases.put(key, phase);
     boolean quietStart = previous == null && phase == PilotLight.Phase.OFF;
     if (phase != previous && phase != PilotLight.Phase.DISABLED && !quietStart) {
-      events.event("Revision " + key + ": pilot light " + describe(phase, observed));
+      events.revisionEvent(
+          String.valueOf(key), "Revision " + key + ": pilot light " + describe(phase, observed));
     }
     scheduleRecheck(key, d.recheckAfter());
   }
@@ -641,7 +648,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     }
     InstanceSet previous = instances.put(key, set);
     if (set.failing() != null && (previous == null || !set.failing().equals(previous.failing()))) {
-      events.event("Revision " + key + ": " + set.failing());
+      events.revisionEvent(String.valueOf(key), "Revision " + key + ": " + set.failing());
     }
     if (!set.ready().isEmpty() && everReady.add(key)) {
       saveHistory();

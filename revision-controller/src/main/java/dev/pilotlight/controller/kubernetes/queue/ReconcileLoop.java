@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one kind's reconciler over its work queue: each key taken is reconciled, a {@link
@@ -89,6 +90,15 @@ public final class ReconcileLoop<K> implements AutoCloseable {
   }
 
   private void process(K key) {
+    // the revision loop's lines are about one revision: structured logs carry it as a field
+    MDC.MDCCloseable revision =
+        "revision".equals(kind) ? MDC.putCloseable("revision", String.valueOf(key)) : null;
+    try (revision) {
+      processLogged(key);
+    }
+  }
+
+  private void processLogged(K key) {
     long start = metrics.start();
     try {
       ReconcileResult result = reconciler.reconcile(key);

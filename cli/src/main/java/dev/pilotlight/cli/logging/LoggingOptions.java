@@ -1,0 +1,52 @@
+package dev.pilotlight.cli.logging;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code --log-format} and {@code --log-level}, shared by local and the Kubernetes components. */
+public final class LoggingOptions {
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      paramLabel = "text|json",
+      converter = LoggingOptions.FormatConverter.class,
+      description =
+          "Log lines as human-readable text, or one JSON object per line (default: ${DEFAULT-VALUE}).")
+  Logging.Format format;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "[LEVEL,][LOGGER=LEVEL,...]",
+      description =
+          "Log levels: a default level and per logger, e.g. debug or info,dev.pilotlight.activator=debug "
+              + "(default: info, io.netty=warn).")
+  String levels;
+
+  static final class FormatConverter implements CommandLine.ITypeConverter<Logging.Format> {
+    @Override
+    public Logging.Format convert(String value) {
+      for (Logging.Format f : Logging.Format.values()) {
+        if (f.name().equalsIgnoreCase(value)) {
+          return f;
+        }
+      }
+      throw new CommandLine.TypeConversionException("must be text or json (was '" + value + "')");
+    }
+  }
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /** Configures logging for {@code component}; a bad --log-level is a usage error. */
+  public void apply(String component) {
+    try {
+      Logging.configure(
+          component, format, Logging.parseLevels(levels), spec.commandLine().getErr());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--log-level: " + e.getMessage());
+    }
+  }
+}
