@@ -157,14 +157,28 @@ class GatewayH2ConformanceIT {
   }
 
   void assertMalformed(byte[]... frames) throws IOException {
-    int seen = backend.seen().size();
+    long seen = whole(backend.seen());
     H2FrameClient c = client();
     c.send(frames);
     c.expectStreamError(1, PROTOCOL_ERROR);
     c.expectAlive();
     c.send(get(3));
     assertThat(c.awaitResponse(3).status()).isEqualTo(200);
-    assertThat(backend.seen()).as("requests that reached the instance").hasSize(seen + 1);
+    assertThat(whole(backend.seen())).as("requests that reached the instance").isEqualTo(seen + 1);
+  }
+
+  /**
+   * Requests the instance read whole. An earlier test's request whose body was cut off is recorded
+   * when its connection closes, which may be during a later test: it is left out of the count.
+   */
+  static long whole(List<RawBackend.Seen> seen) {
+    return seen.stream()
+        .filter(
+            r -> {
+              String length = r.header("content-length");
+              return length == null || r.body().length() >= Long.parseLong(length.trim());
+            })
+        .count();
   }
 
   /**
