@@ -13,10 +13,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.StatRecord;
+import dev.pilotlight.testkit.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,16 +45,6 @@ class HttpStatSinkIT {
     intake.stop();
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - end > 0) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
-
   private int posts() {
     return intake
         .countRequestsMatching(postRequestedFor(urlEqualTo("/v1/stats")).build())
@@ -66,7 +56,7 @@ class HttpStatSinkIT {
     intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(204)));
     sink.report(List.of(new StatRecord(REV, 3.5, 7)));
     sink.poke(REV);
-    await(() -> posts() == 2, "two posts");
+    Await.until("two posts", Duration.ofSeconds(20), () -> posts() == 2);
     intake.verify(
         postRequestedFor(urlEqualTo("/v1/stats"))
             .withHeader("Authorization", equalTo("Bearer s3cret"))
@@ -85,7 +75,8 @@ class HttpStatSinkIT {
                         + " \"pokes\": [{\"namespace\": \"default\", \"revision\": \"hello-00001\"}]}",
                     true,
                     true)));
-    await(() -> sink.failed() == 0 && sink.dropped() == 0, "nothing failed");
+    Await.until(
+        "nothing failed", Duration.ofSeconds(20), () -> sink.failed() == 0 && sink.dropped() == 0);
   }
 
   @Test
@@ -93,13 +84,13 @@ class HttpStatSinkIT {
     intake.stubFor(
         post("/v1/stats").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     sink.poke(REV);
-    await(() -> sink.failed() == 1, "the reset counted");
+    Await.until("the reset counted", Duration.ofSeconds(20), () -> sink.failed() == 1);
     intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(500)));
     sink.poke(REV);
-    await(() -> sink.failed() == 2, "the 500 counted");
+    Await.until("the 500 counted", Duration.ofSeconds(20), () -> sink.failed() == 2);
     intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(204)));
     sink.poke(REV);
-    await(() -> posts() == 3, "the third post");
+    Await.until("the third post", Duration.ofSeconds(20), () -> posts() == 3);
     assertThat(sink.dropped()).isZero();
   }
 
@@ -112,6 +103,7 @@ class HttpStatSinkIT {
     // the four in flight are waiting on the stalled intake; the six behind them were dropped at
     // once
     assertThat(sink.dropped()).isEqualTo(10 - HttpStatSink.MAX_IN_FLIGHT);
-    await(() -> posts() == HttpStatSink.MAX_IN_FLIGHT, "the four posts");
+    Await.until(
+        "the four posts", Duration.ofSeconds(20), () -> posts() == HttpStatSink.MAX_IN_FLIGHT);
   }
 }
