@@ -29,25 +29,14 @@ class LoadtestReportIT {
       local.awaitReady("busy");
       Path json = dir.resolve("run.json");
       Path report = dir.resolve("run.html");
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine cmd = Main.commandLine();
-      cmd.setOut(new PrintWriter(out));
-      cmd.setErr(new PrintWriter(err));
-      int code =
-          cmd.execute(
-              "loadtest",
-              "http://127.0.0.1:" + local.port + "/",
-              "--host=busy.default.localhost",
+      String out =
+          loadtest(
+              local,
               "--phases=5s@30",
               "--scenario=scale-to-zero",
-              "--observe=busy",
-              "--admin-port=" + local.adminPort,
-              "--observe-interval=250ms",
               "--wait=120s",
               "--json=" + json,
               "--report=" + report);
-      assertThat(code).as("exit code; stderr:\n%s\nlog:\n%s", err, local.logTail()).isZero();
 
       JsonNode run = new ObjectMapper().readTree(json.toFile());
       assertThat(run.path("requests").asLong()).isEqualTo(150);
@@ -75,7 +64,7 @@ class LoadtestReportIT {
           .contains("Replicas")
           .contains("time from the last response to zero standard instances")
           .contains("scale down");
-      assertThat(out.toString()).contains("requests 150");
+      assertThat(out).contains("requests 150");
     }
   }
 
@@ -110,22 +99,7 @@ class LoadtestReportIT {
         new LocalProcess(dir, List.of("--scale-to-zero-grace=1s"), manifest)) {
       local.awaitReady("busy");
       Path json = dir.resolve("idle.json");
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine cmd = Main.commandLine();
-      cmd.setOut(new PrintWriter(out));
-      cmd.setErr(new PrintWriter(err));
-      int code =
-          cmd.execute(
-              "loadtest",
-              "http://127.0.0.1:" + local.port + "/",
-              "--host=busy.default.localhost",
-              "--phases=5s@30,30s@0",
-              "--observe=busy",
-              "--admin-port=" + local.adminPort,
-              "--observe-interval=250ms",
-              "--json=" + json);
-      assertThat(code).as("exit code; stderr:\n%s\nlog:\n%s", err, local.logTail()).isZero();
+      loadtest(local, "--phases=5s@30,30s@0", "--json=" + json);
 
       JsonNode run = new ObjectMapper().readTree(json.toFile());
       assertThat(run.path("requests").asLong()).isEqualTo(150);
@@ -146,5 +120,30 @@ class LoadtestReportIT {
       assertThat(last.path("desired").asInt()).as("back to zero: %s", replicas).isZero();
       assertThat(last.path("ready").asInt()).as("back to zero: %s", replicas).isZero();
     }
+  }
+
+  /**
+   * Runs {@code pilotlight loadtest} at service {@code busy} of {@code local}, observing it every
+   * 250 ms, with {@code more} arguments; asserts it succeeded and returns what it printed.
+   */
+  private static String loadtest(LocalProcess local, String... more) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "loadtest",
+                "http://127.0.0.1:" + local.port + "/",
+                "--host=busy.default.localhost",
+                "--observe=busy",
+                "--admin-port=" + local.adminPort,
+                "--observe-interval=250ms"));
+    args.addAll(List.of(more));
+    int code = cmd.execute(args.toArray(String[]::new));
+    assertThat(code).as("exit code; stderr:\n%s\nlog:\n%s", err, local.logTail()).isZero();
+    return out.toString();
   }
 }

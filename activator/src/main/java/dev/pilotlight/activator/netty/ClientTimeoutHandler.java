@@ -139,11 +139,11 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
     if (timer != null || !ctx.channel().isActive()) {
       return;
     }
-    long now = now();
-    long sleep = Math.min(maxSleepNanos, Math.max(0, timeouts.deadline() - now));
-    if (timeouts.deadline() == Long.MAX_VALUE) {
-      sleep = maxSleepNanos;
-    }
+    long deadline = timeouts.deadline();
+    long sleep =
+        deadline == Long.MAX_VALUE
+            ? maxSleepNanos
+            : Math.min(maxSleepNanos, Math.max(0, deadline - now()));
     timer = ctx.executor().schedule(this::check, sleep, TimeUnit.NANOSECONDS);
   }
 
