@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Knative's validation rules for user-declared resources, as a pure function. {@code localMode}
@@ -34,10 +35,18 @@ public final class Validator {
   private static final long MAX_TIMEOUT_SECONDS = 3600;
   private static final long MAX_CONTAINER_CONCURRENCY = 1000;
 
-  private final AutoscalerConfig autoscalerConfig;
+  private final Supplier<AutoscalerConfig> autoscalerConfig;
   private final boolean localMode;
 
   public Validator(AutoscalerConfig autoscalerConfig, boolean localMode) {
+    this(() -> autoscalerConfig, localMode);
+  }
+
+  /**
+   * @param autoscalerConfig the config in force, read at every validation (it may change while a
+   *     component runs)
+   */
+  public Validator(Supplier<AutoscalerConfig> autoscalerConfig, boolean localMode) {
     this.autoscalerConfig = autoscalerConfig;
     this.localMode = localMode;
   }
@@ -106,7 +115,7 @@ public final class Validator {
         v.add(new Violation("spec.template.metadata.name", quote(tn) + " (expected: a DNS label)"));
       }
     }
-    for (Violation a : ScalingSpecs.validate(t.metadata().annotations(), autoscalerConfig)) {
+    for (Violation a : ScalingSpecs.validate(t.metadata().annotations(), autoscalerConfig.get())) {
       v.add(new Violation("spec.template.metadata." + a.field(), a.message()));
     }
     RevisionSpec spec = t.spec();

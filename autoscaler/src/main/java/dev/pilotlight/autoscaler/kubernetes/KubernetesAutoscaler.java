@@ -38,7 +38,7 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
   private final KubernetesClient client;
-  private final AutoscalerConfig config;
+  private volatile AutoscalerConfig config;
   private final SharedIndexInformer<PodAutoscalerResource> informer;
   private final ScheduledExecutorService writes;
   private final DesiredScaleWriter writer;
@@ -101,7 +101,22 @@ public final class KubernetesAutoscaler implements AutoCloseable {
         });
   }
 
-  private void upsert(PodAutoscalerResource pa) {
+  /**
+   * A new global autoscaling config (config-autoscaler or config-deployment changed): every
+   * PodAutoscaler's target is resolved again; the changed ones reach the decider, which keeps each
+   * revision's windows (a new window length resizes them, as Knative does).
+   */
+  public synchronized void reconfigure(AutoscalerConfig next) {
+    config = next;
+    informer.getStore().list().forEach(this::upsert);
+  }
+
+  /** The global autoscaling config in force. */
+  public AutoscalerConfig config() {
+    return config;
+  }
+
+  private synchronized void upsert(PodAutoscalerResource pa) {
     RevisionKey key = PodAutoscalerTargets.key(pa);
     ScalingTarget target;
     try {

@@ -5,6 +5,7 @@ import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
@@ -144,23 +145,15 @@ public final class LocalCommand implements Callable<Integer> {
       events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
     }
 
-    AutoscalerConfig autoscalerConfig;
+    LiveAutoscalerConfig liveConfig;
     try {
-      autoscalerConfig = autoscalerConfig();
+      liveConfig = liveConfig();
     } catch (ValidationException | IOException e) {
-      err.println("invalid --config " + autoscalerConfigFile + ":\n" + e.getMessage());
+      err.println(e.getMessage());
       return 1;
     }
-    if (deploymentConfigFile != null) {
-      try {
-        autoscalerConfig =
-            autoscalerConfig.withProgressDeadline(DeploymentConfigs.read(deploymentConfigFile));
-      } catch (ValidationException | IOException e) {
-        err.println("invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage());
-        return 1;
-      }
-    }
-    ManifestReader reader = new ManifestReader(new Validator(autoscalerConfig, true));
+    AutoscalerConfig autoscalerConfig = liveConfig.current();
+    ManifestReader reader = new ManifestReader(new Validator(liveConfig::current, true));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
       return 1;
@@ -269,6 +262,31 @@ public final class LocalCommand implements Callable<Integer> {
     }
     watcher.start(watchLoop, watchInterval.toMillis());
     toClose.add(0, watcher);
+    ConfigFileWatcher configWatcher =
+        new ConfigFileWatcher(
+            liveConfig,
+            autoscalerConfigFile,
+            deploymentConfigFile,
+            config -> {
+              events.event("autoscaling config changed: applied to every revision");
+              controller.reconfigure(config);
+              watcher.retryRefused();
+            },
+            message ->
+                events.event(
+                    "config edit refused, the last good config stays in force:\n"
+                        + indent(message)));
+    watchLoop.scheduleWithFixedDelay(
+        () -> {
+          try {
+            configWatcher.poll();
+          } catch (RuntimeException e) {
+            events.event("config watcher error: " + e);
+          }
+        },
+        watchInterval.toMillis(),
+        watchInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
 
     events.event(
         "gateway listening on http://"
@@ -288,12 +306,34 @@ public final class LocalCommand implements Callable<Integer> {
     return 0;
   }
 
-  private AutoscalerConfig autoscalerConfig() throws IOException {
-    AutoscalerConfig config =
-        autoscalerConfigFile == null
-            ? AutoscalerConfig.DEFAULTS
-            : AutoscalerConfigs.read(autoscalerConfigFile);
-    return scaleToZeroGrace == null ? config : config.withScaleToZeroGrace(scaleToZeroGrace);
+  /**
+   * The autoscaling config from {@code --config} and {@code --deployment-config} (each optional),
+   * {@code --scale-to-zero-grace} over it; both files are watched while running.
+   */
+  private LiveAutoscalerConfig liveConfig() throws IOException {
+    AutoscalerConfig config;
+    try {
+      config =
+          autoscalerConfigFile == null
+              ? AutoscalerConfig.DEFAULTS
+              : AutoscalerConfigs.read(autoscalerConfigFile);
+    } catch (ValidationException | IOException e) {
+      throw new IOException("invalid --config " + autoscalerConfigFile + ":\n" + e.getMessage(), e);
+    }
+    Duration deadline;
+    try {
+      deadline =
+          deploymentConfigFile == null
+              ? DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT
+              : DeploymentConfigs.read(deploymentConfigFile);
+    } catch (ValidationException | IOException e) {
+      throw new IOException(
+          "invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage(), e);
+    }
+    return new LiveAutoscalerConfig(
+        config,
+        deadline,
+        c -> scaleToZeroGrace == null ? c : c.withScaleToZeroGrace(scaleToZeroGrace));
   }
 
   private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {

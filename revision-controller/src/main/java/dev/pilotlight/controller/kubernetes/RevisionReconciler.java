@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Revision → its Deployment, headless Service and PodAutoscaler (pure builders in {@link
@@ -56,7 +57,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final Caches caches;
   private final ClusterWrites writes;
   private final Clock clock;
-  private final AutoscalerConfig autoscalerConfig;
+  private final Supplier<AutoscalerConfig> autoscalerConfig;
 
   /**
    * @param autoscalerConfig the global autoscaling defaults (min-scale and initial-scale of the
@@ -64,7 +65,10 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
    *     {@code progressDeadlineSeconds} unless the revision's annotation says otherwise)
    */
   RevisionReconciler(
-      Caches caches, ClusterWrites writes, Clock clock, AutoscalerConfig autoscalerConfig) {
+      Caches caches,
+      ClusterWrites writes,
+      Clock clock,
+      Supplier<AutoscalerConfig> autoscalerConfig) {
     this.caches = caches;
     this.writes = writes;
     this.clock = clock;
@@ -120,7 +124,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     String reachability = reachability(rev, routed, wasAvailable);
     converge(
         rev,
-        RevisionChildren.deployment(rev, replicas, autoscalerConfig.progressDeadline()),
+        RevisionChildren.deployment(rev, replicas, autoscalerConfig.get().progressDeadline()),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
@@ -279,13 +283,13 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     int minScale;
     int initialScale;
     try {
-      ScalingSpec spec = ScalingSpecs.resolve(annotations, concurrency, autoscalerConfig);
+      ScalingSpec spec = ScalingSpecs.resolve(annotations, concurrency, autoscalerConfig.get());
       minScale = spec.minScale();
       initialScale = spec.initialScale();
     } catch (ValidationException e) {
       // reported on the Revision; the autoscaler keeps its last valid spec, these are the defaults
-      minScale = autoscalerConfig.minScale();
-      initialScale = autoscalerConfig.initialScale();
+      minScale = autoscalerConfig.get().minScale();
+      initialScale = autoscalerConfig.get().initialScale();
     }
     List<Cond> previous = new ArrayList<>();
     for (String type :

@@ -92,6 +92,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   public record Settings(String domain, int gatewayPort, AutoscalerConfig autoscalerConfig) {}
 
   private final Settings settings;
+
+  /** The global autoscaling defaults in force: {@link Settings}' until {@link #reconfigure}. */
+  private AutoscalerConfig autoscalerConfig;
+
   private final WorkloadRuntime runtime;
   private final ScalingTargets autoscaler;
   private final RouteTableListener routeListener;
@@ -177,6 +181,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       InstanceLoad load,
       Ticker ticker) {
     this.settings = settings;
+    this.autoscalerConfig = settings.autoscalerConfig();
     this.runtime = runtime;
     this.autoscaler = autoscaler;
     this.routeListener = routeListener;
@@ -229,6 +234,18 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     return submit(
         () -> {
           desired.remove(source);
+          reconcile();
+        });
+  }
+
+  /**
+   * A new global autoscaling config (config-autoscaler or config-deployment changed): every
+   * revision's scaling target is resolved again and the changed ones go to the autoscaler.
+   */
+  public CompletableFuture<Void> reconfigure(AutoscalerConfig config) {
+    return submit(
+        () -> {
+          autoscalerConfig = config;
           reconcile();
         });
   }
@@ -497,9 +514,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private void upsertTarget(Revision r, boolean routed) {
     ScalingSpec spec;
     try {
-      spec =
-          ScalingSpecs.resolve(
-              r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+      spec = ScalingSpecs.resolve(r.annotations(), r.spec().concurrencyLimit(), autoscalerConfig);
     } catch (RuntimeException e) {
       revisionProblems.put(r.key(), e.getMessage());
       return;
@@ -794,13 +809,12 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     int initialScale;
     try {
       ScalingSpec spec =
-          ScalingSpecs.resolve(
-              r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+          ScalingSpecs.resolve(r.annotations(), r.spec().concurrencyLimit(), autoscalerConfig);
       minScale = spec.minScale();
       initialScale = spec.initialScale();
     } catch (RuntimeException e) {
-      minScale = settings.autoscalerConfig().minScale();
-      initialScale = settings.autoscalerConfig().initialScale();
+      minScale = autoscalerConfig.minScale();
+      initialScale = autoscalerConfig.initialScale();
     }
     List<Condition> before = autoscalerConditions.get(r.key());
     List<Cond> previous = new ArrayList<>();
