@@ -223,7 +223,7 @@ public final class LocalCommand implements Callable<Integer> {
           new AdminServer(
               adminPort,
               () -> controller.status().withHeld(gateway::held),
-              LocalMetrics.exposition(gateway, autoscaler, runtime));
+              LocalMetrics.exposition(gateway, autoscaler, runtime, controller));
     } catch (BindException e) {
       err.println(
           "cannot listen on 127.0.0.1:"

@@ -31,6 +31,7 @@ import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
 import dev.pilotlight.controller.local.DesiredState.DesiredConfiguration;
 import dev.pilotlight.controller.local.DesiredState.DesiredRoute;
 import dev.pilotlight.controller.local.DesiredState.Expansion;
+import dev.pilotlight.controller.metrics.ControllerMetrics;
 import dev.pilotlight.controller.reconcile.RevisionStamper;
 import dev.pilotlight.controller.reserve.PilotLight;
 import dev.pilotlight.controller.runtime.InstanceListener;
@@ -106,6 +107,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private final InstanceLoad load;
   private final Ticker ticker;
   private final ScheduledThreadPoolExecutor loop;
+  private final ControllerMetrics metrics;
+  private final ControllerMetrics.Kind loopMetrics;
 
   // Read from other threads (the endpoint hot path, status).
   private final Map<RevisionKey, Revision> revisions = new ConcurrentHashMap<>();
@@ -200,6 +203,20 @@ public final class LocalController implements ScaleListener, InstanceListener, A
               return t;
             });
     loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.metrics = new ControllerMetrics(ticker);
+    this.loopMetrics = metrics.kind(LOOP_KIND, () -> loop.getQueue().size());
+  }
+
+  /** The {@code kind} of local mode's reconciles: one loop reconciles every kind at once. */
+  public static final String LOOP_KIND = "local";
+
+  /**
+   * The loop's series, as Kubernetes mode's controller has them, with {@code kind="local"}: every
+   * pass of the loop (a manifest applied, a decision, an instance change) by result, its duration,
+   * and the events waiting for the loop.
+   */
+  public ControllerMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -314,10 +331,13 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     try {
       loop.execute(
           () -> {
+            long start = loopMetrics.start();
             try {
               task.run();
+              loopMetrics.finished(start, ControllerMetrics.Result.SUCCESS);
               done.complete(null);
             } catch (RuntimeException e) {
+              loopMetrics.finished(start, ControllerMetrics.Result.ERROR);
               events.event("internal error in the controller: " + e);
               done.completeExceptionally(e);
             }
