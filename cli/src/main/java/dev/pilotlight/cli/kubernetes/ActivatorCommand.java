@@ -104,8 +104,8 @@ public final class ActivatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    err = spec.commandLine().getErr();
     logging.apply("activator");
+    err = logging.errors();
     String token = env.apply(TOKEN_ENV);
     if (token == null || token.isBlank()) {
       err.println(

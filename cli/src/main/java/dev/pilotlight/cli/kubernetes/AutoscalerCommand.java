@@ -68,7 +68,7 @@ public final class AutoscalerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply("autoscaler");
     try {
-      return serve(spec.commandLine().getErr());
+      return serve(logging.errors());
     } finally {
       run.stopped();
     }

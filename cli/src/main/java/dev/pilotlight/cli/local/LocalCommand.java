@@ -136,8 +136,8 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
     logging.apply("local");
+    PrintWriter err = logging.errors();
     Events events = new Events();
     Files.createDirectories(stateDir);
     int reaped = ProcessRuntime.reapOrphans(stateDir);
