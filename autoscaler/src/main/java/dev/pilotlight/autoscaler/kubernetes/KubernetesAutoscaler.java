@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The autoscaler's Kubernetes shell: a PodAutoscaler informer upserts each one as a {@link
@@ -124,7 +125,9 @@ public final class KubernetesAutoscaler implements AutoCloseable {
     } catch (ValidationException e) {
       // the controller reports invalid annotations on the Revision; keep the last valid target
       if (!e.getMessage().equals(refused.put(key, e.getMessage()))) {
-        LOG.warn("PodAutoscaler {}: not scaled by its annotations: {}", key, e.getMessage());
+        try (MDC.MDCCloseable m = MDC.putCloseable("revision", String.valueOf(key))) {
+          LOG.warn("PodAutoscaler {}: not scaled by its annotations: {}", key, e.getMessage());
+        }
       }
       return;
     }
