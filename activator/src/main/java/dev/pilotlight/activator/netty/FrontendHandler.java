@@ -5,6 +5,7 @@ import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.http1.BodyPart;
 import dev.pilotlight.activator.http1.HeaderKind;
 import dev.pilotlight.activator.http1.RequestHead;
+import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -210,8 +211,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
           false);
       return;
     }
+    RevisionThrottler throttler = gw.throttlers().forRequest(revision);
+    if (throttler == null) {
+      refuse(request, ProxyError.REVISION_REMOVED, null, false);
+      return;
+    }
     keepAlive = HttpUtil.isKeepAlive(request);
-    current = new ProxyExchange(gw, ctx, request, path, host, revision, this);
+    current = new ProxyExchange(gw, ctx, request, path, host, revision, throttler, this);
     current.start();
   }
 
@@ -293,17 +299,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     RevisionKey revision = gw.routes().select(head.host());
     keepAlive = head.keepAlive();
-    if (revision == null) {
-      gw.metrics().refused(ProxyError.UNKNOWN_HOST);
-      String reason = "no route for host \"" + head.host() + "\"";
+    RevisionThrottler throttler = revision == null ? null : gw.throttlers().forRequest(revision);
+    if (throttler == null) {
+      ProxyError error = revision == null ? ProxyError.UNKNOWN_HOST : ProxyError.REVISION_REMOVED;
+      gw.metrics().refused(error);
+      String reason =
+          revision == null ? "no route for host \"" + head.host() + "\"" : error.reason();
       boolean headRequest = head.isHead();
       boolean bodyPending = !head.bodyless();
       head.release();
-      respond(false, headRequest, error(ProxyError.UNKNOWN_HOST, reason), bodyPending, false);
+      respond(false, headRequest, error(error, reason), bodyPending, false);
       return;
     }
     boolean bodyless = head.bodyless();
-    current = new ProxyExchange(gw, ctx, head, revision, this);
+    current = new ProxyExchange(gw, ctx, head, revision, throttler, this);
     current.start();
     if (bodyless) {
       armSocketRead();

@@ -120,6 +120,7 @@ final class ProxyExchange implements Waiter {
       String path,
       String host,
       RevisionKey revision,
+      RevisionThrottler throttler,
       FrontendHandler frontend) {
     this.gw = gw;
     this.ctx = ctx;
@@ -128,7 +129,7 @@ final class ProxyExchange implements Waiter {
     this.path = path;
     this.host = host;
     this.revision = revision;
-    this.throttler = gw.throttlers().apply(revision);
+    this.throttler = throttler;
     this.concurrency = gw.stats().of(revision);
     this.frontend = frontend;
     // what the client's headers say, taken before they are rewritten for the instance
@@ -152,6 +153,7 @@ final class ProxyExchange implements Waiter {
       ChannelHandlerContext ctx,
       RequestHead head,
       RevisionKey revision,
+      RevisionThrottler throttler,
       FrontendHandler frontend) {
     this.gw = gw;
     this.ctx = ctx;
@@ -161,7 +163,7 @@ final class ProxyExchange implements Waiter {
     this.path = null;
     this.host = head.host();
     this.revision = revision;
-    this.throttler = gw.throttlers().apply(revision);
+    this.throttler = throttler;
     this.concurrency = gw.stats().of(revision);
     this.frontend = frontend;
     this.expectsContinue = head.expectContinue();
