@@ -14,7 +14,6 @@ import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
-import dev.pilotlight.api.time.Backoff;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -48,19 +47,14 @@ import java.util.concurrent.TimeUnit;
  * before the response began with exactly one status; after it began, a failure closes the client
  * connection, as the response cannot be completed.
  *
- * <p>Retries: a connection that cannot be made goes to another slot (at most {@value #MAX_ATTEMPTS}
- * attempts, short backoff); a reused keep-alive connection found closed before any response byte is
- * retried once on a new connection when the method is idempotent and no body byte was sent. Nothing
- * else is retried. Timeouts: the revision's total deadline (the wait included), the response-start
- * deadline from the request sent, and the idle limit between bytes; an upgraded connection (101)
- * becomes a tunnel that no response timeout cuts.
+ * <p>Retries: a connection that cannot be made goes to another slot (at most {@value
+ * ExchangeRetry#MAX_ATTEMPTS} attempts, short backoff); a reused keep-alive connection found closed
+ * before any response byte is retried once on a new connection when the method is idempotent and no
+ * body byte was sent. Nothing else is retried. Timeouts: the revision's total deadline (the wait
+ * included), the response-start deadline from the request sent, and the idle limit between bytes;
+ * an upgraded connection (101) becomes a tunnel that no response timeout cuts.
  */
 final class ProxyExchange implements Waiter {
-  static final int MAX_ATTEMPTS = 3;
-
-  /** The wait before a connect is tried again on another slot: 10 ms, then 20 ms. */
-  static final Backoff CONNECT_RETRY = new Backoff(Duration.ofMillis(10), Duration.ofMillis(100));
-
   private final GatewayContext gw;
   private final ChannelHandlerContext ctx;
   private final HttpRequest request; // the codec path's head, or null
@@ -700,12 +694,12 @@ final class ProxyExchange implements Waiter {
       throttler.connectFailed(slot);
     }
     releaseSlot();
-    if (attempts >= MAX_ATTEMPTS) {
+    if (ExchangeRetry.afterConnectFailure(attempts) == ExchangeRetry.Decision.GIVE_UP) {
       fail(ProxyError.UPSTREAM_CONNECT);
       return;
     }
     ctx.executor()
-        .schedule(this::acquire, CONNECT_RETRY.delay(attempts).toNanos(), TimeUnit.NANOSECONDS);
+        .schedule(this::acquire, ExchangeRetry.backoff(attempts).toNanos(), TimeUnit.NANOSECONDS);
   }
 
   void onUpstreamClosed(Channel ch) {
@@ -717,20 +711,23 @@ final class ProxyExchange implements Waiter {
       abort();
       return;
     }
-    boolean replayable = idempotent && bodyBytesSent == 0;
-    if (reusedConnection && !staleRetried && replayable) {
-      // a kept-alive connection the instance had closed: it never processed this request
-      staleRetried = true;
-      if (slot.endpoint().protocol() == Protocol.H2C) {
-        openStream(slot.endpoint());
-      } else {
-        connect(slot.endpoint());
+    switch (ExchangeRetry.afterLoss(
+        attempts, reusedConnection, staleRetried, idempotent, bodyBytesSent)) {
+      case SAME_INSTANCE_NEW_CONNECTION -> {
+        // a kept-alive connection the instance had closed: it never processed this request
+        staleRetried = true;
+        if (slot.endpoint().protocol() == Protocol.H2C) {
+          openStream(slot.endpoint());
+        } else {
+          connect(slot.endpoint());
+        }
+        return;
       }
-      return;
-    }
-    if (!reusedConnection && replayable && attempts < MAX_ATTEMPTS) {
-      connectFailed(); // reset at once by a new instance: try another slot
-      return;
+      case ANOTHER_SLOT -> {
+        connectFailed(); // reset at once by a new instance: try another slot
+        return;
+      }
+      case GIVE_UP -> {}
     }
     fail(ProxyError.UPSTREAM_RESET);
   }
