@@ -65,6 +65,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Headers.ClientAddress clientAddress;
   private ClientTimeoutHandler timeouts;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
+  private UpstreamConnector connector;
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -94,7 +95,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         requestComplete();
       }
       if (current != null) {
-        current.onRequestContent(part);
+        current.onRequestContent(part, part.last());
       } else if (discarding) {
         discard(part.content().readableBytes(), part.last(), false);
         part.release();
@@ -131,7 +132,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (current != null) {
-        current.onRequestContent(content);
+        current.onRequestContent(content, content instanceof LastHttpContent);
         return;
       }
       if (discarding) {
@@ -217,7 +218,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     keepAlive = HttpUtil.isKeepAlive(request);
-    current = new ProxyExchange(gw, ctx, request, path, host, revision, throttler, this);
+    current =
+        new ProxyExchange(
+            gw, ctx, CodecWire.of(request, path, host, this), revision, throttler, this);
     current.start();
   }
 
@@ -312,7 +315,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean bodyless = head.bodyless();
-    current = new ProxyExchange(gw, ctx, head, revision, throttler, this);
+    current =
+        new ProxyExchange(gw, ctx, new PassThroughWire(head, this), revision, throttler, this);
     current.start();
     if (bodyless) {
       armSocketRead();
@@ -343,6 +347,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** The connection's forwarding header lines, for the pass-through path. */
   RawHeads.ForwardingCache forwardingCache() {
     return forwardingCache;
+  }
+
+  /** Channels to instances for this connection's exchanges, made on first need. */
+  UpstreamConnector connector() {
+    if (connector == null) {
+      connector = new UpstreamConnector(gw);
+    }
+    return connector;
   }
 
   /** Asks the flow control handler for the next message of the current request. */
