@@ -352,7 +352,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Channels to instances for this connection's exchanges, made on first need. */
   UpstreamConnector connector() {
     if (connector == null) {
-      connector = new UpstreamConnector(gw);
+      connector = new UpstreamConnector(gw, ctx.channel().eventLoop());
     }
     return connector;
   }

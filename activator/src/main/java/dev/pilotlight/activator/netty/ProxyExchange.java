@@ -1,20 +1,23 @@
 package dev.pilotlight.activator.netty;
 
+import static dev.pilotlight.activator.netty.ExchangeDeadlines.Expired.RESPONSE_START;
+import static dev.pilotlight.activator.netty.ExchangeDeadlines.Expired.TOTAL;
+import static dev.pilotlight.activator.netty.ExchangePhase.ACQUIRING;
+import static dev.pilotlight.activator.netty.ExchangePhase.BACKOFF;
+import static dev.pilotlight.activator.netty.ExchangePhase.CONNECTING;
+import static dev.pilotlight.activator.netty.ExchangePhase.DONE;
+import static dev.pilotlight.activator.netty.ExchangePhase.HELD;
+import static dev.pilotlight.activator.netty.ExchangePhase.RESPONDING;
+import static dev.pilotlight.activator.netty.ExchangePhase.SENDING;
+import static dev.pilotlight.activator.netty.ExchangePhase.TUNNEL;
+
 import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.activator.throttle.Slot;
-import dev.pilotlight.activator.throttle.Waiter;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.RevisionKey;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
@@ -32,29 +35,24 @@ import java.util.concurrent.TimeUnit;
  * whether a lost connection is retried, {@link ExchangeMeter} counts, {@link TunnelSwitch} handles
  * an upgrade. What is left here is the order of things.
  */
-final class ProxyExchange implements Waiter, ExchangeWire.Sink, UpstreamConnector.Opened {
+final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Opened {
   private final GatewayContext gw;
   private final ChannelHandlerContext ctx;
   private final FrontendHandler frontend;
   private final RevisionKey revision;
-  private final RevisionThrottler throttler;
+  private final SlotWaiter slots;
+  private final UpstreamConnector connector;
   private final RequestFacts facts;
   private final ExchangeMeter meter;
+  private final ExchangeDeadlines deadlines;
+  private final RequestForwarder request;
+  private final ResponseRelay response;
   private ExchangeWire wire;
-  private ExchangeDeadlines deadlines;
-  private ExchangePhase phase = ExchangePhase.ACQUIRING;
-  private Slot slot;
+  private ExchangePhase phase = ACQUIRING;
+  private Endpoint endpoint; // of the slot held, or the last one
   private Channel upstream;
-  private int attempts;
-  private boolean reusedConnection;
+  private boolean reused;
   private boolean staleRetried;
-  private boolean requestRead;
-  private long bodyBytesSent;
-  private Object pendingContent; // read while a retry was connecting: at most one
-  private boolean pendingLast;
-  private boolean upstreamKeepAlive;
-  private boolean clientUnflushed;
-  private TunnelSwitch tunnel;
 
   /** Takes {@code wire} (the request) over. */
   ProxyExchange(
@@ -69,102 +67,60 @@ final class ProxyExchange implements Waiter, ExchangeWire.Sink, UpstreamConnecto
     this.wire = wire;
     this.facts = wire.facts();
     this.revision = revision;
-    this.throttler = throttler;
+    this.slots = new SlotWaiter(throttler, ctx.executor(), this);
     this.frontend = frontend;
-    this.requestRead = facts.passThrough() && facts.bodyless(); // no body part follows
+    this.connector = frontend.connector();
+    this.deadlines =
+        new ExchangeDeadlines(ctx.executor(), gw.ticker(), throttler.timeouts(), this::expired);
+    this.request = new RequestForwarder(ctx, frontend, facts, deadlines);
     this.meter =
         new ExchangeMeter(
             gw.ticker(), gw.stats().of(revision), gw.metrics(), gw.metrics().revision(revision));
+    this.response = new ResponseRelay(this, ctx, revision, gw, frontend, meter, deadlines, request);
   }
 
   void start() {
-    deadlines =
-        new ExchangeDeadlines(ctx.executor(), gw.ticker(), throttler.timeouts(), this::expired);
     deadlines.start();
-    acquire();
+    slots.acquire();
   }
 
-  private void moveTo(ExchangePhase next) {
+  void moveTo(ExchangePhase next) {
     if (!phase.canMoveTo(next)) {
       throw new IllegalStateException("exchange phase " + phase + " -> " + next);
     }
     phase = next;
   }
 
-  private void acquire() {
-    RevisionThrottler.Acquire a = throttler.acquire(this);
-    if (a instanceof RevisionThrottler.Granted g) {
-      proceed(g.slot());
-    } else if (a instanceof RevisionThrottler.Queued) {
-      moveTo(ExchangePhase.HELD);
-      wire.held();
-      meter.held();
-      gw.statSink().poke(revision);
-    } else if (a instanceof RevisionThrottler.Rejected r) {
-      fail(r.removed() ? ProxyError.REVISION_REMOVED : ProxyError.QUEUE_FULL);
-    }
-  }
-
-  // Waiter: called under the throttler's lock from any thread; hop to our event loop.
   @Override
-  public void granted(Slot s) {
-    ctx.executor().execute(() -> onGranted(s));
+  public void waiting() {
+    moveTo(HELD);
+    wire.held();
+    meter.held();
+    gw.statSink().poke(revision);
   }
 
   @Override
-  public void revoked() {
-    ctx.executor().execute(() -> fail(ProxyError.REVISION_REMOVED));
-  }
-
-  private void onGranted(Slot s) {
-    if (phase == ExchangePhase.DONE) {
-      throttler.release(s);
-      return;
-    }
+  public void slotGranted(Slot s) {
+    moveTo(CONNECTING);
     meter.granted();
-    proceed(s);
-  }
-
-  private void proceed(Slot s) {
-    moveTo(ExchangePhase.CONNECTING);
-    slot = s;
-    meter.instance(s.endpoint().instanceClass());
-    attempts++;
-    wire = wire.toward(s.endpoint().protocol());
-    frontend.connector().open(s.endpoint(), wire.passThrough(), ctx.channel().eventLoop(), this);
+    endpoint = s.endpoint();
+    meter.instance(endpoint.instanceClass());
+    wire = wire.toward(endpoint.protocol());
+    connector.open(endpoint, wire.passThrough(), this);
   }
 
   @Override
   public void connected(Channel ch, boolean reused) {
-    if (phase == ExchangePhase.DONE) {
+    if (phase == DONE) {
       ch.close();
       return;
     }
-    moveTo(ExchangePhase.SENDING);
+    moveTo(SENDING);
     upstream = ch;
-    reusedConnection = reused;
+    this.reused = reused;
     BackendHandler.of(ch).bind(this);
     deadlines.connected();
-    // a failed write fires exceptionCaught, which closes the connection: onUpstreamClosed
-    wire.writeHead(ch);
-    if (pendingContent != null) {
-      Object c = pendingContent;
-      pendingContent = null;
-      onRequestContent(c, pendingLast);
-    } else if (requestRead) {
-      wire.endRequest(ch); // no body, or a retry of one read to its end
-      deadlines.requestSent();
-    } else {
-      if (!facts.bodyless()) {
-        ch.flush();
-        if (facts.expectsContinue()) {
-          GatewayInitializer.ensureResponseEncoder(ctx.pipeline());
-          ctx.writeAndFlush(
-              new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-        }
-      }
-      frontend.readMore();
-    }
+    request.send(ch, wire);
   }
 
   @Override
@@ -178,48 +134,12 @@ final class ProxyExchange implements Waiter, ExchangeWire.Sink, UpstreamConnecto
 
   /** A part of the request body ({@code last} ends it), read from the client on our request. */
   void onRequestContent(Object content, boolean last) {
-    if (last) {
-      requestRead = true;
-    }
-    Channel ch = upstream;
-    if (phase == ExchangePhase.DONE || phase == ExchangePhase.TUNNEL) {
-      ReferenceCountUtil.release(content);
-      return;
-    }
-    if (ch == null) {
-      pendingContent = content; // a retry is connecting; one read is outstanding at most
-      pendingLast = last;
-      return;
-    }
-    deadlines.touch();
-    bodyBytesSent += ((ByteBufHolder) content).content().readableBytes();
-    ch.writeAndFlush(wire.requestPart(content))
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (!f.isSuccess()) {
-                    f.channel().close();
-                  } else if (!last && phase != ExchangePhase.DONE && upstream == ch) {
-                    deadlines.touch();
-                    frontend.readMore();
-                  }
-                });
-    if (last) {
-      deadlines.requestSent();
-    }
+    request.part(content, last);
   }
 
-  /**
-   * The client's body cannot be read to its end: malformed ({@link ProxyError#MALFORMED_BODY}) or
-   * stalled past the body timeout ({@link ProxyError#REQUEST_TIMEOUT}). The instance may have part
-   * of it, so its connection goes; the client gets {@code error}'s status if no response has begun,
-   * else the response breaks off.
-   */
+  /** The client's body cannot be read to its end (malformed, stalled): its status or a cut. */
   void requestBodyFailed(ProxyError error) {
-    if (phase == ExchangePhase.DONE) {
-      return;
-    }
-    requestRead = false;
+    request.unread(); // (the client's connection closes after the response anyway)
     if (phase.responseBegun()) {
       abort();
     } else {
@@ -229,179 +149,92 @@ final class ProxyExchange implements Waiter, ExchangeWire.Sink, UpstreamConnecto
 
   /** A message from the instance, for the wire to read. */
   void onUpstreamMessage(Channel ch, Object msg) {
-    if (phase == ExchangePhase.DONE || ch != upstream) {
+    if (phase == DONE || ch != upstream) {
       ReferenceCountUtil.release(msg);
       ch.close();
       return;
     }
     deadlines.touch();
-    wire.onResponse(ch, msg, this);
+    response.read(ch, msg, wire);
   }
 
-  // --- ExchangeWire.Sink: the response ---
+  // --- the response (ResponseRelay calls these) ---
 
-  @Override
-  public ChannelHandlerContext client() {
-    return ctx;
-  }
-
-  @Override
-  public RevisionKey revision() {
-    return revision;
+  Endpoint endpoint() {
+    return endpoint;
   }
 
   @Override
-  public Endpoint endpoint() {
-    return slot.endpoint();
+  public boolean over() {
+    return phase == DONE;
   }
 
-  @Override
-  public long heldNanos() {
-    return meter.heldNanos();
-  }
-
-  @Override
-  public void responseStarted(int status, boolean upstreamKeepAlive) {
-    moveTo(ExchangePhase.RESPONDING);
-    deadlines.responseStarted();
-    this.upstreamKeepAlive = upstreamKeepAlive;
-    meter.status(status);
-    clientUnflushed = true;
-  }
-
-  @Override
-  public void clientWrite(Object msg) {
-    ctx.write(msg).addListener(abortOnFailure);
-    clientUnflushed = true;
-  }
-
-  @Override
-  public void responsePart(Channel ch, Object content, boolean last) {
-    if (!last) {
-      clientWrite(content);
-      if (!ctx.channel().isWritable()) {
-        ch.config().setAutoRead(false); // resumes in onClientWritable
-      }
-      return;
-    }
-    // the instance has answered in full: its slot and connection are free
+  /** The response was read whole: the channel goes back (pooled if reusable), the slot too. */
+  void responseComplete(Channel ch, boolean reusable) {
     upstream = null;
-    frontend
-        .connector()
-        .release(endpoint(), ch, wire.passThrough(), upstreamKeepAlive && requestRead);
-    releaseSlot();
+    connector.release(endpoint, ch, wire.passThrough(), reusable);
     finish();
-    gw.metrics().proxied();
-    boolean closeAfter = wire.closesClient();
-    clientUnflushed = false;
-    ctx.writeAndFlush(content)
-        .addListener(
-            (ChannelFutureListener)
-                f -> frontend.exchangeDone(requestRead, closeAfter || !f.isSuccess()));
   }
 
-  @Override
-  public void upgraded(Channel ch, HttpResponse head) {
-    moveTo(ExchangePhase.TUNNEL);
-    deadlines.cancelAll();
-    Headers.downstreamResponse(head, revision, endpoint(), heldNanos(), false);
-    meter.status(101);
-    gw.metrics().proxied();
-    tunnel = new TunnelSwitch();
-    tunnel.open(
-        ctx,
-        ch,
-        head,
-        gw.metrics(),
-        this::tunnelClosed,
-        this::abort,
-        () -> phase == ExchangePhase.DONE);
-  }
-
-  @Override
-  public void tunnelBytes(ByteBuf bytes) {
-    tunnel.bytes(bytes);
-  }
-
-  private void tunnelClosed() {
-    if (phase != ExchangePhase.DONE) {
+  void tunnelClosed() {
+    if (phase != DONE) {
       upstream = null;
-      releaseSlot();
       finish();
     }
   }
 
   /** End of a read batch from the instance: send what was written to the client. */
   void flushClient() {
-    ByteBuf head = wire.takeClientHead();
-    if (head != null) {
-      clientWrite(head);
-    }
-    if (clientUnflushed) {
-      clientUnflushed = false;
-      ctx.flush();
-    }
+    response.flush(wire);
   }
 
   void onClientWritable() {
     Channel ch = upstream;
-    if (ch != null && phase != ExchangePhase.TUNNEL) {
+    if (ch != null && phase != TUNNEL) {
       ch.config().setAutoRead(true);
     }
   }
 
-  private final ChannelFutureListener abortOnFailure =
-      f -> {
-        if (!f.isSuccess()) {
-          abort();
-        }
-      };
-
   // --- failures and timeouts ---
 
   private void connectFailed() {
-    if (phase == ExchangePhase.DONE) {
+    if (phase == DONE) {
       return;
     }
-    if (slot != null) {
-      throttler.connectFailed(slot);
-    }
-    releaseSlot();
-    if (ExchangeRetry.afterConnectFailure(attempts) == ExchangeRetry.Decision.GIVE_UP) {
+    slots.unreachable();
+    if (ExchangeRetry.afterConnectFailure(slots.attempts()) == ExchangeRetry.Decision.GIVE_UP) {
       fail(ProxyError.UPSTREAM_CONNECT);
       return;
     }
-    moveTo(ExchangePhase.BACKOFF);
-    ctx.executor()
-        .schedule(
-            () -> {
-              if (phase == ExchangePhase.BACKOFF) {
-                moveTo(ExchangePhase.ACQUIRING);
-                acquire();
-              }
-            },
-            ExchangeRetry.backoff(attempts).toNanos(),
-            TimeUnit.NANOSECONDS);
+    moveTo(BACKOFF);
+    long backoff = ExchangeRetry.backoff(slots.attempts()).toNanos();
+    ctx.executor().schedule(this::backoffOver, backoff, TimeUnit.NANOSECONDS);
+  }
+
+  private void backoffOver() {
+    if (phase == BACKOFF) {
+      moveTo(ACQUIRING);
+      slots.acquire();
+    }
   }
 
   void onUpstreamClosed(Channel ch) {
-    if (phase == ExchangePhase.DONE || phase == ExchangePhase.TUNNEL || ch != upstream) {
+    if (phase == DONE || phase == TUNNEL || ch != upstream) {
       return;
     }
     upstream = null;
-    if (phase == ExchangePhase.RESPONDING) {
+    request.detach();
+    if (phase == RESPONDING) {
       abort();
       return;
     }
     switch (ExchangeRetry.afterLoss(
-        attempts, reusedConnection, staleRetried, facts.idempotent(), bodyBytesSent)) {
+        slots.attempts(), reused, staleRetried, facts.idempotent(), request.bytesSent())) {
       case SAME_INSTANCE_NEW_CONNECTION -> {
         // a kept-alive connection the instance had closed: it never processed this request
         staleRetried = true;
-        moveTo(ExchangePhase.CONNECTING);
-        frontend
-            .connector()
-            .openFresh(endpoint(), wire.passThrough(), ctx.channel().eventLoop(), this);
+        moveTo(CONNECTING);
+        connector.openFresh(endpoint, wire.passThrough(), this);
       }
       case ANOTHER_SLOT -> connectFailed(); // reset at once by a new instance: another slot
       case GIVE_UP -> fail(ProxyError.UPSTREAM_RESET);
@@ -409,85 +242,57 @@ final class ProxyExchange implements Waiter, ExchangeWire.Sink, UpstreamConnecto
   }
 
   private void expired(ExchangeDeadlines.Expired which) {
-    switch (phase) {
-      case DONE, TUNNEL -> {}
-      case ACQUIRING, HELD -> // (held again after a retry, for the other two) a grant on its
-          // way finds the exchange done and gives its slot back
-          fail(
-              which == ExchangeDeadlines.Expired.TOTAL
-                  ? ProxyError.HOLD_TIMEOUT
-                  : ProxyError.UPSTREAM_TIMEOUT);
-      case RESPONDING -> {
-        if (which != ExchangeDeadlines.Expired.RESPONSE_START) {
-          abort();
-        }
-      }
-      default -> fail(ProxyError.UPSTREAM_TIMEOUT);
+    if (phase == DONE || phase == TUNNEL || (phase == RESPONDING && which == RESPONSE_START)) {
+      return;
+    }
+    if (phase == RESPONDING) {
+      abort();
+    } else { // held (a grant on its way finds the exchange done), or not answered yet
+      fail(phase == HELD && which == TOTAL ? ProxyError.HOLD_TIMEOUT : ProxyError.UPSTREAM_TIMEOUT);
     }
   }
 
   /** The client went away: give back what we hold. */
   void clientClosed() {
-    if (phase == ExchangePhase.DONE) {
-      return;
+    if (phase != DONE) {
+      slots.cancel();
+      finish();
     }
-    throttler.cancel(this);
-    closeUpstream();
-    releaseSlot();
-    finish();
   }
 
   /** Fails before any response byte: one status to the client. */
-  private void fail(ProxyError error) {
-    if (phase == ExchangePhase.DONE) {
-      return;
+  @Override
+  public void fail(ProxyError error) {
+    if (phase != DONE) {
+      slots.cancel();
+      meter.status(error.status().code());
+      finish();
+      frontend.exchangeFailed(
+          facts.http10(), facts.passThrough() && facts.head(), error, request.read());
     }
-    throttler.cancel(this);
-    closeUpstream();
-    releaseSlot();
-    meter.status(error.status().code());
-    finish();
-    frontend.exchangeFailed(
-        facts.http10(), facts.passThrough() && facts.head(), error, requestRead);
   }
 
   /** Fails after the response began: the client connection is closed mid-response. */
-  private void abort() {
-    if (phase == ExchangePhase.DONE) {
-      return;
+  void abort() {
+    if (phase != DONE) {
+      gw.metrics().aborted();
+      finish();
+      ctx.close();
     }
-    gw.metrics().aborted();
-    closeUpstream();
-    releaseSlot();
-    finish();
-    ctx.close();
   }
 
-  private void closeUpstream() {
+  /** Ends the exchange, however it ended: the channel and slot it holds go, it is counted. */
+  private void finish() {
+    moveTo(DONE);
     if (upstream != null) {
       upstream.close();
       upstream = null;
     }
-  }
-
-  private void finish() {
-    moveTo(ExchangePhase.DONE);
-    if (pendingContent != null) {
-      ReferenceCountUtil.release(pendingContent);
-      pendingContent = null;
-    }
+    slots.release();
+    request.close();
     wire.release();
-    if (tunnel != null) {
-      tunnel.release();
-    }
+    response.release();
     deadlines.cancelAll();
     meter.finished();
-  }
-
-  private void releaseSlot() {
-    if (slot != null) {
-      throttler.release(slot);
-      slot = null;
-    }
   }
 }

@@ -38,17 +38,22 @@ final class UpstreamConnector {
   }
 
   private final GatewayContext gw;
+  private final EventLoop loop;
   private ChannelInitializer<Channel> raw;
   private ChannelInitializer<Channel> codec;
 
-  UpstreamConnector(GatewayContext gw) {
+  /**
+   * @param loop the client connection's event loop, where its exchanges' channels are had too
+   */
+  UpstreamConnector(GatewayContext gw, EventLoop loop) {
     this.gw = gw;
+    this.loop = loop;
   }
 
   /** A channel to {@code e}: pooled if one is idle, else new. */
-  void open(Endpoint e, boolean passThrough, EventLoop loop, Opened then) {
+  void open(Endpoint e, boolean passThrough, Opened then) {
     if (e.protocol() == Protocol.H2C) {
-      openStream(e, loop, then);
+      openStream(e, then);
       return;
     }
     Channel pooled = gw.pool().poll(e, passThrough);
@@ -56,15 +61,15 @@ final class UpstreamConnector {
       then.connected(pooled, true);
       return;
     }
-    connect(e, passThrough, loop, then);
+    connect(e, passThrough, then);
   }
 
   /** A new channel to {@code e}, never a pooled one (after a kept-alive one turned out stale). */
-  void openFresh(Endpoint e, boolean passThrough, EventLoop loop, Opened then) {
+  void openFresh(Endpoint e, boolean passThrough, Opened then) {
     if (e.protocol() == Protocol.H2C) {
-      openStream(e, loop, then);
+      openStream(e, then);
     } else {
-      connect(e, passThrough, loop, then);
+      connect(e, passThrough, then);
     }
   }
 
@@ -93,7 +98,7 @@ final class UpstreamConnector {
     return passThrough && ((Http1ResponseDecoder) ch.pipeline().first()).surplus();
   }
 
-  private void openStream(Endpoint e, EventLoop loop, Opened then) {
+  private void openStream(Endpoint e, Opened then) {
     gw.h2()
         .open(
             gw,
@@ -108,7 +113,7 @@ final class UpstreamConnector {
             });
   }
 
-  private void connect(Endpoint e, boolean passThrough, EventLoop loop, Opened then) {
+  private void connect(Endpoint e, boolean passThrough, Opened then) {
     gw.upstreamBootstrap(loop)
         .handler(initializer(passThrough))
         .connect(e.host(), e.port())
