@@ -9,6 +9,7 @@ import dev.pilotlight.activator.probe.RevisionProbing;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.throttle.ThrottlerRegistry;
 import dev.pilotlight.activator.upstream.UpstreamPool;
 import dev.pilotlight.api.spi.EndpointsListener;
 import dev.pilotlight.api.spi.InstanceLoad;
@@ -58,13 +59,12 @@ public final class Gateway
   private final Ticker ticker;
   private final RouteSelector routes =
       new RouteSelector(bound -> ThreadLocalRandom.current().nextInt(bound));
-  private final Map<RevisionKey, RevisionThrottler> throttlers = new ConcurrentHashMap<>();
+  private final ThrottlerRegistry throttlers;
   private final Map<RevisionKey, RevisionProbing> probings = new ConcurrentHashMap<>();
   private final StatReporter stats;
   private final StatSink statSink;
-  private final GatewayMetrics metrics =
-      new GatewayMetrics(sink -> throttlers.forEach((k, t) -> sink.accept(k, t.queued())));
-  private final MetricsExposition exposition = new MetricsExposition(metrics.registry());
+  private final GatewayMetrics metrics;
+  private final MetricsExposition exposition;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Transport transport;
@@ -77,6 +77,10 @@ public final class Gateway
     this.ticker = ticker;
     this.stats = new StatReporter(ticker, statSink);
     this.statSink = statSink;
+    this.throttlers = new ThrottlerRegistry(this::newThrottler, ticker);
+    this.metrics =
+        new GatewayMetrics(sink -> throttlers.forEach((k, t) -> sink.accept(k, t.queued())));
+    this.exposition = new MetricsExposition(metrics.registry());
     this.transport = config.transport().resolve();
     this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     // one event loop per CPU, like nginx's worker_processes auto: more loops than CPUs only adds
@@ -89,7 +93,7 @@ public final class Gateway
             config,
             ticker,
             routes,
-            this::throttler,
+            throttlers,
             this.stats,
             statSink,
             new UpstreamPool(UPSTREAM_IDLE_PER_INSTANCE),
@@ -138,7 +142,7 @@ public final class Gateway
             endpoints.revision(),
             k ->
                 new RevisionProbing(
-                    throttler(k), workers.next(), context.clientChannelType(), ticker))
+                    throttlers.published(k), workers.next(), context.clientChannelType(), ticker))
         .published(endpoints);
   }
 
@@ -148,10 +152,7 @@ public final class Gateway
     if (p != null) {
       p.close();
     }
-    RevisionThrottler t = throttlers.remove(revision);
-    if (t != null) {
-      t.remove();
-    }
+    throttlers.remove(revision);
     stats.forget(revision);
     metrics.forget(revision);
   }
@@ -206,7 +207,7 @@ public final class Gateway
       return;
     }
     replicas = next;
-    throttlers.values().forEach(t -> t.replicas(next.index(), next.count()));
+    throttlers.replicas(next.index(), next.count());
   }
 
   public Replicas replicas() {
@@ -219,26 +220,13 @@ public final class Gateway
     return t == null ? 0 : t.queued();
   }
 
-  private RevisionThrottler throttler(RevisionKey revision) {
-    RevisionThrottler existing = throttlers.get(revision);
-    if (existing != null) {
-      return existing;
-    }
-    RevisionThrottler t =
-        throttlers.computeIfAbsent(
-            revision,
-            k ->
-                new RevisionThrottler(
-                    config.maxHeldPerRevision(),
-                    Duration.ofSeconds(300),
-                    bound -> ThreadLocalRandom.current().nextInt(bound),
-                    ticker,
-                    () -> statSink.poke(k)));
-    // read after the insert: a concurrent replicas(...) either wrote before this read or will find
-    // the throttler in the map
-    Replicas r = replicas;
-    t.replicas(r.index(), r.count());
-    return t;
+  private RevisionThrottler newThrottler(RevisionKey revision) {
+    return new RevisionThrottler(
+        config.maxHeldPerRevision(),
+        Duration.ofSeconds(300),
+        bound -> ThreadLocalRandom.current().nextInt(bound),
+        ticker,
+        () -> statSink.poke(revision));
   }
 
   /**

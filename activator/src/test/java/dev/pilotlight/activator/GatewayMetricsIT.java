@@ -247,4 +247,23 @@ class GatewayMetricsIT {
     assertThat(requests(t, WARM.toString(), "200", "standard")).hasValue(1);
     assertThat(gauge(t, "queue_depth", WARM)).hasValue(0);
   }
+
+  @Test
+  void requestsToARemovedRevisionStillRoutedAre503AtOnceAndMakeNoSeries() throws Exception {
+    ready(COLD, Duration.ofSeconds(30), instance("c1", InstanceClass.STANDARD));
+    assertThat(send(get(COLD_HOST)).statusCode()).isEqualTo(200);
+    gateway.onRevisionRemoved(COLD); // the route table still names it, as until the next update
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = send(get(COLD_HOST));
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).contains("revision removed");
+    }
+
+    PrometheusText t = scrape();
+    assertThat(t.anyLabelled("revision", COLD.toString())).as("no series made again").isFalse();
+    assertThat(t.value(P + "errors_total", "reason", "revision_removed")).hasValue(3);
+    assertThat(requests(t, "", "503", "none")).hasValue(3);
+    assertThat(gateway.held(COLD)).isZero();
+  }
 }

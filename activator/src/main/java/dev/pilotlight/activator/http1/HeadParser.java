@@ -307,8 +307,8 @@ public final class HeadParser {
     int len = end - start;
     int lf = indexOf(b, 0, len, LF);
     int lineEnd = lf - 1;
-    if (b[lineEnd] != CR || lineEnd > MAX_STATUS_LINE) {
-      return MALFORMED;
+    if (lineEnd < 12 || b[lineEnd] != CR || lineEnd > MAX_STATUS_LINE) {
+      return MALFORMED; // (a head that starts with its empty line: found by differential testing)
     }
     if (lineEnd < 12 || !startsWithHttp1(b, 0) || b[8] != ' ' || (lineEnd > 12 && b[12] != ' ')) {
       return MALFORMED;
@@ -323,6 +323,12 @@ public final class HeadParser {
     }
     if (status < 100 || len - (lf + 1) > maxHeaderBytes) {
       return MALFORMED;
+    }
+    for (int i = 13; i < lineEnd; i++) {
+      byte c = b[i]; // reason-phrase: HTAB, SP, VCHAR, obs-text; a bare CR would split the head
+      if ((c >= 0 && c < 0x20 && c != '\t') || c == 0x7f) {
+        return MALFORMED;
+      }
     }
     int count = headers(b, lf + 1, len);
     if (count < 0) {

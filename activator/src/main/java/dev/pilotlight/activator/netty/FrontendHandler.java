@@ -5,6 +5,7 @@ import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.http1.BodyPart;
 import dev.pilotlight.activator.http1.HeaderKind;
 import dev.pilotlight.activator.http1.RequestHead;
+import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -64,6 +65,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Headers.ClientAddress clientAddress;
   private ClientTimeoutHandler timeouts;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
+  private UpstreamConnector connector;
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -93,7 +95,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         requestComplete();
       }
       if (current != null) {
-        current.onRequestContent(part);
+        current.onRequestContent(part, part.last());
       } else if (discarding) {
         discard(part.content().readableBytes(), part.last(), false);
         part.release();
@@ -130,7 +132,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (current != null) {
-        current.onRequestContent(content);
+        current.onRequestContent(content, content instanceof LastHttpContent);
         return;
       }
       if (discarding) {
@@ -210,8 +212,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
           false);
       return;
     }
+    RevisionThrottler throttler = gw.throttlers().forRequest(revision);
+    if (throttler == null) {
+      refuse(request, ProxyError.REVISION_REMOVED, null, false);
+      return;
+    }
     keepAlive = HttpUtil.isKeepAlive(request);
-    current = new ProxyExchange(gw, ctx, request, path, host, revision, this);
+    current =
+        new ProxyExchange(
+            gw, ctx, CodecWire.of(request, path, host, this), revision, throttler, this);
     current.start();
   }
 
@@ -293,17 +302,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     RevisionKey revision = gw.routes().select(head.host());
     keepAlive = head.keepAlive();
-    if (revision == null) {
-      gw.metrics().refused(ProxyError.UNKNOWN_HOST);
-      String reason = "no route for host \"" + head.host() + "\"";
+    RevisionThrottler throttler = revision == null ? null : gw.throttlers().forRequest(revision);
+    if (throttler == null) {
+      ProxyError error = revision == null ? ProxyError.UNKNOWN_HOST : ProxyError.REVISION_REMOVED;
+      gw.metrics().refused(error);
+      String reason =
+          revision == null ? "no route for host \"" + head.host() + "\"" : error.reason();
       boolean headRequest = head.isHead();
       boolean bodyPending = !head.bodyless();
       head.release();
-      respond(false, headRequest, error(ProxyError.UNKNOWN_HOST, reason), bodyPending, false);
+      respond(false, headRequest, error(error, reason), bodyPending, false);
       return;
     }
     boolean bodyless = head.bodyless();
-    current = new ProxyExchange(gw, ctx, head, revision, this);
+    current =
+        new ProxyExchange(gw, ctx, new PassThroughWire(head, this), revision, throttler, this);
     current.start();
     if (bodyless) {
       armSocketRead();
@@ -334,6 +347,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** The connection's forwarding header lines, for the pass-through path. */
   RawHeads.ForwardingCache forwardingCache() {
     return forwardingCache;
+  }
+
+  /** Channels to instances for this connection's exchanges, made on first need. */
+  UpstreamConnector connector() {
+    if (connector == null) {
+      connector = new UpstreamConnector(gw, ctx.channel().eventLoop());
+    }
+    return connector;
   }
 
   /** Asks the flow control handler for the next message of the current request. */

@@ -4,9 +4,8 @@ import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.GatewayMetrics;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
-import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.throttle.ThrottlerRegistry;
 import dev.pilotlight.activator.upstream.UpstreamPool;
-import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import io.netty.bootstrap.Bootstrap;
@@ -24,7 +23,7 @@ public record GatewayContext(
     GatewayConfig config,
     Ticker ticker,
     RouteSelector routes,
-    java.util.function.Function<RevisionKey, RevisionThrottler> throttlers,
+    ThrottlerRegistry throttlers,
     StatReporter stats,
     StatSink statSink,
     UpstreamPool pool,

@@ -64,8 +64,8 @@ public final class RevisionThrottler {
   private Duration timeout;
   private Timeouts timeouts;
   private boolean removed;
-  private int replicaIndex;
-  private int replicaCount = 1;
+  private volatile int replicaIndex;
+  private volatile int replicaCount = 1;
 
   public RevisionThrottler(int maxQueued, Duration timeout, IntUnaryOperator random) {
     this(maxQueued, timeout, random, Ticker.system());
@@ -200,6 +200,16 @@ public final class RevisionThrottler {
     share(standard);
     share(reserve);
     drain();
+  }
+
+  /** The replica index this throttler shares by. */
+  public int replicaIndex() {
+    return replicaIndex;
+  }
+
+  /** The replica count this throttler shares by. */
+  public int replicaCount() {
+    return replicaCount;
   }
 
   /**

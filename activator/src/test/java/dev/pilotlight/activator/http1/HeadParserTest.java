@@ -262,7 +262,10 @@ class HeadParserTest {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
         "HTTP/1.1 200 OK\r\nX : 1\r\n\r\n",
         "HTTP/1.1 200 OK\r\nX: 1\r\n folded\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nX: " + "a".repeat(2 * MAX_HEADERS) + "\r\n\r\n");
+        "HTTP/1.1 200 OK\r\nX: " + "a".repeat(2 * MAX_HEADERS) + "\r\n\r\n",
+        "\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+        "\r\n\r\n",
+        "HTTP/1.1 200 O\rX-Injected: 1\r\n\r\n");
   }
 
   @ParameterizedTest

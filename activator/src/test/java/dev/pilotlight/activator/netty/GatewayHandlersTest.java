@@ -9,6 +9,7 @@ import dev.pilotlight.activator.ProxyError;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.throttle.ThrottlerRegistry;
 import dev.pilotlight.activator.upstream.UpstreamPool;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -92,9 +93,12 @@ class GatewayHandlersTest {
         config,
         ticker,
         routes,
-        k ->
-            throttlers.computeIfAbsent(
-                k, r -> new RevisionThrottler(maxHeld, Duration.ofSeconds(300), b -> 0, ticker)),
+        new ThrottlerRegistry(
+            k ->
+                throttlers.computeIfAbsent(
+                    k,
+                    r -> new RevisionThrottler(maxHeld, Duration.ofSeconds(300), b -> 0, ticker)),
+            ticker),
         new StatReporter(ticker, sink),
         sink,
         new UpstreamPool(8),

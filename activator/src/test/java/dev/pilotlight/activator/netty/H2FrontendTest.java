@@ -18,6 +18,7 @@ import dev.pilotlight.activator.netty.H2ServerCodec.StreamHistory.Fate;
 import dev.pilotlight.activator.routing.RouteSelector;
 import dev.pilotlight.activator.stats.StatReporter;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
+import dev.pilotlight.activator.throttle.ThrottlerRegistry;
 import dev.pilotlight.activator.upstream.UpstreamPool;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
@@ -84,7 +85,7 @@ class H2FrontendTest {
         d,
         ticker,
         routes,
-        k -> throttler,
+        new ThrottlerRegistry(k -> throttler, ticker),
         new StatReporter(ticker, sink),
         sink,
         new UpstreamPool(8),
