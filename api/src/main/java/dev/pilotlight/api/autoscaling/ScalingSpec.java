@@ -55,7 +55,8 @@ public record ScalingSpec(
     boolean weightedAveraging,
     int reserveServesUpTo,
     Duration progressDeadline,
-    String prewarm) {
+    String prewarm,
+    boolean reserveInstance) {
 
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
@@ -90,7 +91,8 @@ public record ScalingSpec(
         weightedAveraging,
         reserveServesUpTo,
         progressDeadline,
-        prewarm);
+        prewarm,
+        reserveInstance);
   }
 
   /** Whether the histogram prewarm policy is on. */

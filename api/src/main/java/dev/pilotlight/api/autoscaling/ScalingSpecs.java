@@ -274,7 +274,8 @@ public final class ScalingSpecs {
         weighted,
         reserveServesUpTo(a, containerConcurrency, metric),
         progressDeadline,
-        prewarm);
+        prewarm,
+        ReserveSpecs.lenient(a, containerConcurrency).isPresent());
   }
 
   /**

@@ -92,6 +92,11 @@ class ScalingSpecsTest {
             ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.PREWARM, "none"), 0, C)
                 .histogramPrewarm())
         .isFalse();
+    assertThat(ScalingSpecs.resolve(Map.of(), 0, C).reserveInstance()).isFalse();
+    assertThat(
+            ScalingSpecs.resolve(Map.of("pilotlight.dev/reserve-instance", "true"), 0, C)
+                .reserveInstance())
+        .isTrue();
     assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.PREWARM, "arima"), C))
         .singleElement()
         .hasToString(

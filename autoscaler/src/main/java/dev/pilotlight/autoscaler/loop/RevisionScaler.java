@@ -134,7 +134,11 @@ final class RevisionScaler {
       return kpa;
     }
     Prewarm.Prediction p = idleTimes.prediction();
-    Prewarm.Advice a = Prewarm.advise(p, nowNanos - lastActiveNanos);
+    long cap =
+        spec.reserveInstance()
+            ? spec.stableWindow().toNanos() + spec.lastInstanceHold().toNanos()
+            : Long.MAX_VALUE;
+    Prewarm.Advice a = Prewarm.advise(p, nowNanos - lastActiveNanos, cap);
     if (a == Prewarm.Advice.NONE) {
       return kpa;
     }

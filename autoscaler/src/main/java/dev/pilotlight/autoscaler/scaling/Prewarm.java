@@ -21,7 +21,10 @@ import java.time.Duration;
  * </ul>
  *
  * A prewarm window of zero (idle times under a minute are common) keeps one instance for the
- * keep-alive window and no longer. The histogram is <b>representative</b> once it holds {@value
+ * keep-alive window and no longer. With the pilot light the keep-alive window is at most what the
+ * revision keeps an instance without the policy (its stable window plus the grace or retention):
+ * the reserve takes a request that comes outside the prediction, so keeping a standard instance
+ * longer would only cost. The histogram is <b>representative</b> once it holds {@value
  * #MIN_SAMPLES} idle times and its {@value #TAIL_PERCENTILE}th percentile lies within the range;
  * until then (and for a revision with traffic now, in its initial scale, with min-scale above zero
  * or without scale to zero) the policy says nothing and Knative's windows, grace and retention
@@ -81,13 +84,24 @@ public final class Prewarm {
    * Advice#NONE} while not idle or without a representative prediction.
    */
   public static Advice advise(Prediction p, long idleNanos) {
+    return advise(p, idleNanos, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #advise(Prediction, long)} with the keep-alive window at most {@code keepAliveCap}.
+   * With the pilot light the reserve serves a request that comes outside the predicted window, so a
+   * standard instance is kept no longer than the revision would keep one without the policy (its
+   * stable window and last-instance hold): the policy only takes it away earlier and brings it back
+   * before the next request.
+   */
+  public static Advice advise(Prediction p, long idleNanos, long keepAliveCapNanos) {
     if (!p.representative() || idleNanos < IDLE_AFTER_NANOS) {
       return Advice.NONE;
     }
     if (idleNanos < p.prewarmNanos()) {
       return Advice.ZERO;
     }
-    if (idleNanos < p.prewarmNanos() + p.keepAliveNanos()) {
+    if (idleNanos - p.prewarmNanos() < Math.min(p.keepAliveNanos(), keepAliveCapNanos)) {
       return Advice.ONE;
     }
     return Advice.PAST;

@@ -65,6 +65,16 @@ class PrewarmTest {
   }
 
   @Test
+  void withThePilotLight_theKeepAliveWindowIsCapped() {
+    Prediction p = of(times(10, 10 * MIN + 3 * S)).prediction();
+    long cap = 90 * S; // 60 s stable window + 30 s grace
+    assertThat(Prewarm.advise(p, 539 * S, cap)).isEqualTo(Advice.ZERO);
+    assertThat(Prewarm.advise(p, 629 * S, cap)).isEqualTo(Advice.ONE);
+    assertThat(Prewarm.advise(p, 630 * S, cap)).isEqualTo(Advice.PAST);
+    assertThat(Prewarm.advise(p, 630 * S)).as("without a cap").isEqualTo(Advice.ONE);
+  }
+
+  @Test
   void fewerThanTenIdleTimes_notRepresentative_noAdvice() {
     Prediction p = of(times(9, 10 * MIN)).prediction();
     assertThat(p.representative()).isFalse();

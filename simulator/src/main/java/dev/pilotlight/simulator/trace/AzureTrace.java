@@ -18,6 +18,11 @@ import java.util.SplittableRandom;
  */
 public final class AzureTrace implements Trace {
   static final long MINUTE = 60_000_000_000L;
+
+  /** A minute's arrivals are sorted as (instant << INDEX_BITS | index): 36 + 24 bits. */
+  static final int INDEX_BITS = 24;
+
+  static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
   private static final String[] PERCENTILE_COLUMNS = {
     "percentile_Average_0",
     "percentile_Average_1",
@@ -143,6 +148,24 @@ public final class AzureTrace implements Trace {
     if (functions.isEmpty()) {
       throw new TraceException(inv.path, inv.header.line() + 1, 1, "no functions (expected: rows)");
     }
+    for (int m = 0; m < minutes; m++) {
+      long total = 0;
+      for (int[] c : counts) {
+        total += c[m];
+      }
+      if (total > INDEX_MASK) {
+        throw new TraceException(
+            inv.path,
+            inv.header.line(),
+            inv.header.column(first + m),
+            total
+                + " invocations in minute "
+                + head.get(first + m)
+                + " (expected: at most "
+                + INDEX_MASK
+                + " over all functions)");
+      }
+    }
     return new AzureTrace(
         dir,
         functions,
@@ -223,144 +246,87 @@ public final class AzureTrace implements Trace {
     return new Cursor(seed);
   }
 
-  /** One generator per function, merged by next arrival time (ties: the lower function first). */
+  /**
+   * A minute at a time over every function: each function draws its invocations' instants and
+   * durations from its own random stream, then the minute's arrivals are sorted by instant (ties:
+   * in drawing order, so by function). One sort of primitives per minute, no per-request objects.
+   */
   private final class Cursor implements ArrivalCursor {
-    private final Gen[] heap;
-    private int size;
-    private Gen current;
+    private final SplittableRandom[] rngs;
+    private long[] packed = new long[1024];
+    private int[] fnOf = new int[1024];
+    private long[] durOf = new long[1024];
+    private int minute = -1;
+    private int n;
+    private int i = -1;
+    private long time;
+    private int function;
+    private long duration;
 
     Cursor(long seed) {
       SplittableRandom base = new SplittableRandom(seed);
-      heap = new Gen[functions.size()];
-      for (int f = 0; f < functions.size(); f++) {
-        Gen g = new Gen(f, base.split());
-        if (g.advance()) {
-          heap[size++] = g;
-          up(size - 1);
-        }
+      rngs = new SplittableRandom[functions.size()];
+      for (int f = 0; f < rngs.length; f++) {
+        rngs[f] = base.split();
       }
     }
 
     @Override
     public boolean next() {
-      if (current != null) {
-        if (current.advance()) {
-          heap[0] = current;
-          down(0);
-        } else {
-          heap[0] = heap[--size];
-          heap[size] = null;
-          if (size > 0) {
-            down(0);
-          }
+      while (++i >= n) {
+        if (++minute >= minutes) {
+          i = n;
+          return false;
+        }
+        load(minute);
+        i = -1;
+      }
+      long p = packed[i];
+      int idx = (int) (p & INDEX_MASK);
+      time = minute * MINUTE + (p >>> INDEX_BITS);
+      function = fnOf[idx];
+      duration = durOf[idx];
+      return true;
+    }
+
+    private void load(int m) {
+      n = 0;
+      for (int f = 0; f < counts.length; f++) {
+        int c = counts[f][m];
+        if (c == 0) {
+          continue;
+        }
+        if (n + c > packed.length) {
+          int size = Math.max(packed.length * 2, n + c);
+          packed = Arrays.copyOf(packed, size);
+          fnOf = Arrays.copyOf(fnOf, size);
+          durOf = Arrays.copyOf(durOf, size);
+        }
+        SplittableRandom rng = rngs[f];
+        DurationSampler d = durations[f];
+        for (int k = 0; k < c; k++) {
+          packed[n] = (rng.nextLong(MINUTE) << INDEX_BITS) | n;
+          fnOf[n] = f;
+          durOf[n] = d.sampleNanos(rng);
+          n++;
         }
       }
-      if (size == 0) {
-        current = null;
-        return false;
-      }
-      current = heap[0];
-      return true;
+      Arrays.sort(packed, 0, n);
     }
 
     @Override
     public long timeNanos() {
-      return current.times[current.i];
+      return time;
     }
 
     @Override
     public int function() {
-      return current.f;
+      return function;
     }
 
     @Override
     public long durationNanos() {
-      return current.durations[current.i];
-    }
-
-    private boolean less(Gen a, Gen b) {
-      long ta = a.times[a.i];
-      long tb = b.times[b.i];
-      return ta < tb || (ta == tb && a.f < b.f);
-    }
-
-    private void up(int k) {
-      Gen g = heap[k];
-      while (k > 0) {
-        int p = (k - 1) >>> 1;
-        if (!less(g, heap[p])) {
-          break;
-        }
-        heap[k] = heap[p];
-        k = p;
-      }
-      heap[k] = g;
-    }
-
-    private void down(int k) {
-      Gen g = heap[k];
-      int half = size >>> 1;
-      while (k < half) {
-        int c = 2 * k + 1;
-        if (c + 1 < size && less(heap[c + 1], heap[c])) {
-          c++;
-        }
-        if (!less(heap[c], g)) {
-          break;
-        }
-        heap[k] = heap[c];
-        k = c;
-      }
-      heap[k] = g;
-    }
-  }
-
-  /** One function's arrivals, a minute at a time. */
-  private final class Gen {
-    final int f;
-    final SplittableRandom rng;
-    final int[] perMinute;
-    int minute = -1;
-    long[] times = new long[0];
-    long[] durations = new long[0];
-    int n;
-    int i;
-
-    Gen(int f, SplittableRandom rng) {
-      this.f = f;
-      this.rng = rng;
-      this.perMinute = counts[f];
-    }
-
-    /** Moves to the next arrival; false when there is none. */
-    boolean advance() {
-      if (++i < n) {
-        return true;
-      }
-      while (++minute < minutes) {
-        int c = perMinute[minute];
-        if (c > 0) {
-          if (times.length < c) {
-            times = new long[c];
-            durations = new long[c];
-          }
-          long base = minute * MINUTE;
-          for (int k = 0; k < c; k++) {
-            times[k] = base + rng.nextLong(MINUTE);
-          }
-          Arrays.sort(times, 0, c);
-          DurationSampler d = AzureTrace.this.durations[f];
-          for (int k = 0; k < c; k++) {
-            durations[k] = d.sampleNanos(rng);
-          }
-          n = c;
-          i = 0;
-          return true;
-        }
-      }
-      n = 0;
-      i = 0;
-      return false;
+      return duration;
     }
   }
 }
