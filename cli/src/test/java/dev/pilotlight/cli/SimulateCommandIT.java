@@ -31,7 +31,8 @@ class SimulateCommandIT {
     cmd.add("simulate");
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "simulate", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
@@ -42,10 +43,17 @@ class SimulateCommandIT {
     Path html = dir.resolve("sim.html");
     Run r =
         simulate(
-            "--trace", SLICE.toString(), "--report", html.toString(), "--json", json.toString(),
-            "--seed", "5");
+            "--trace",
+            SLICE.toString(),
+            "--report",
+            html.toString(),
+            "--json",
+            json.toString(),
+            "--seed",
+            "5");
     assertThat(r.code()).as(r.out()).isZero();
-    assertThat(r.out()).contains("16 functions, 5227 invocations", "pilot-light-prewarm", "min-scale-1");
+    assertThat(r.out())
+        .contains("16 functions, 5227 invocations", "pilot-light-prewarm", "min-scale-1");
     JsonNode j = new ObjectMapper().readTree(json.toFile());
     assertThat(j.get("policies")).hasSize(11);
     assertThat(j.get("policies").get(0).get("name").asText()).isEqualTo("knative-default");
@@ -55,8 +63,14 @@ class SimulateCommandIT {
     Path again = dir.resolve("again.json");
     assertThat(
             simulate(
-                    "--trace", SLICE.toString(), "--json", again.toString(), "--seed", "5",
-                    "--threads", "2")
+                    "--trace",
+                    SLICE.toString(),
+                    "--json",
+                    again.toString(),
+                    "--seed",
+                    "5",
+                    "--threads",
+                    "2")
                 .code())
         .isZero();
     assertThat(Files.readString(again)).isEqualTo(Files.readString(json));
@@ -67,7 +81,7 @@ class SimulateCommandIT {
     Path csv = dir.resolve("requests.csv");
     Files.writeString(
         csv,
-        "revision,timestamp_ms,duration_ms\napi,0,20\napi,900000,20\nworker,1000,500\napi,1800000,20\n");
+        "revision,timestamp_ms,duration_ms\napi,0,20\nworker,1000,500\napi,900000,20\napi,1800000,20\n");
     Path json = dir.resolve("sim.json");
     Run r =
         simulate(
@@ -79,7 +93,9 @@ class SimulateCommandIT {
             "keepalive-10m,keep20:autoscaling.knative.dev/scale-to-zero-pod-retention-period=20m");
     assertThat(r.code()).as(r.out()).isZero();
     JsonNode p = new ObjectMapper().readTree(json.toFile()).get("policies");
-    assertThat(p.get(0).get("cold_starts").asLong()).as("15 min apart, 10 min kept: cold").isEqualTo(2);
+    assertThat(p.get(0).get("cold_starts").asLong())
+        .as("15 min apart, 10 min kept: cold")
+        .isEqualTo(2);
     assertThat(p.get(1).get("name").asText()).isEqualTo("keep20");
     assertThat(p.get(1).get("cold_starts").asLong()).isZero();
   }
