@@ -5,8 +5,6 @@ package dev.pilotlight.activator.stats;
  * average over each report interval, and the arrivals in it. Time is passed in. Thread-safe.
  */
 public final class ConcurrencyAccumulator {
-  private static final Interval IDLE = new Interval(0, 0, 0);
-
   private int inFlight;
   private long lastChangeNanos;
   private long intervalStartNanos;
@@ -38,10 +36,6 @@ public final class ConcurrencyAccumulator {
   /** The interval's average concurrency and arrivals; starts the next interval. */
   public synchronized Interval close(long nowNanos) {
     advance(nowNanos);
-    if (inFlight == 0 && arrivals == 0 && areaNanos == 0) {
-      intervalStartNanos = nowNanos; // an idle interval: nothing to reset, nothing to allocate
-      return IDLE;
-    }
     long length = nowNanos - intervalStartNanos;
     double average = length > 0 ? areaNanos / length : inFlight;
     Interval interval = new Interval(average, arrivals, inFlight);
