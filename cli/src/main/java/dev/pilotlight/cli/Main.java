@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ValidateCommand.class,
       LoadtestCommand.class,
+      SimulateCommand.class,
       SampleAppCommand.class,
       ControllerCommand.class,
       AutoscalerCommand.class,

@@ -30,6 +30,13 @@ public final class AutoscalingAnnotations {
   public static final String WINDOW_AVERAGING = "pilotlight.dev/window-averaging";
 
   /**
+   * Pilotlight's own predictive scaling: {@code none} (default) or {@code histogram}, a
+   * per-revision histogram of idle times that takes standard instances to zero while a long idle
+   * period is predicted and starts one shortly before the next request is expected.
+   */
+  public static final String PREWARM = "pilotlight.dev/prewarm";
+
+  /**
    * Knative's older camelCase spellings, still accepted by Knative (its {@code kmap.KeyPriority}
    * lists in {@code pkg/apis/autoscaling/register.go}), each mapped to the key it means. A revision
    * may use either spelling of a key, not both.

@@ -30,6 +30,8 @@ import java.time.Duration;
  *     concurrency stays at or below it; 0 = off
  * @param progressDeadline how long a new revision gets to reach its initial scale before it is let
  *     go (Knative's {@code serving.knative.dev/progress-deadline}, else config-deployment's)
+ * @param prewarm the predictive policy, {@link #PREWARM_NONE} or {@link #PREWARM_HISTOGRAM} ({@code
+ *     pilotlight.dev/prewarm})
  */
 public record ScalingSpec(
     String metric,
@@ -52,10 +54,18 @@ public record ScalingSpec(
     int containerConcurrency,
     boolean weightedAveraging,
     int reserveServesUpTo,
-    Duration progressDeadline) {
+    Duration progressDeadline,
+    String prewarm,
+    boolean reserveInstance) {
 
   public static final String METRIC_CONCURRENCY = "concurrency";
   public static final String METRIC_RPS = "rps";
+
+  /** No prediction: Knative's windows, grace and retention alone. */
+  public static final String PREWARM_NONE = "none";
+
+  /** Idle times in a histogram predict the next request (see the autoscaler's {@code Prewarm}). */
+  public static final String PREWARM_HISTOGRAM = "histogram";
 
   /** This spec with another initial scale. */
   public ScalingSpec withInitialScale(int scale) {
@@ -80,7 +90,14 @@ public record ScalingSpec(
         containerConcurrency,
         weightedAveraging,
         reserveServesUpTo,
-        progressDeadline);
+        progressDeadline,
+        prewarm,
+        reserveInstance);
+  }
+
+  /** Whether the histogram prewarm policy is on. */
+  public boolean histogramPrewarm() {
+    return PREWARM_HISTOGRAM.equals(prewarm);
   }
 
   /** How long the last instance stays after the decision to go to zero: grace or retention. */

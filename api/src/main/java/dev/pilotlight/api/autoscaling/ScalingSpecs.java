@@ -235,6 +235,12 @@ public final class ScalingSpecs {
         r.violation(WINDOW_AVERAGING, "\"" + averaging + "\" (expected: one of linear, weighted)");
       }
     }
+    String prewarm = a.getOrDefault(PREWARM, ScalingSpec.PREWARM_NONE);
+    if (!prewarm.equals(ScalingSpec.PREWARM_NONE)
+        && !prewarm.equals(ScalingSpec.PREWARM_HISTOGRAM)) {
+      r.violation(PREWARM, "\"" + prewarm + "\" (expected: one of none, histogram)");
+      prewarm = ScalingSpec.PREWARM_NONE;
+    }
     Duration progressDeadline = c.progressDeadline();
     String deadline = a.get(DeploymentConfigs.PROGRESS_DEADLINE_ANNOTATION);
     if (deadline != null) {
@@ -267,7 +273,9 @@ public final class ScalingSpecs {
         containerConcurrency,
         weighted,
         reserveServesUpTo(a, containerConcurrency, metric),
-        progressDeadline);
+        progressDeadline,
+        prewarm,
+        ReserveSpecs.lenient(a, containerConcurrency).isPresent());
   }
 
   /**

@@ -81,6 +81,29 @@ class ScalingSpecsTest {
   }
 
   @Test
+  void prewarmIsNoneOrHistogram() {
+    assertThat(ScalingSpecs.resolve(Map.of(), 0, C).histogramPrewarm()).isFalse();
+    assertThat(ScalingSpecs.resolve(Map.of(), 0, C).prewarm()).isEqualTo("none");
+    assertThat(
+            ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.PREWARM, "histogram"), 0, C)
+                .histogramPrewarm())
+        .isTrue();
+    assertThat(
+            ScalingSpecs.resolve(Map.of(AutoscalingAnnotations.PREWARM, "none"), 0, C)
+                .histogramPrewarm())
+        .isFalse();
+    assertThat(ScalingSpecs.resolve(Map.of(), 0, C).reserveInstance()).isFalse();
+    assertThat(
+            ScalingSpecs.resolve(Map.of("pilotlight.dev/reserve-instance", "true"), 0, C)
+                .reserveInstance())
+        .isTrue();
+    assertThat(ScalingSpecs.validate(Map.of(AutoscalingAnnotations.PREWARM, "arima"), C))
+        .singleElement()
+        .hasToString(
+            "annotations[pilotlight.dev/prewarm]: \"arima\" (expected: one of none, histogram)");
+  }
+
+  @Test
   void theReservesServesUpToReachesTheAutoscalerOnlyWithThePilotLightOn() {
     assertThat(ScalingSpecs.resolve(Map.of(), 0, C).reserveServesUpTo()).isZero();
     assertThat(

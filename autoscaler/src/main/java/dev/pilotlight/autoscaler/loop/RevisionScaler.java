@@ -7,7 +7,9 @@ import dev.pilotlight.autoscaler.metrics.AutoscalerMetrics;
 import dev.pilotlight.autoscaler.scaling.DeciderSpec;
 import dev.pilotlight.autoscaler.scaling.DeciderState;
 import dev.pilotlight.autoscaler.scaling.Decision;
+import dev.pilotlight.autoscaler.scaling.IdleTimeHistogram;
 import dev.pilotlight.autoscaler.scaling.InitialScaleHold;
+import dev.pilotlight.autoscaler.scaling.Prewarm;
 import dev.pilotlight.autoscaler.scaling.ScaleDecider;
 import dev.pilotlight.autoscaler.scaling.ScaleDownDelay;
 import dev.pilotlight.autoscaler.scaling.WindowStats;
@@ -42,6 +44,12 @@ final class RevisionScaler {
   /** Knative's margin over the progress deadline before an activation counts as failed. */
   static final java.time.Duration ACTIVATION_TIMEOUT_BUFFER = java.time.Duration.ofSeconds(30);
 
+  /** With {@code pilotlight.dev/prewarm: histogram}: the idle times seen, else null. */
+  private IdleTimeHistogram idleTimes;
+
+  /** The last report with traffic (ticker nanos), -1 before any. */
+  private long lastActiveNanos = -1;
+
   RevisionScaler(ScalingTarget target, long nowNanos, AutoscalerMetrics.Revision metrics) {
     this.target = target;
     this.metrics = metrics;
@@ -57,6 +65,7 @@ final class RevisionScaler {
     this.initialScaleHold =
         new InitialScaleHold(
             initial, target.readyInstances(), nowNanos, target.spec().progressDeadline());
+    this.idleTimes = target.spec().histogramPrewarm() ? new IdleTimeHistogram() : null;
   }
 
   ScalingTarget target() {
@@ -80,6 +89,9 @@ final class RevisionScaler {
     if (!next.spec().equals(target.spec()) || next.routed() != target.routed()) {
       deciderSpec = DeciderSpec.of(spec, next.routed());
     }
+    if (spec.histogramPrewarm() != (idleTimes != null)) {
+      idleTimes = spec.histogramPrewarm() ? new IdleTimeHistogram() : null;
+    }
     target = next;
   }
 
@@ -87,6 +99,13 @@ final class RevisionScaler {
     double v = metricValue(concurrency, requests);
     stable.record(nowNanos, v);
     panic.record(nowNanos, v);
+    if (idleTimes != null && (concurrency > 0 || requests > 0)) {
+      // reports come every second while there is traffic: a longer gap was an idle period
+      if (lastActiveNanos >= 0 && nowNanos - lastActiveNanos >= Prewarm.IDLE_AFTER_NANOS) {
+        idleTimes.record(nowNanos - lastActiveNanos);
+      }
+      lastActiveNanos = nowNanos;
+    }
   }
 
   int desired() {
@@ -103,6 +122,54 @@ final class RevisionScaler {
    * decide on (Knative does not scale then): the last decision stands.
    */
   ScaleDecision decide(long nowNanos) {
+    ScaleDecision d = decideKpa(nowNanos);
+    return idleTimes == null ? d : prewarm(nowNanos, d);
+  }
+
+  /**
+   * The predictive policy over the KPA's decision {@code kpa} (null: none): while the revision is
+   * idle and its idle times predict, zero or one standard instance as {@link Prewarm} advises.
+   * Never for a revision that cannot go to zero, before its initial scale was reached, or while
+   * requests are held.
+   */
+  private ScaleDecision prewarm(long nowNanos, ScaleDecision kpa) {
+    ScalingSpec spec = target.spec();
+    if (lastActiveNanos < 0
+        || coldPokes > 0 // requests are held: they are traffic, whatever the reports say yet
+        || !target.routed()
+        || spec.minScale() > 0
+        || !spec.enableScaleToZero()
+        || initialScaleHold.holding()) {
+      return kpa;
+    }
+    Prewarm.Prediction p = idleTimes.prediction();
+    long cap =
+        spec.reserveInstance()
+            ? spec.stableWindow().toNanos() + spec.lastInstanceHold().toNanos()
+            : Long.MAX_VALUE;
+    Prewarm.Advice a = Prewarm.advise(p, nowNanos - lastActiveNanos, cap);
+    if (a == Prewarm.Advice.NONE) {
+      return kpa;
+    }
+    int base = kpa != null ? kpa.desiredScale() : state.desired();
+    int desired = a == Prewarm.Advice.ONE ? Math.max(1, base) : 0;
+    if (kpa != null && desired == kpa.desiredScale()) {
+      return kpa;
+    }
+    if (kpa == null && desired == state.desired()) {
+      return null;
+    }
+    state = state.withDesired(desired);
+    double ebc =
+        kpa != null
+            ? kpa.excessBurstCapacity()
+            : lastPublished == null ? 0 : lastPublished.excessBurstCapacity();
+    return new ScaleDecision(
+        target.revision(), desired, state.panicking(), ebc, Prewarm.reason(a, p));
+  }
+
+  /** Knative's KPA and the pokes: the decision without the predictive policy. */
+  private ScaleDecision decideKpa(long nowNanos) {
     ScalingSpec spec = target.spec();
     int ready = target.readyInstances();
     boolean reachable = target.routed();

@@ -24,6 +24,15 @@ public final class BucketWindow {
   private static final double MIN_EXPONENT = 0.2;
   private static final double WEIGHT_PRECISION = 0.9999;
 
+  /** 10^n, as Math.pow gives it, for the rounding of every average (no pow per average). */
+  private static final double[] POWERS_OF_TEN = new double[16];
+
+  static {
+    for (int n = 0; n < POWERS_OF_TEN.length; n++) {
+      POWERS_OF_TEN[n] = Math.pow(10, n);
+    }
+  }
+
   private final long granularityNanos;
   private final boolean weighted;
   private long windowNanos;
@@ -240,7 +249,7 @@ public final class BucketWindow {
 
   /** Knative's {@code roundToNDigits}: half away from zero. */
   static double roundToNDigits(int n, double f) {
-    double p = Math.pow(10, n);
+    double p = n >= 0 && n < POWERS_OF_TEN.length ? POWERS_OF_TEN[n] : Math.pow(10, n);
     double scaled = f * p;
     if (Math.abs(scaled) >= 0x1p52) {
       return f; // no fraction left to round

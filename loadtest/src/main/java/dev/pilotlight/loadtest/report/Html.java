@@ -1,10 +1,10 @@
 package dev.pilotlight.loadtest.report;
 
 /** Escaping for text and attribute values in HTML and SVG. */
-final class Html {
+public final class Html {
   private Html() {}
 
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -16,7 +16,8 @@ import java.util.Map;
  * second, replicas) with scale events marked on each. Pure: a {@link RunResult} in, markup out.
  */
 public final class HtmlReport {
-  static final String CSS =
+  /** The reports' style sheet, shared with other reports in the same style. */
+  public static final String CSS =
       """
       body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}
       h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px}

@@ -11,7 +11,7 @@ import java.util.Locale;
  * 90%, 99%, 99.9%, ... equally spaced), a linear or logarithmic y axis, lines or steps. Pure: data
  * in, markup out.
  */
-final class SvgChart {
+public final class SvgChart {
   static final int WIDTH = 960;
   static final int HEIGHT = 240;
   static final int LEFT = 64;
@@ -20,10 +20,14 @@ final class SvgChart {
   static final int BOTTOM = 36;
 
   /** A named series of (t, y) points. */
-  record Series(String name, String color, List<double[]> points, boolean step, boolean dashed) {}
+  public record Series(
+      String name, String color, List<double[]> points, boolean step, boolean dashed) {}
+
+  /** A labelled point drawn as a dot (a scatter chart's point). */
+  public record Mark(String label, String color, double x, double y) {}
 
   /** The x axis: where a value lies along it (0 to 1), its ticks and their labels. */
-  interface XAxis {
+  public interface XAxis {
     double fraction(double v);
 
     List<Double> ticks();
@@ -31,6 +35,74 @@ final class SvgChart {
     String tickLabel(double v);
 
     String label();
+  }
+
+  /** Any quantity from 0 to {@code max}, linear, or from {@code min} to {@code max} in decades. */
+  public record ValueAxis(String label, double min, double max, boolean log) implements XAxis {
+    /** A linear axis from 0 to a nice round value at or above {@code dataMax}. */
+    public static ValueAxis linear(String label, double dataMax) {
+      double step = niceStep(Math.max(1e-9, dataMax) / 8);
+      return new ValueAxis(label, 0, Math.ceil(Math.max(1e-9, dataMax) / step) * step, false);
+    }
+
+    /** A log axis over whole decades around {@code dataMin}..{@code dataMax} (both > 0). */
+    public static ValueAxis log(String label, double dataMin, double dataMax) {
+      double lo = Math.pow(10, Math.floor(Math.log10(Math.max(1e-9, dataMin))));
+      double hi = Math.pow(10, Math.ceil(Math.log10(Math.max(lo * 10, dataMax))));
+      return new ValueAxis(label, lo, hi, true);
+    }
+
+    @Override
+    public double fraction(double v) {
+      if (log) {
+        return (Math.log10(Math.max(min, v)) - Math.log10(min))
+            / (Math.log10(max) - Math.log10(min));
+      }
+      return (v - min) / (max - min);
+    }
+
+    @Override
+    public List<Double> ticks() {
+      List<Double> ticks = new ArrayList<>();
+      if (log) {
+        for (double v = min; v <= max * 1.0001; v *= 10) {
+          ticks.add(v);
+        }
+      } else {
+        double step = niceStep((max - min) / 8);
+        for (double v = min; v <= max + 1e-9; v += step) {
+          ticks.add(v);
+        }
+      }
+      return ticks;
+    }
+
+    @Override
+    public String tickLabel(double v) {
+      return fmt(v);
+    }
+  }
+
+  /** Categories at equal distances: value {@code i} is the {@code i}-th label. */
+  public record CategoryAxis(String label, List<String> labels) implements XAxis {
+    @Override
+    public double fraction(double v) {
+      return (v + 0.5) / labels.size();
+    }
+
+    @Override
+    public List<Double> ticks() {
+      List<Double> ticks = new ArrayList<>();
+      for (int i = 0; i < labels.size(); i++) {
+        ticks.add((double) i);
+      }
+      return ticks;
+    }
+
+    @Override
+    public String tickLabel(double v) {
+      return labels.get((int) v);
+    }
   }
 
   /** Seconds from 0 to {@code max}. */
@@ -102,6 +174,7 @@ final class SvgChart {
   private final XAxis xAxis;
   private final boolean logY;
   private final List<Series> series = new ArrayList<>();
+  private final List<Mark> marks = new ArrayList<>();
   private List<ScaleEvent> events = List.of();
 
   /** A chart over time, {@code 0} to {@code xMax} seconds. */
@@ -109,15 +182,21 @@ final class SvgChart {
     this(title, yLabel, new TimeAxis(Math.max(1, xMax)), logY);
   }
 
-  SvgChart(String title, String yLabel, XAxis xAxis, boolean logY) {
+  public SvgChart(String title, String yLabel, XAxis xAxis, boolean logY) {
     this.title = title;
     this.yLabel = yLabel;
     this.xAxis = xAxis;
     this.logY = logY;
   }
 
-  SvgChart add(Series s) {
+  public SvgChart add(Series s) {
     series.add(s);
+    return this;
+  }
+
+  /** A labelled dot; its y counts for the y axis' range as series points do. */
+  public SvgChart mark(Mark m) {
+    marks.add(m);
     return this;
   }
 
@@ -126,9 +205,15 @@ final class SvgChart {
     return this;
   }
 
-  String render() {
+  public String render() {
     double yMax = 0;
     double yMin = Double.MAX_VALUE;
+    for (Mark m : marks) {
+      yMax = Math.max(yMax, m.y());
+      if (m.y() > 0) {
+        yMin = Math.min(yMin, m.y());
+      }
+    }
     for (Series s : series) {
       for (double[] p : s.points()) {
         yMax = Math.max(yMax, p[1]);
@@ -199,6 +284,22 @@ final class SvgChart {
         sb.setLength(sb.length() - 1);
       }
       sb.append("\"><title>").append(Html.escape(s.name())).append("</title></polyline>\n");
+    }
+    for (Mark m : marks) {
+      double px = x(m.x());
+      double py = y.pixel(m.y());
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s</title></circle>"
+                  + "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>\n",
+              px,
+              py,
+              m.color(),
+              Html.escape(m.label()),
+              px + 6,
+              py - 6,
+              Html.escape(m.label())));
     }
     sb.append("</svg>\n");
     return sb.toString();
