@@ -32,8 +32,9 @@ final class Annotations {
   private static final Set<String> ROLLOUT =
       Set.of(SERVING + "rollout-duration", SERVING + "rolloutDuration");
 
+  /** Honoured on a template: the progress deadline, and no-gc (revision GC keeps the revision). */
   private static final Set<String> TEMPLATE_SERVING =
-      Set.of(SERVING + "progress-deadline", SERVING + "progressDeadline");
+      Set.of(SERVING + "progress-deadline", SERVING + "progressDeadline", SERVING + "no-gc");
 
   private Annotations() {}
 
@@ -98,11 +99,8 @@ final class Annotations {
   }
 
   private static String servingUnknown(String key) {
-    if (key.equals(SERVING + "no-gc")) {
-      return "set (expected: not set: Pilotlight's revision GC has no per-revision opt-out)";
-    }
     return "unknown annotation (expected: a serving.knative.dev/* key Pilotlight knows:"
-        + " progress-deadline on the template; rollout-duration is not supported)";
+        + " progress-deadline or no-gc on the template; rollout-duration is not supported)";
   }
 
   private static String networking() {

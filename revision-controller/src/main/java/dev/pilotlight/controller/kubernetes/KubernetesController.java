@@ -70,7 +70,13 @@ public final class KubernetesController implements AutoCloseable {
               return t;
             });
     ClusterWrites writes = new Fabric8Writes(client);
-    Validator validator = new Validator(settings.autoscalerConfig(), false);
+    Validator validator =
+        new Validator(
+            new Validator.Settings(
+                settings.autoscalerConfig(),
+                settings.features(),
+                settings.servingDefaults(),
+                Validator.Mode.KUBERNETES));
     services = loop("service", new ServiceReconciler(caches, writes, validator, clock), ticker);
     configurations =
         loop(
@@ -80,7 +86,8 @@ public final class KubernetesController implements AutoCloseable {
     revisions =
         loop(
             "revision",
-            new RevisionReconciler(caches, writes, clock, settings.autoscalerConfig()),
+            new RevisionReconciler(
+                caches, writes, clock, settings.autoscalerConfig(), settings.servingDefaults()),
             ticker);
     routes =
         loop(

@@ -5,6 +5,7 @@ import static dev.pilotlight.controller.kubernetes.status.RevisionConditions.RES
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
@@ -57,6 +58,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final ClusterWrites writes;
   private final Clock clock;
   private final AutoscalerConfig autoscalerConfig;
+  private final ServingDefaults servingDefaults;
 
   /**
    * @param autoscalerConfig the global autoscaling defaults (min-scale and initial-scale of the
@@ -65,6 +67,19 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
    */
   RevisionReconciler(
       Caches caches, ClusterWrites writes, Clock clock, AutoscalerConfig autoscalerConfig) {
+    this(caches, writes, clock, autoscalerConfig, ServingDefaults.DEFAULTS);
+  }
+
+  /**
+   * @param servingDefaults config-defaults: default resources and enableServiceLinks of the pods
+   */
+  RevisionReconciler(
+      Caches caches,
+      ClusterWrites writes,
+      Clock clock,
+      AutoscalerConfig autoscalerConfig,
+      ServingDefaults servingDefaults) {
+    this.servingDefaults = servingDefaults;
     this.caches = caches;
     this.writes = writes;
     this.clock = clock;
@@ -120,7 +135,8 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     String reachability = reachability(rev, routed, wasAvailable);
     converge(
         rev,
-        RevisionChildren.deployment(rev, replicas, autoscalerConfig.progressDeadline()),
+        RevisionChildren.deployment(
+            rev, replicas, autoscalerConfig.progressDeadline(), servingDefaults),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
@@ -142,7 +158,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     if (reserve.isPresent()) {
       converge(
           rev,
-          RevisionChildren.reserveDeployment(rev, reserve.get(), scale.reserve()),
+          RevisionChildren.reserveDeployment(rev, reserve.get(), scale.reserve(), servingDefaults),
           reserveDeployment,
           Deployment::getSpec,
           Deployment::setSpec,
