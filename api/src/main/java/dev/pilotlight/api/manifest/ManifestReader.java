@@ -98,6 +98,9 @@ public final class ManifestReader {
       String apiVersion = node.path("apiVersion").asText(null);
       String kind = node.path("kind").asText(null);
       String name = node.path("metadata").path("name").asText(null);
+      if (name == null && node.path("metadata").hasNonNull("generateName")) {
+        name = node.path("metadata").path("generateName").asText() + "*";
+      }
       String namespace =
           node.path("metadata").path("namespace").asText(ObjectMeta.DEFAULT_NAMESPACE);
       String id = kind != null && name != null ? kind + " " + namespace + "/" + name : doc;

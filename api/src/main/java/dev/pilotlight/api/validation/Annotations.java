@@ -19,6 +19,7 @@ final class Annotations {
   static final String PILOTLIGHT = "pilotlight.dev/";
   static final String SERVING = "serving.knative.dev/";
   static final String NETWORKING = "networking.knative.dev/";
+  static final String QUEUE_SIDECAR = "queue.sidecar.serving.knative.dev/";
 
   /** Set by Knative or kubectl plugins for information; accepted anywhere. */
   private static final Set<String> SERVING_INFORMATIONAL =
@@ -88,6 +89,12 @@ final class Annotations {
         v.add(new Violation(at, servingUnknown(key)));
       } else if (key.startsWith(NETWORKING)) {
         v.add(new Violation(at, networking()));
+      } else if (key.startsWith(QUEUE_SIDECAR)) {
+        v.add(
+            new Violation(
+                at,
+                "set (expected: no queue.sidecar.serving.knative.dev/* annotation: Pilotlight runs"
+                    + " no queue-proxy sidecar)"));
       }
     }
   }

@@ -47,8 +47,18 @@ class KnativeVectorsTest {
               "autoscaling: hpa class with memory metric",
               "Pilotlight has no HPA: an hpa-class revision would not be scaled by its metric"),
           Map.entry(
-              "autoscaling: hpa class with custom metric",
-              "Pilotlight has no HPA: an hpa-class revision would not be scaled by its metric"),
+              "autoscaling: non-knative.dev domain class",
+              "only the KPA exists here: a revision of another class would not be scaled at all"),
+          Map.entry(
+              "service: allow unknown uses of serving.knative.dev prefix for annotations",
+              "an unknown key under a prefix Knative owns is refused: a typo would silently do"
+                  + " nothing"),
+          Map.entry(
+              "template: valid networking.knative.dev/ingress.class annotation",
+              "Pilotlight's gateway is the only ingress: a revision cannot pick another one"),
+          Map.entry(
+              "template: valid value for Queue sidecar resource percentage annotation",
+              "there is no queue-proxy: its resources cannot be honoured"),
           Map.entry(
               "service: valid rollout duration",
               "no gradual rollout: traffic moves at once, so a rollout duration is refused"),
