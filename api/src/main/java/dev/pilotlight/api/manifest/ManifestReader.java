@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +30,8 @@ import java.util.Set;
  * Reads manifests into validated resources. Accepts {@code serving.pilotlight.dev/v1} and {@code
  * serving.knative.dev/v1}; kinds Service, Configuration, Route; multi-document YAML (empty
  * documents skipped). Namespaces default to {@code default}. All problems of a file are reported
- * together; a file with any problem yields nothing.
+ * together; a file with any problem yields nothing. A file may declare the same object more than
+ * once: as {@code kubectl apply -f} does, the declarations apply in order ({@link #stages}).
  */
 public final class ManifestReader {
   private static final Set<String> API_VERSIONS =
@@ -85,7 +85,6 @@ public final class ManifestReader {
       problems.add(new ManifestProblem(source, null, null, "not valid YAML: " + yamlMessage(e)));
       throw new ManifestException(problems);
     }
-    Set<String> seen = new HashSet<>();
     for (int i = 0; i < documents.size(); i++) {
       JsonNode node = documents.get(i);
       String doc = documents.size() > 1 ? "document " + (i + 1) : null;
@@ -137,10 +136,6 @@ public final class ManifestReader {
         problems.add(new ManifestProblem(source, id, v.field(), v.message()));
       }
       if (violations.isEmpty()) {
-        String key = resource.kind() + " " + resource.namespace() + "/" + resource.name();
-        if (!seen.add(key)) {
-          problems.add(new ManifestProblem(source, key, null, "declared twice in this file"));
-        }
         resources.add(resource);
       }
     }
@@ -148,6 +143,26 @@ public final class ManifestReader {
       throw new ManifestException(problems);
     }
     return List.copyOf(resources);
+  }
+
+  /**
+   * The states a file's resources pass through when applied in order, as {@code kubectl apply -f}
+   * applies its documents one by one: one stage when every object is declared once, else a new
+   * stage each time an object is declared again (each stage holds every object as last declared so
+   * far, in first-declaration order).
+   */
+  public static List<List<Resource>> stages(List<Resource> resources) {
+    List<List<Resource>> stages = new ArrayList<>();
+    Map<String, Resource> current = new java.util.LinkedHashMap<>();
+    for (Resource r : resources) {
+      String key = r.kind() + " " + r.namespace() + "/" + r.name();
+      if (current.containsKey(key)) {
+        stages.add(List.copyOf(current.values()));
+      }
+      current.put(key, r);
+    }
+    stages.add(List.copyOf(current.values()));
+    return List.copyOf(stages);
   }
 
   private static Resource normalize(Resource r) {

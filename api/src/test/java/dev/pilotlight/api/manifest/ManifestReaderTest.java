@@ -182,6 +182,19 @@ class ManifestReaderTest {
   }
 
   @Test
+  void anObjectDeclaredTwiceIsReadInOrderAndAppliedInStages() throws Exception {
+    String first = service(OK_TEMPLATE, null);
+    String second = service(OK_TEMPLATE.replace("[\"app\"]", "[\"app\", \"--v2\"]"), null);
+    var read = LOCAL.read(first + "---\n" + second, "f.yaml");
+    assertThat(read).hasSize(2);
+    var stages = ManifestReader.stages(read);
+    assertThat(stages).hasSize(2);
+    assertThat(stages.get(0)).containsExactly(read.get(0));
+    assertThat(stages.get(1)).containsExactly(read.get(1));
+    assertThat(ManifestReader.stages(read.subList(0, 1))).containsExactly(read.subList(0, 1));
+  }
+
+  @Test
   void multiDocumentFileOfEveryKind() throws Exception {
     String yaml =
         """
