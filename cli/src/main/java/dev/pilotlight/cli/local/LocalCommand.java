@@ -3,8 +3,8 @@ package dev.pilotlight.cli.local;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
-import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.config.KnativeConfigs;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
@@ -105,10 +105,12 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      paramLabel = "FILE",
+      paramLabel = "FILE|DIR",
       description =
-          "Knative's config-autoscaler ConfigMap (YAML) with the global autoscaling defaults.")
-  Path autoscalerConfigFile;
+          "Knative's ConfigMaps (YAML files, or directories of them; repeatable): config-autoscaler,"
+              + " config-defaults, config-features, config-deployment. Knative's stock files are"
+              + " accepted unchanged.")
+  List<Path> configFiles = new ArrayList<>();
 
   @Option(
       names = "--deployment-config",
@@ -144,13 +146,17 @@ public final class LocalCommand implements Callable<Integer> {
       events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
     }
 
-    AutoscalerConfig autoscalerConfig;
+    KnativeConfigs configs;
     try {
-      autoscalerConfig = autoscalerConfig();
+      configs = KnativeConfigs.read(configFiles);
     } catch (ValidationException | IOException e) {
-      err.println("invalid --config " + autoscalerConfigFile + ":\n" + e.getMessage());
+      err.println("invalid --config " + configFiles + ":\n" + e.getMessage());
       return 1;
     }
+    AutoscalerConfig autoscalerConfig =
+        scaleToZeroGrace == null
+            ? configs.autoscaler()
+            : configs.autoscaler().withScaleToZeroGrace(scaleToZeroGrace);
     if (deploymentConfigFile != null) {
       try {
         autoscalerConfig =
@@ -160,7 +166,14 @@ public final class LocalCommand implements Callable<Integer> {
         return 1;
       }
     }
-    ManifestReader reader = new ManifestReader(new Validator(autoscalerConfig, true));
+    ManifestReader reader =
+        new ManifestReader(
+            new Validator(
+                new Validator.Settings(
+                    autoscalerConfig,
+                    configs.features(),
+                    configs.defaults(),
+                    Validator.Mode.LOCAL)));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
       return 1;
@@ -286,14 +299,6 @@ public final class LocalCommand implements Callable<Integer> {
             s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
     stopped.await();
     return 0;
-  }
-
-  private AutoscalerConfig autoscalerConfig() throws IOException {
-    AutoscalerConfig config =
-        autoscalerConfigFile == null
-            ? AutoscalerConfig.DEFAULTS
-            : AutoscalerConfigs.read(autoscalerConfigFile);
-    return scaleToZeroGrace == null ? config : config.withScaleToZeroGrace(scaleToZeroGrace);
   }
 
   private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {
