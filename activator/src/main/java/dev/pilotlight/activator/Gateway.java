@@ -183,6 +183,36 @@ public final class Gateway
     return t == null ? 0 : t.inFlight(instanceId);
   }
 
+  /** This gateway's place among the replicas that share instances' capacity. */
+  public record Replicas(int index, int count) {
+    public static final Replicas ONE = new Replicas(0, 1);
+
+    public Replicas {
+      if (count < 1 || index < 0 || index >= count) {
+        throw new IllegalArgumentException("replica " + index + " of " + count);
+      }
+    }
+  }
+
+  private volatile Replicas replicas = Replicas.ONE;
+
+  /**
+   * This gateway is one of several replicas in front of the same instances: from now on it sends
+   * each instance at most its share of the instance's {@code containerConcurrency} ({@link
+   * dev.pilotlight.activator.throttle.CapacityShare}), so the replicas together never exceed it.
+   */
+  public synchronized void replicas(Replicas next) {
+    if (next.equals(replicas)) {
+      return;
+    }
+    replicas = next;
+    throttlers.values().forEach(t -> t.replicas(next.index(), next.count()));
+  }
+
+  public Replicas replicas() {
+    return replicas;
+  }
+
   /** Requests of {@code revision} held now, waiting for capacity. */
   public int held(RevisionKey revision) {
     RevisionThrottler t = throttlers.get(revision);
@@ -190,15 +220,25 @@ public final class Gateway
   }
 
   private RevisionThrottler throttler(RevisionKey revision) {
-    return throttlers.computeIfAbsent(
-        revision,
-        k ->
-            new RevisionThrottler(
-                config.maxHeldPerRevision(),
-                Duration.ofSeconds(300),
-                bound -> ThreadLocalRandom.current().nextInt(bound),
-                ticker,
-                () -> statSink.poke(k)));
+    RevisionThrottler existing = throttlers.get(revision);
+    if (existing != null) {
+      return existing;
+    }
+    RevisionThrottler t =
+        throttlers.computeIfAbsent(
+            revision,
+            k ->
+                new RevisionThrottler(
+                    config.maxHeldPerRevision(),
+                    Duration.ofSeconds(300),
+                    bound -> ThreadLocalRandom.current().nextInt(bound),
+                    ticker,
+                    () -> statSink.poke(k)));
+    // read after the insert: a concurrent replicas(...) either wrote before this read or will find
+    // the throttler in the map
+    Replicas r = replicas;
+    t.replicas(r.index(), r.count());
+    return t;
   }
 
   /**

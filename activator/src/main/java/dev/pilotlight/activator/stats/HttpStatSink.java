@@ -13,17 +13,25 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The activator's side of the autoscaler's HTTP intake (Kubernetes mode): each report and each poke
  * is one {@code POST /v1/stats} with the shared token, on the HTTP client's kept-alive connection.
  * Never blocks the caller. Bounded: at most {@value #MAX_IN_FLIGHT} posts in flight; beyond that a
- * report is dropped and counted (the next second's report carries fresh data anyway).
+ * report is dropped and counted (the next second's report carries fresh data anyway). A post that
+ * fails (no connection, a timeout, a 5xx: say the autoscaler's leader is changing) is sent once
+ * more after {@link #RESEND_AFTER}, the same batch with the same number, so an intake that did read
+ * the first one counts it once; a poke lost twice is made up for by the next request's poke.
  */
 public final class HttpStatSink implements StatSink {
   static final int MAX_IN_FLIGHT = 4;
+  static final Duration RESEND_AFTER = Duration.ofMillis(200);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient client =
@@ -34,7 +42,10 @@ public final class HttpStatSink implements StatSink {
   private final URI uri;
   private final String token;
   private final String activator;
+  private final String instance = UUID.randomUUID().toString();
+  private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongAdder resent = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
 
@@ -49,7 +60,13 @@ public final class HttpStatSink implements StatSink {
 
   @Override
   public void report(Collection<StatRecord> batch) {
-    send(new StatBatch(activator, batch.stream().map(StatBatch.Stat::of).toList(), List.of()));
+    send(
+        new StatBatch(
+            activator,
+            instance,
+            sequence.incrementAndGet(),
+            batch.stream().map(StatBatch.Stat::of).toList(),
+            List.of()));
   }
 
   @Override
@@ -57,6 +74,8 @@ public final class HttpStatSink implements StatSink {
     send(
         new StatBatch(
             activator,
+            instance,
+            sequence.incrementAndGet(),
             List.of(),
             List.of(new StatBatch.Poke(revision.namespace(), revision.name()))));
   }
@@ -66,8 +85,14 @@ public final class HttpStatSink implements StatSink {
     return dropped.sum();
   }
 
+  /** Posts that failed twice (the first try and the resend). */
   public long failed() {
     return failed.sum();
+  }
+
+  /** Posts sent a second time after the first failed. */
+  public long resent() {
+    return resent.sum();
   }
 
   private void send(StatBatch batch) {
@@ -91,12 +116,26 @@ public final class HttpStatSink implements StatSink {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
+    post(request, true);
+  }
+
+  /** Sends; on failure sends once more (still counted in flight until the last try ends). */
+  private void post(HttpRequest request, boolean firstTry) {
     client
         .sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, error) -> {
+              boolean ok = error == null && response.statusCode() == 204;
+              boolean worthResending =
+                  error != null || (response != null && response.statusCode() >= 500);
+              if (!ok && firstTry && worthResending) {
+                resent.increment();
+                CompletableFuture.delayedExecutor(RESEND_AFTER.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> post(request, false));
+                return;
+              }
               inFlight.decrementAndGet();
-              if (error != null || response.statusCode() != 204) {
+              if (!ok) {
                 failed.increment();
               }
             });

@@ -23,6 +23,10 @@ import java.util.function.IntUnaryOperator;
  * polling. One small lock per revision; waiters are called under it and must only hand off to their
  * event loop.
  *
+ * <p>Several gateway replicas: with a limit, each replica uses only its share of every instance's
+ * limit ({@link CapacityShare}), given by {@link #replicas}, so together they never send an
+ * instance more than its limit.
+ *
  * <p>The pilot light: standard instances are preferred; the reserve instance takes requests (up to
  * its own concurrency limit) only while no standard instance is ready, and a request given to it
  * then pokes the autoscaler unless the revision's in-flight requests are within what the reserve
@@ -60,6 +64,8 @@ public final class RevisionThrottler {
   private Duration timeout;
   private Timeouts timeouts;
   private boolean removed;
+  private int replicaIndex;
+  private int replicaCount = 1;
 
   public RevisionThrottler(int maxQueued, Duration timeout, IntUnaryOperator random) {
     this(maxQueued, timeout, random, Ticker.system());
@@ -169,6 +175,8 @@ public final class RevisionThrottler {
     standard.limit = endpoints.containerConcurrency();
     reserve.slots = List.copyOf(reserveSlots);
     reserve.limit = endpoints.reserve().containerConcurrency();
+    share(standard);
+    share(reserve);
     reserveServesUpTo = endpoints.reserve().servesUpTo();
     timeout = endpoints.timeout();
     timeouts =
@@ -176,6 +184,33 @@ public final class RevisionThrottler {
             endpoints.timeout(), endpoints.responseStartTimeout(), endpoints.idleTimeout());
     removed = false;
     drain();
+  }
+
+  /**
+   * This gateway is replica {@code index} of {@code count}: from now on it uses only its share of
+   * each instance's limit. A smaller share takes effect for new requests (those in flight finish);
+   * a larger one releases held requests at once.
+   */
+  public synchronized void replicas(int index, int count) {
+    if (count < 1 || index < 0 || index >= count) {
+      throw new IllegalArgumentException("replica " + index + " of " + count);
+    }
+    replicaIndex = index;
+    replicaCount = count;
+    share(standard);
+    share(reserve);
+    drain();
+  }
+
+  /**
+   * Sets each slot's share of its pool's limit; instances are numbered in the order of their ids.
+   */
+  private void share(Pool pool) {
+    List<Slot> byId = new ArrayList<>(pool.slots);
+    byId.sort(java.util.Comparator.comparing(x -> x.endpoint().id()));
+    for (int i = 0; i < byId.size(); i++) {
+      byId.get(i).limit = CapacityShare.of(pool.limit, i, replicaIndex, replicaCount);
+    }
   }
 
   /** Requests in flight to the instance {@code instanceId}; 0 when it is not routed to. */
@@ -252,13 +287,13 @@ public final class RevisionThrottler {
     return a.inFlight <= b.inFlight ? a : b;
   }
 
-  /** The next instance below its limit, starting after the last one picked. */
+  /** The next instance below this replica's share of its limit, after the last one picked. */
   private static Slot roundRobin(Pool pool, long now, boolean healthyOnly) {
     List<Slot> slots = pool.slots;
     int n = slots.size();
     for (int i = 0; i < n; i++) {
       Slot s = slots.get((pool.next + i) % n);
-      if (s.inFlight < pool.limit && (!healthyOnly || s.ejectedUntil <= now)) {
+      if (s.inFlight < s.limit && (!healthyOnly || s.ejectedUntil <= now)) {
         pool.next = (pool.next + i + 1) % n;
         return s;
       }

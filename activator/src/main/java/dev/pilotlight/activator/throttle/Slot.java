@@ -7,6 +7,12 @@ public final class Slot {
   private final Endpoint endpoint;
   int inFlight;
 
+  /**
+   * This gateway replica's share of the instance's limit ({@link CapacityShare}); meaningful only
+   * when its pool has a limit.
+   */
+  int limit;
+
   /** Until when this instance is passed over after a failed connection (ticker nanos). */
   long ejectedUntil = Long.MIN_VALUE;
 

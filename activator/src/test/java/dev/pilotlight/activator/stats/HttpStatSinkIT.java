@@ -80,18 +80,62 @@ class HttpStatSinkIT {
   }
 
   @Test
-  void aResetConnectionOrAnErrorStatusIsCountedAsFailedAndTheNextPostGoesOut() throws Exception {
+  void aResetConnectionOrAnErrorStatusIsResentOnceThenCountedAsFailed() throws Exception {
     intake.stubFor(
         post("/v1/stats").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     sink.poke(REV);
     Await.until("the reset counted", Duration.ofSeconds(20), () -> sink.failed() == 1);
+    assertThat(posts()).as("the first try and one resend").isEqualTo(2);
     intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(500)));
     sink.poke(REV);
     Await.until("the 500 counted", Duration.ofSeconds(20), () -> sink.failed() == 2);
+    assertThat(posts()).isEqualTo(4);
+    // a refusal that a resend cannot mend (a wrong token) is not resent
+    intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(401)));
+    sink.poke(REV);
+    Await.until("the 401 counted", Duration.ofSeconds(20), () -> sink.failed() == 3);
+    assertThat(posts()).isEqualTo(5);
     intake.stubFor(post("/v1/stats").willReturn(aResponse().withStatus(204)));
     sink.poke(REV);
-    Await.until("the third post", Duration.ofSeconds(20), () -> posts() == 3);
+    Await.until("the next post", Duration.ofSeconds(20), () -> posts() == 6);
     assertThat(sink.dropped()).isZero();
+    assertThat(sink.resent()).isEqualTo(2);
+  }
+
+  /** The resend is the same batch with the same number, so the intake can count it once. */
+  @Test
+  void theResendCarriesTheSameInstanceAndSequence() throws Exception {
+    intake.stubFor(
+        post("/v1/stats")
+            .inScenario("flaky")
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+            .willSetStateTo("recovered"));
+    intake.stubFor(
+        post("/v1/stats")
+            .inScenario("flaky")
+            .whenScenarioStateIs("recovered")
+            .willReturn(aResponse().withStatus(204)));
+    sink.report(List.of(new StatRecord(REV, 1, 1)));
+    Await.until("the resend", Duration.ofSeconds(20), () -> posts() == 2);
+    Await.until("nothing failed", Duration.ofSeconds(20), () -> sink.resent() == 1);
+    assertThat(sink.failed()).isZero();
+    List<com.fasterxml.jackson.databind.JsonNode> bodies = new java.util.ArrayList<>();
+    for (var r : intake.findAll(postRequestedFor(urlEqualTo("/v1/stats")))) {
+      bodies.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBodyAsString()));
+    }
+    assertThat(bodies.get(0).path("sequence").asLong()).isEqualTo(1);
+    assertThat(bodies.get(0).path("instance").asText()).isNotEmpty();
+    assertThat(bodies.get(1)).isEqualTo(bodies.get(0));
+
+    sink.poke(REV);
+    Await.until("the next post", Duration.ofSeconds(20), () -> posts() == 3);
+    var third =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                intake.findAll(postRequestedFor(urlEqualTo("/v1/stats"))).get(2).getBodyAsString());
+    assertThat(third.path("sequence").asLong()).isEqualTo(2);
+    assertThat(third.path("instance")).isEqualTo(bodies.get(0).path("instance"));
   }
 
   @Test

@@ -82,6 +82,40 @@ class RevisionThrottlerTest {
     assertThat(c.slot.endpoint()).isEqualTo(s2.endpoint());
   }
 
+  /** Replica 0 of 2 uses half of each instance's limit; alone again, it releases its held ones. */
+  @Test
+  void aReplicaUsesItsShareOfEachInstancesLimit() {
+    t.replicas(0, 2);
+    t.update(endpoints(4, ep("i1")));
+    Recorder a = new Recorder("a", log);
+    Recorder b = new Recorder("b", log);
+    Recorder c = new Recorder("c", log);
+    assertThat(t.acquire(a)).isInstanceOf(RevisionThrottler.Granted.class);
+    assertThat(t.acquire(b)).isInstanceOf(RevisionThrottler.Granted.class);
+    assertThat(t.acquire(c))
+        .as("its share, 2 of 4, is taken")
+        .isInstanceOf(RevisionThrottler.Queued.class);
+    t.replicas(0, 1);
+    assertThat(log).containsExactly("c->i1");
+  }
+
+  /** Limit 1 and three replicas: each of three instances is one replica's. */
+  @Test
+  void withLessThanOneSlotPerReplicaEachReplicaGetsWholeSlotsOfDifferentInstances() {
+    List<String> firsts = new java.util.ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      RevisionThrottler replica = new RevisionThrottler(2, Duration.ofSeconds(30), bound -> 0);
+      replica.replicas(r, 3);
+      replica.update(endpoints(1, ep("i3"), ep("i1"), ep("i2")));
+      Slot s = ((RevisionThrottler.Granted) replica.acquire(new Recorder("x", log))).slot();
+      firsts.add(s.endpoint().id());
+      assertThat(replica.acquire(new Recorder("y", log)))
+          .as("one slot in all for replica " + r)
+          .isInstanceOf(RevisionThrottler.Queued.class);
+    }
+    assertThat(firsts).containsExactlyInAnyOrder("i1", "i2", "i3");
+  }
+
   @Test
   void unlimitedConcurrencyAlwaysGrants() {
     t.update(endpoints(0, ep("i1"), ep("i2")));

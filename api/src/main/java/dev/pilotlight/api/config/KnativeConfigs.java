@@ -28,12 +28,22 @@ import java.util.stream.Stream;
  * @param autoscaler config-autoscaler (with config-deployment's progress deadline)
  * @param features config-features
  * @param defaults config-defaults
+ * @param singleFiles the file of each ConfigMap that has a file to itself (one that can be watched
+ *     and read again alone), by ConfigMap name
  */
 public record KnativeConfigs(
-    AutoscalerConfig autoscaler, Features features, ServingDefaults defaults) {
+    AutoscalerConfig autoscaler,
+    Features features,
+    ServingDefaults defaults,
+    Map<String, Path> singleFiles) {
 
   public static final KnativeConfigs DEFAULTS =
-      new KnativeConfigs(AutoscalerConfig.DEFAULTS, Features.DEFAULTS, ServingDefaults.DEFAULTS);
+      new KnativeConfigs(
+          AutoscalerConfig.DEFAULTS, Features.DEFAULTS, ServingDefaults.DEFAULTS, Map.of());
+
+  public KnativeConfigs {
+    singleFiles = Map.copyOf(singleFiles);
+  }
 
   public static final String AUTOSCALER = "config-autoscaler";
   public static final String FEATURES = "config-features";
@@ -55,6 +65,7 @@ public record KnativeConfigs(
     List<Violation> v = new ArrayList<>();
     Map<String, Map<String, String>> byName = new LinkedHashMap<>();
     Map<String, Path> from = new LinkedHashMap<>();
+    Map<String, Path> single = new LinkedHashMap<>();
     for (Path file : files(paths, v)) {
       List<JsonNode> docs = new ArrayList<>();
       try (MappingIterator<JsonNode> it =
@@ -114,6 +125,9 @@ public record KnativeConfigs(
         }
         from.put(name, file);
         byName.put(name, data);
+        if (docs.size() == 1) {
+          single.put(name, file);
+        }
       }
     }
     AutoscalerConfig autoscaler = AutoscalerConfig.DEFAULTS;
@@ -152,7 +166,7 @@ public record KnativeConfigs(
     if (!v.isEmpty()) {
       throw new ValidationException(v);
     }
-    return new KnativeConfigs(autoscaler, features, defaults);
+    return new KnativeConfigs(autoscaler, features, defaults, single);
   }
 
   private static void prefixed(ValidationException e, Path file, String name, List<Violation> v) {

@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Knative's validation rules for user-declared resources, as a pure function, plus the rules of
@@ -69,14 +70,40 @@ public final class Validator {
       "not set in local mode, which runs each container as a process: this needs a container"
           + " runtime (validate with --mode kubernetes to check it for Kubernetes)";
 
-  private final Settings settings;
+  private final Supplier<AutoscalerConfig> autoscaler;
+  private final Features features;
+  private final ServingDefaults defaults;
+  private final Mode mode;
 
   public Validator(Settings settings) {
-    this.settings = settings;
+    this(() -> settings.autoscaler(), settings.features(), settings.defaults(), settings.mode());
+  }
+
+  /**
+   * @param autoscaler the autoscaling config in force, read at every validation (it may change
+   *     while a component runs)
+   */
+  public Validator(
+      Supplier<AutoscalerConfig> autoscaler,
+      Features features,
+      ServingDefaults defaults,
+      Mode mode) {
+    this.autoscaler = autoscaler;
+    this.features = features;
+    this.defaults = defaults;
+    this.mode = mode;
   }
 
   public Validator(AutoscalerConfig autoscalerConfig, boolean localMode) {
-    this(Settings.of(autoscalerConfig, localMode ? Mode.LOCAL : Mode.KUBERNETES));
+    this(() -> autoscalerConfig, localMode);
+  }
+
+  public Validator(Supplier<AutoscalerConfig> autoscalerConfig, boolean localMode) {
+    this(
+        autoscalerConfig,
+        Features.DEFAULTS,
+        ServingDefaults.DEFAULTS,
+        localMode ? Mode.LOCAL : Mode.KUBERNETES);
   }
 
   /**
@@ -87,12 +114,13 @@ public final class Validator {
     return FieldMask.podSpecFields();
   }
 
+  /** What this validator checks against now. */
   public Settings settings() {
-    return settings;
+    return new Settings(autoscaler.get(), features, defaults, mode);
   }
 
   private boolean local() {
-    return settings.mode() == Mode.LOCAL;
+    return mode == Mode.LOCAL;
   }
 
   /**
@@ -204,7 +232,7 @@ public final class Validator {
                   + " (expected: not set: a revision lives in its parent's namespace)"));
     }
     Map<String, String> annotations = t.metadata().annotations();
-    for (Violation a : ScalingSpecs.validate(annotations, settings.autoscaler())) {
+    for (Violation a : ScalingSpecs.validate(annotations, autoscaler.get())) {
       v.add(new Violation(p + "." + a.field(), a.message()));
     }
     Annotations.templateLevel(annotations, p + ".annotations", v);
@@ -243,7 +271,7 @@ public final class Validator {
     String p = "spec.template.spec";
     JsonNode pod = FieldMask.tree(spec.podSpec());
     List<Violation> masked = new ArrayList<>();
-    FieldMask.checkPodSpec(pod, p, settings.features(), masked);
+    FieldMask.checkPodSpec(pod, p, features, masked);
     v.addAll(masked);
     if (local()) {
       // what the masks already refuse is not refused twice
@@ -255,8 +283,8 @@ public final class Validator {
         }
       }
     }
-    new PodSpecRules(settings.features(), !local(), v).podSpec(spec.podSpec(), p);
-    ServingDefaults d = settings.defaults();
+    new PodSpecRules(features, !local(), v).podSpec(spec.podSpec(), p);
+    ServingDefaults d = defaults;
     Long cc = spec.containerConcurrency();
     long ccMin = d.allowContainerConcurrencyZero() ? 0 : 1;
     if (cc != null && (cc < ccMin || cc > d.containerConcurrencyMaxLimit())) {

@@ -8,6 +8,7 @@ public final class IntakeMetrics {
   final LongAdder unauthorized = new LongAdder();
   final LongAdder malformed = new LongAdder();
   final LongAdder tooLarge = new LongAdder();
+  final LongAdder duplicate = new LongAdder();
 
   public long accepted() {
     return accepted.sum();
@@ -19,6 +20,11 @@ public final class IntakeMetrics {
 
   public long malformed() {
     return malformed.sum();
+  }
+
+  /** Batches delivered a second time (answered 204, not counted again). */
+  public long duplicate() {
+    return duplicate.sum();
   }
 
   public long tooLarge() {

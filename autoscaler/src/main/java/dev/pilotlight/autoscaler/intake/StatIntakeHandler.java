@@ -27,7 +27,8 @@ import java.util.List;
 
 /**
  * Answers {@code POST /v1/stats}: checks the bearer token (constant-time), parses the batch and
- * hands it to the sink. Last in the intake's pipeline, after the codec and a bounded aggregator.
+ * hands it to the sink. Last in the intake's pipeline, after the codec and a bounded aggregator. A
+ * numbered batch delivered a second time is answered 204 and not handed on ({@link RecentBatches}).
  * Every request gets exactly one status: 204 accepted, 400 malformed, 401 bad token, 404, 405; a
  * bad request never closes the intake, only (for malformed HTTP) its own connection.
  */
@@ -39,11 +40,13 @@ final class StatIntakeHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final byte[] token;
   private final StatSink sink;
   private final IntakeMetrics metrics;
+  private final RecentBatches recent;
 
-  StatIntakeHandler(byte[] token, StatSink sink, IntakeMetrics metrics) {
+  StatIntakeHandler(byte[] token, StatSink sink, IntakeMetrics metrics, RecentBatches recent) {
     this.token = token;
     this.sink = sink;
     this.metrics = metrics;
+    this.recent = recent;
   }
 
   @Override
@@ -91,6 +94,12 @@ final class StatIntakeHandler extends SimpleChannelInboundHandler<FullHttpReques
           HttpResponseStatus.BAD_REQUEST,
           "malformed stat batch: " + firstLine(e.getMessage()),
           false);
+      return;
+    }
+    if (!recent.first(batch)) {
+      // delivered before (a resend of a post that was read after all): taken, not counted again
+      metrics.duplicate.increment();
+      respond(ctx, request, HttpResponseStatus.NO_CONTENT, null, false);
       return;
     }
     List<StatRecord> records = new ArrayList<>(batch.stats().size());

@@ -1,6 +1,7 @@
 package dev.pilotlight.autoscaler.intake;
 
 import dev.pilotlight.api.spi.StatSink;
+import dev.pilotlight.api.time.Ticker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -30,6 +31,7 @@ public final class StatIntakeServer implements AutoCloseable {
   private final byte[] token;
   private final StatSink sink;
   private final IntakeMetrics metrics = new IntakeMetrics();
+  private final RecentBatches recent;
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private Channel channel;
@@ -38,6 +40,14 @@ public final class StatIntakeServer implements AutoCloseable {
    * @param token the shared secret every request must present as {@code Authorization: Bearer}
    */
   public StatIntakeServer(String host, int port, String token, StatSink sink) {
+    this(host, port, token, sink, Ticker.system());
+  }
+
+  /**
+   * @param ticker time for forgetting the batches taken (duplicates are recognized for a minute)
+   */
+  public StatIntakeServer(String host, int port, String token, StatSink sink, Ticker ticker) {
+    this.recent = new RecentBatches(ticker);
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("token: empty (expected: a shared secret)");
     }
@@ -61,7 +71,7 @@ public final class StatIntakeServer implements AutoCloseable {
                         .addLast("idle", new ReadTimeoutHandler(60, TimeUnit.SECONDS))
                         .addLast("http-codec", new HttpServerCodec(4096, 8192, 8192))
                         .addLast("aggregator", new CountingAggregator(metrics))
-                        .addLast("intake", new StatIntakeHandler(token, sink, metrics));
+                        .addLast("intake", new StatIntakeHandler(token, sink, metrics, recent));
                   }
                 })
             .bind(new InetSocketAddress(host, port))

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Carries the autoscaler's decisions to the PodAutoscalers' {@code status.desiredScale}.
@@ -140,12 +141,14 @@ public final class DesiredScaleWriter implements ScaleListener {
     } catch (RuntimeException e) {
       int n = failures.merge(key, 1, Integer::sum);
       long delay = RETRY.delay(n).toNanos();
-      LOG.warn(
-          "{}: cannot write desiredScale {} (retry in {} ms): {}",
-          key,
-          want,
-          delay / 1_000_000,
-          e.toString());
+      try (MDC.MDCCloseable m = MDC.putCloseable("revision", String.valueOf(key))) {
+        LOG.warn(
+            "{}: cannot write desiredScale {} (retry in {} ms): {}",
+            key,
+            want,
+            delay / 1_000_000,
+            e.toString());
+      }
       try {
         executor.schedule(() -> request(key), delay, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException ignored) {

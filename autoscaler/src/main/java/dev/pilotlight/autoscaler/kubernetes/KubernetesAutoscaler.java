@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The autoscaler's Kubernetes shell: a PodAutoscaler informer upserts each one as a {@link
@@ -38,7 +39,7 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
   private final KubernetesClient client;
-  private final AutoscalerConfig config;
+  private volatile AutoscalerConfig config;
   private final SharedIndexInformer<PodAutoscalerResource> informer;
   private final ScheduledExecutorService writes;
   private final DesiredScaleWriter writer;
@@ -101,7 +102,22 @@ public final class KubernetesAutoscaler implements AutoCloseable {
         });
   }
 
-  private void upsert(PodAutoscalerResource pa) {
+  /**
+   * A new global autoscaling config (config-autoscaler or config-deployment changed): every
+   * PodAutoscaler's target is resolved again; the changed ones reach the decider, which keeps each
+   * revision's windows (a new window length resizes them, as Knative does).
+   */
+  public synchronized void reconfigure(AutoscalerConfig next) {
+    config = next;
+    informer.getStore().list().forEach(this::upsert);
+  }
+
+  /** The global autoscaling config in force. */
+  public AutoscalerConfig config() {
+    return config;
+  }
+
+  private synchronized void upsert(PodAutoscalerResource pa) {
     RevisionKey key = PodAutoscalerTargets.key(pa);
     ScalingTarget target;
     try {
@@ -109,7 +125,9 @@ public final class KubernetesAutoscaler implements AutoCloseable {
     } catch (ValidationException e) {
       // the controller reports invalid annotations on the Revision; keep the last valid target
       if (!e.getMessage().equals(refused.put(key, e.getMessage()))) {
-        LOG.warn("PodAutoscaler {}: not scaled by its annotations: {}", key, e.getMessage());
+        try (MDC.MDCCloseable m = MDC.putCloseable("revision", String.valueOf(key))) {
+          LOG.warn("PodAutoscaler {}: not scaled by its annotations: {}", key, e.getMessage());
+        }
       }
       return;
     }

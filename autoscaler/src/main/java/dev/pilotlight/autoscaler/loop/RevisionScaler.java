@@ -33,6 +33,15 @@ final class RevisionScaler {
   /** Pokes (one per held request) since the revision was woken from zero, while none is ready. */
   private int coldPokes;
 
+  /**
+   * Since when instances have been wanted with none ready (Knative's PodAutoscaler {@code Active}
+   * Unknown, "activating"), -1 when not activating.
+   */
+  private long activatingSinceNanos = -1;
+
+  /** Knative's margin over the progress deadline before an activation counts as failed. */
+  static final java.time.Duration ACTIVATION_TIMEOUT_BUFFER = java.time.Duration.ofSeconds(30);
+
   RevisionScaler(ScalingTarget target, long nowNanos, AutoscalerMetrics.Revision metrics) {
     this.target = target;
     this.metrics = metrics;
@@ -97,6 +106,7 @@ final class RevisionScaler {
     ScalingSpec spec = target.spec();
     int ready = target.readyInstances();
     boolean reachable = target.routed();
+    trackActivation(nowNanos);
     if (ready > 0) {
       // Knative scrapes every ready instance each second: a past second in which the activator saw
       // no traffic of a revision with ready instances is a second of zero concurrency. (The current
@@ -111,8 +121,12 @@ final class RevisionScaler {
     metrics.observed(stats.stableAverage(), stats.panicAverage(), deciderSpec.targetValue(), ready);
     Decision d = ScaleDecider.decide(stats, spec, deciderSpec, state, nowNanos, scaleDownDelay);
     if (d == null) {
-      return progressDeadline(nowNanos, ready);
+      return withoutData(nowNanos, ready);
     }
+    if (d.desired() == 0 && activationTimedOut(nowNanos)) {
+      return activationTimeout(d.excessBurstCapacity());
+    }
+    int before = state.desired();
     state = d.state();
     int desired = d.desired();
     String reason = d.reason();
@@ -136,23 +150,81 @@ final class RevisionScaler {
             "reaching the initial scale of " + held + " (" + ready + " ready) before scaling down";
       }
     }
+    if (desired == 0 && activatingSinceNanos >= 0) {
+      // Knative: a revision being activated is not taken to zero until the activation times out
+      desired = before;
+      state = state.withDesired(desired);
+      reason = "activating: " + desired + " wanted, none ready yet";
+    }
     return new ScaleDecision(
         target.revision(), desired, state.panicking(), d.excessBurstCapacity(), reason);
   }
 
   /**
-   * Without data: a new revision whose instances never got ready is let go at the progress deadline
-   * (the initial scale hold ends), else no decision.
+   * Notes whether the revision is activating: routed, instances wanted and none ready. It starts
+   * when they are first wanted (a poke, an initial scale) and ends when one is ready or none is
+   * wanted.
    */
-  private ScaleDecision progressDeadline(long nowNanos, int ready) {
+  private void trackActivation(long nowNanos) {
+    boolean activating = target.routed() && target.readyInstances() == 0 && state.desired() > 0;
+    if (!activating) {
+      activatingSinceNanos = -1;
+    } else if (activatingSinceNanos < 0) {
+      activatingSinceNanos = nowNanos;
+    }
+  }
+
+  /**
+   * Whether the activation has lasted longer than Knative's activation timeout: the progress
+   * deadline plus 30 s.
+   */
+  private boolean activationTimedOut(long nowNanos) {
+    return activatingSinceNanos >= 0
+        && nowNanos - activatingSinceNanos
+            >= target.spec().progressDeadline().plus(ACTIVATION_TIMEOUT_BUFFER).toNanos();
+  }
+
+  /**
+   * An activation that timed out with nothing asking for instances: the scale goes to its lower
+   * bound at once, no grace period (Knative); the held requests' pokes are forgotten, a new request
+   * activates it again.
+   */
+  private ScaleDecision activationTimeout(double excessBurstCapacity) {
+    int desired = target.spec().minScale();
+    if (desired == 0 && !target.spec().enableScaleToZero()) {
+      desired = 1;
+    }
+    long seconds = target.spec().progressDeadline().plus(ACTIVATION_TIMEOUT_BUFFER).toSeconds();
+    state = state.withDesired(desired);
+    coldPokes = 0;
+    activatingSinceNanos = -1;
+    return new ScaleDecision(
+        target.revision(),
+        desired,
+        state.panicking(),
+        excessBurstCapacity,
+        "activation timed out: no instance ready after " + seconds + "s");
+  }
+
+  /**
+   * Without data: an activation that timed out is let go; a new revision that reached part of its
+   * initial scale is let go at the progress deadline (the initial scale hold ends); else no
+   * decision.
+   */
+  private ScaleDecision withoutData(long nowNanos, int ready) {
+    if (activationTimedOut(nowNanos)) {
+      return activationTimeout(lastPublished == null ? 0 : lastPublished.excessBurstCapacity());
+    }
     if (!target.routed() || !initialScaleHold.holding()) {
       return null;
     }
     initialScaleHold.apply(nowNanos, 0, ready);
-    if (initialScaleHold.holding() || ready >= target.spec().initialScale() || coldPokes > 0) {
+    if (initialScaleHold.holding()
+        || ready >= target.spec().initialScale()
+        || coldPokes > 0
+        || activatingSinceNanos >= 0) {
       return null;
     }
-    // Knative's activation timeout: the scale goes to the bounds at once, no grace period
     int desired = target.spec().minScale();
     if (desired == 0 && !target.spec().enableScaleToZero()) {
       desired = 1;
@@ -164,7 +236,7 @@ final class RevisionScaler {
         desired,
         state.panicking(),
         ebc,
-        "progress deadline passed, never ready");
+        "progress deadline passed, initial scale never reached");
   }
 
   /**
@@ -185,6 +257,7 @@ final class RevisionScaler {
     state =
         new DeciderState(
             desired, state.panicSinceNanos(), state.maxPanicPods(), -1, state.activeSinceNanos());
+    trackActivation(nowNanos);
     return new ScaleDecision(
         target.revision(),
         desired,

@@ -26,7 +26,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code target_per_instance{revision}}: the per-instance target (target × utilization).
  *   <li>{@code tick_duration_seconds}: histogram of one decision round over every revision.
  *   <li>{@code intake_requests_total{outcome}}: stat intake requests by outcome ({@code accepted},
- *       {@code unauthorized}, {@code malformed}, {@code too_large}), once an intake is attached.
+ *       {@code unauthorized}, {@code malformed}, {@code too_large}, {@code duplicate}: a batch
+ *       delivered twice, counted once), once an intake is attached.
  * </ul>
  *
  * <p>Hot path: the decision loop holds one {@link Revision} per revision (resolved once, when the
@@ -152,6 +153,7 @@ public final class AutoscalerMetrics {
               cb.call(intake.unauthorized(), "unauthorized");
               cb.call(intake.malformed(), "malformed");
               cb.call(intake.tooLarge(), "too_large");
+              cb.call(intake.duplicate(), "duplicate");
             })
         .register(registry);
   }

@@ -84,6 +84,25 @@ class StatIntakeIT {
     assertThat(server.metrics().accepted()).isEqualTo(3);
   }
 
+  /** A numbered batch delivered twice (a resend after a timeout) is counted once. */
+  @Test
+  void aBatchDeliveredTwiceIsCountedOnce() throws Exception {
+    String numbered =
+        BATCH.replace(
+            "\"activator\": \"a-1\",",
+            "\"activator\": \"a-1\", \"instance\": \"i-1\", \"sequence\": 41,");
+    assertThat(post(TOKEN, numbered).statusCode()).isEqualTo(204);
+    assertThat(post(TOKEN, numbered).statusCode()).as("taken, not counted").isEqualTo(204);
+    assertThat(stats).hasSize(1);
+    assertThat(pokes).hasSize(1);
+    assertThat(server.metrics().accepted()).isEqualTo(1);
+    assertThat(server.metrics().duplicate()).isEqualTo(1);
+    // the next number, and the same number from another process, are new batches
+    assertThat(post(TOKEN, numbered.replace("41", "42")).statusCode()).isEqualTo(204);
+    assertThat(post(TOKEN, numbered.replace("i-1", "i-2")).statusCode()).isEqualTo(204);
+    assertThat(stats).hasSize(3);
+  }
+
   @Test
   void wrongOrMissingTokenIsRefusedAndCounted() throws Exception {
     assertThat(post("nope", BATCH).statusCode()).isEqualTo(401);

@@ -3,6 +3,7 @@ package dev.pilotlight.autoscaler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.StatRecord;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesAutoscalerIT {
   static final Duration DEADLINE = Duration.ofSeconds(30);
   static final RevisionKey KEY = new RevisionKey("demo", "hello-00001");
+  static final RevisionKey OTHER = new RevisionKey("demo", "hello-00002");
 
   static KubernetesClient client;
   ScheduledExecutorService scaler;
@@ -102,21 +104,62 @@ class KubernetesAutoscalerIT {
         .isEqualTo(1);
   }
 
+  @Test
+  void aNewConfigIsAppliedToEveryPodAutoscaler() {
+    PodAutoscalerResource pa = new PodAutoscalerResource();
+    pa.getMetadata().setName(OTHER.name());
+    pa.getMetadata().setNamespace(OTHER.namespace());
+    pa.setSpec(
+        new PodAutoscalerResource.Spec(
+            new PodAutoscalerResource.ScaleTargetRef(
+                "apps/v1", "Deployment", "hello-00002-deployment"),
+            PodAutoscalerResource.REACHABLE,
+            "http1",
+            0L));
+    client.resource(pa).create();
+    autoscaler.startLeading();
+    Await.until(
+        "initial scale 1 written", DEADLINE, () -> Integer.valueOf(1).equals(desiredScale(OTHER)));
+    status(OTHER, "{\"status\":{\"actualScale\":1}}");
+
+    // config-autoscaler changes while running: min-scale 3 for every revision
+    autoscaler.reconfigure(AutoscalerConfigs.fromData(Map.of("min-scale", "3")));
+    assertThat(autoscaler.config().minScale()).isEqualTo(3);
+    Integer scaled =
+        Await.untilValue(
+            "desiredScale at the new min-scale",
+            DEADLINE,
+            () -> {
+              autoscaler.stats().report(List.of(new StatRecord(OTHER, 1, 1)));
+              return desiredScale(OTHER);
+            },
+            d -> d != null && d == 3);
+    assertThat(scaled).isEqualTo(3);
+  }
+
   private Integer desiredScale() {
+    return desiredScale(KEY);
+  }
+
+  private Integer desiredScale(RevisionKey key) {
     PodAutoscalerResource pa =
         client
             .resources(PodAutoscalerResource.class)
-            .inNamespace("demo")
-            .withName(KEY.name())
+            .inNamespace(key.namespace())
+            .withName(key.name())
             .get();
     return pa == null || pa.getStatus() == null ? null : pa.getStatus().desiredScale();
   }
 
   private void status(String json) {
+    status(KEY, json);
+  }
+
+  private void status(RevisionKey key, String json) {
     client
         .resources(PodAutoscalerResource.class)
-        .inNamespace("demo")
-        .withName(KEY.name())
+        .inNamespace(key.namespace())
+        .withName(key.name())
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }

@@ -210,10 +210,51 @@ class ScalerLoopTest {
   }
 
   @Test
-  void aRevisionThatNeverGetsReadyIsLetGoAtTheProgressDeadline() {
+  void aRevisionThatNeverGetsReadyIsLetGoAtTheActivationTimeout() {
     loop.start();
     loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
-    seconds(598);
+    seconds(628); // Knative: the progress deadline (600 s) plus 30 s
+    assertThat(desired()).containsExactly(1);
+    seconds(4);
+    assertThat(desired()).containsExactly(1, 0);
+    assertThat(published.get(1).reason())
+        .isEqualTo("activation timed out: no instance ready after 630s");
+  }
+
+  /**
+   * Knative's activation timeout holds on every activation, not only a new revision's: a revision
+   * woken from zero whose instance never gets ready (a crash loop) keeps its instance wanted until
+   * the timeout, then goes to zero, and the next request wakes it again.
+   */
+  @Test
+  void aWokenRevisionThatNeverGetsReadyIsLetGoAtTheActivationTimeout_theNextRequestWakesIt() {
+    toZero(SPEC);
+    loop.poke(REV);
+    // the held request is reported while it waits, then given up (the gateway's hold timeout)
+    for (int i = 0; i < 30; i++) {
+      loop.report(List.of(new StatRecord(REV, 1, 0)));
+      seconds(1);
+    }
+    seconds(596);
+    assertThat(desired()).as("still activating").isNotEmpty().doesNotContain(0);
+    seconds(4);
+    assertThat(desired()).last().isEqualTo(0);
+
+    loop.poke(REV);
+    assertThat(desired()).last().isEqualTo(1);
+  }
+
+  @Test
+  void aRevisionWhoseOnlyInstanceStopsBeingReadyIsNotWantedForever() {
+    loop.start();
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0));
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 1));
+    for (int i = 0; i < 20; i++) {
+      loop.report(List.of(new StatRecord(REV, 5, 5)));
+      seconds(1);
+    }
+    loop.upsert(new ScalingTarget(REV, SPEC, true, 0)); // it crashes, and keeps crashing
+    seconds(628);
     assertThat(desired()).containsExactly(1);
     seconds(4);
     assertThat(desired()).containsExactly(1, 0);
@@ -234,7 +275,7 @@ class ScalerLoopTest {
             AutoscalerConfig.DEFAULTS.withScaleToZeroGrace(Duration.ofSeconds(2)));
     loop.start();
     loop.upsert(new ScalingTarget(REV, spec, true, 0));
-    seconds(88);
+    seconds(118);
     assertThat(desired()).containsExactly(1);
     seconds(4);
     assertThat(desired()).containsExactly(1, 0);
@@ -252,7 +293,7 @@ class ScalerLoopTest {
                     DeploymentConfigs.progressDeadline(Map.of("progress-deadline", "2m"))));
     loop.start();
     loop.upsert(new ScalingTarget(REV, spec, true, 0));
-    seconds(118);
+    seconds(148);
     assertThat(desired()).containsExactly(1);
     seconds(4);
     assertThat(desired()).containsExactly(1, 0);

@@ -98,7 +98,8 @@ public class AutoscalerMetricsTest {
         .isEqualTo("pilotlight_autoscaler_intake_requests");
     assertThat(
             c.getDataPoints().stream().map(DataPointSnapshot::getLabels).map(l -> l.get("outcome")))
-        .containsExactlyInAnyOrder("accepted", "unauthorized", "malformed", "too_large");
+        .containsExactlyInAnyOrder(
+            "accepted", "unauthorized", "malformed", "too_large", "duplicate");
     assertThat(c.getDataPoints()).allMatch(p -> p.getValue() == 0);
   }
 }

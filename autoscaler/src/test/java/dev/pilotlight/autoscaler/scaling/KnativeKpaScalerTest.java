@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * value is the scale the revision ends up asking for: Knative's wantReplicas when it scales,
  * otherwise the start replicas (a desire of 0 not applied yet keeps the last instance); -1 is "no
  * decision". Not ported: the SKS proxy-mode and activator-probe cases (no SKS or probe here: the
- * grace period counts from the decision to go to zero) and the activation-timeout cases (progress
- * deadline, done elsewhere).
+ * grace period counts from the decision to go to zero); the activation-timeout cases are in {@code
+ * loop.KnativeActivationTimeoutTest}.
  */
 class KnativeKpaScalerTest {
   static final long S = 1_000_000_000L;

@@ -4,6 +4,7 @@ import dev.pilotlight.activator.ClientLimits;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.MetricsExposition;
+import dev.pilotlight.activator.kubernetes.GatewayReplicaWatch;
 import dev.pilotlight.activator.kubernetes.KubernetesFeed;
 import dev.pilotlight.activator.stats.HttpStatSink;
 import dev.pilotlight.api.time.Ticker;
@@ -31,12 +32,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pilotlight activator}: the gateway on Kubernetes, any number of replicas. Routes come from
- * Routes' {@code status.traffic}, limits from Revisions, instances from the EndpointSlices of the
- * revisions' headless Services ({@link KubernetesFeed}); stats and pokes go to the autoscaler's
- * HTTP intake with the shared token. {@code /readyz} is 200 once the caches have synced and the
- * gateway listens, and 503 again from SIGTERM on, while the gateway drains (stops accepting, lets
- * requests in flight and held finish for up to 30 s).
+ * {@code pilotlight activator}: the gateway on Kubernetes, any number of replicas (they share each
+ * instance's {@code containerConcurrency}, learning their count from their Service's endpoints:
+ * {@link GatewayReplicaWatch}). Routes come from Routes' {@code status.traffic}, limits from
+ * Revisions, instances from the EndpointSlices of the revisions' headless Services ({@link
+ * KubernetesFeed}); stats and pokes go to the autoscaler's HTTP intake with the shared token.
+ * {@code /readyz} is 200 once the caches have synced and the gateway listens, and 503 again from
+ * SIGTERM on, while the gateway drains (stops accepting, lets requests in flight and held finish
+ * for up to 30 s).
  */
 @Command(
     name = "activator",
@@ -87,6 +90,16 @@ public final class ActivatorCommand implements Callable<Integer> {
           "Port of /healthz, /readyz and /metrics, all interfaces (default: ${DEFAULT-VALUE}).")
   int healthPort;
 
+  @Option(
+      names = "--replica-service",
+      paramLabel = "NAME",
+      defaultValue = "pilotlight-activator",
+      description =
+          "The activators' own Service in $POD_NAMESPACE: its ready endpoints are the replicas that"
+              + " share each instance's containerConcurrency; needs $POD_IP"
+              + " (default: ${DEFAULT-VALUE}).")
+  String replicaService;
+
   @Spec CommandSpec spec;
 
   /** The environment; tests replace it. */
@@ -104,8 +117,8 @@ public final class ActivatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    err = spec.commandLine().getErr();
     logging.apply("activator");
+    err = logging.errors();
     String token = env.apply(TOKEN_ENV);
     if (token == null || token.isBlank()) {
       err.println(
@@ -177,6 +190,17 @@ public final class ActivatorCommand implements Callable<Integer> {
     KubernetesFeed feed =
         new KubernetesFeed(client, kubernetes.namespace(), hostDomain, gateway, gateway);
     toClose.add(1, feed);
+    String podIp = env.apply("POD_IP");
+    if (podIp == null || podIp.isBlank()) {
+      event(
+          "POD_IP is not set: this activator assumes it is the only replica (set POD_IP from"
+              + " status.podIP to share instances' capacity with other replicas)");
+    } else {
+      GatewayReplicaWatch replicas =
+          new GatewayReplicaWatch(client, systemNamespace, replicaService, podIp, gateway);
+      toClose.add(2, replicas);
+      replicas.start();
+    }
     HealthServer health;
     try {
       health =

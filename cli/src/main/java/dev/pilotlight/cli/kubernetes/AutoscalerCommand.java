@@ -1,8 +1,7 @@
 package dev.pilotlight.cli.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
-import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
-import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.autoscaler.intake.StatIntakeServer;
@@ -69,7 +68,7 @@ public final class AutoscalerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply("autoscaler");
     try {
-      return serve(spec.commandLine().getErr());
+      return serve(logging.errors());
     } finally {
       run.stopped();
     }
@@ -93,36 +92,18 @@ public final class AutoscalerCommand implements Callable<Integer> {
               return t;
             });
     try (KubernetesClient client = kubernetes.client()) {
-      AutoscalerConfig config;
+      LiveAutoscalerConfig live;
       try {
-        config =
-            ComponentRun.configMap(client, podNamespace, "config-autoscaler")
-                .map(AutoscalerConfigs::fromData)
-                .orElse(AutoscalerConfig.DEFAULTS);
+        live = AutoscalerConfigWatch.read(client, podNamespace);
       } catch (ValidationException e) {
-        err.println(
-            "invalid ConfigMap config-autoscaler in " + podNamespace + ":\n" + e.getMessage());
+        err.println("invalid configuration in namespace " + podNamespace + ":\n" + e.getMessage());
         return 1;
       } catch (KubernetesClientException e) {
         err.println(
-            "cannot read ConfigMap config-autoscaler in " + podNamespace + ": " + e.getMessage());
+            "cannot read the configuration in namespace " + podNamespace + ": " + e.getMessage());
         return 1;
       }
-      try {
-        config =
-            config.withProgressDeadline(
-                ComponentRun.configMap(client, podNamespace, DeploymentConfigs.CONFIG_MAP)
-                    .map(DeploymentConfigs::progressDeadline)
-                    .orElse(DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT));
-      } catch (ValidationException e) {
-        err.println(
-            "invalid ConfigMap config-deployment in " + podNamespace + ":\n" + e.getMessage());
-        return 1;
-      } catch (KubernetesClientException e) {
-        err.println(
-            "cannot read ConfigMap config-deployment in " + podNamespace + ": " + e.getMessage());
-        return 1;
-      }
+      AutoscalerConfig config = live.current();
       try (KubernetesAutoscaler autoscaler =
               new KubernetesAutoscaler(
                   client,
@@ -132,7 +113,9 @@ public final class AutoscalerCommand implements Callable<Integer> {
                   scaler,
                   Ticker.system());
           StatIntakeServer intake =
-              new StatIntakeServer("0.0.0.0", intakePort, token, autoscaler.stats())) {
+              new StatIntakeServer("0.0.0.0", intakePort, token, autoscaler.stats());
+          AutoscalerConfigWatch watch =
+              AutoscalerConfigWatch.start(client, podNamespace, live, autoscaler::reconfigure)) {
         LOG.info("stat intake on port {}", intake.start());
         autoscaler.metrics().attach(intake.metrics());
         return run.serveElected(

@@ -1,8 +1,7 @@
 package dev.pilotlight.cli.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
-import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
-import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.config.Features;
 import dev.pilotlight.api.config.KnativeConfigs;
 import dev.pilotlight.api.config.ServingDefaults;
@@ -72,7 +71,7 @@ public final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply("controller");
     try {
-      return serve(spec.commandLine().getErr());
+      return serve(logging.errors());
     } finally {
       run.stopped();
     }
@@ -82,8 +81,10 @@ public final class ControllerCommand implements Callable<Integer> {
     String podNamespace = NetworkConfig.systemNamespace(env);
     try (KubernetesClient client = kubernetes.client()) {
       ControllerSettings settings;
+      LiveAutoscalerConfig live;
       try {
-        settings = settings(client, podNamespace);
+        live = AutoscalerConfigWatch.read(client, podNamespace);
+        settings = settings(client, podNamespace, live.current());
       } catch (ValidationException e) {
         err.println("invalid configuration in namespace " + podNamespace + ":\n" + e.getMessage());
         return 1;
@@ -97,8 +98,10 @@ public final class ControllerCommand implements Callable<Integer> {
           kubernetes.namespace() == null ? "all namespaces" : "namespace " + kubernetes.namespace(),
           settings.domain());
       try (KubernetesController controller =
-          new KubernetesController(
-              client, kubernetes.namespace(), settings, Clock.systemUTC(), Ticker.system())) {
+              new KubernetesController(
+                  client, kubernetes.namespace(), settings, Clock.systemUTC(), Ticker.system());
+          AutoscalerConfigWatch watch =
+              AutoscalerConfigWatch.start(client, podNamespace, live, controller::reconfigure)) {
         return run.serveElected(
             client,
             podNamespace,
@@ -121,17 +124,9 @@ public final class ControllerCommand implements Callable<Integer> {
     }
   }
 
-  private ControllerSettings settings(KubernetesClient client, String podNamespace) {
+  private ControllerSettings settings(
+      KubernetesClient client, String podNamespace, AutoscalerConfig autoscaler) {
     String d = NetworkConfig.domain(domain, client, podNamespace);
-    AutoscalerConfig autoscaler =
-        ComponentRun.configMap(client, podNamespace, "config-autoscaler")
-            .map(AutoscalerConfigs::fromData)
-            .orElse(AutoscalerConfig.DEFAULTS);
-    autoscaler =
-        autoscaler.withProgressDeadline(
-            ComponentRun.configMap(client, podNamespace, DeploymentConfigs.CONFIG_MAP)
-                .map(DeploymentConfigs::progressDeadline)
-                .orElse(DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT));
     GcConfig gc =
         ComponentRun.configMap(client, podNamespace, "config-gc")
             .map(GcConfig::fromData)

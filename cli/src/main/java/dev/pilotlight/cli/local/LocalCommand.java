@@ -4,6 +4,7 @@ import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.config.KnativeConfigs;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
@@ -137,8 +138,8 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
     logging.apply("local");
+    PrintWriter err = logging.errors();
     Events events = new Events();
     Files.createDirectories(stateDir);
     int reaped = ProcessRuntime.reapOrphans(stateDir);
@@ -147,33 +148,19 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     KnativeConfigs configs;
+    LiveAutoscalerConfig liveConfig;
     try {
       configs = KnativeConfigs.read(configFiles);
+      liveConfig = liveConfig(configs);
     } catch (ValidationException | IOException e) {
       err.println("invalid --config " + configFiles + ":\n" + e.getMessage());
       return 1;
     }
-    AutoscalerConfig autoscalerConfig =
-        scaleToZeroGrace == null
-            ? configs.autoscaler()
-            : configs.autoscaler().withScaleToZeroGrace(scaleToZeroGrace);
-    if (deploymentConfigFile != null) {
-      try {
-        autoscalerConfig =
-            autoscalerConfig.withProgressDeadline(DeploymentConfigs.read(deploymentConfigFile));
-      } catch (ValidationException | IOException e) {
-        err.println("invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage());
-        return 1;
-      }
-    }
+    AutoscalerConfig autoscalerConfig = liveConfig.current();
     ManifestReader reader =
         new ManifestReader(
             new Validator(
-                new Validator.Settings(
-                    autoscalerConfig,
-                    configs.features(),
-                    configs.defaults(),
-                    Validator.Mode.LOCAL)));
+                liveConfig::current, configs.features(), configs.defaults(), Validator.Mode.LOCAL));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
       return 1;
@@ -243,7 +230,7 @@ public final class LocalCommand implements Callable<Integer> {
           new AdminServer(
               adminPort,
               () -> controller.status().withHeld(gateway::held),
-              LocalMetrics.exposition(gateway, autoscaler, runtime));
+              LocalMetrics.exposition(gateway, autoscaler, runtime, controller));
     } catch (BindException e) {
       err.println(
           "cannot listen on 127.0.0.1:"
@@ -282,6 +269,31 @@ public final class LocalCommand implements Callable<Integer> {
     }
     watcher.start(watchLoop, watchInterval.toMillis());
     toClose.add(0, watcher);
+    ConfigFileWatcher configWatcher =
+        new ConfigFileWatcher(
+            liveConfig,
+            configs.singleFiles().get(KnativeConfigs.AUTOSCALER),
+            deploymentFile(configs),
+            config -> {
+              events.event("autoscaling config changed: applied to every revision");
+              controller.reconfigure(config);
+              watcher.retryRefused();
+            },
+            message ->
+                events.event(
+                    "config edit refused, the last good config stays in force:\n"
+                        + indent(message)));
+    watchLoop.scheduleWithFixedDelay(
+        () -> {
+          try {
+            configWatcher.poll();
+          } catch (RuntimeException e) {
+            events.event("config watcher error: " + e);
+          }
+        },
+        watchInterval.toMillis(),
+        watchInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
 
     events.event(
         "gateway listening on http://"
@@ -299,6 +311,34 @@ public final class LocalCommand implements Callable<Integer> {
             s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The autoscaling config from {@code --config}'s config-autoscaler and config-deployment (or
+   * {@code --deployment-config}), {@code --scale-to-zero-grace} over it; their files are watched
+   * while running when each has a file to itself.
+   */
+  private LiveAutoscalerConfig liveConfig(KnativeConfigs configs) throws IOException {
+    Duration deadline = configs.autoscaler().progressDeadline();
+    if (deploymentConfigFile != null) {
+      try {
+        deadline = DeploymentConfigs.read(deploymentConfigFile);
+      } catch (ValidationException | IOException e) {
+        throw new IOException(
+            "invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage(), e);
+      }
+    }
+    return new LiveAutoscalerConfig(
+        configs.autoscaler(),
+        deadline,
+        c -> scaleToZeroGrace == null ? c : c.withScaleToZeroGrace(scaleToZeroGrace));
+  }
+
+  /** The file of config-deployment to watch: --deployment-config's, else --config's own. */
+  private Path deploymentFile(KnativeConfigs configs) {
+    return deploymentConfigFile != null
+        ? deploymentConfigFile
+        : configs.singleFiles().get(DeploymentConfigs.CONFIG_MAP);
   }
 
   private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {

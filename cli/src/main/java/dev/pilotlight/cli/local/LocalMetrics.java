@@ -3,6 +3,7 @@ package dev.pilotlight.cli.local;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.MetricsExposition;
 import dev.pilotlight.autoscaler.Autoscaler;
+import dev.pilotlight.controller.local.LocalController;
 import dev.pilotlight.controller.metrics.InstanceMetrics;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
 import java.util.List;
@@ -10,17 +11,19 @@ import java.util.List;
 /**
  * Local mode's {@code /metrics} on the admin port: the gateway's series ({@code
  * pilotlight_gateway_}), the autoscaler's ({@code pilotlight_autoscaler_}) and the node's instances
- * ({@code pilotlight_instances_}), each from its component's own registry.
+ * ({@code pilotlight_instances_}) and the controller's loop ({@code pilotlight_controller_}, {@code
+ * kind="local"}), each from its component's own registry.
  */
 public final class LocalMetrics {
   private LocalMetrics() {}
 
   public static MetricsExposition exposition(
-      Gateway gateway, Autoscaler autoscaler, ProcessRuntime runtime) {
+      Gateway gateway, Autoscaler autoscaler, ProcessRuntime runtime, LocalController controller) {
     return new MetricsExposition(
         List.of(
             gateway.registry(),
             autoscaler.metrics().registry(),
-            new InstanceMetrics(runtime::counts).registry()));
+            new InstanceMetrics(runtime::counts).registry(),
+            controller.metrics().registry()));
   }
 }

@@ -34,6 +34,7 @@ public final class ManifestWatcher implements AutoCloseable {
   private final BiConsumer<Path, String> onRefused;
   private final Map<Path, byte[]> seen = new HashMap<>();
   private final Set<Path> missingReported = new LinkedHashSet<>();
+  private final Set<Path> refused = new LinkedHashSet<>();
   private ScheduledFuture<?> task;
 
   public ManifestWatcher(
@@ -91,14 +92,18 @@ public final class ManifestWatcher implements AutoCloseable {
         continue;
       }
       seen.put(file, content);
+      List<Resource> resources;
       try {
-        onApply.accept(
-            file,
+        resources =
             reader.read(
-                new String(content, java.nio.charset.StandardCharsets.UTF_8), file.toString()));
+                new String(content, java.nio.charset.StandardCharsets.UTF_8), file.toString());
       } catch (ManifestException e) {
+        refused.add(file);
         onRefused.accept(file, e.getMessage());
+        continue;
       }
+      refused.remove(file);
+      onApply.accept(file, resources);
     }
     for (Path file : List.copyOf(seen.keySet())) {
       if (present.contains(file)) {
@@ -110,9 +115,18 @@ public final class ManifestWatcher implements AutoCloseable {
         }
       } else {
         seen.remove(file);
+        refused.remove(file);
         onRemoved.accept(file);
       }
     }
+  }
+
+  /**
+   * Reads the files refused last time again at the next poll, unchanged or not: what they were
+   * validated against changed (the autoscaling config), so they may be valid now.
+   */
+  public synchronized void retryRefused() {
+    refused.forEach(seen::remove);
   }
 
   @Override

@@ -1,5 +1,9 @@
 package dev.pilotlight.cli.logging;
 
+import java.io.PrintWriter;
+import java.io.Writer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,6 +42,43 @@ public final class LoggingOptions {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
+
+  /**
+   * Where a command writes the errors that end it (an invalid ConfigMap, a port in use): the
+   * command's stderr as is in text format; in JSON format each message becomes one ERROR line of
+   * the log, so a pod's stderr stays one JSON object per line. Call after {@link #apply}.
+   */
+  public PrintWriter errors() {
+    PrintWriter err = spec.commandLine().getErr();
+    if (format != Logging.Format.JSON) {
+      return err;
+    }
+    Logger log = LoggerFactory.getLogger("dev.pilotlight.cli");
+    return new PrintWriter(
+        new Writer() {
+          private final StringBuilder message = new StringBuilder();
+
+          @Override
+          public void write(char[] chars, int off, int len) {
+            message.append(chars, off, len);
+          }
+
+          @Override
+          public void flush() {
+            String m = message.toString().stripTrailing();
+            message.setLength(0);
+            if (!m.isEmpty()) {
+              log.error("{}", m);
+            }
+          }
+
+          @Override
+          public void close() {
+            flush();
+          }
+        },
+        true);
+  }
 
   /** Configures logging for {@code component}; a bad --log-level is a usage error. */
   public void apply(String component) {

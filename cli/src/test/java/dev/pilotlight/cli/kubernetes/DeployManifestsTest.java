@@ -365,6 +365,25 @@ class DeployManifestsTest {
         assertThat(pod.getTerminationGracePeriodSeconds())
             .as("drains for up to 30 s")
             .isGreaterThan(30);
+        // several replicas sharing capacity: each knows its address among the Service's endpoints
+        assertThat(d.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(fieldRef(c, "POD_IP")).isEqualTo("status.podIP");
+        assertThat(pod.getTopologySpreadConstraints())
+            .extracting(io.fabric8.kubernetes.api.model.TopologySpreadConstraint::getTopologyKey)
+            .containsExactlyInAnyOrder("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+        var pdb =
+            DeployFiles.named(
+                io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+                "pilotlight-activator");
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+            .isEqualTo(d.getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        var hpa =
+            DeployFiles.named(
+                io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class,
+                "pilotlight-activator");
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("pilotlight-activator");
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(d.getSpec().getReplicas());
       }
       case "autoscaler" ->
           assertThat(port(c, new IntOrString("intake")))

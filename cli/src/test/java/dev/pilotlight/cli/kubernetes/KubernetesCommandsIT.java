@@ -2,11 +2,17 @@ package dev.pilotlight.cli.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.testkit.Await;
 import dev.pilotlight.testkit.MockCrds;
 import dev.pilotlight.testkit.PrometheusText;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -31,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -138,6 +145,109 @@ class KubernetesCommandsIT {
     cmd.run.stop(); // as SIGTERM does
     assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     assertThat(holder("pilotlight-controller")).as("Lease released").isNullOrEmpty();
+  }
+
+  @Test
+  void controllerAppliesAConfigChangeAndRefusesAnInvalidOneOnce() throws Exception {
+    ControllerCommand cmd = new ControllerCommand();
+    cmd.env = Map.of("POD_NAME", "controller-1")::get;
+    Future<Integer> exit =
+        runner.submit(
+            () ->
+                new CommandLine(cmd)
+                    .execute(
+                        "--kubeconfig",
+                        kubeconfig().toString(),
+                        "--namespace",
+                        "live",
+                        "--domain",
+                        "example.org",
+                        "--health-port",
+                        Integer.toString(freePort())));
+    awaitHolder("pilotlight-controller", "controller-1");
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger watchLog = (Logger) LoggerFactory.getLogger(AutoscalerConfigWatch.class);
+    watchLog.addAppender(log);
+    try {
+      client
+          .resource(
+              Serialization.unmarshal(
+                  """
+                  apiVersion: serving.pilotlight.dev/v1
+                  kind: Service
+                  metadata: {name: hello, namespace: live}
+                  spec:
+                    template:
+                      spec:
+                        containers: [{image: ghcr.io/example/hello:1}]
+                  """,
+                  ServiceResource.class))
+          .create();
+      Await.until("the Deployment, default deadline", DEADLINE, () -> progressDeadline() == 600);
+
+      // config-deployment changes while the controller runs: applied to the revision's Deployment
+      client.resource(configDeployment("120s")).create();
+      Await.until("the new deadline", DEADLINE, () -> progressDeadline() == 120);
+
+      // an invalid change is refused and logged once; a resync with the same problem is not
+      client
+          .configMaps()
+          .inNamespace("pilotlight-system")
+          .resource(configDeployment("-5s"))
+          .update();
+      Await.until("the refusal logged", DEADLINE, () -> refusals(log) == 1);
+      client
+          .configMaps()
+          .inNamespace("pilotlight-system")
+          .withName("config-deployment")
+          .edit(
+              cm -> {
+                cm.getMetadata().setLabels(Map.of("touched", "yes"));
+                return cm;
+              });
+      // the controller's own later change proves the touched one was seen and ignored
+      client
+          .configMaps()
+          .inNamespace("pilotlight-system")
+          .resource(configDeployment("300s"))
+          .update();
+      Await.until("the next good deadline", DEADLINE, () -> progressDeadline() == 300);
+      assertThat(refusals(log)).isEqualTo(1);
+      assertThat(log.list)
+          .anySatisfy(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .contains("ConfigMap config-deployment in pilotlight-system refused")
+                      .contains("data.progress-deadline: \"-5s\""));
+    } finally {
+      watchLog.detachAppender(log);
+      client.configMaps().inNamespace("pilotlight-system").withName("config-deployment").delete();
+      cmd.run.stop();
+    }
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+  }
+
+  private static ConfigMap configDeployment(String deadline) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName("config-deployment")
+        .withNamespace("pilotlight-system")
+        .endMetadata()
+        .withData(Map.of("progress-deadline", deadline))
+        .build();
+  }
+
+  private static long refusals(ListAppender<ILoggingEvent> log) {
+    return log.list.stream().filter(e -> e.getFormattedMessage().contains("refused")).count();
+  }
+
+  private static int progressDeadline() {
+    Deployment d =
+        client.apps().deployments().inNamespace("live").withName("hello-00001-deployment").get();
+    return d == null || d.getSpec().getProgressDeadlineSeconds() == null
+        ? -1
+        : d.getSpec().getProgressDeadlineSeconds();
   }
 
   @Test

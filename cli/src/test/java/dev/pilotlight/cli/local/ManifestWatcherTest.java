@@ -72,6 +72,41 @@ class ManifestWatcherTest {
     assertThat(applied).containsExactly("svc.yaml:[b]");
   }
 
+  /** A manifest refused by the autoscaling config in force is read again when that changes. */
+  @Test
+  void aRefusedFileIsReadAgainWhenWhatItWasValidatedAgainstChanges() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<AutoscalerConfig> config =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            dev.pilotlight.api.autoscaling.AutoscalerConfigs.fromData(
+                java.util.Map.of("max-scale-limit", "5", "max-scale", "5")));
+    ManifestWatcher w =
+        new ManifestWatcher(
+            List.of(dir),
+            new ManifestReader(new Validator(config::get, true)),
+            (file, resources) -> applied.add(file.getFileName().toString()),
+            removed::add,
+            (file, message) -> refused.add(message));
+    Files.writeString(
+        dir.resolve("big.yaml"),
+        service("big", 100)
+            .replace(
+                "  template:\n",
+                "  template:\n    metadata:\n      annotations:\n"
+                    + "        autoscaling.knative.dev/max-scale: \"10\"\n"));
+    w.poll();
+    assertThat(refused).singleElement().asString().contains("max-scale-limit");
+    w.poll();
+    assertThat(applied).as("unchanged: not read again").isEmpty();
+
+    config.set(
+        dev.pilotlight.api.autoscaling.AutoscalerConfigs.fromData(
+            java.util.Map.of("max-scale-limit", "20", "max-scale", "5")));
+    w.retryRefused();
+    w.poll();
+    assertThat(applied).containsExactly("big.yaml");
+    assertThat(refused).hasSize(1);
+  }
+
   @Test
   void filesAddedToAndRemovedFromAWatchedDirectory() throws Exception {
     ManifestWatcher w = watcher(dir);

@@ -161,6 +161,40 @@ class LoggingTest {
     assertThat(o.path("message").asText()).isEqualTo("reconciling");
   }
 
+  @picocli.CommandLine.Command(name = "failing")
+  static final class Failing implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Mixin LoggingOptions logging;
+
+    @Override
+    public Integer call() {
+      logging.apply("autoscaler");
+      logging.errors().println("invalid configuration in namespace x:\ndata.stable-window: \"1s\"");
+      return 1;
+    }
+  }
+
+  /** The error that ends a component is a JSON line too, multi-line message and all. */
+  @Test
+  void aComponentsFatalErrorIsOneJsonLine() throws Exception {
+    int code =
+        new CommandLine(new Failing())
+            .setErr(new PrintWriter(out, true))
+            .execute("--log-format=json");
+    assertThat(code).isEqualTo(1);
+    assertThat(lines()).hasSize(1);
+    JsonNode o = JSON.readTree(lines().get(0));
+    assertThat(o.path("level").asText()).isEqualTo("ERROR");
+    assertThat(o.path("component").asText()).isEqualTo("autoscaler");
+    assertThat(o.path("message").asText())
+        .isEqualTo("invalid configuration in namespace x:\ndata.stable-window: \"1s\"");
+
+    out.getBuffer().setLength(0);
+    new CommandLine(new Failing()).setErr(new PrintWriter(out, true)).execute();
+    assertThat(out.toString())
+        .as("text: the command's stderr as it was")
+        .isEqualTo("invalid configuration in namespace x:\ndata.stable-window: \"1s\"\n");
+  }
+
   @Test
   void badOptionsAreUsageErrors() {
     assertThat(

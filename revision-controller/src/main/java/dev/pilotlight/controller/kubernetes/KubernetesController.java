@@ -4,6 +4,7 @@ import static dev.pilotlight.api.kubernetes.KubernetesNames.CONFIGURATION_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.REVISION_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.SERVICE_LABEL;
 
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
@@ -45,6 +46,7 @@ public final class KubernetesController implements AutoCloseable {
   private final ReconcileLoop<ObjectKey> revisions;
   private final ReconcileLoop<ObjectKey> routes;
   private final ControllerMetrics metrics;
+  private volatile AutoscalerConfig autoscalerConfig;
   private boolean reconciling;
   private CompletableFuture<Void> started;
 
@@ -60,6 +62,7 @@ public final class KubernetesController implements AutoCloseable {
       Clock clock,
       Ticker ticker) {
     this.settings = settings;
+    this.autoscalerConfig = settings.autoscalerConfig();
     this.metrics = new ControllerMetrics(ticker);
     this.caches = new Caches(client, namespace, settings.resync());
     this.scheduler =
@@ -72,11 +75,10 @@ public final class KubernetesController implements AutoCloseable {
     ClusterWrites writes = new Fabric8Writes(client);
     Validator validator =
         new Validator(
-            new Validator.Settings(
-                settings.autoscalerConfig(),
-                settings.features(),
-                settings.servingDefaults(),
-                Validator.Mode.KUBERNETES));
+            () -> autoscalerConfig,
+            settings.features(),
+            settings.servingDefaults(),
+            Validator.Mode.KUBERNETES);
     services = loop("service", new ServiceReconciler(caches, writes, validator, clock), ticker);
     configurations =
         loop(
@@ -87,7 +89,7 @@ public final class KubernetesController implements AutoCloseable {
         loop(
             "revision",
             new RevisionReconciler(
-                caches, writes, clock, settings.autoscalerConfig(), settings.servingDefaults()),
+                caches, writes, clock, () -> autoscalerConfig, settings.servingDefaults()),
             ticker);
     routes =
         loop(
@@ -131,6 +133,23 @@ public final class KubernetesController implements AutoCloseable {
     for (ReconcileLoop<ObjectKey> l : List.of(services, configurations, revisions, routes)) {
       l.start(settings.workersPerKind());
     }
+  }
+
+  /**
+   * A new global autoscaling config (config-autoscaler or config-deployment changed): validation
+   * and every revision's Deployment and PodAutoscaler conditions use it from now on, and every
+   * object is reconciled again.
+   */
+  public synchronized void reconfigure(AutoscalerConfig config) {
+    autoscalerConfig = config;
+    if (reconciling) {
+      enqueueAll();
+    }
+  }
+
+  /** The global autoscaling config in force. */
+  public AutoscalerConfig autoscalerConfig() {
+    return autoscalerConfig;
   }
 
   private void enqueueAll() {

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Revision → its Deployment, headless Service and PodAutoscaler (pure builders in {@link
@@ -57,7 +58,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final Caches caches;
   private final ClusterWrites writes;
   private final Clock clock;
-  private final AutoscalerConfig autoscalerConfig;
+  private final Supplier<AutoscalerConfig> autoscalerConfig;
   private final ServingDefaults servingDefaults;
 
   /**
@@ -66,7 +67,10 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
    *     {@code progressDeadlineSeconds} unless the revision's annotation says otherwise)
    */
   RevisionReconciler(
-      Caches caches, ClusterWrites writes, Clock clock, AutoscalerConfig autoscalerConfig) {
+      Caches caches,
+      ClusterWrites writes,
+      Clock clock,
+      Supplier<AutoscalerConfig> autoscalerConfig) {
     this(caches, writes, clock, autoscalerConfig, ServingDefaults.DEFAULTS);
   }
 
@@ -77,7 +81,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
       Caches caches,
       ClusterWrites writes,
       Clock clock,
-      AutoscalerConfig autoscalerConfig,
+      Supplier<AutoscalerConfig> autoscalerConfig,
       ServingDefaults servingDefaults) {
     this.servingDefaults = servingDefaults;
     this.caches = caches;
@@ -136,7 +140,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     converge(
         rev,
         RevisionChildren.deployment(
-            rev, replicas, autoscalerConfig.progressDeadline(), servingDefaults),
+            rev, replicas, autoscalerConfig.get().progressDeadline(), servingDefaults),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
@@ -295,13 +299,13 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     int minScale;
     int initialScale;
     try {
-      ScalingSpec spec = ScalingSpecs.resolve(annotations, concurrency, autoscalerConfig);
+      ScalingSpec spec = ScalingSpecs.resolve(annotations, concurrency, autoscalerConfig.get());
       minScale = spec.minScale();
       initialScale = spec.initialScale();
     } catch (ValidationException e) {
       // reported on the Revision; the autoscaler keeps its last valid spec, these are the defaults
-      minScale = autoscalerConfig.minScale();
-      initialScale = autoscalerConfig.initialScale();
+      minScale = autoscalerConfig.get().minScale();
+      initialScale = autoscalerConfig.get().initialScale();
     }
     List<Cond> previous = new ArrayList<>();
     for (String type :

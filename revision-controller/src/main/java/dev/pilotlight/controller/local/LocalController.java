@@ -32,6 +32,7 @@ import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
 import dev.pilotlight.controller.local.DesiredState.DesiredConfiguration;
 import dev.pilotlight.controller.local.DesiredState.DesiredRoute;
 import dev.pilotlight.controller.local.DesiredState.Expansion;
+import dev.pilotlight.controller.metrics.ControllerMetrics;
 import dev.pilotlight.controller.reconcile.RevisionStamper;
 import dev.pilotlight.controller.reserve.PilotLight;
 import dev.pilotlight.controller.runtime.InstanceListener;
@@ -93,6 +94,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   public record Settings(String domain, int gatewayPort, AutoscalerConfig autoscalerConfig) {}
 
   private final Settings settings;
+
+  /** The global autoscaling defaults in force: {@link Settings}' until {@link #reconfigure}. */
+  private AutoscalerConfig autoscalerConfig;
+
   private final WorkloadRuntime runtime;
   private final ScalingTargets autoscaler;
   private final RouteTableListener routeListener;
@@ -103,6 +108,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private final InstanceLoad load;
   private final Ticker ticker;
   private final ScheduledThreadPoolExecutor loop;
+  private final ControllerMetrics metrics;
+  private final ControllerMetrics.Kind loopMetrics;
 
   // Read from other threads (the endpoint hot path, status).
   private final Map<RevisionKey, Revision> revisions = new ConcurrentHashMap<>();
@@ -178,6 +185,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       InstanceLoad load,
       Ticker ticker) {
     this.settings = settings;
+    this.autoscalerConfig = settings.autoscalerConfig();
     this.runtime = runtime;
     this.autoscaler = autoscaler;
     this.routeListener = routeListener;
@@ -196,6 +204,20 @@ public final class LocalController implements ScaleListener, InstanceListener, A
               return t;
             });
     loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.metrics = new ControllerMetrics(ticker);
+    this.loopMetrics = metrics.kind(LOOP_KIND, () -> loop.getQueue().size());
+  }
+
+  /** The {@code kind} of local mode's reconciles: one loop reconciles every kind at once. */
+  public static final String LOOP_KIND = "local";
+
+  /**
+   * The loop's series, as Kubernetes mode's controller has them, with {@code kind="local"}: every
+   * pass of the loop (a manifest applied, a decision, an instance change) by result, its duration,
+   * and the events waiting for the loop.
+   */
+  public ControllerMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -236,6 +258,18 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     return submit(
         () -> {
           desired.remove(source);
+          reconcile();
+        });
+  }
+
+  /**
+   * A new global autoscaling config (config-autoscaler or config-deployment changed): every
+   * revision's scaling target is resolved again and the changed ones go to the autoscaler.
+   */
+  public CompletableFuture<Void> reconfigure(AutoscalerConfig config) {
+    return submit(
+        () -> {
+          autoscalerConfig = config;
           reconcile();
         });
   }
@@ -304,10 +338,13 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     try {
       loop.execute(
           () -> {
+            long start = loopMetrics.start();
             try {
               task.run();
+              loopMetrics.finished(start, ControllerMetrics.Result.SUCCESS);
               done.complete(null);
             } catch (RuntimeException e) {
+              loopMetrics.finished(start, ControllerMetrics.Result.ERROR);
               events.event("internal error in the controller: " + e);
               done.completeExceptionally(e);
             }
@@ -504,9 +541,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   private void upsertTarget(Revision r, boolean routed) {
     ScalingSpec spec;
     try {
-      spec =
-          ScalingSpecs.resolve(
-              r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+      spec = ScalingSpecs.resolve(r.annotations(), r.spec().concurrencyLimit(), autoscalerConfig);
     } catch (RuntimeException e) {
       revisionProblems.put(r.key(), e.getMessage());
       return;
@@ -801,13 +836,12 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     int initialScale;
     try {
       ScalingSpec spec =
-          ScalingSpecs.resolve(
-              r.annotations(), r.spec().concurrencyLimit(), settings.autoscalerConfig());
+          ScalingSpecs.resolve(r.annotations(), r.spec().concurrencyLimit(), autoscalerConfig);
       minScale = spec.minScale();
       initialScale = spec.initialScale();
     } catch (RuntimeException e) {
-      minScale = settings.autoscalerConfig().minScale();
-      initialScale = settings.autoscalerConfig().initialScale();
+      minScale = autoscalerConfig.minScale();
+      initialScale = autoscalerConfig.initialScale();
     }
     List<Condition> before = autoscalerConditions.get(r.key());
     List<Cond> previous = new ArrayList<>();

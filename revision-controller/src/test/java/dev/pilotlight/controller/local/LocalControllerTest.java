@@ -213,6 +213,22 @@ class LocalControllerTest {
         .containsExactly(new WeightedRevision(key("hello-00001"), 100));
   }
 
+  @Test
+  void aNewAutoscalingConfigReachesEveryRevisionsTarget() throws Exception {
+    LocalController c = controller();
+    apply(c, service("hello", "a", List.of()));
+    assertThat(autoscaler.targets.get(key("hello-00001")).spec().minScale()).isZero();
+
+    c.reconfigure(
+            dev.pilotlight.api.autoscaling.AutoscalerConfigs.fromData(
+                Map.of("min-scale", "2", "stable-window", "2m")))
+        .get(5, TimeUnit.SECONDS);
+
+    ScalingTarget target = autoscaler.targets.get(key("hello-00001"));
+    assertThat(target.spec().minScale()).isEqualTo(2);
+    assertThat(target.spec().stableWindow()).isEqualTo(java.time.Duration.ofMinutes(2));
+  }
+
   static String active(LocalController c) {
     return c.status().revisions().get(0).conditions().stream()
         .map(x -> x.type() + "=" + x.status() + (x.reason() == null ? "" : "/" + x.reason()))

@@ -1,0 +1,100 @@
+package dev.pilotlight.cli.local;
+
+import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
+import dev.pilotlight.api.autoscaling.DeploymentConfigs;
+import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Local mode's watch of the autoscaling config files ({@code --config}, {@code
+ * --deployment-config}), by polling their content as {@link ManifestWatcher} does: an edit that
+ * validates is applied while Pilotlight runs; an invalid one (or a file gone missing) is refused
+ * once, naming the file and every problem, and the last good config stays in force. Driven by
+ * {@link #poll()} on the watch thread.
+ */
+public final class ConfigFileWatcher {
+  private final LiveAutoscalerConfig live;
+  private final Path autoscalerFile;
+  private final Path deploymentFile;
+  private final Consumer<AutoscalerConfig> onApplied;
+  private final Consumer<String> onRefused;
+  private byte[] autoscalerSeen;
+  private byte[] deploymentSeen;
+
+  /**
+   * @param autoscalerFile config-autoscaler's file, null when not given
+   * @param deploymentFile config-deployment's file, null when not given
+   * @param onApplied the new config in force after a valid edit that changed it
+   * @param onRefused a refused edit's problems, once per distinct problem
+   */
+  public ConfigFileWatcher(
+      LiveAutoscalerConfig live,
+      Path autoscalerFile,
+      Path deploymentFile,
+      Consumer<AutoscalerConfig> onApplied,
+      Consumer<String> onRefused) {
+    this.live = live;
+    this.autoscalerFile = autoscalerFile;
+    this.deploymentFile = deploymentFile;
+    this.onApplied = onApplied;
+    this.onRefused = onRefused;
+    this.autoscalerSeen = read(autoscalerFile);
+    this.deploymentSeen = read(deploymentFile);
+  }
+
+  /** One look at both files; offers the changed ones. */
+  public synchronized void poll() {
+    if (autoscalerFile != null) {
+      byte[] now = read(autoscalerFile);
+      if (!Arrays.equals(now, autoscalerSeen)) {
+        autoscalerSeen = now;
+        report(
+            live.autoscaler(
+                autoscalerFile.toString(),
+                () -> AutoscalerConfigs.read(existing(autoscalerFile, now))));
+      }
+    }
+    if (deploymentFile != null) {
+      byte[] now = read(deploymentFile);
+      if (!Arrays.equals(now, deploymentSeen)) {
+        deploymentSeen = now;
+        report(
+            live.deployment(
+                deploymentFile.toString(),
+                () -> DeploymentConfigs.read(existing(deploymentFile, now))));
+      }
+    }
+  }
+
+  private void report(LiveAutoscalerConfig.Offer offer) {
+    if (offer.refusal() != null) {
+      onRefused.accept(offer.refusal());
+    } else if (offer.applied()) {
+      onApplied.accept(offer.config());
+    }
+  }
+
+  private static Path existing(Path file, byte[] content) throws IOException {
+    if (content == null) {
+      throw new IOException("file is missing");
+    }
+    return file;
+  }
+
+  /** The file's bytes, null when it cannot be read (missing, being replaced). */
+  private static byte[] read(Path file) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
