@@ -54,4 +54,90 @@ class ValidateCommandTest {
         .contains(bad + ": Service default/hello: spec.traffic: percents sum to 90 (expected: 100)")
         .contains("missing.yaml: no such file or directory");
   }
+
+  static String docs() throws Exception {
+    return Path.of(ValidateCommandTest.class.getResource("/knative-docs").toURI()).toString();
+  }
+
+  /** Manifests as Knative's docs write them validate unchanged for Kubernetes. */
+  @Test
+  void knativeDocsManifestsAreValidForKubernetes() throws Exception {
+    Run r = run("validate", "--mode", "kubernetes", docs());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("11 resources valid");
+  }
+
+  /** Locally, a manifest whose only obstacle is the container runtime says exactly that. */
+  @Test
+  void locallyAnImageOnlyManifestSaysItNeedsAContainerRuntime() throws Exception {
+    Run r = run("validate", docs() + "/hello-world.yaml");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains(
+            "hello-world.yaml: Service default/hello: spec.template.spec.containers[0].command:"
+                + " required in local mode")
+        .contains("1 problem found");
+    Run volumes = run("validate", "--mode", "local", docs() + "/secrets-and-configmaps.yaml");
+    assertThat(volumes.err())
+        .contains("spec.template.spec.volumes: set (expected: not set in local mode")
+        .contains("needs a container runtime");
+  }
+
+  @Test
+  void featureFlagsComeFromConfigFeatures() throws Exception {
+    Path manifest = dir.resolve("pinned.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: pinned
+        spec:
+          template:
+            spec:
+              nodeSelector: {disk: ssd}
+              containers:
+                - image: ghcr.io/example/app:1
+        """);
+    Run off = run("validate", "--mode", "kubernetes", manifest.toString());
+    assertThat(off.code()).isEqualTo(1);
+    assertThat(off.err())
+        .contains(
+            "pinned.yaml: Service default/pinned: spec.template.spec.nodeSelector: {\"disk\":\"ssd\"}"
+                + " (expected: not set unless config-features kubernetes.podspec-nodeselector is"
+                + " enabled)");
+    Path features = dir.resolve("config");
+    Files.createDirectories(features);
+    Files.writeString(
+        features.resolve("features.yaml"),
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: config-features
+          namespace: knative-serving
+        data:
+          _example: |
+            # the stock file's documentation block
+            multi-container: "enabled"
+          kubernetes.podspec-nodeselector: "Enabled"
+        """);
+    Run on =
+        run(
+            "validate",
+            "--mode",
+            "kubernetes",
+            "--config",
+            features.toString(),
+            manifest.toString());
+    assertThat(on.code()).as(on.err()).isZero();
+  }
+
+  @Test
+  void anUnknownModeIsRefused() {
+    Run r = run("validate", "--mode", "cloud", "../examples");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--mode: \"cloud\" (expected: local or kubernetes)");
+  }
 }

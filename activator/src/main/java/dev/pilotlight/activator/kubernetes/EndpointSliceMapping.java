@@ -52,7 +52,7 @@ public final class EndpointSliceMapping {
     RevisionKey key = key(revision);
     RevisionSpec spec = revision.getSpec();
     if (spec == null) {
-      spec = new RevisionSpec(null, null, null, null, null);
+      spec = new RevisionSpec(java.util.List.of(), null, null, null, null);
     }
     Map<String, Endpoint> ready = new TreeMap<>();
     Map<String, Endpoint> starting = new TreeMap<>();

@@ -96,13 +96,15 @@ public final class ScalingSpecs {
     UnaryOperator<String> field = key -> field(spelled.getOrDefault(key, key));
     KnobReader r = new KnobReader(a, v, field);
     String cls = a.get(CLASS);
-    if (cls != null
-        && cls.endsWith("autoscaling.knative.dev")
-        && !cls.equals(AutoscalerConfig.KPA)
-        && !cls.equals("hpa.autoscaling.knative.dev")) {
+    // Knative leaves a revision of another class (hpa, or a third party's) to that class's
+    // controller; here only the KPA exists, so such a revision would silently not be scaled
+    if (cls != null && !cls.equals(AutoscalerConfig.KPA)) {
       r.violation(
           CLASS,
-          "\"" + cls + "\" (expected: kpa.autoscaling.knative.dev or hpa.autoscaling.knative.dev)");
+          "\""
+              + cls
+              + "\" (expected: kpa.autoscaling.knative.dev: Pilotlight's autoscaler is Knative's KPA,"
+              + " there is no HPA or other class)");
     }
     int minScale = r.integer(MIN_SCALE, c.minScale(), 0, Integer.MAX_VALUE, "integer >= 0");
     int maxScale =
@@ -215,7 +217,7 @@ public final class ScalingSpecs {
             "number >= 0, or -1 for unlimited");
     boolean weighted = false;
     String algorithm = a.get(METRIC_AGGREGATION_ALGORITHM);
-    if (algorithm != null) {
+    if (algorithm != null && !algorithm.isEmpty()) {
       weighted =
           algorithm.equals("weighted-exponential") || algorithm.equals("weightedExponential");
       // Knative validates it only on an explicit KPA class; anything else is linear

@@ -10,11 +10,16 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
+import dev.pilotlight.api.model.ConfigurationSpec;
 import dev.pilotlight.api.model.ObjectMeta;
 import dev.pilotlight.api.model.Resource;
+import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.model.RevisionTemplate;
 import dev.pilotlight.api.model.Route;
 import dev.pilotlight.api.model.Service;
+import dev.pilotlight.api.model.ServiceSpec;
 import dev.pilotlight.api.validation.Validator;
 import dev.pilotlight.api.validation.Violation;
 import java.io.IOException;
@@ -22,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +35,8 @@ import java.util.Set;
  * Reads manifests into validated resources. Accepts {@code serving.pilotlight.dev/v1} and {@code
  * serving.knative.dev/v1}; kinds Service, Configuration, Route; multi-document YAML (empty
  * documents skipped). Namespaces default to {@code default}. All problems of a file are reported
- * together; a file with any problem yields nothing.
+ * together; a file with any problem yields nothing. A file may declare the same object more than
+ * once: as {@code kubectl apply -f} does, the declarations apply in order ({@link #stages}).
  */
 public final class ManifestReader {
   private static final Set<String> API_VERSIONS =
@@ -85,7 +90,6 @@ public final class ManifestReader {
       problems.add(new ManifestProblem(source, null, null, "not valid YAML: " + yamlMessage(e)));
       throw new ManifestException(problems);
     }
-    Set<String> seen = new HashSet<>();
     for (int i = 0; i < documents.size(); i++) {
       JsonNode node = documents.get(i);
       String doc = documents.size() > 1 ? "document " + (i + 1) : null;
@@ -98,6 +102,9 @@ public final class ManifestReader {
       String apiVersion = node.path("apiVersion").asText(null);
       String kind = node.path("kind").asText(null);
       String name = node.path("metadata").path("name").asText(null);
+      if (name == null && node.path("metadata").hasNonNull("generateName")) {
+        name = node.path("metadata").path("generateName").asText() + "*";
+      }
       String namespace =
           node.path("metadata").path("namespace").asText(ObjectMeta.DEFAULT_NAMESPACE);
       String id = kind != null && name != null ? kind + " " + namespace + "/" + name : doc;
@@ -124,7 +131,7 @@ public final class ManifestReader {
       }
       Resource resource;
       try {
-        resource = normalize(yaml.treeToValue(node, type));
+        resource = withDefaults(normalize(yaml.treeToValue(node, type)));
       } catch (JsonProcessingException | IllegalArgumentException e) {
         problems.add(bindingProblem(source, id, e));
         continue;
@@ -134,10 +141,6 @@ public final class ManifestReader {
         problems.add(new ManifestProblem(source, id, v.field(), v.message()));
       }
       if (violations.isEmpty()) {
-        String key = resource.kind() + " " + resource.namespace() + "/" + resource.name();
-        if (!seen.add(key)) {
-          problems.add(new ManifestProblem(source, key, null, "declared twice in this file"));
-        }
         resources.add(resource);
       }
     }
@@ -145,6 +148,80 @@ public final class ManifestReader {
       throw new ManifestException(problems);
     }
     return List.copyOf(resources);
+  }
+
+  /**
+   * The states a file's resources pass through when applied in order, as {@code kubectl apply -f}
+   * applies its documents one by one: one stage when every object is declared once, else a new
+   * stage each time an object is declared again (each stage holds every object as last declared so
+   * far, in first-declaration order).
+   */
+  public static List<List<Resource>> stages(List<Resource> resources) {
+    List<List<Resource>> stages = new ArrayList<>();
+    Map<String, Resource> current = new java.util.LinkedHashMap<>();
+    for (Resource r : resources) {
+      String key = r.kind() + " " + r.namespace() + "/" + r.name();
+      if (current.containsKey(key)) {
+        stages.add(List.copyOf(current.values()));
+      }
+      current.put(key, r);
+    }
+    stages.add(List.copyOf(current.values()));
+    return List.copyOf(stages);
+  }
+
+  /**
+   * config-defaults' timeouts and concurrency in a template that leaves them unset, as Knative's
+   * defaulting webhook sets them; only where the cluster's defaults differ from Knative's stock
+   * ones, so a template's canonical form (and revision) does not change with stock defaults.
+   */
+  private Resource withDefaults(Resource r) {
+    ServingDefaults d = validator.settings().defaults();
+    if (d.equals(ServingDefaults.DEFAULTS)) {
+      return r;
+    }
+    if (r instanceof Service s && s.spec() != null && s.spec().template() != null) {
+      return new Service(
+          s.apiVersion(),
+          s.kind(),
+          s.metadata(),
+          new ServiceSpec(defaulted(s.spec().template(), d), s.spec().traffic()));
+    }
+    if (r instanceof Configuration c && c.spec() != null && c.spec().template() != null) {
+      return new Configuration(
+          c.apiVersion(),
+          c.kind(),
+          c.metadata(),
+          new ConfigurationSpec(defaulted(c.spec().template(), d)));
+    }
+    return r;
+  }
+
+  private static RevisionTemplate defaulted(RevisionTemplate t, ServingDefaults d) {
+    RevisionSpec s = t.spec();
+    if (s == null) {
+      return t;
+    }
+    ServingDefaults stock = ServingDefaults.DEFAULTS;
+    Long timeout =
+        s.timeoutSeconds() == null && d.revisionTimeoutSeconds() != stock.revisionTimeoutSeconds()
+            ? Long.valueOf(d.revisionTimeoutSeconds())
+            : s.timeoutSeconds();
+    Long cc =
+        s.containerConcurrency() == null && d.containerConcurrency() != stock.containerConcurrency()
+            ? Long.valueOf(d.containerConcurrency())
+            : s.containerConcurrency();
+    Long responseStart =
+        s.responseStartTimeoutSeconds() == null
+                && d.responseStartTimeoutSeconds() != d.revisionTimeoutSeconds()
+            ? Long.valueOf(d.responseStartTimeoutSeconds())
+            : s.responseStartTimeoutSeconds();
+    Long idle =
+        s.idleTimeoutSeconds() == null && d.idleTimeoutSeconds() != 0
+            ? Long.valueOf(d.idleTimeoutSeconds())
+            : s.idleTimeoutSeconds();
+    return new RevisionTemplate(
+        t.metadata(), new RevisionSpec(s.podSpec(), cc, timeout, responseStart, idle));
   }
 
   private static Resource normalize(Resource r) {

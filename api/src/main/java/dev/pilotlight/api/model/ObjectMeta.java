@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * The subset of Kubernetes object metadata Pilotlight reads. {@code labels} and {@code annotations}
- * are never null after {@link #normalized(String)}.
+ * The subset of Kubernetes object metadata Pilotlight reads ({@code generateName} only on a
+ * revision template, where it prefixes the revisions' names); the fields the API server sets are
+ * accepted and ignored, so {@code kubectl get -o yaml} output reads back. {@code labels} and {@code
+ * annotations} are never null after {@link #normalized(String)}.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(
@@ -16,7 +18,6 @@ import java.util.Map;
       "creationTimestamp",
       "managedFields",
       "selfLink",
-      "generateName",
       "ownerReferences",
       "finalizers",
       "deletionTimestamp",
@@ -28,7 +29,8 @@ public record ObjectMeta(
     String namespace,
     Map<String, String> labels,
     Map<String, String> annotations,
-    Long generation) {
+    Long generation,
+    String generateName) {
 
   public static final String DEFAULT_NAMESPACE = "default";
 
@@ -37,13 +39,22 @@ public record ObjectMeta(
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
   }
 
+  public ObjectMeta(
+      String name,
+      String namespace,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Long generation) {
+    this(name, namespace, labels, annotations, generation, null);
+  }
+
   public static ObjectMeta named(String name, String namespace) {
-    return new ObjectMeta(name, namespace, Map.of(), Map.of(), null);
+    return new ObjectMeta(name, namespace, Map.of(), Map.of(), null, null);
   }
 
   /** This metadata with the namespace defaulted to {@code defaultNamespace} when absent. */
   public ObjectMeta normalized(String defaultNamespace) {
     String ns = namespace == null || namespace.isEmpty() ? defaultNamespace : namespace;
-    return new ObjectMeta(name, ns, labels, annotations, generation);
+    return new ObjectMeta(name, ns, labels, annotations, generation, generateName);
   }
 }

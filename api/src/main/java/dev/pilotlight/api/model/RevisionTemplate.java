@@ -6,6 +6,6 @@ package dev.pilotlight.api.model;
  */
 public record RevisionTemplate(ObjectMeta metadata, RevisionSpec spec) {
   public RevisionTemplate {
-    metadata = metadata == null ? new ObjectMeta(null, null, null, null, null) : metadata;
+    metadata = metadata == null ? new ObjectMeta(null, null, null, null, null, null) : metadata;
   }
 }

@@ -1,9 +1,12 @@
 package dev.pilotlight.api.validation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.config.Features;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.ObjectMeta;
 import dev.pilotlight.api.model.Resource;
@@ -12,43 +15,112 @@ import dev.pilotlight.api.model.RevisionTemplate;
 import dev.pilotlight.api.model.Route;
 import dev.pilotlight.api.model.Service;
 import dev.pilotlight.api.model.TrafficTarget;
-import dev.pilotlight.api.naming.Names;
 import dev.pilotlight.api.reserve.ReserveAnnotations;
 import dev.pilotlight.api.reserve.ReserveSpecs;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Probe;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Knative's validation rules for user-declared resources, as a pure function. {@code localMode}
- * adds the rules of the local process runtime (a container must have a command); otherwise a
- * container must have an image. Messages state the value and what was expected.
+ * Knative's validation rules for user-declared resources, as a pure function, plus the rules of
+ * where they run: {@link Mode#LOCAL} refuses what the local process runtime cannot honour (a
+ * container needs a command; volumes, sidecars, scheduling fields need a container runtime), {@link
+ * Mode#KUBERNETES} needs an image. Which pod spec fields a template may carry follows Knative's
+ * field masks and config-features; limits follow config-defaults. Messages state the value and what
+ * was expected.
  */
 public final class Validator {
-  private static final long MAX_TIMEOUT_SECONDS = 3600;
-  private static final long MAX_CONTAINER_CONCURRENCY = 1000;
 
-  private final Supplier<AutoscalerConfig> autoscalerConfig;
-  private final boolean localMode;
+  /** Where the resources will run. */
+  public enum Mode {
+    LOCAL,
+    KUBERNETES
+  }
+
+  /** What validation depends on: the cluster's (or the local run's) Knative ConfigMaps and mode. */
+  public record Settings(
+      AutoscalerConfig autoscaler, Features features, ServingDefaults defaults, Mode mode) {
+    public static Settings of(AutoscalerConfig autoscaler, Mode mode) {
+      return new Settings(autoscaler, Features.DEFAULTS, ServingDefaults.DEFAULTS, mode);
+    }
+  }
+
+  /** Pod spec fields the local runtime honours (the rest need a container runtime). */
+  private static final Set<String> LOCAL_POD_FIELDS =
+      Set.of("containers", "enableServiceLinks", "automountServiceAccountToken");
+
+  /** Container fields the local runtime honours ({@code image} is used on Kubernetes only). */
+  private static final Set<String> LOCAL_CONTAINER_FIELDS =
+      Set.of(
+          "name",
+          "command",
+          "args",
+          "env",
+          "workingDir",
+          "ports",
+          "readinessProbe",
+          "image",
+          "imagePullPolicy");
+
+  private static final String LOCAL_REFUSAL =
+      "not set in local mode, which runs each container as a process: this needs a container"
+          + " runtime (validate with --mode kubernetes to check it for Kubernetes)";
+
+  private final Supplier<AutoscalerConfig> autoscaler;
+  private final Features features;
+  private final ServingDefaults defaults;
+  private final Mode mode;
+
+  public Validator(Settings settings) {
+    this(() -> settings.autoscaler(), settings.features(), settings.defaults(), settings.mode());
+  }
+
+  /**
+   * @param autoscaler the autoscaling config in force, read at every validation (it may change
+   *     while a component runs)
+   */
+  public Validator(
+      Supplier<AutoscalerConfig> autoscaler,
+      Features features,
+      ServingDefaults defaults,
+      Mode mode) {
+    this.autoscaler = autoscaler;
+    this.features = features;
+    this.defaults = defaults;
+    this.mode = mode;
+  }
 
   public Validator(AutoscalerConfig autoscalerConfig, boolean localMode) {
     this(() -> autoscalerConfig, localMode);
   }
 
-  /**
-   * @param autoscalerConfig the config in force, read at every validation (it may change while a
-   *     component runs)
-   */
   public Validator(Supplier<AutoscalerConfig> autoscalerConfig, boolean localMode) {
-    this.autoscalerConfig = autoscalerConfig;
-    this.localMode = localMode;
+    this(
+        autoscalerConfig,
+        Features.DEFAULTS,
+        ServingDefaults.DEFAULTS,
+        localMode ? Mode.LOCAL : Mode.KUBERNETES);
+  }
+
+  /**
+   * The pod spec fields Knative lets a revision template carry (some only behind a config-features
+   * flag); a template's {@code spec} holds them inline next to Knative's own fields.
+   */
+  public static Set<String> templatePodSpecFields() {
+    return FieldMask.podSpecFields();
+  }
+
+  /** What this validator checks against now. */
+  public Settings settings() {
+    return new Settings(autoscaler.get(), features, defaults, mode);
+  }
+
+  private boolean local() {
+    return mode == Mode.LOCAL;
   }
 
   /**
@@ -64,62 +136,108 @@ public final class Validator {
         v.add(new Violation("spec", "required"));
         return v;
       }
-      template(s.spec().template(), name, v);
-      traffic(s.spec().traffic(), name, true, false, v);
+      template(s.spec().template(), resource.metadata(), v);
+      traffic(s.spec().traffic(), true, v);
     } else if (resource instanceof Configuration c) {
       if (c.spec() == null) {
         v.add(new Violation("spec", "required"));
         return v;
       }
-      template(c.spec().template(), name, v);
+      template(c.spec().template(), resource.metadata(), v);
     } else if (resource instanceof Route r) {
       if (r.spec() == null) {
         v.add(new Violation("spec", "required"));
         return v;
       }
-      traffic(r.spec().traffic(), null, false, true, v);
+      traffic(r.spec().traffic(), false, v);
+    }
+    if (name == null && resource.metadata() != null) {
+      // kept for the id in messages; nothing else to check
     }
     return v;
   }
 
-  private static void metadata(ObjectMeta m, List<Violation> v) {
-    if (m == null || m.name() == null || m.name().isEmpty()) {
-      v.add(new Violation("metadata.name", "required"));
-      return;
+  private void metadata(ObjectMeta m, List<Violation> v) {
+    boolean hasName = m != null && m.name() != null && !m.name().isEmpty();
+    boolean hasGenerate = m != null && m.generateName() != null && !m.generateName().isEmpty();
+    if (hasGenerate) {
+      if (!isDns1035Prefix(m.generateName())) {
+        v.add(
+            new Violation(
+                "metadata.generateName",
+                quote(m.generateName())
+                    + " (expected: a DNS-1035 label prefix: lower case letters, digits and '-',"
+                    + " starting with a letter)"));
+      } else if (!hasName && local()) {
+        v.add(
+            new Violation(
+                "metadata.generateName",
+                quote(m.generateName())
+                    + " (expected: metadata.name in local mode: the API server, not a file,"
+                    + " generates names)"));
+      }
     }
-    if (!m.name().matches("[a-z]([-a-z0-9]*[a-z0-9])?") || m.name().length() > 63) {
+    if (!hasName) {
+      if (!hasGenerate) {
+        v.add(new Violation("metadata.name", "required"));
+      }
+    } else if (!isDns1035Label(m.name())) {
       v.add(
           new Violation(
               "metadata.name",
               quote(m.name())
-                  + " (expected: a DNS-1035 label: lower case letters, digits and '-', starting with a letter, at most 63)"));
+                  + " (expected: a DNS-1035 label: lower case letters, digits and '-', starting"
+                  + " with a letter, at most 63)"));
     }
-    if (m.namespace() != null && !Names.isDnsLabel(m.namespace())) {
+    if (m == null) {
+      return;
+    }
+    if (m.namespace() != null && !PodSpecRules.isDnsLabel(m.namespace())) {
       v.add(new Violation("metadata.namespace", quote(m.namespace()) + " (expected: a DNS label)"));
     }
+    Annotations.objectLevel(m.annotations(), "metadata.annotations", v);
   }
 
-  private void template(RevisionTemplate t, String configName, List<Violation> v) {
+  private void template(RevisionTemplate t, ObjectMeta parent, List<Violation> v) {
     if (t == null) {
       v.add(new Violation("spec.template", "required"));
       return;
     }
+    String p = "spec.template.metadata";
     String tn = t.metadata().name();
-    if (tn != null && configName != null) {
-      if (!tn.startsWith(configName + "-")) {
+    String tg = t.metadata().generateName();
+    if (tg != null && !tg.isEmpty() && !isDns1035Prefix(tg)) {
+      v.add(new Violation(p + ".generateName", quote(tg) + " (expected: a DNS-1035 label prefix)"));
+    }
+    if (tn != null && !tn.isEmpty()) {
+      String parentName = parent == null ? null : parent.name();
+      if (!isDns1035Label(tn)) {
+        v.add(new Violation(p + ".name", quote(tn) + " (expected: a DNS-1035 label)"));
+      } else if (parentName == null || parentName.isEmpty()) {
         v.add(
             new Violation(
-                "spec.template.metadata.name",
-                quote(tn) + " (expected: prefixed by \"" + configName + "-\")"));
-      } else if (!Names.isDnsLabel(tn)) {
-        v.add(new Violation("spec.template.metadata.name", quote(tn) + " (expected: a DNS label)"));
+                p + ".name",
+                quote(tn) + " (expected: not set when the parent has only a generateName)"));
+      } else if (!tn.startsWith(parentName + "-")) {
+        v.add(
+            new Violation(
+                p + ".name", quote(tn) + " (expected: prefixed by \"" + parentName + "-\")"));
       }
     }
-    for (Violation a : ScalingSpecs.validate(t.metadata().annotations(), autoscalerConfig.get())) {
-      v.add(new Violation("spec.template.metadata." + a.field(), a.message()));
+    if (t.metadata().namespace() != null) {
+      v.add(
+          new Violation(
+              p + ".namespace",
+              quote(t.metadata().namespace())
+                  + " (expected: not set: a revision lives in its parent's namespace)"));
     }
+    Map<String, String> annotations = t.metadata().annotations();
+    for (Violation a : ScalingSpecs.validate(annotations, autoscaler.get())) {
+      v.add(new Violation(p + "." + a.field(), a.message()));
+    }
+    Annotations.templateLevel(annotations, p + ".annotations", v);
     RevisionSpec spec = t.spec();
-    reserve(t.metadata().annotations(), spec == null ? 0 : spec.concurrencyLimit(), v);
+    reserve(annotations, spec == null ? 0 : spec.concurrencyLimit(), v);
     if (spec == null) {
       v.add(new Violation("spec.template.spec", "required"));
       return;
@@ -151,30 +269,117 @@ public final class Validator {
 
   private void revisionSpec(RevisionSpec spec, List<Violation> v) {
     String p = "spec.template.spec";
-    if (spec.containers().size() != 1) {
-      v.add(
-          new Violation(
-              p + ".containers", spec.containers().size() + " containers (expected: exactly 1)"));
-    } else {
-      container(spec.containers().get(0), p + ".containers[0]", v);
+    JsonNode pod = FieldMask.tree(spec.podSpec());
+    List<Violation> masked = new ArrayList<>();
+    FieldMask.checkPodSpec(pod, p, features, masked);
+    v.addAll(masked);
+    if (local()) {
+      // what the masks already refuse is not refused twice
+      List<Violation> localOnly = new ArrayList<>();
+      localMode(spec, pod, p, localOnly);
+      for (Violation l : localOnly) {
+        if (masked.stream().noneMatch(m -> l.field().startsWith(m.field()))) {
+          v.add(l);
+        }
+      }
     }
-    if (spec.containerConcurrency() != null
-        && (spec.containerConcurrency() < 0
-            || spec.containerConcurrency() > MAX_CONTAINER_CONCURRENCY)) {
+    new PodSpecRules(features, !local(), v).podSpec(spec.podSpec(), p);
+    ServingDefaults d = defaults;
+    Long cc = spec.containerConcurrency();
+    long ccMin = d.allowContainerConcurrencyZero() ? 0 : 1;
+    if (cc != null && (cc < ccMin || cc > d.containerConcurrencyMaxLimit())) {
       v.add(
           new Violation(
               p + ".containerConcurrency",
-              spec.containerConcurrency() + " (expected: 0..1000, 0 = unlimited)"));
+              cc
+                  + " (expected: "
+                  + ccMin
+                  + ".."
+                  + d.containerConcurrencyMaxLimit()
+                  + (ccMin == 0 ? ", 0 = unlimited" : "")
+                  + ")"));
     }
-    long timeout =
-        spec.timeoutSeconds() == null
-            ? RevisionSpec.DEFAULT_TIMEOUT_SECONDS
-            : spec.timeoutSeconds();
-    if (spec.timeoutSeconds() != null && (timeout < 1 || timeout > MAX_TIMEOUT_SECONDS)) {
-      v.add(new Violation(p + ".timeoutSeconds", timeout + " (expected: 1..3600)"));
+    Long ts = spec.timeoutSeconds();
+    if (ts != null && ts != 0 && (ts < 0 || ts > d.maxRevisionTimeoutSeconds())) {
+      v.add(
+          new Violation(
+              p + ".timeoutSeconds",
+              ts
+                  + " (expected: 0.."
+                  + d.maxRevisionTimeoutSeconds()
+                  + ", config-defaults max-revision-timeout-seconds)"));
     }
+    long timeout = ts == null || ts == 0 ? d.revisionTimeoutSeconds() : ts;
     within(spec.responseStartTimeoutSeconds(), timeout, p + ".responseStartTimeoutSeconds", v);
     within(spec.idleTimeoutSeconds(), timeout, p + ".idleTimeoutSeconds", v);
+  }
+
+  /** What the local process runtime cannot honour, each field named with the reason. */
+  private static void localMode(RevisionSpec spec, JsonNode pod, String p, List<Violation> v) {
+    for (Iterator<String> it = pod.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (LOCAL_POD_FIELDS.contains(f)) {
+        continue;
+      }
+      if (f.equals("enableServiceLinks") || f.equals("automountServiceAccountToken")) {
+        continue;
+      }
+      v.add(new Violation(p + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
+    }
+    if (spec.podSpec().getEnableServiceLinks() != null && spec.podSpec().getEnableServiceLinks()) {
+      v.add(
+          new Violation(
+              p + ".enableServiceLinks",
+              "true (expected: false or unset in local mode: there are no Kubernetes Services to"
+                  + " link)"));
+    }
+    JsonNode containers = pod.path("containers");
+    if (containers.size() > 1) {
+      v.add(
+          new Violation(
+              p + ".containers",
+              containers.size()
+                  + " containers (expected: 1 in local mode, which runs one process per instance:"
+                  + " sidecars need a container runtime)"));
+    }
+    for (int i = 0; i < containers.size(); i++) {
+      JsonNode c = containers.get(i);
+      String at = p + ".containers[" + i + "]";
+      for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!LOCAL_CONTAINER_FIELDS.contains(f)) {
+          v.add(new Violation(at + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
+        }
+      }
+      JsonNode command = c.path("command");
+      if (!command.isArray() || command.isEmpty()) {
+        v.add(
+            new Violation(
+                at + ".command",
+                "required in local mode (the local runtime starts the command as a process; image"
+                    + " is only used on Kubernetes)"));
+      }
+      JsonNode env = c.path("env");
+      for (int e = 0; e < env.size(); e++) {
+        if (env.get(e).has("valueFrom")) {
+          v.add(
+              new Violation(
+                  at + ".env[" + e + "].valueFrom",
+                  "set (expected: value in local mode: ConfigMaps, Secrets and field references"
+                      + " need Kubernetes)"));
+        }
+      }
+      JsonNode probe = c.path("readinessProbe");
+      for (String h : List.of("exec", "grpc")) {
+        if (probe.has(h)) {
+          v.add(
+              new Violation(
+                  at + ".readinessProbe." + h,
+                  "set (expected: httpGet or tcpSocket in local mode; exec and grpc probes need a"
+                      + " container runtime)"));
+        }
+      }
+    }
   }
 
   private static void within(Long value, long timeout, String field, List<Violation> v) {
@@ -184,152 +389,84 @@ public final class Validator {
     }
   }
 
-  private void container(Container c, String p, List<Violation> v) {
-    boolean hasCommand = c.getCommand() != null && !c.getCommand().isEmpty();
-    if (localMode && !hasCommand) {
-      v.add(
-          new Violation(
-              p + ".command",
-              "required in local mode (the local runtime starts the command as a process; image is only used on Kubernetes)"));
-    }
-    if (!localMode && (c.getImage() == null || c.getImage().isEmpty())) {
-      v.add(new Violation(p + ".image", "required"));
-    }
-    List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
-    if (ports.size() > 1) {
-      v.add(new Violation(p + ".ports", ports.size() + " ports (expected: at most 1)"));
-    }
-    for (int i = 0; i < ports.size(); i++) {
-      ContainerPort port = ports.get(i);
-      Integer n = port.getContainerPort();
-      if (n != null && (n < 1 || n > 65535)) {
-        v.add(new Violation(p + ".ports[" + i + "].containerPort", n + " (expected: 1..65535)"));
-      }
-      if (port.getName() != null && !Set.of("http1", "h2c").contains(port.getName())) {
-        v.add(
-            new Violation(
-                p + ".ports[" + i + "].name",
-                quote(port.getName()) + " (expected: one of http1, h2c)"));
-      }
-    }
-    List<EnvVar> env = c.getEnv() == null ? List.of() : c.getEnv();
-    for (int i = 0; i < env.size(); i++) {
-      EnvVar e = env.get(i);
-      if (e.getName() == null || !e.getName().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        v.add(
-            new Violation(
-                p + ".env[" + i + "].name",
-                quote(e.getName()) + " (expected: a C identifier, e.g. MY_VAR)"));
-      }
-      if (localMode && e.getValueFrom() != null) {
-        v.add(
-            new Violation(
-                p + ".env[" + i + "].valueFrom", "not supported in local mode (expected: value)"));
-      }
-    }
-    probe(c.getReadinessProbe(), p + ".readinessProbe", v);
-    if (c.getLivenessProbe() != null) {
-      probe(c.getLivenessProbe(), p + ".livenessProbe", v);
-    }
-  }
-
-  private static void probe(Probe probe, String p, List<Violation> v) {
-    if (probe == null) {
-      return;
-    }
-    int handlers = (probe.getHttpGet() != null ? 1 : 0) + (probe.getTcpSocket() != null ? 1 : 0);
-    if (probe.getExec() != null || probe.getGrpc() != null) {
-      v.add(
-          new Violation(
-              p, "exec and grpc probes are not supported (expected: httpGet or tcpSocket)"));
-    } else if (handlers != 1) {
-      v.add(new Violation(p, handlers + " handlers (expected: exactly one of httpGet, tcpSocket)"));
-    }
-    if (probe.getHttpGet() != null) {
-      String path = probe.getHttpGet().getPath();
-      if (path != null && !path.startsWith("/")) {
-        v.add(new Violation(p + ".httpGet.path", quote(path) + " (expected: starts with '/')"));
-      }
-    }
-    positive(probe.getPeriodSeconds(), p + ".periodSeconds", v);
-    positive(probe.getFailureThreshold(), p + ".failureThreshold", v);
-    positive(probe.getTimeoutSeconds(), p + ".timeoutSeconds", v);
-  }
-
-  private static void positive(Integer n, String field, List<Violation> v) {
-    if (n != null && n < 1) {
-      v.add(new Violation(field, n + " (expected: >= 1)"));
-    }
-  }
-
   /**
-   * @param owner the service name for a Service's traffic (latestRevision refers to it; revision
-   *     names must carry its prefix), null for a Route
+   * Knative's traffic rules. On a Service a target without revisionName means the Service's own
+   * latest revision; on a Route it needs a revisionName or configurationName.
    */
-  private static void traffic(
-      List<TrafficTarget> traffic,
-      String owner,
-      boolean isService,
-      boolean required,
-      List<Violation> v) {
+  private static void traffic(List<TrafficTarget> traffic, boolean isService, List<Violation> v) {
     if (traffic.isEmpty()) {
-      if (required) {
+      if (!isService) {
         v.add(new Violation("spec.traffic", "empty (expected: at least one target)"));
       }
       return;
     }
     long sum = 0;
-    Set<String> tags = new HashSet<>();
+    Map<String, Integer> tags = new HashMap<>();
     for (int i = 0; i < traffic.size(); i++) {
       TrafficTarget t = traffic.get(i);
       String p = "spec.traffic[" + i + "]";
-      int kinds =
-          (t.revisionName() != null ? 1 : 0)
-              + (t.configurationName() != null ? 1 : 0)
-              + (t.isLatest() ? 1 : 0);
-      if (isService && t.configurationName() != null) {
+      boolean pinned = t.revisionName() != null && !t.revisionName().isEmpty();
+      boolean config = t.configurationName() != null && !t.configurationName().isEmpty();
+      if (t.latestRevision() != null && pinned == t.latestRevision()) {
+        v.add(
+            new Violation(
+                p + ".latestRevision",
+                t.latestRevision()
+                    + (pinned
+                        ? " with revisionName " + quote(t.revisionName())
+                        : " without a revisionName")
+                    + " (expected: latestRevision true without revisionName, or false with one)"));
+      }
+      if (isService && config) {
         v.add(
             new Violation(
                 p + ".configurationName",
-                "not allowed on a Service (expected: revisionName or latestRevision: true)"));
-      } else if (kinds == 2 && t.isLatest() && t.configurationName() != null) {
-        // Route: configurationName with latestRevision: true is Knative's explicit form
-      } else if (kinds != 1) {
+                quote(t.configurationName())
+                    + " (expected: not set on a Service: its traffic is its own configuration's)"));
+      } else if (pinned && config) {
+        v.add(
+            new Violation(p, "revisionName and configurationName (expected: exactly one of them)"));
+      } else if (pinned) {
+        if (!isQualifiedName(t.revisionName())) {
+          v.add(
+              new Violation(
+                  p + ".revisionName",
+                  quote(t.revisionName()) + " (expected: a Kubernetes object name)"));
+        }
+      } else if (config) {
+        if (!isQualifiedName(t.configurationName())) {
+          v.add(
+              new Violation(
+                  p + ".configurationName",
+                  quote(t.configurationName()) + " (expected: a Kubernetes object name)"));
+        }
+      } else if (!isService) {
         v.add(
             new Violation(
-                p,
-                kinds == 0
-                    ? "no target (expected: exactly one of revisionName, configurationName, latestRevision: true)"
-                    : "several targets (expected: exactly one of revisionName, configurationName, latestRevision: true)"));
-      }
-      if (!isService && t.isLatest() && t.configurationName() == null) {
-        v.add(new Violation(p + ".latestRevision", "needs configurationName on a Route"));
-      }
-      if (Boolean.FALSE.equals(t.latestRevision()) && t.revisionName() == null) {
-        v.add(new Violation(p + ".revisionName", "required when latestRevision is false"));
-      }
-      if (isService
-          && t.revisionName() != null
-          && owner != null
-          && !t.revisionName().startsWith(owner + "-")) {
-        v.add(
-            new Violation(
-                p + ".revisionName",
-                quote(t.revisionName()) + " (expected: prefixed by \"" + owner + "-\")"));
+                p, "no target (expected: one of revisionName, configurationName on a Route)"));
       }
       if (t.percent() != null && (t.percent() < 0 || t.percent() > 100)) {
         v.add(new Violation(p + ".percent", t.percent() + " (expected: 0..100)"));
       }
       sum += t.percentOrZero();
-      if (t.tag() != null) {
-        if (!Names.isDnsLabel(t.tag())) {
+      if (t.tag() != null && !t.tag().isEmpty()) {
+        if (!isDns1035Label(t.tag())) {
           v.add(
               new Violation(
                   p + ".tag",
-                  quote(t.tag()) + " (expected: a DNS label: lower case letters, digits and '-')"));
-        } else if (!tags.add(t.tag())) {
+                  quote(t.tag())
+                      + " (expected: a DNS-1035 label: lower case letters, digits and '-',"
+                      + " starting with a letter)"));
+        }
+        Integer first = tags.putIfAbsent(t.tag(), i);
+        if (first != null) {
           v.add(
-              new Violation(p + ".tag", quote(t.tag()) + " is used twice (expected: unique tags)"));
+              new Violation(
+                  p + ".tag",
+                  quote(t.tag())
+                      + " is also the tag of spec.traffic["
+                      + first
+                      + "] (expected: unique tags)"));
         }
       }
     }
@@ -338,7 +475,30 @@ public final class Validator {
     }
   }
 
-  private static String quote(String s) {
+  static boolean isDns1035Label(String s) {
+    return s != null && s.length() <= 63 && s.matches("[a-z]([-a-z0-9]*[a-z0-9])?");
+  }
+
+  /** Kubernetes' {@code NameIsDNS1035Label(prefix=true)}: a label once a suffix is added. */
+  private static boolean isDns1035Prefix(String s) {
+    return s.length() <= 58 && s.matches("[a-z]([-a-z0-9]*)?");
+  }
+
+  /** Kubernetes' {@code IsQualifiedName}: {@code [prefix/]name}. */
+  private static boolean isQualifiedName(String s) {
+    String name = s;
+    int slash = s.indexOf('/');
+    if (slash >= 0) {
+      String prefix = s.substring(0, slash);
+      name = s.substring(slash + 1);
+      if (prefix.isEmpty() || !PodSpecRules.isDnsSubdomain(prefix)) {
+        return false;
+      }
+    }
+    return name.length() <= 63 && name.matches("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  }
+
+  static String quote(String s) {
     return s == null ? "null" : "\"" + s + "\"";
   }
 }

@@ -60,25 +60,21 @@ class ManifestReaderTest {
                 "traffic:\n  - latestRevision: true\n    percent: 120\n  - revisionName: hello-00001\n    percent: -20\n"),
             "f.yaml: Service default/hello: spec.traffic[0].percent: 120 (expected: 0..100)"),
         Arguments.of(
-            "exactly one target kind",
-            service(OK_TEMPLATE, "traffic:\n  - percent: 100\n"),
-            "f.yaml: Service default/hello: spec.traffic[0]: no target (expected: exactly one of revisionName, configurationName, latestRevision: true)"),
+            "a Route's target names a revision or configuration",
+            "apiVersion: serving.pilotlight.dev/v1\nkind: Route\nmetadata:\n  name: r\nspec:\n  traffic:\n    - percent: 100\n",
+            "f.yaml: Route default/r: spec.traffic[0]: no target (expected: one of revisionName, configurationName on a Route)"),
         Arguments.of(
             "unique tags",
             service(
                 OK_TEMPLATE,
                 "traffic:\n  - latestRevision: true\n    percent: 50\n    tag: a\n  - revisionName: hello-00001\n    percent: 50\n    tag: a\n"),
-            "f.yaml: Service default/hello: spec.traffic[1].tag: \"a\" is used twice (expected: unique tags)"),
+            "f.yaml: Service default/hello: spec.traffic[1].tag: \"a\" is also the tag of spec.traffic[0] (expected: unique tags)"),
         Arguments.of(
             "tags are DNS labels",
             service(
                 OK_TEMPLATE,
                 "traffic:\n  - latestRevision: true\n    percent: 100\n    tag: Not_OK\n"),
-            "f.yaml: Service default/hello: spec.traffic[0].tag: \"Not_OK\" (expected: a DNS label: lower case letters, digits and '-')"),
-        Arguments.of(
-            "revision names carry the service prefix",
-            service(OK_TEMPLATE, "traffic:\n  - revisionName: other-00001\n    percent: 100\n"),
-            "f.yaml: Service default/hello: spec.traffic[0].revisionName: \"other-00001\" (expected: prefixed by \"hello-\")"),
+            "f.yaml: Service default/hello: spec.traffic[0].tag: \"Not_OK\" (expected: a DNS-1035 label: lower case letters, digits and '-', starting with a letter)"),
         Arguments.of(
             "local mode needs a command",
             service("spec:\n  containers:\n    - image: nginx\n", null),
@@ -86,7 +82,7 @@ class ManifestReaderTest {
         Arguments.of(
             "exactly one container",
             service("spec:\n  containers: []\n", null),
-            "f.yaml: Service default/hello: spec.template.spec.containers: 0 containers (expected: exactly 1)"),
+            "f.yaml: Service default/hello: spec.template.spec.containers: required (expected: at least one container)"),
         Arguments.of(
             "containerConcurrency range",
             service(
@@ -101,7 +97,7 @@ class ManifestReaderTest {
         Arguments.of(
             "unknown field",
             service("spec:\n  containers:\n    - command: [app]\n  bogus: 1\n", null),
-            "f.yaml: Service default/hello: spec.template.spec.bogus: unknown field \"bogus\""),
+            "f.yaml: Service default/hello: spec.template.spec.bogus: unknown field (expected: a field of Kubernetes' PodSpec)"),
         Arguments.of(
             "autoscaling annotation range",
             service(
@@ -183,6 +179,19 @@ class ManifestReaderTest {
                 assertThat(((ManifestException) e).problems())
                     .map(ManifestProblem::toString)
                     .anySatisfy(line -> assertThat(line).startsWith(expectedLine)));
+  }
+
+  @Test
+  void anObjectDeclaredTwiceIsReadInOrderAndAppliedInStages() throws Exception {
+    String first = service(OK_TEMPLATE, null);
+    String second = service(OK_TEMPLATE.replace("[\"app\"]", "[\"app\", \"--v2\"]"), null);
+    var read = LOCAL.read(first + "---\n" + second, "f.yaml");
+    assertThat(read).hasSize(2);
+    var stages = ManifestReader.stages(read);
+    assertThat(stages).hasSize(2);
+    assertThat(stages.get(0)).containsExactly(read.get(0));
+    assertThat(stages.get(1)).containsExactly(read.get(1));
+    assertThat(ManifestReader.stages(read.subList(0, 1))).containsExactly(read.subList(0, 1));
   }
 
   @Test

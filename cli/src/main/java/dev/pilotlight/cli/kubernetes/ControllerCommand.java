@@ -2,6 +2,9 @@ package dev.pilotlight.cli.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
+import dev.pilotlight.api.config.Features;
+import dev.pilotlight.api.config.KnativeConfigs;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.cli.logging.LoggingOptions;
@@ -128,6 +131,17 @@ public final class ControllerCommand implements Callable<Integer> {
         ComponentRun.configMap(client, podNamespace, "config-gc")
             .map(GcConfig::fromData)
             .orElse(GcConfig.DEFAULTS);
-    return ControllerSettings.defaults(d).withAutoscalerConfig(autoscaler).withGc(gc);
+    Features features =
+        ComponentRun.configMap(client, podNamespace, KnativeConfigs.FEATURES)
+            .map(Features::fromData)
+            .orElse(Features.DEFAULTS);
+    ServingDefaults defaults =
+        ComponentRun.configMap(client, podNamespace, KnativeConfigs.DEFAULTS_NAME)
+            .map(ServingDefaults::fromData)
+            .orElse(ServingDefaults.DEFAULTS);
+    return ControllerSettings.defaults(d)
+        .withAutoscalerConfig(autoscaler)
+        .withGc(gc)
+        .withServing(features, defaults);
   }
 }

@@ -3,9 +3,9 @@ package dev.pilotlight.cli.local;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
-import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
+import dev.pilotlight.api.config.KnativeConfigs;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
@@ -106,10 +106,12 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      paramLabel = "FILE",
+      paramLabel = "FILE|DIR",
       description =
-          "Knative's config-autoscaler ConfigMap (YAML) with the global autoscaling defaults.")
-  Path autoscalerConfigFile;
+          "Knative's ConfigMaps (YAML files, or directories of them; repeatable): config-autoscaler,"
+              + " config-defaults, config-features, config-deployment. Knative's stock files are"
+              + " accepted unchanged.")
+  List<Path> configFiles = new ArrayList<>();
 
   @Option(
       names = "--deployment-config",
@@ -145,15 +147,20 @@ public final class LocalCommand implements Callable<Integer> {
       events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
     }
 
+    KnativeConfigs configs;
     LiveAutoscalerConfig liveConfig;
     try {
-      liveConfig = liveConfig();
+      configs = KnativeConfigs.read(configFiles);
+      liveConfig = liveConfig(configs);
     } catch (ValidationException | IOException e) {
-      err.println(e.getMessage());
+      err.println("invalid --config " + configFiles + ":\n" + e.getMessage());
       return 1;
     }
     AutoscalerConfig autoscalerConfig = liveConfig.current();
-    ManifestReader reader = new ManifestReader(new Validator(liveConfig::current, true));
+    ManifestReader reader =
+        new ManifestReader(
+            new Validator(
+                liveConfig::current, configs.features(), configs.defaults(), Validator.Mode.LOCAL));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
       return 1;
@@ -265,8 +272,8 @@ public final class LocalCommand implements Callable<Integer> {
     ConfigFileWatcher configWatcher =
         new ConfigFileWatcher(
             liveConfig,
-            autoscalerConfigFile,
-            deploymentConfigFile,
+            configs.singleFiles().get(KnativeConfigs.AUTOSCALER),
+            deploymentFile(configs),
             config -> {
               events.event("autoscaling config changed: applied to every revision");
               controller.reconfigure(config);
@@ -307,33 +314,31 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /**
-   * The autoscaling config from {@code --config} and {@code --deployment-config} (each optional),
-   * {@code --scale-to-zero-grace} over it; both files are watched while running.
+   * The autoscaling config from {@code --config}'s config-autoscaler and config-deployment (or
+   * {@code --deployment-config}), {@code --scale-to-zero-grace} over it; their files are watched
+   * while running when each has a file to itself.
    */
-  private LiveAutoscalerConfig liveConfig() throws IOException {
-    AutoscalerConfig config;
-    try {
-      config =
-          autoscalerConfigFile == null
-              ? AutoscalerConfig.DEFAULTS
-              : AutoscalerConfigs.read(autoscalerConfigFile);
-    } catch (ValidationException | IOException e) {
-      throw new IOException("invalid --config " + autoscalerConfigFile + ":\n" + e.getMessage(), e);
-    }
-    Duration deadline;
-    try {
-      deadline =
-          deploymentConfigFile == null
-              ? DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT
-              : DeploymentConfigs.read(deploymentConfigFile);
-    } catch (ValidationException | IOException e) {
-      throw new IOException(
-          "invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage(), e);
+  private LiveAutoscalerConfig liveConfig(KnativeConfigs configs) throws IOException {
+    Duration deadline = configs.autoscaler().progressDeadline();
+    if (deploymentConfigFile != null) {
+      try {
+        deadline = DeploymentConfigs.read(deploymentConfigFile);
+      } catch (ValidationException | IOException e) {
+        throw new IOException(
+            "invalid --deployment-config " + deploymentConfigFile + ":\n" + e.getMessage(), e);
+      }
     }
     return new LiveAutoscalerConfig(
-        config,
+        configs.autoscaler(),
         deadline,
         c -> scaleToZeroGrace == null ? c : c.withScaleToZeroGrace(scaleToZeroGrace));
+  }
+
+  /** The file of config-deployment to watch: --deployment-config's, else --config's own. */
+  private Path deploymentFile(KnativeConfigs configs) {
+    return deploymentConfigFile != null
+        ? deploymentConfigFile
+        : configs.singleFiles().get(DeploymentConfigs.CONFIG_MAP);
   }
 
   private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {

@@ -1,6 +1,8 @@
 package dev.pilotlight.controller.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.config.Features;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.controller.kubernetes.gc.GcConfig;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.time.Duration;
  * @param workersPerKind reconcile threads per kind (a key is never reconciled twice at once)
  * @param resync how often the informers hand every object to the handlers again
  * @param backoff retry delays of failed reconciles
+ * @param features Knative's config-features: which pod spec fields a template may carry
+ * @param servingDefaults Knative's config-defaults: timeouts, concurrency, default resources
  */
 public record ControllerSettings(
     String domain,
@@ -21,7 +25,9 @@ public record ControllerSettings(
     GcConfig gc,
     int workersPerKind,
     Duration resync,
-    Backoff backoff) {
+    Backoff backoff,
+    Features features,
+    ServingDefaults servingDefaults) {
 
   /** 50 ms doubling up to 5 minutes: a conflict with a stale cache retries at once. */
   public static final Backoff RECONCILE_BACKOFF =
@@ -41,14 +47,24 @@ public record ControllerSettings(
         GcConfig.DEFAULTS,
         2,
         Duration.ofMinutes(10),
-        RECONCILE_BACKOFF);
+        RECONCILE_BACKOFF,
+        Features.DEFAULTS,
+        ServingDefaults.DEFAULTS);
   }
 
   public ControllerSettings withGc(GcConfig gc) {
-    return new ControllerSettings(domain, autoscalerConfig, gc, workersPerKind, resync, backoff);
+    return new ControllerSettings(
+        domain, autoscalerConfig, gc, workersPerKind, resync, backoff, features, servingDefaults);
   }
 
   public ControllerSettings withAutoscalerConfig(AutoscalerConfig config) {
-    return new ControllerSettings(domain, config, gc, workersPerKind, resync, backoff);
+    return new ControllerSettings(
+        domain, config, gc, workersPerKind, resync, backoff, features, servingDefaults);
+  }
+
+  /** These settings with the cluster's config-features and config-defaults. */
+  public ControllerSettings withServing(Features features, ServingDefaults defaults) {
+    return new ControllerSettings(
+        domain, autoscalerConfig, gc, workersPerKind, resync, backoff, features, defaults);
   }
 }

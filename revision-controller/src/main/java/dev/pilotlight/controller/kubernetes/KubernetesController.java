@@ -73,7 +73,12 @@ public final class KubernetesController implements AutoCloseable {
               return t;
             });
     ClusterWrites writes = new Fabric8Writes(client);
-    Validator validator = new Validator(() -> autoscalerConfig, false);
+    Validator validator =
+        new Validator(
+            () -> autoscalerConfig,
+            settings.features(),
+            settings.servingDefaults(),
+            Validator.Mode.KUBERNETES);
     services = loop("service", new ServiceReconciler(caches, writes, validator, clock), ticker);
     configurations =
         loop(
@@ -83,7 +88,8 @@ public final class KubernetesController implements AutoCloseable {
     revisions =
         loop(
             "revision",
-            new RevisionReconciler(caches, writes, clock, () -> autoscalerConfig),
+            new RevisionReconciler(
+                caches, writes, clock, () -> autoscalerConfig, settings.servingDefaults()),
             ticker);
     routes =
         loop(

@@ -5,6 +5,7 @@ import static dev.pilotlight.controller.kubernetes.status.RevisionConditions.RES
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
@@ -58,6 +59,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final ClusterWrites writes;
   private final Clock clock;
   private final Supplier<AutoscalerConfig> autoscalerConfig;
+  private final ServingDefaults servingDefaults;
 
   /**
    * @param autoscalerConfig the global autoscaling defaults (min-scale and initial-scale of the
@@ -69,6 +71,19 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
       ClusterWrites writes,
       Clock clock,
       Supplier<AutoscalerConfig> autoscalerConfig) {
+    this(caches, writes, clock, autoscalerConfig, ServingDefaults.DEFAULTS);
+  }
+
+  /**
+   * @param servingDefaults config-defaults: default resources and enableServiceLinks of the pods
+   */
+  RevisionReconciler(
+      Caches caches,
+      ClusterWrites writes,
+      Clock clock,
+      Supplier<AutoscalerConfig> autoscalerConfig,
+      ServingDefaults servingDefaults) {
+    this.servingDefaults = servingDefaults;
     this.caches = caches;
     this.writes = writes;
     this.clock = clock;
@@ -124,7 +139,8 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     String reachability = reachability(rev, routed, wasAvailable);
     converge(
         rev,
-        RevisionChildren.deployment(rev, replicas, autoscalerConfig.get().progressDeadline()),
+        RevisionChildren.deployment(
+            rev, replicas, autoscalerConfig.get().progressDeadline(), servingDefaults),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
@@ -146,7 +162,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     if (reserve.isPresent()) {
       converge(
           rev,
-          RevisionChildren.reserveDeployment(rev, reserve.get(), scale.reserve()),
+          RevisionChildren.reserveDeployment(rev, reserve.get(), scale.reserve(), servingDefaults),
           reserveDeployment,
           Deployment::getSpec,
           Deployment::setSpec,

@@ -3,6 +3,7 @@ package dev.pilotlight.controller.local;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.naming.Names;
@@ -237,12 +238,18 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         });
   }
 
-  /** Replaces the resources declared by {@code source} (a file path) and reconciles. */
+  /**
+   * Replaces the resources declared by {@code source} (a file path) and reconciles. A file that
+   * declares an object more than once is applied in order, as {@code kubectl apply -f} would: each
+   * stage is reconciled (stamping its revisions) before the next.
+   */
   public CompletableFuture<Void> apply(String source, List<Resource> resources) {
     return submit(
         () -> {
-          desired.put(source, resources);
-          reconcile();
+          for (List<Resource> stage : ManifestReader.stages(resources)) {
+            desired.put(source, stage);
+            reconcile();
+          }
         });
   }
 

@@ -47,11 +47,17 @@ public final class RevisionStamper {
     long generation = latest.map(r -> r.configurationGeneration() + 1).orElse(1L);
     String name = template.metadata().name();
     if (name == null || name.isEmpty()) {
-      name = Names.revision(config.name(), generation);
+      // Knative names a revision after the template's generateName when it has one
+      String prefix = template.metadata().generateName();
+      java.util.function.LongFunction<String> naming =
+          prefix == null || prefix.isEmpty()
+              ? g -> Names.revision(config.name(), g)
+              : g -> prefix + String.format("%05d", g);
+      name = naming.apply(generation);
       // a user-named revision may already hold this number's name: skip ahead
       while (existingNamed(existing, name)) {
         generation++;
-        name = Names.revision(config.name(), generation);
+        name = naming.apply(generation);
       }
     } else {
       final String wanted = name;

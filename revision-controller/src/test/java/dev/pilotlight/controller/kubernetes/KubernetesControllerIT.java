@@ -5,6 +5,9 @@ import static dev.pilotlight.controller.kubernetes.ClusterFixture.condition;
 import static dev.pilotlight.controller.kubernetes.ClusterFixture.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.api.config.Features;
+import dev.pilotlight.api.config.Flag;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -396,6 +400,74 @@ class KubernetesControllerIT {
       assertThat(hasCondition(idle.getStatus().conditions(), "ScaleTargetInitialized", "True"))
           .isTrue();
       assertThat(idle.getStatus().desiredScale()).isZero();
+    }
+  }
+
+  /**
+   * Knative's template carried whole: with the flags on, every pod spec field of the template
+   * reaches the Deployment as written (the serving container gets the runtime contract on top).
+   */
+  @Test
+  void theDeploymentCarriesTheTemplatesPodSpecFieldByField() throws Exception {
+    Features all = Features.DEFAULTS;
+    for (String flag : Features.keys()) {
+      if (flag.startsWith("kubernetes.")) {
+        all = all.with(flag, Flag.ENABLED);
+      }
+    }
+    try (ClusterFixture c =
+        new ClusterFixture(
+            client, "whole", settings().withServing(all, ServingDefaults.DEFAULTS))) {
+      ServiceResource svc =
+          c.apply(
+              """
+              apiVersion: serving.pilotlight.dev/v1
+              kind: Service
+              metadata:
+                name: whole
+              spec:
+                template:
+                  spec:
+                    serviceAccountName: robot
+                    imagePullSecrets: [{name: registry}]
+                    nodeSelector: {disk: ssd}
+                    securityContext: {runAsNonRoot: true, fsGroup: 2000}
+                    tolerations: [{key: dedicated, operator: Equal, value: serving, effect: NoSchedule}]
+                    volumes:
+                      - {name: secret-vol, secret: {secretName: creds}}
+                      - {name: scratch, emptyDir: {}}
+                    initContainers:
+                      - {name: migrate, image: ghcr.io/example/migrate:1, volumeMounts: [{name: scratch, mountPath: /scratch}]}
+                    containers:
+                      - name: app
+                        image: ghcr.io/example/hello:1
+                        ports: [{containerPort: 9000}]
+                        volumeMounts: [{name: secret-vol, mountPath: /secrets, readOnly: true}]
+                        livenessProbe: {exec: {command: [/bin/check]}}
+                      - name: proxy
+                        image: ghcr.io/example/proxy:1
+                        volumeMounts: [{name: scratch, mountPath: /cache}]
+              """);
+      Deployment d = await("Deployment", () -> c.deployment("whole-00001"), x -> true);
+      PodSpec template = svc.getSpec().template().spec().podSpec();
+      PodSpec pod = d.getSpec().getTemplate().getSpec();
+      assertThat(pod.getServiceAccountName()).isEqualTo("robot");
+      assertThat(pod.getImagePullSecrets()).isEqualTo(template.getImagePullSecrets());
+      assertThat(pod.getNodeSelector()).isEqualTo(template.getNodeSelector());
+      assertThat(pod.getSecurityContext()).isEqualTo(template.getSecurityContext());
+      assertThat(pod.getTolerations()).isEqualTo(template.getTolerations());
+      assertThat(pod.getVolumes()).isEqualTo(template.getVolumes());
+      assertThat(pod.getInitContainers()).isEqualTo(template.getInitContainers());
+      assertThat(pod.getContainers())
+          .extracting(Container::getName)
+          .containsExactly("app", "proxy");
+      assertThat(pod.getContainers().get(0).getVolumeMounts())
+          .isEqualTo(template.getContainers().get(0).getVolumeMounts());
+      assertThat(pod.getContainers().get(0).getLivenessProbe())
+          .isEqualTo(template.getContainers().get(0).getLivenessProbe());
+      assertThat(pod.getContainers().get(1).getVolumeMounts())
+          .isEqualTo(template.getContainers().get(1).getVolumeMounts());
+      assertThat(pod.getContainers().get(1).getPorts()).isEmpty();
     }
   }
 

@@ -188,6 +188,31 @@ class LocalControllerTest {
     assertThat(c.status().revisions().get(0).desiredReplicas()).isEqualTo(2);
   }
 
+  /**
+   * Knative's tag-header-based-routing sample declares its Service twice in one file: the first
+   * revision, then a second template with a traffic block naming the first. Applied in order, as
+   * kubectl does, both revisions exist and the split holds.
+   */
+  @Test
+  void aFileDeclaringAServiceTwiceAppliesItInOrder() throws Exception {
+    LocalController c = controller();
+    apply(
+        c,
+        service("hello", "a", List.of()),
+        service(
+            "hello",
+            "b",
+            List.of(
+                TrafficTarget.revision("hello-00001", 50, "first"),
+                new TrafficTarget(null, null, true, 50L, "latest"))));
+    assertThat(c.status().revisions())
+        .extracting(r -> r.name())
+        .containsExactlyInAnyOrder("hello-00001", "hello-00002");
+    ready(c, "hello-00002", 1235);
+    assertThat(lastTable().lookup("first-hello.default.localhost").targets())
+        .containsExactly(new WeightedRevision(key("hello-00001"), 100));
+  }
+
   @Test
   void aNewAutoscalingConfigReachesEveryRevisionsTarget() throws Exception {
     LocalController c = controller();

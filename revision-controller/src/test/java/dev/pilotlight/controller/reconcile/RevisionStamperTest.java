@@ -74,6 +74,51 @@ class RevisionStamperTest {
   }
 
   @Test
+  void aTemplatesGenerateNamePrefixesItsRevisions() {
+    Configuration c = config("hello", null, "a");
+    RevisionTemplate t = c.spec().template();
+    Configuration generated =
+        new Configuration(
+            c.apiVersion(),
+            c.kind(),
+            c.metadata(),
+            new ConfigurationSpec(
+                new RevisionTemplate(
+                    new ObjectMeta(null, null, null, null, null, "hello-v-"), t.spec())));
+    assertThat(stampNew(generated, List.of()).name()).isEqualTo("hello-v-00001");
+  }
+
+  /** The pod spec carried whole serializes as the narrow record did: existing hashes hold. */
+  @Test
+  void theCanonicalFormOfAContainersOnlyTemplateIsUnchanged() throws Exception {
+    record OldSpec(
+        @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            List<io.fabric8.kubernetes.api.model.Container> containers,
+        @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Long containerConcurrency,
+        @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Long timeoutSeconds) {}
+    record OldTemplate(ObjectMeta metadata, OldSpec spec) {}
+    var canonical =
+        com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+    var container = new ContainerBuilder().withCommand("app").withArgs("a").build();
+    ObjectMeta meta = new ObjectMeta(null, null, Map.of("k", "v"), Map.of("a", "1"), null);
+    String now =
+        canonical.writeValueAsString(
+            new RevisionTemplate(meta, new RevisionSpec(List.of(container), 10L, 60L, null, null)));
+    String before =
+        canonical.writeValueAsString(
+            new OldTemplate(meta, new OldSpec(List.of(container), 10L, 60L)));
+    assertThat(now).isEqualTo(before);
+  }
+
+  @Test
   void hashIgnoresKeyOrderButNotValues() {
     Configuration a = config("hello", null, "x");
     Configuration b = config("hello", null, "x");

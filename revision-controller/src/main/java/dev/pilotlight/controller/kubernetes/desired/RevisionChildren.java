@@ -10,6 +10,7 @@ import static dev.pilotlight.api.kubernetes.KubernetesNames.SERVICE_LABEL;
 
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.autoscaling.Durations;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
@@ -27,6 +28,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -40,6 +43,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,10 +138,23 @@ public final class RevisionChildren {
    */
   public static Deployment deployment(
       RevisionResource rev, int replicas, Duration defaultProgressDeadline) {
+    return deployment(rev, replicas, defaultProgressDeadline, ServingDefaults.DEFAULTS);
+  }
+
+  /**
+   * The standard Deployment, its pod spec the revision's as Knative's revision reconciler lays it
+   * out (minus queue-proxy): the template's pod spec whole, its containers with the runtime
+   * contract, config-defaults' resources and {@code enableServiceLinks} where the template says
+   * nothing, the revision's timeout as the termination grace period.
+   */
+  public static Deployment deployment(
+      RevisionResource rev,
+      int replicas,
+      Duration defaultProgressDeadline,
+      ServingDefaults defaults) {
     String name = rev.getMetadata().getName();
     Map<String, String> labels = childLabels(rev);
     labels.put(INSTANCE_CLASS_LABEL, STANDARD);
-    RevisionSpec spec = rev.getSpec();
     return new DeploymentBuilder()
         .withMetadata(childMeta(rev, KubernetesNames.deployment(name), labels))
         .withNewSpec()
@@ -150,11 +167,7 @@ public final class RevisionChildren {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withNewSpec()
-        .withContainers(container(rev, STANDARD))
-        .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds(spec.timeout().toSeconds())
-        .endSpec()
+        .withSpec(podSpec(rev, STANDARD, defaults))
         .endTemplate()
         .endSpec()
         .build();
@@ -192,12 +205,21 @@ public final class RevisionChildren {
    */
   public static Deployment reserveDeployment(
       RevisionResource rev, ReserveSpec reserve, int replicas) {
+    return reserveDeployment(rev, reserve, replicas, ServingDefaults.DEFAULTS);
+  }
+
+  /** The reserve's Deployment; its pod spec is the standard one with the reserve spec applied. */
+  public static Deployment reserveDeployment(
+      RevisionResource rev, ReserveSpec reserve, int replicas, ServingDefaults defaults) {
     String name = rev.getMetadata().getName();
     Map<String, String> labels = childLabels(rev);
     labels.put(INSTANCE_CLASS_LABEL, RESERVE);
-    RevisionSpec spec = rev.getSpec();
-    Container container = withResources(container(rev, RESERVE), reserve.resources());
-    List<io.fabric8.kubernetes.api.model.Toleration> tolerations = new ArrayList<>();
+    PodSpec pod = podSpec(rev, RESERVE, defaults);
+    int serving = rev.getSpec().servingIndex();
+    List<Container> containers = new ArrayList<>(pod.getContainers());
+    containers.set(serving, withResources(containers.get(serving), reserve.resources()));
+    List<io.fabric8.kubernetes.api.model.Toleration> tolerations =
+        new ArrayList<>(pod.getTolerations() == null ? List.of() : pod.getTolerations());
     for (Toleration t : reserve.tolerations()) {
       tolerations.add(
           new TolerationBuilder()
@@ -222,16 +244,140 @@ public final class RevisionChildren {
                 ? null
                 : new LinkedHashMap<>(reserve.podAnnotations()))
         .endMetadata()
-        .withNewSpec()
-        .withContainers(container)
-        .withNodeSelector(
-            reserve.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(reserve.nodeSelector()))
-        .withTolerations(tolerations.isEmpty() ? null : tolerations)
-        .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds(spec.timeout().toSeconds())
-        .endSpec()
+        .withSpec(
+            new PodSpecBuilder(pod)
+                .withContainers(containers)
+                .withNodeSelector(nodeSelector(pod, reserve))
+                .withTolerations(tolerations.isEmpty() ? null : tolerations)
+                .build())
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  /** The template's node selector with the reserve's over it, null when both are empty. */
+  private static Map<String, String> nodeSelector(PodSpec pod, ReserveSpec reserve) {
+    Map<String, String> m =
+        new LinkedHashMap<>(pod.getNodeSelector() == null ? Map.of() : pod.getNodeSelector());
+    m.putAll(reserve.nodeSelector());
+    return m.isEmpty() ? null : m;
+  }
+
+  /**
+   * The pod spec of a revision's instances, as Knative's {@code BuildPodSpec}: the template's pod
+   * spec whole; its containers named as Knative defaults them, the serving one with the runtime
+   * contract (port, env, probes aimed at the port) and every other with the {@code K_*} variables;
+   * config-defaults' default resources where a container sets none of them; {@code
+   * enableServiceLinks} from config-defaults when unset; the revision's timeout as the grace
+   * period.
+   */
+  public static PodSpec podSpec(
+      RevisionResource rev, String instanceClass, ServingDefaults defaults) {
+    RevisionSpec spec = rev.getSpec();
+    PodSpec pod = spec.podSpec();
+    List<Container> user = spec.containers();
+    int serving = spec.servingIndex();
+    Set<String> taken = new HashSet<>();
+    for (Container c : user) {
+      taken.add(c.getName());
+    }
+    List<Container> inits = pod.getInitContainers() == null ? List.of() : pod.getInitContainers();
+    for (Container c : inits) {
+      taken.add(c.getName());
+    }
+    List<String> names = defaultNames(user, taken, defaults.userContainerName());
+    List<String> initNames = defaultNames(inits, taken, defaults.initContainerName());
+    List<Container> containers = new ArrayList<>();
+    for (int i = 0; i < user.size(); i++) {
+      Container c = i == serving ? container(rev, instanceClass) : sidecar(rev, user.get(i));
+      containers.add(
+          withDefaultResources(new ContainerBuilder(c).withName(names.get(i)).build(), defaults));
+    }
+    List<Container> initContainers = new ArrayList<>();
+    for (int i = 0; i < inits.size(); i++) {
+      initContainers.add(new ContainerBuilder(inits.get(i)).withName(initNames.get(i)).build());
+    }
+    PodSpecBuilder b =
+        new PodSpecBuilder(pod)
+            .withContainers(containers)
+            .withInitContainers(initContainers.isEmpty() ? null : initContainers)
+            .withTerminationGracePeriodSeconds(spec.timeout().toSeconds());
+    if (pod.getEnableServiceLinks() == null) {
+      b.withEnableServiceLinks(defaults.enableServiceLinks());
+    }
+    return b.build();
+  }
+
+  /** Knative's {@code applyDefaultContainerNames}: unnamed containers get the default name. */
+  private static List<String> defaultNames(
+      List<Container> containers, Set<String> taken, String defaultName) {
+    List<String> out = new ArrayList<>();
+    int suffix = 0;
+    for (Container c : containers) {
+      if (c.getName() != null && !c.getName().isEmpty()) {
+        out.add(c.getName());
+        continue;
+      }
+      String name = defaultName;
+      if (containers.size() > 1 || taken.contains(name)) {
+        do {
+          name = defaultName + "-" + suffix++;
+        } while (taken.contains(name));
+      }
+      taken.add(name);
+      out.add(name);
+    }
+    return out;
+  }
+
+  /** A sidecar as Knative's {@code makeContainer}: the {@code K_*} variables added. */
+  static Container sidecar(RevisionResource rev, Container user) {
+    List<EnvVar> env = new ArrayList<>(user.getEnv() == null ? List.of() : user.getEnv());
+    env.addAll(knativeEnv(rev));
+    ContainerBuilder b = new ContainerBuilder(user).withEnv(env).withStdin(null).withTty(null);
+    if (user.getTerminationMessagePolicy() == null) {
+      b.withTerminationMessagePolicy("FallbackToLogsOnError");
+    }
+    return b.build();
+  }
+
+  private static List<EnvVar> knativeEnv(RevisionResource rev) {
+    Map<String, String> labels = labelsOf(rev);
+    String configuration = labels.getOrDefault(CONFIGURATION_LABEL, "");
+    String service = labels.getOrDefault(SERVICE_LABEL, configuration);
+    return List.of(
+        new EnvVar("K_SERVICE", service, null),
+        new EnvVar("K_CONFIGURATION", configuration, null),
+        new EnvVar("K_REVISION", rev.getMetadata().getName(), null));
+  }
+
+  /** config-defaults' requests and limits for the resources the container does not set. */
+  static Container withDefaultResources(Container c, ServingDefaults defaults) {
+    if (defaults.resources().isEmpty()) {
+      return c;
+    }
+    ResourceRequirements own = c.getResources();
+    Map<String, Quantity> requests =
+        new LinkedHashMap<>(
+            own == null || own.getRequests() == null ? Map.of() : own.getRequests());
+    Map<String, Quantity> limits =
+        new LinkedHashMap<>(own == null || own.getLimits() == null ? Map.of() : own.getLimits());
+    for (String resource : List.of("cpu", "memory", "ephemeral-storage")) {
+      Quantity request = defaults.resources().get("revision-" + resource + "-request");
+      Quantity limit = defaults.resources().get("revision-" + resource + "-limit");
+      if (request != null) {
+        requests.putIfAbsent(resource, request);
+      }
+      if (limit != null) {
+        limits.putIfAbsent(resource, limit);
+      }
+    }
+    return new ContainerBuilder(c)
+        .withResources(
+            new ResourceRequirementsBuilder(own == null ? new ResourceRequirements() : own)
+                .withRequests(requests.isEmpty() ? null : requests)
+                .withLimits(limits.isEmpty() ? null : limits)
+                .build())
         .build();
   }
 
@@ -354,18 +500,37 @@ public final class RevisionChildren {
     containerPort.setContainerPort(port);
     containerPort.setProtocol("TCP");
 
-    return new ContainerBuilder(user)
-        .withName(user.getName() == null ? DEFAULT_CONTAINER_NAME : user.getName())
-        .withEnv(env)
-        .withPorts(containerPort)
-        .withReadinessProbe(readinessProbe(user.getReadinessProbe(), port))
-        .withLivenessProbe(
-            user.getLivenessProbe() == null ? null : withPort(user.getLivenessProbe(), port))
-        .build();
+    ContainerBuilder b =
+        new ContainerBuilder(user)
+            .withName(user.getName() == null ? DEFAULT_CONTAINER_NAME : user.getName())
+            .withEnv(env)
+            .withPorts(containerPort)
+            .withStdin(null)
+            .withTty(null)
+            .withReadinessProbe(readinessProbe(user.getReadinessProbe(), port))
+            .withLivenessProbe(
+                user.getLivenessProbe() == null ? null : withPort(user.getLivenessProbe(), port))
+            .withStartupProbe(
+                user.getStartupProbe() == null ? null : withPort(user.getStartupProbe(), port));
+    if (user.getTerminationMessagePolicy() == null) {
+      b.withTerminationMessagePolicy("FallbackToLogsOnError");
+    }
+    return b.build();
   }
 
   /** The container's readiness probe, aimed at the serving port; else a TCP connect to it. */
   static Probe readinessProbe(Probe user, int port) {
+    if (user != null
+        && user.getHttpGet() == null
+        && user.getTcpSocket() == null
+        && user.getExec() == null
+        && user.getGrpc() == null) {
+      return new ProbeBuilder(user)
+          .withNewTcpSocket()
+          .withPort(new IntOrString(port))
+          .endTcpSocket()
+          .build();
+    }
     if (user == null) {
       return new ProbeBuilder()
           .withNewTcpSocket()
@@ -378,26 +543,23 @@ public final class RevisionChildren {
 
   private static Probe withPort(Probe probe, int port) {
     ProbeBuilder b = new ProbeBuilder(probe);
-    if (probe.getHttpGet() != null && probe.getHttpGet().getPort() == null) {
+    // Knative aims the serving container's probes at its port: unset, 0 or the port's name
+    if (probe.getHttpGet() != null && unsetOrNamed(probe.getHttpGet().getPort())) {
       b.editHttpGet().withPort(new IntOrString(port)).endHttpGet();
     }
-    if (probe.getTcpSocket() != null && probe.getTcpSocket().getPort() == null) {
+    if (probe.getTcpSocket() != null && unsetOrNamed(probe.getTcpSocket().getPort())) {
       b.editTcpSocket().withPort(new IntOrString(port)).endTcpSocket();
     }
     return b.build();
   }
 
-  /** The serving port: the container's declared port, else 8080. */
+  private static boolean unsetOrNamed(IntOrString p) {
+    return p == null || p.getStrVal() != null || p.getIntVal() == null || p.getIntVal() == 0;
+  }
+
+  /** The serving port: the serving container's declared port, else 8080. */
   public static int port(RevisionSpec spec) {
-    Container c = spec.container();
-    if (c != null && c.getPorts() != null) {
-      for (ContainerPort p : c.getPorts()) {
-        if (p.getContainerPort() != null) {
-          return p.getContainerPort();
-        }
-      }
-    }
-    return DEFAULT_PORT;
+    return spec.port();
   }
 
   private static ObjectMeta childMeta(

@@ -2,6 +2,7 @@ package dev.pilotlight.controller.kubernetes.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -12,6 +13,7 @@ import dev.pilotlight.api.reserve.ReserveSpecs;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
@@ -82,6 +84,166 @@ class RevisionChildrenTest {
     assertThat(c.getEnv().stream().filter(e -> e.getName().equals("PORT")).count()).isEqualTo(1);
     assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(8080);
     assertThat(c.getPorts().get(0).getName()).isEqualTo("http1");
+  }
+
+  /** Knative's docs' kinds of templates at once: every pod spec field a template may carry. */
+  static final String WHOLE =
+      """
+      serviceAccountName: robot
+      automountServiceAccountToken: false
+      imagePullSecrets: [{name: registry}]
+      nodeSelector: {disk: ssd}
+      tolerations: [{key: dedicated, operator: Equal, value: serving, effect: NoSchedule}]
+      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: In, values: [a]}]}]}}}
+      securityContext: {runAsNonRoot: true, runAsUser: 1000, fsGroup: 2000}
+      runtimeClassName: gvisor
+      priorityClassName: high
+      schedulerName: custom
+      dnsPolicy: ClusterFirst
+      dnsConfig: {nameservers: [1.1.1.1]}
+      hostAliases: [{ip: 10.0.0.1, hostnames: [db]}]
+      topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}]
+      volumes:
+        - {name: secret-vol, secret: {secretName: creds}}
+        - {name: config-vol, configMap: {name: settings, items: [{key: a, path: a.txt}]}}
+        - {name: scratch, emptyDir: {}}
+        - {name: tokens, projected: {sources: [{serviceAccountToken: {path: token, audience: api}}]}}
+      initContainers:
+        - name: migrate
+          image: ghcr.io/example/migrate:1
+          volumeMounts: [{name: scratch, mountPath: /scratch}]
+      containers:
+        - name: app
+          image: ghcr.io/example/hello:2
+          ports: [{containerPort: 9000}]
+          env: [{name: GREETING, valueFrom: {secretKeyRef: {name: creds, key: greeting}}}]
+          envFrom: [{configMapRef: {name: settings}}]
+          resources: {requests: {cpu: 100m}, limits: {memory: 128Mi}}
+          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+          volumeMounts:
+            - {name: secret-vol, mountPath: /secrets, readOnly: true}
+            - {name: config-vol, mountPath: /config, readOnly: true}
+            - {name: tokens, mountPath: /var/run/tokens, readOnly: true}
+          readinessProbe: {httpGet: {path: /ready}, periodSeconds: 2}
+          livenessProbe: {exec: {command: [/bin/check]}}
+          startupProbe: {grpc: {port: 9000}, failureThreshold: 30}
+        - name: proxy
+          image: ghcr.io/example/proxy:1
+          args: [--upstream, "localhost:9000"]
+          volumeMounts: [{name: scratch, mountPath: /cache}]
+      containerConcurrency: 10
+      timeoutSeconds: 120
+      """;
+
+  @Test
+  void deploymentCarriesTheTemplatesPodSpecFieldByField() {
+    RevisionResource rev = revision(WHOLE);
+    PodSpec template = rev.getSpec().podSpec();
+    PodSpec pod = RevisionChildren.deployment(rev, 1).getSpec().getTemplate().getSpec();
+    // every pod-level field as written
+    assertThat(pod.getServiceAccountName()).isEqualTo(template.getServiceAccountName());
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getImagePullSecrets()).isEqualTo(template.getImagePullSecrets());
+    assertThat(pod.getNodeSelector()).isEqualTo(template.getNodeSelector());
+    assertThat(pod.getTolerations()).isEqualTo(template.getTolerations());
+    assertThat(pod.getAffinity()).isEqualTo(template.getAffinity());
+    assertThat(pod.getSecurityContext()).isEqualTo(template.getSecurityContext());
+    assertThat(pod.getRuntimeClassName()).isEqualTo("gvisor");
+    assertThat(pod.getPriorityClassName()).isEqualTo("high");
+    assertThat(pod.getSchedulerName()).isEqualTo("custom");
+    assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirst");
+    assertThat(pod.getDnsConfig()).isEqualTo(template.getDnsConfig());
+    assertThat(pod.getHostAliases()).isEqualTo(template.getHostAliases());
+    assertThat(pod.getTopologySpreadConstraints())
+        .isEqualTo(template.getTopologySpreadConstraints());
+    assertThat(pod.getVolumes()).isEqualTo(template.getVolumes());
+    assertThat(pod.getInitContainers()).isEqualTo(template.getInitContainers());
+    // Knative's: the timeout as the grace period, service links off unless the template says
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120L);
+    assertThat(pod.getEnableServiceLinks()).isFalse();
+    // the serving container: the template's, with the runtime contract
+    assertThat(pod.getContainers()).hasSize(2);
+    Container app = pod.getContainers().get(0);
+    Container user = template.getContainers().get(0);
+    assertThat(app.getName()).isEqualTo("app");
+    assertThat(app.getImage()).isEqualTo(user.getImage());
+    assertThat(app.getEnvFrom()).isEqualTo(user.getEnvFrom());
+    assertThat(app.getEnv()).contains(user.getEnv().get(0));
+    assertThat(env(app)).containsEntry("PORT", "9000").containsEntry("K_REVISION", "hello-00002");
+    assertThat(app.getResources()).isEqualTo(user.getResources());
+    assertThat(app.getSecurityContext()).isEqualTo(user.getSecurityContext());
+    assertThat(app.getVolumeMounts()).isEqualTo(user.getVolumeMounts());
+    assertThat(app.getPorts().get(0).getContainerPort()).isEqualTo(9000);
+    assertThat(app.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    assertThat(app.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9000);
+    assertThat(app.getReadinessProbe().getPeriodSeconds()).isEqualTo(2);
+    assertThat(app.getLivenessProbe()).isEqualTo(user.getLivenessProbe());
+    assertThat(app.getStartupProbe()).isEqualTo(user.getStartupProbe());
+    assertThat(app.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    // the sidecar: as written, plus Knative's K_* variables, no port
+    Container proxy = pod.getContainers().get(1);
+    Container userProxy = template.getContainers().get(1);
+    assertThat(proxy.getName()).isEqualTo("proxy");
+    assertThat(proxy.getImage()).isEqualTo(userProxy.getImage());
+    assertThat(proxy.getArgs()).isEqualTo(userProxy.getArgs());
+    assertThat(proxy.getVolumeMounts()).isEqualTo(userProxy.getVolumeMounts());
+    assertThat(proxy.getPorts()).isEmpty();
+    assertThat(env(proxy))
+        .containsEntry("K_SERVICE", "hello")
+        .containsEntry("K_CONFIGURATION", "hello")
+        .containsEntry("K_REVISION", "hello-00002")
+        .doesNotContainKey("PORT");
+    // the endpoints Service and the PodAutoscaler follow the serving container
+    assertThat(RevisionChildren.endpointsService(rev).getSpec().getPorts().get(0).getPort())
+        .isEqualTo(9000);
+    // the reserve's pod is the same pod spec with the reserve's placement over it
+    ReserveSpec reserve =
+        ReserveSpecs.resolve(
+                Map.of(
+                    "pilotlight.dev/reserve-instance", "true",
+                    "pilotlight.dev/reserve-node-selector", "type=virtual"),
+                10)
+            .orElseThrow();
+    PodSpec reservePod =
+        RevisionChildren.reserveDeployment(rev, reserve, 1).getSpec().getTemplate().getSpec();
+    assertThat(reservePod.getVolumes()).isEqualTo(template.getVolumes());
+    assertThat(reservePod.getServiceAccountName()).isEqualTo("robot");
+    assertThat(reservePod.getNodeSelector())
+        .containsEntry("disk", "ssd")
+        .containsEntry("type", "virtual");
+    assertThat(reservePod.getContainers()).hasSize(2);
+  }
+
+  @Test
+  void unnamedContainersAreNamedAsKnativeDoesAndConfigDefaultsApply() {
+    RevisionResource rev =
+        revision(
+            """
+            containers:
+              - {image: a, ports: [{containerPort: 8080}]}
+              - {image: b, resources: {requests: {cpu: 50m}}}
+            """);
+    ServingDefaults defaults =
+        ServingDefaults.fromData(
+            Map.of(
+                "revision-cpu-request", "400m",
+                "revision-memory-limit", "200M",
+                "enable-service-links", "true"));
+    PodSpec pod =
+        RevisionChildren.deployment(rev, 1, java.time.Duration.ofSeconds(600), defaults)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getContainers())
+        .extracting(Container::getName)
+        .containsExactly("user-container-0", "user-container-1");
+    assertThat(pod.getContainers().get(0).getResources().getRequests())
+        .containsEntry("cpu", new Quantity("400m"));
+    assertThat(pod.getContainers().get(0).getResources().getLimits())
+        .containsEntry("memory", new Quantity("200M"));
+    assertThat(pod.getContainers().get(1).getResources().getRequests())
+        .containsEntry("cpu", new Quantity("50m"));
+    assertThat(pod.getEnableServiceLinks()).isTrue();
   }
 
   static Stream<Arguments> probes() {
@@ -357,6 +519,10 @@ class RevisionChildrenTest {
 
   private static Map<String, String> env(Container c) {
     return c.getEnv().stream()
-        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                e -> e.getValue() == null ? "(valueFrom)" : e.getValue(),
+                (a, b) -> b));
   }
 }
