@@ -107,6 +107,14 @@ public final class Gateway
 
   /** Binds and starts serving; returns the bound port. */
   public int start() throws InterruptedException {
+    return start(null);
+  }
+
+  /**
+   * Binds and starts serving, the plain port's connections handled by {@code plainPort} instead of
+   * the proxy when given (Knative's {@code http-protocol: Redirected}: a redirect to https).
+   */
+  public int start(io.netty.channel.ChannelHandler plainPort) throws InterruptedException {
     Class<? extends ServerChannel> serverType = transport.serverChannel();
     server =
         new ServerBootstrap()
@@ -116,7 +124,7 @@ public final class Gateway
             .handler(
                 new AcceptGate(config.clientLimits().effectiveMaxConnections(), metrics, ticker))
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new GatewayInitializer(context))
+            .childHandler(plainPort != null ? plainPort : new GatewayInitializer(context))
             .bind(new InetSocketAddress(config.bindHost(), config.port()))
             .sync()
             .channel();

@@ -235,6 +235,34 @@ class GatewayTlsIT {
     assertThat(store.cachedHosts()).isBetween(1L, (long) CertificateStore.CACHE_SIZE);
   }
 
+  @Test
+  void redirectedPlainPortAnswers301ToHttps() throws Exception {
+    try (Gateway redirecting =
+        new Gateway(
+            TestGateway.config(100, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            TestGateway.NO_STATS,
+            Ticker.system())) {
+      int plain = redirecting.start(new dev.pilotlight.activator.tls.HttpsRedirect(443));
+      try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), plain)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+            .write(
+                ("GET /a/b?c=d HTTP/1.1\r\nHost: hello.default.localhost:80\r\n\r\n"
+                        + "GET / HTTP/1.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(answers)
+            .startsWith("HTTP/1.1 301 Moved Permanently")
+            .contains("location: https://hello.default.localhost/a/b?c=d")
+            // no Host: 400, and the connection closes
+            .contains("HTTP/1.1 400 Bad Request");
+      }
+      assertThat(backend.seen()).isEmpty();
+    }
+    assertThat(dev.pilotlight.activator.tls.HttpsRedirectTest.location("h:8080", "/x", 8443))
+        .isEqualTo("https://h:8443/x");
+  }
+
   private static void write(Path crt, Path key, CertifiedKey k) throws Exception {
     Files.writeString(crt, DevCertificateAuthority.pem(k.chain().toArray()));
     Files.writeString(key, DevCertificateAuthority.pem(k.key()));

@@ -51,8 +51,7 @@ public final class CertificateStore implements Mapping<String, SslContext> {
   private String defaultSource; // guarded by this
   private Entry placeholder; // guarded by this, made on first need
   private volatile Index index = new Index(Map.of(), Map.of(), null);
-  private final Cache<String, SslContext> byHost =
-      Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
+  private final Cache<String, Entry> byHost = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
 
   /**
    * @param issuer makes a certificate for a host no source names (local mode's development CA), or
@@ -115,13 +114,22 @@ public final class CertificateStore implements Mapping<String, SslContext> {
   /** The SNI host's context ({@code null} host: no SNI). Never null. */
   @Override
   public SslContext map(String host) {
+    return chosen(host).context();
+  }
+
+  /** The certificate served for SNI {@code host} (null: no SNI). */
+  public CertifiedKey certificateFor(String host) {
+    return chosen(host).key();
+  }
+
+  private Entry chosen(String host) {
     if (host == null || host.isEmpty()) {
       return fallback();
     }
     return byHost.get(CertifiedKey.normalize(host), this::lookup);
   }
 
-  private SslContext lookup(String host) {
+  private Entry lookup(String host) {
     Index ix = index;
     Entry e = ix.exact().get(host);
     if (e == null) {
@@ -131,12 +139,12 @@ public final class CertificateStore implements Mapping<String, SslContext> {
       }
     }
     if (e != null) {
-      return e.context();
+      return e;
     }
     Optional<CertifiedKey> issued = issuer.apply(host);
     if (issued.isPresent()) {
       try {
-        return context(issued.get());
+        return new Entry(issued.get(), context(issued.get()));
       } catch (InvalidCertificateException ex) {
         log.warn("TLS: the certificate issued for {} was refused: {}", host, ex.getMessage());
       }
@@ -144,10 +152,10 @@ public final class CertificateStore implements Mapping<String, SslContext> {
     return fallback();
   }
 
-  private SslContext fallback() {
+  private Entry fallback() {
     Entry f = index.fallback();
     if (f != null) {
-      return f.context();
+      return f;
     }
     synchronized (this) {
       if (placeholder == null) {
@@ -158,7 +166,7 @@ public final class CertificateStore implements Mapping<String, SslContext> {
           throw new IllegalStateException("cannot make the placeholder certificate", e);
         }
       }
-      return placeholder.context();
+      return placeholder;
     }
   }
 
