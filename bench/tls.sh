@@ -14,11 +14,14 @@
 #                                                       TLS 1.3 tickets, which come after the handshake)
 #   req/s, kept-alive HTTP/1.1    wrk over https, 64 and 256 connections
 #   req/s, kept-alive h2          h2load, 4 connections x 64 streams (when h2load is installed)
+#   req/s, h2c (no TLS)           the same h2load over cleartext with prior knowledge (nginx on a
+#                                 plain http2 port, the gateway on its plain port), for what TLS costs
 #
 # with the ratio to nginx in the same round and the server's CPU time per handshake or request
 # (utime + stime from /proc over the run). Ends with the median ratio per measurement.
 # Installs wrk, nginx and h2load (nghttp2-client) from Debian when missing.
-# Usage: bench/tls.sh [SECONDS] [ROUNDS]   (defaults 8 and 1)
+# Usage: [WARMUP=2] bench/tls.sh [SECONDS] [ROUNDS]   (defaults 8 and 1; WARMUP passes of every
+# measurement against both first, for the JIT)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECS="${1:-8}"
@@ -27,6 +30,7 @@ BACKEND_PORT="${BACKEND_PORT:-18490}"
 NGINX_PORT="${NGINX_PORT:-18491}"
 GW_PORT="${GW_PORT:-18492}"
 GW_TLS_PORT="${GW_TLS_PORT:-18494}"
+NGINX_H2C_PORT="${NGINX_H2C_PORT:-18495}"
 WORK="$(mktemp -d)"
 HOST="fast.default.localhost"
 
@@ -92,6 +96,15 @@ http {
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_cache shared:SSL:10m;
     ssl_session_tickets on;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+    }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_H2C_PORT http2;
     location / {
       proxy_pass http://backend;
       proxy_http_version 1.1;
@@ -169,47 +182,60 @@ wrk_tls() { # PORT CONNS PID
     /requests in/ { n = $1 } /Requests\/sec/ { rps = $2 } /Non-2xx/ { non = $5 }
     END { if (non > 0) rps = -1; printf "%d %.1f\n", rps, (n > 0 ? used * 1000000 / hz / n : 0) }'
 }
-h2() { # PORT PID
+h2() { # PORT PID [SCHEME]
   local t0 used out
   t0="$(ticks "$2")"
-  out="$(taskset -c 1 h2load -c4 -m64 -D"$SECS" -H ":authority: $HOST" "https://127.0.0.1:$1/" 2>&1 || true)"
+  out="$(taskset -c 1 h2load -c4 -m64 -D"$SECS" -H ":authority: $HOST" "${3:-https}://127.0.0.1:$1/" 2>&1 || true)"
   used="$(($(ticks "$2") - t0))"
   echo "$out" | awk -v used="$used" -v hz="$HZ" '
     /^finished in/ { rps = $4 } /^status codes:/ { ok = $3 + 0; n = $3 + 0 }
     END { printf "%d %.1f\n", rps, (n > 0 ? used * 1000000 / hz / n : 0) }'
 }
 
-measure() { # NAME PORT PID -> "name rate cpu" lines
+measure() { # NAME PORT PID H2C_PORT -> "name rate cpu" lines
   local r
   r="$(s_time "$2" -new "$3")"; echo "handshakes-new $1 $r"
   r="$(s_time "$2" -reuse "$3")"; echo "handshakes-resumed $1 $r"
   for c in 64 256; do r="$(wrk_tls "$2" "$c" "$3")"; echo "http1.1-keepalive-$c $1 $r"; done
-  if command -v h2load >/dev/null; then r="$(h2 "$2" "$3")"; echo "h2-4x64 $1 $r"; fi
+  if command -v h2load >/dev/null; then
+    r="$(h2 "$2" "$3")"; echo "h2-4x64 $1 $r"
+    r="$(h2 "$4" "$3" http)"; echo "h2c-4x64-cleartext $1 $r"
+  fi
 }
 
-echo "warming up (${SECS}s of each measurement against both)" >&2
-measure nginx "$NGINX_PORT" "$NGINX_WORKER" >/dev/null
-measure pilotlight "$GW_TLS_PORT" "$GW_PID" >/dev/null
+echo "warming up (${WARMUP:-2} pass(es) of ${SECS}s of each measurement against both)" >&2
+for _ in $(seq "${WARMUP:-2}"); do
+  measure nginx "$NGINX_PORT" "$NGINX_WORKER" "$NGINX_H2C_PORT" >/dev/null
+  measure pilotlight "$GW_TLS_PORT" "$GW_PID" "$GW_PORT" >/dev/null
+done
 
 RATIOS="$WORK/ratios"
 : >"$RATIOS"
 printf "%-5s | %-22s | %-10s | %9s | %8s | %s\n" round measurement target "per s" "vs nginx" "server CPU µs each"
 for r in $(seq "$ROUNDS"); do
-  measure nginx "$NGINX_PORT" "$NGINX_WORKER" >"$WORK/n"
-  measure pilotlight "$GW_TLS_PORT" "$GW_PID" >"$WORK/p"
+  measure nginx "$NGINX_PORT" "$NGINX_WORKER" "$NGINX_H2C_PORT" >"$WORK/n"
+  measure pilotlight "$GW_TLS_PORT" "$GW_PID" "$GW_PORT" >"$WORK/p"
   paste -d' ' "$WORK/n" "$WORK/p" | while read -r what _ n_rate n_cpu _ _ p_rate p_cpu; do
-    ratio="$(echo "$p_rate / $n_rate" | bc -l 2>/dev/null || echo 0)"
     printf "%-5s | %-22s | %-10s | %9s | %8s | %s\n" "$r" "$what" nginx "$n_rate" 1.00 "$n_cpu"
+    if [ "$n_rate" -le 0 ] || [ "$p_rate" -le 0 ] || [ "$(echo "$n_cpu <= 0" | bc)" = 1 ]; then
+      # a failed run (non-2xx answers, or the client got nothing): no ratio from this round
+      printf "%-5s | %-22s | %-10s | %9s | %8s | %s\n" "$r" "$what" pilotlight "$p_rate" n/a "$p_cpu"
+      continue
+    fi
+    ratio="$(echo "$p_rate / $n_rate" | bc -l)"
+    cpu="$(echo "$p_cpu / $n_cpu" | bc -l)"
     printf "%-5s | %-22s | %-10s | %9s | %8.2f | %s (%.2fx nginx)\n" "$r" "$what" pilotlight "$p_rate" \
-      "$ratio" "$p_cpu" "$(echo "$p_cpu / $n_cpu" | bc -l 2>/dev/null || echo 0)"
-    echo "$what $ratio" >>"$RATIOS"
+      "$ratio" "$p_cpu" "$cpu"
+    echo "$what rate $ratio" >>"$RATIOS"
+    echo "$what cpu $cpu" >>"$RATIOS"
   done
 done
 echo
-echo "medians over $ROUNDS round(s), pilotlight / nginx (a negative rate: non-2xx answers)"
-sort -k1,1 -k2,2g "$RATIOS" | awk '
+echo "medians over $ROUNDS round(s), pilotlight / nginx: rate (higher is better) and server CPU per"
+echo "handshake or request (lower is better); a round whose run failed is left out"
+sort -k1,1 -k2,2 -k3,3g "$RATIOS" | awk '{ print $1 "/" $2, $3 }' | awk '
   { v[$1, ++n[$1]] = $2; if (!($1 in seen)) { seen[$1] = 1; keys[++k] = $1 } }
   END { for (i = 1; i <= k; i++) { key = keys[i]; m = n[key]
           med = (m % 2) ? v[key, (m + 1) / 2] : (v[key, m / 2] + v[key, m / 2 + 1]) / 2
-          printf "  %-22s %.2fx  (of", key, med
+          printf "  %-26s %.2fx  (of", key, med
           for (j = 1; j <= m; j++) printf " %.2f", v[key, j]; printf ")\n" } }'
