@@ -71,6 +71,7 @@ public final class Gateway
   private final GatewayContext context;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private Channel server;
+  private Channel tlsServer;
 
   public Gateway(GatewayConfig config, StatSink statSink, Ticker ticker) {
     this.config = config;
@@ -110,6 +111,14 @@ public final class Gateway
 
   /** Binds and starts serving; returns the bound port. */
   public int start() throws InterruptedException {
+    return start(null);
+  }
+
+  /**
+   * Binds and starts serving, the plain port's connections handled by {@code plainPort} instead of
+   * the proxy when given (Knative's {@code http-protocol: Redirected}: a redirect to https).
+   */
+  public int start(io.netty.channel.ChannelHandler plainPort) throws InterruptedException {
     Class<? extends ServerChannel> serverType = transport.serverChannel();
     server =
         new ServerBootstrap()
@@ -119,7 +128,7 @@ public final class Gateway
             .handler(
                 new AcceptGate(config.clientLimits().effectiveMaxConnections(), metrics, ticker))
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new GatewayInitializer(context))
+            .childHandler(plainPort != null ? plainPort : new GatewayInitializer(context))
             .bind(new InetSocketAddress(config.bindHost(), config.port()))
             .sync()
             .channel();
@@ -128,6 +137,27 @@ public final class Gateway
         .next()
         .scheduleAtFixedRate(this.stats::report, interval, interval, TimeUnit.NANOSECONDS);
     return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /**
+   * Binds the TLS port ({@code port} 0: any free one) on the same address and event loops: its
+   * connections start with {@code tls}'s handlers, then are served as the plain port's. Call after
+   * {@link #start()}; returns the bound port.
+   */
+  public int startTls(int port, GatewayInitializer.TlsHandlers tls) throws InterruptedException {
+    tlsServer =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .handler(
+                new AcceptGate(config.clientLimits().effectiveMaxConnections(), metrics, ticker))
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new GatewayInitializer(context, tls))
+            .bind(new InetSocketAddress(config.bindHost(), port))
+            .sync()
+            .channel();
+    return ((InetSocketAddress) tlsServer.localAddress()).getPort();
   }
 
   @Override
@@ -235,6 +265,9 @@ public final class Gateway
    */
   @Override
   public void close() {
+    if (tlsServer != null) {
+      tlsServer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
     if (server != null) {
       server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
       long end = ticker.nanoTime() + config.drainGrace().toNanos();

@@ -66,6 +66,12 @@ final class H2TestClient implements AutoCloseable {
   final Channel connection;
 
   H2TestClient(int port) throws InterruptedException {
+    this(port, null, null);
+  }
+
+  /** Over TLS when {@code tls} is given, with {@code serverName} as SNI. */
+  H2TestClient(int port, io.netty.handler.ssl.SslContext tls, String serverName)
+      throws InterruptedException {
     connection =
         new Bootstrap()
             .group(group)
@@ -74,6 +80,9 @@ final class H2TestClient implements AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc(), serverName, port));
+                    }
                     ch.pipeline()
                         // sends what it is told, even past the server's header list limit
                         .addLast(

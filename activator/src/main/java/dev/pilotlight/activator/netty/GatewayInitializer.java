@@ -20,17 +20,44 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * HTTP/2 gets the pipeline of {@link H2Frontend}.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+  /**
+   * The TLS port's handlers, put first in each of its connections' pipelines (before the client
+   * timeouts, which then see the decrypted bytes): they call {@code http2} on the pipeline when
+   * ALPN chose {@code h2}.
+   */
+  public interface TlsHandlers {
+    void addFirst(ChannelPipeline p, java.util.function.Consumer<ChannelPipeline> http2);
+  }
+
   private final GatewayContext gw;
+  private final TlsHandlers tls;
 
   public GatewayInitializer(GatewayContext gw) {
+    this(gw, null);
+  }
+
+  /** The initializer of the TLS port ({@code tls} non-null) or the plain one. */
+  public GatewayInitializer(GatewayContext gw, TlsHandlers tls) {
     this.gw = gw;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.config().setAutoRead(false);
     gw.connections().add(ch);
+    if (tls != null) {
+      tls.addFirst(ch.pipeline(), p -> http2(p, gw));
+    }
     configure(ch.pipeline(), gw);
+  }
+
+  /** ALPN chose {@code h2}: the connection's pipeline becomes HTTP/2's, as with prior knowledge. */
+  static void http2(ChannelPipeline p, GatewayContext gw) {
+    if (p.get(HandlerNames.PRIOR_KNOWLEDGE) != null) {
+      p.remove(HandlerNames.PRIOR_KNOWLEDGE);
+    }
+    H2Frontend.priorKnowledge(p, gw);
   }
 
   /** The client pipeline as a connection starts; also used by handler tests (embedded channel). */
@@ -68,7 +95,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .setMaxChunkSize(8192)
                 .setUseRfc9112TransferEncoding(true));
     p.addAfter(HandlerNames.HTTP1_DECODER, HandlerNames.HTTP_CODEC, codec);
-    if (decoder.requests() == 0) {
+    // h2c is HTTP/2 over cleartext only (RFC 9113 3.1): no upgrade on the TLS port
+    if (decoder.requests() == 0 && p.get(io.netty.handler.ssl.SslHandler.class) == null) {
       p.addAfter(
           HandlerNames.HTTP_CODEC, HandlerNames.H2C_UPGRADE, H2Frontend.upgradeHandler(gw, codec));
     }

@@ -100,6 +100,35 @@ public final class ActivatorCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String replicaService;
 
+  @Option(
+      names = "--tls-port",
+      paramLabel = "PORT",
+      description =
+          "Also serve TLS (HTTP/1.1 and HTTP/2 by ALPN) on this port, all interfaces, with"
+              + " certificates from kubernetes.io/tls Secrets: --tls-secret (the default) and those"
+              + " labelled "
+              + dev.pilotlight.activator.tls.SecretCertificates.LABEL
+              + "=true (each for its namespace's hosts).")
+  Integer tlsPort;
+
+  @Option(
+      names = "--tls-secret",
+      paramLabel = "NAME",
+      defaultValue = "pilotlight-tls",
+      description =
+          "The gateway's own certificate, a kubernetes.io/tls Secret in $POD_NAMESPACE (e.g. the"
+              + " domain's namespaces' wildcards), served by default (default: ${DEFAULT-VALUE}).")
+  String tlsSecret;
+
+  @Option(
+      names = "--https-port",
+      paramLabel = "PORT",
+      defaultValue = "443",
+      description =
+          "The port clients reach the TLS port on, for redirects under config-network's"
+              + " http-protocol: Redirected (default: ${DEFAULT-VALUE}).")
+  int httpsPort;
+
   @Spec CommandSpec spec;
 
   /** The environment; tests replace it. */
@@ -177,9 +206,23 @@ public final class ActivatorCommand implements Callable<Integer> {
                 .withClientLimits(limits),
             new HttpStatSink(autoscalerUrl, token, Leadership.identity(env)),
             Ticker.system());
+    HttpProtocol httpProtocol;
+    try {
+      httpProtocol = HttpProtocol.of(network.get(HttpProtocol.KEY), tlsPort != null);
+    } catch (IllegalArgumentException e) {
+      err.println(
+          "ConfigMap " + systemNamespace + "/" + NetworkConfig.CONFIG_MAP + ": " + e.getMessage());
+      gateway.close();
+      closeAll();
+      return 1;
+    }
     int gatewayPort;
     try {
-      gatewayPort = gateway.start();
+      gatewayPort =
+          gateway.start(
+              httpProtocol == HttpProtocol.REDIRECTED
+                  ? new dev.pilotlight.activator.tls.HttpsRedirect(httpsPort)
+                  : null);
     } catch (Exception e) {
       err.println("cannot listen on port " + port + ": " + e.getMessage() + " (use --port)");
       gateway.close();
@@ -187,6 +230,40 @@ public final class ActivatorCommand implements Callable<Integer> {
       return 1;
     }
     toClose.add(0, gateway); // drained first, while the feed still tells it about new pods
+    dev.pilotlight.activator.tls.SecretCertificates secrets = null;
+    String tlsNote = "";
+    if (tlsPort != null) {
+      io.netty.handler.ssl.SslProvider provider = dev.pilotlight.activator.tls.TlsProvider.detect();
+      var store = new dev.pilotlight.activator.tls.CertificateStore(provider);
+      secrets =
+          new dev.pilotlight.activator.tls.SecretCertificates(
+              client, store, systemNamespace, tlsSecret, kubernetes.namespace(), hostDomain);
+      toClose.add(secrets);
+      secrets.start();
+      int boundTls;
+      try {
+        boundTls = gateway.startTls(tlsPort, new dev.pilotlight.activator.tls.TlsTerminator(store));
+      } catch (Exception e) {
+        err.println(
+            "cannot listen on port " + tlsPort + ": " + e.getMessage() + " (use --tls-port)");
+        closeAll();
+        return 1;
+      }
+      tlsNote =
+          "; TLS on port "
+              + boundTls
+              + " ("
+              + dev.pilotlight.activator.tls.TlsProvider.describe(provider)
+              + ", Secret "
+              + systemNamespace
+              + "/"
+              + tlsSecret
+              + " and Secrets labelled "
+              + dev.pilotlight.activator.tls.SecretCertificates.LABEL
+              + "=true); http-protocol "
+              + httpProtocol.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    dev.pilotlight.activator.tls.SecretCertificates tlsSecrets = secrets;
     KubernetesFeed feed =
         new KubernetesFeed(client, kubernetes.namespace(), hostDomain, gateway, gateway);
     toClose.add(1, feed);
@@ -207,7 +284,7 @@ public final class ActivatorCommand implements Callable<Integer> {
           new HealthServer(
               "0.0.0.0",
               healthPort,
-              () -> !draining && feed.synced(),
+              () -> !draining && feed.synced() && (tlsSecrets == null || tlsSecrets.synced()),
               scrape(gateway.exposition()));
     } catch (IOException e) {
       err.println(
@@ -235,7 +312,8 @@ public final class ActivatorCommand implements Callable<Integer> {
             + "; health on port "
             + boundHealth
             + "; stats to "
-            + autoscalerUrl);
+            + autoscalerUrl
+            + tlsNote);
     ports = new Ports(gatewayPort, boundHealth);
     feed.start()
         .whenComplete(

@@ -132,6 +132,8 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Mixin ClientLimitsOptions clientLimits;
 
+  @Mixin dev.pilotlight.cli.tls.LocalTlsOptions tls;
+
   @Mixin LoggingOptions logging;
 
   @Spec CommandSpec spec;
@@ -209,6 +211,12 @@ public final class LocalCommand implements Callable<Integer> {
       return 1;
     }
     toClose.add(gateway);
+    dev.pilotlight.cli.tls.LocalTlsOptions.Started tlsStarted = null;
+    if (tls.enabled()) {
+      tlsStarted =
+          tls.start(
+              spec, gateway, stateDir, domain, watchLoop, watchInterval.toMillis(), events::event);
+    }
     Path bin = InstanceShim.write(stateDir);
     ProcessRuntime runtime = new ProcessRuntime(stateDir, ticker, runtimeLoop, Map.of(), bin);
     LocalController controller =
@@ -304,6 +312,16 @@ public final class LocalCommand implements Callable<Integer> {
             + gateway.transport()
             + "), admin on http://127.0.0.1:"
             + boundAdmin);
+    if (tlsStarted != null) {
+      events.event(
+          "gateway listening on https://"
+              + address
+              + ":"
+              + tlsStarted.port()
+              + " (TLS: "
+              + tlsStarted.description()
+              + "; ALPN h2, http/1.1)");
+    }
     controller
         .status()
         .services()

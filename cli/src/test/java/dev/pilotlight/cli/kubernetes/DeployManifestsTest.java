@@ -91,6 +91,7 @@ class DeployManifestsTest {
               "--namespace",
               "--health-port",
               "--port",
+              "--tls-port",
               "--domain",
               "--autoscaler-url",
               "--log-format",
@@ -160,6 +161,7 @@ class DeployManifestsTest {
             perms(
                 "cluster serving.pilotlight.dev routes,revisions get,list,watch",
                 "cluster discovery.k8s.io endpointslices get,list,watch",
+                "cluster core secrets get,list,watch",
                 NAMESPACE + " core configmaps[config-network] get,list,watch")),
         Arguments.of(
             "autoscaler",
@@ -524,8 +526,14 @@ class DeployManifestsTest {
   void activatorIsALoadBalancerOnPort80AndTheAutoscalerIntakeAClusterIpOn8081() {
     Service activator = DeployFiles.named(Service.class, "pilotlight-activator");
     assertThat(activator.getSpec().getType()).isEqualTo("LoadBalancer");
-    assertThat(activator.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(80);
+    assertThat(activator.getSpec().getPorts())
+        .extracting(ServicePort::getPort)
+        .containsExactly(80, 443);
     assertThat(targetPort(activator, deployment("activator"))).isEqualTo(8080);
+    // 443 reaches the activator's --tls-port
+    Container c = deployment("activator").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(port(c, activator.getSpec().getPorts().get(1).getTargetPort())).isEqualTo(8443);
+    assertThat(options(c.getArgs())).containsEntry("--tls-port", "8443");
 
     Service autoscaler = DeployFiles.named(Service.class, "pilotlight-autoscaler");
     assertThat(autoscaler.getSpec().getType()).isEqualTo("ClusterIP");
@@ -582,7 +590,10 @@ class DeployManifestsTest {
             ClientLimitsOptions.KEEPALIVE_TIMEOUT,
             ClientLimitsOptions.BODY_TIMEOUT,
             ClientLimitsOptions.HTTP2_IDLE_TIMEOUT,
-            ClientLimitsOptions.MAX_CONNECTIONS);
+            ClientLimitsOptions.MAX_CONNECTIONS,
+            HttpProtocol.KEY);
+    assertThat(HttpProtocol.of(cm.getData().get(HttpProtocol.KEY), true))
+        .isEqualTo(HttpProtocol.ENABLED);
     assertThat(cm.getData().get("domain"))
         .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+");
     // what the file says is what the activator does without it
