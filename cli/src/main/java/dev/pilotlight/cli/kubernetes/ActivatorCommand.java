@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
@@ -91,6 +92,17 @@ public final class ActivatorCommand implements Callable<Integer> {
   int healthPort;
 
   @Option(
+      names = "--drain-delay",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = dev.pilotlight.cli.DurationConverter.class,
+      description =
+          "On SIGTERM, how long /readyz answers 503 while the gateway still accepts and serves, so"
+              + " the endpoints stop sending to it before it stops accepting (default:"
+              + " ${DEFAULT-VALUE}).")
+  java.time.Duration drainDelay;
+
+  @Option(
       names = "--replica-service",
       paramLabel = "NAME",
       defaultValue = "pilotlight-activator",
@@ -139,6 +151,10 @@ public final class ActivatorCommand implements Callable<Integer> {
 
   volatile Ports ports;
   private volatile boolean draining;
+
+  /** The caches synced once: this replica was ready, so endpoints may list it. */
+  private volatile boolean wasReady;
+
   private volatile int exitCode;
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -322,6 +338,7 @@ public final class ActivatorCommand implements Callable<Integer> {
                 return; // stopped before the caches synced: nothing to report
               }
               if (e == null) {
+                wasReady = true;
                 event("routes, revisions and endpoint slices synced: ready");
               } else {
                 event(
@@ -343,15 +360,37 @@ public final class ActivatorCommand implements Callable<Integer> {
   }
 
   /**
-   * Stops as on SIGTERM: not ready from now on, the gateway drains, then everything closes.
-   * Idempotent; returns once stopped.
+   * Stops as on SIGTERM: not ready from now on; if it was ready, it keeps serving for the drain
+   * delay while the endpoints drop it; then the gateway drains, then everything closes. Idempotent;
+   * returns once stopped.
    */
   void stop() {
     synchronized (toClose) {
       if (stopped.getCount() == 0) {
         return;
       }
+      boolean listed = wasReady && !draining;
       draining = true;
+      if (listed && drainDelay.toNanos() > 0) {
+        // not ready from now on; keep serving while the endpoints drop this replica
+        event(
+            "stopping: not ready, still serving for "
+                + drainDelay.toMillis() / 1000.0
+                + " s while the endpoints update");
+        long end = System.nanoTime() + drainDelay.toNanos();
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+          try {
+            TimeUnit.NANOSECONDS.timedWait(toClose, left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        if (stopped.getCount() == 0) {
+          return; // a second stop went ahead meanwhile
+        }
+      }
       event("stopping: draining the gateway");
       closeAll();
       event("stopped");

@@ -214,7 +214,9 @@ class ActivatorCommandIT {
                     "--health-port",
                     "0",
                     "--autoscaler-url",
-                    "http://127.0.0.1:" + intake.getAddress().getPort()));
+                    "http://127.0.0.1:" + intake.getAddress().getPort(),
+                    "--drain-delay",
+                    "10s"));
     ActivatorCommand.Ports ports =
         Await.untilValue(
             "listening", DEADLINE, () -> command.ports, p -> p != null || run.isDone());
@@ -254,12 +256,22 @@ class ActivatorCommandIT {
     client.resources(RevisionResource.class).inNamespace("default").withName("cold-00001").delete();
     assertThat(held.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
 
-    command.stop();
+    // SIGTERM: not ready at once, but still serving through the drain delay
+    ActivatorCommand stopping = command;
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(stopping::stop);
+    Await.until(
+        "not ready once stopping",
+        DEADLINE,
+        () -> get(ports.health(), null, "/readyz").statusCode() == 503);
+    HttpResponse<String> during = get(ports.gateway(), "hello.default.cluster.test", "/");
+    assertThat(during.statusCode()).as("served during the drain delay").isEqualTo(200);
+    stopped.get(60, TimeUnit.SECONDS);
     assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
     command = null;
     assertThat(err.toString())
         .contains("for *.cluster.test")
         .contains("synced: ready")
+        .contains("still serving for 10.0 s")
         .contains("stopped");
   }
 

@@ -365,8 +365,8 @@ class DeployManifestsTest {
         assertThat(port(c, new IntOrString("http")))
             .isEqualTo(Integer.parseInt(options.get("--port")));
         assertThat(pod.getTerminationGracePeriodSeconds())
-            .as("drains for up to 30 s")
-            .isGreaterThan(30);
+            .as("15 s of drain delay, then up to 30 s for requests to finish")
+            .isGreaterThan(15 + 30);
         // several replicas sharing capacity: each knows its address among the Service's endpoints
         assertThat(d.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
         assertThat(fieldRef(c, "POD_IP")).isEqualTo("status.podIP");
