@@ -53,7 +53,11 @@ class LoadtestReportIT {
       // how busy the machine is; the scale-up decision above does not
       assertThat(peakReady).as("served under load: %s", replicas).isGreaterThanOrEqualTo(1);
       JsonNode last = replicas.get(replicas.size() - 1);
-      assertThat(last.path("desired").asInt()).isZero();
+      // the instance's decisions are in the log: kept in the message, the log dies with the temp
+      // dir
+      assertThat(last.path("desired").asInt())
+          .as("back to zero: %s%nlog:%n%s", last, local.logTail())
+          .isZero();
       assertThat(last.path("ready").asInt()).isZero();
       assertThat(run.path("scenario").path("metrics").path("time_to_zero_s").isNumber()).isTrue();
       assertThat(run.path("scale_events").size()).isGreaterThanOrEqualTo(2);
@@ -117,7 +121,9 @@ class LoadtestReportIT {
       assertThat(phases.get(1).path("rate").asDouble()).isZero();
       JsonNode replicas = run.path("replicas");
       JsonNode last = replicas.get(replicas.size() - 1);
-      assertThat(last.path("desired").asInt()).as("back to zero: %s", replicas).isZero();
+      assertThat(last.path("desired").asInt())
+          .as("back to zero: %s%nlog:%n%s", replicas, local.logTail())
+          .isZero();
       assertThat(last.path("ready").asInt()).as("back to zero: %s", replicas).isZero();
     }
   }

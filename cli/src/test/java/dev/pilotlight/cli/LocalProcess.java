@@ -108,16 +108,21 @@ final class LocalProcess implements AutoCloseable {
   }
 
   void awaitReady(String service) {
-    Await.until(
-        "service " + service + " ready; log:\n" + logTail(),
-        Duration.ofSeconds(90),
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError(
-                "pilotlight local exited with " + process.exitValue() + ":\n" + logText());
-          }
-          return service(service).map(s -> s.path("ready").asBoolean()).orElse(false);
-        });
+    try {
+      Await.until(
+          "service " + service + " ready",
+          Duration.ofSeconds(90),
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError(
+                  "pilotlight local exited with " + process.exitValue() + ":\n" + logText());
+            }
+            return service(service).map(s -> s.path("ready").asBoolean()).orElse(false);
+          });
+    } catch (AssertionError e) {
+      // the log as it is now, when the wait failed: it goes with the test's temp dir
+      throw new AssertionError(e.getMessage() + "\nlog:\n" + logTail(), e);
+    }
   }
 
   String logText() {
