@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The simulator's speed: every preset policy over the 500-function, 8-hour Azure trace, on one core
-# (taskset -c 0), wall and CPU time. Usage: bench/simulate.sh [TRACE_DIR] [extra simulate args]
+# (taskset -c 0), wall and CPU time. Usage: bench/simulate.sh TRACE_DIR [extra simulate args]
+# TRACE_DIR: the Azure 2019 format; the README's numbers used In-Vitro's 500-function cut (source in
+# simulator/src/test/resources/azure-slice/README.md); that slice itself runs in a second.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-TRACE="${1:-$ROOT/../shared/traces/azure-functions-2019-invitro}"
+TRACE="${1:?usage: bench/simulate.sh TRACE_DIR [extra simulate args]}"
 shift || true
 ./mvnw -q -B -DskipTests -pl cli -am package
 OUT="$(mktemp -d)"
