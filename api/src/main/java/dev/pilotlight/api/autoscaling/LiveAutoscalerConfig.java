@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -68,27 +69,24 @@ public final class LiveAutoscalerConfig {
    *     an unreadable file) refuses it
    */
   public synchronized Offer autoscaler(String source, Callable<AutoscalerConfig> parse) {
-    AutoscalerConfig parsed;
-    try {
-      parsed = Objects.requireNonNull(parse.call());
-    } catch (Exception e) {
-      return refuse(AUTOSCALER, source, e);
-    }
-    refused.remove(AUTOSCALER);
-    autoscaler = parsed;
-    return recombine();
+    return offer(AUTOSCALER, source, parse, parsed -> autoscaler = parsed);
   }
 
   /** Offers a new config-deployment (its progress deadline); as {@link #autoscaler}. */
   public synchronized Offer deployment(String source, Callable<Duration> parse) {
-    Duration parsed;
+    return offer(DEPLOYMENT, source, parse, parsed -> progressDeadline = parsed);
+  }
+
+  /** Parses one source's offer; keeps it and recombines, or refuses it naming the source. */
+  private <T> Offer offer(String configMap, String source, Callable<T> parse, Consumer<T> keep) {
+    T parsed;
     try {
       parsed = Objects.requireNonNull(parse.call());
     } catch (Exception e) {
-      return refuse(DEPLOYMENT, source, e);
+      return refuse(configMap, source, e);
     }
-    refused.remove(DEPLOYMENT);
-    progressDeadline = parsed;
+    refused.remove(configMap);
+    keep.accept(parsed);
     return recombine();
   }
 

@@ -257,10 +257,7 @@ final class RevisionScaler {
    * activates it again.
    */
   private ScaleDecision activationTimeout(double excessBurstCapacity) {
-    int desired = target.spec().minScale();
-    if (desired == 0 && !target.spec().enableScaleToZero()) {
-      desired = 1;
-    }
+    int desired = lowerBound();
     long seconds = target.spec().progressDeadline().plus(ACTIVATION_TIMEOUT_BUFFER).toSeconds();
     state = state.withDesired(desired);
     coldPokes = 0;
@@ -271,6 +268,12 @@ final class RevisionScaler {
         state.panicking(),
         excessBurstCapacity,
         "activation timed out: no instance ready after " + seconds + "s");
+  }
+
+  /** The scale a revision let go of falls to: min-scale, at least 1 without scale to zero. */
+  private int lowerBound() {
+    int min = target.spec().minScale();
+    return min == 0 && !target.spec().enableScaleToZero() ? 1 : min;
   }
 
   /**
@@ -292,10 +295,7 @@ final class RevisionScaler {
         || activatingSinceNanos >= 0) {
       return null;
     }
-    int desired = target.spec().minScale();
-    if (desired == 0 && !target.spec().enableScaleToZero()) {
-      desired = 1;
-    }
+    int desired = lowerBound();
     state = state.withDesired(desired);
     double ebc = lastPublished == null ? 0 : lastPublished.excessBurstCapacity();
     return new ScaleDecision(
