@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Certificates come from sources (a file pair, a Secret), each put, replaced or removed as a
  * whole; a certificate refused when put ({@link InvalidCertificateException}) leaves the source's
  * previous one in force. Lookups by host go through a bounded Caffeine cache ({@value #CACHE_SIZE}
- * hosts), emptied at every change. Two sources naming the same host: the certificate valid longer
- * wins.
+ * hosts), one per index: a change builds a new index with an empty cache, so a lookup that was
+ * computing from the old index while the change landed cannot leave its stale answer cached (a
+ * Caffeine {@code invalidateAll} does not reach a computation in flight). Two sources naming the
+ * same host: the certificate valid longer wins.
  */
 public final class CertificateStore implements Mapping<String, SslContext> {
   private static final Logger log = LoggerFactory.getLogger(CertificateStore.class);
@@ -43,7 +45,15 @@ public final class CertificateStore implements Mapping<String, SslContext> {
 
   private record Entry(CertifiedKey key, SslContext context) {}
 
-  private record Index(Map<String, Entry> exact, Map<String, Entry> wildcard, Entry fallback) {}
+  private record Index(
+      Map<String, Entry> exact,
+      Map<String, Entry> wildcard,
+      Entry fallback,
+      Cache<String, Entry> byHost) {
+    Index(Map<String, Entry> exact, Map<String, Entry> wildcard, Entry fallback) {
+      this(exact, wildcard, fallback, Caffeine.newBuilder().maximumSize(CACHE_SIZE).build());
+    }
+  }
 
   private final SslProvider provider;
   private final Function<String, Optional<CertifiedKey>> issuer;
@@ -51,7 +61,6 @@ public final class CertificateStore implements Mapping<String, SslContext> {
   private String defaultSource; // guarded by this
   private Entry placeholder; // guarded by this, made on first need
   private volatile Index index = new Index(Map.of(), Map.of(), null);
-  private final Cache<String, Entry> byHost = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
 
   /**
    * @param issuer makes a certificate for a host no source names (local mode's development CA), or
@@ -107,6 +116,7 @@ public final class CertificateStore implements Mapping<String, SslContext> {
 
   /** Hosts whose choice is cached now (bounded by {@value #CACHE_SIZE}). */
   public long cachedHosts() {
+    Cache<String, Entry> byHost = index.byHost();
     byHost.cleanUp();
     return byHost.estimatedSize();
   }
@@ -126,11 +136,11 @@ public final class CertificateStore implements Mapping<String, SslContext> {
     if (host == null || host.isEmpty()) {
       return fallback();
     }
-    return byHost.get(CertifiedKey.normalize(host), this::lookup);
+    Index ix = index;
+    return ix.byHost().get(CertifiedKey.normalize(host), h -> lookup(ix, h));
   }
 
-  private Entry lookup(String host) {
-    Index ix = index;
+  private Entry lookup(Index ix, String host) {
     Entry e = ix.exact().get(host);
     if (e == null) {
       int dot = host.indexOf('.');
@@ -149,11 +159,15 @@ public final class CertificateStore implements Mapping<String, SslContext> {
         log.warn("TLS: the certificate issued for {} was refused: {}", host, ex.getMessage());
       }
     }
-    return fallback();
+    return fallback(ix);
   }
 
   private Entry fallback() {
-    Entry f = index.fallback();
+    return fallback(index);
+  }
+
+  private Entry fallback(Index ix) {
+    Entry f = ix.fallback();
     if (f != null) {
       return f;
     }
@@ -184,7 +198,6 @@ public final class CertificateStore implements Mapping<String, SslContext> {
     }
     Entry fallback = defaultSource == null ? null : sources.get(defaultSource);
     index = new Index(Map.copyOf(exact), Map.copyOf(wildcard), fallback);
-    byHost.invalidateAll();
   }
 
   private static Entry longer(Entry a, Entry b) {
