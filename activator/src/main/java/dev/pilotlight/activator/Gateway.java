@@ -1,6 +1,7 @@
 package dev.pilotlight.activator;
 
 import dev.pilotlight.activator.netty.AcceptGate;
+import dev.pilotlight.activator.netty.Drain;
 import dev.pilotlight.activator.netty.GatewayContext;
 import dev.pilotlight.activator.netty.GatewayInitializer;
 import dev.pilotlight.activator.netty.H2Upstream;
@@ -70,6 +71,7 @@ public final class Gateway
   private final Transport transport;
   private final GatewayContext context;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Drain drain = new Drain();
   private Channel server;
   private Channel tlsServer;
 
@@ -101,7 +103,8 @@ public final class Gateway
             new H2Upstream(),
             transport.socketChannel(),
             metrics,
-            connections);
+            connections,
+            drain);
   }
 
   /** The transport the event loops run on ({@link GatewayConfig#transport()} resolved). */
@@ -260,29 +263,68 @@ public final class Gateway
   }
 
   /**
-   * Drains, then stops: stops accepting new connections, lets requests in flight and held finish
-   * for up to the configured grace, then closes every connection.
+   * Starts draining while still accepting and serving (the drain delay, while the endpoints drop
+   * this replica): HTTP/1.1 responses say {@code Connection: close} and their connections close
+   * after them, HTTP/2 connections get a GOAWAY ({@link Drain}). Idempotent; {@link #close()}
+   * starts it too.
+   */
+  public void startDraining() {
+    if (!drain.active()) {
+      drain.start(connections);
+    }
+  }
+
+  /** Whether {@link #startDraining()} was called. */
+  public boolean draining() {
+    return drain.active();
+  }
+
+  /**
+   * Drains, then stops: stops accepting, closes idle connections, lets requests in flight and held
+   * finish for up to the configured grace; when the grace is over, requests still held get 503 with
+   * {@code Retry-After} (never dropped unanswered), then every connection closes.
    */
   @Override
   public void close() {
+    startDraining();
     if (tlsServer != null) {
       tlsServer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (server != null) {
       server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      drain.closeIdle(connections);
       long end = ticker.nanoTime() + config.drainGrace().toNanos();
-      while (metrics.inFlight() > 0 && ticker.nanoTime() < end) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+      waitUntil(() -> metrics.inFlight() == 0, end);
+      // the grace is over: requests still held get their 503s (the in-flight count includes them,
+      // and drops as each is answered); requests still proxied after that are cut off
+      int answering = heldNow();
+      long leftAfter = metrics.inFlight() - answering;
+      throttlers.forEach((k, t) -> t.stopHolding());
+      if (answering > 0) {
+        waitUntil(
+            () -> metrics.inFlight() <= leftAfter, ticker.nanoTime() + TimeUnit.SECONDS.toNanos(2));
       }
       connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     probings.values().forEach(RevisionProbing::close);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private int heldNow() {
+    int[] held = {0};
+    throttlers.forEach((k, t) -> held[0] += t.queued());
+    return held[0];
+  }
+
+  private void waitUntil(java.util.function.BooleanSupplier done, long deadlineNanos) {
+    while (!done.getAsBoolean() && ticker.nanoTime() < deadlineNanos) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -60,6 +60,22 @@ public record GatewayConfig(
         clientLimits);
   }
 
+  /** This configuration with another drain grace. */
+  public GatewayConfig withDrainGrace(Duration other) {
+    return new GatewayConfig(
+        bindHost,
+        port,
+        maxHeldPerRevision,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        upstreamConnectTimeout,
+        statInterval,
+        ioThreads,
+        other,
+        transport,
+        clientLimits);
+  }
+
   /** This configuration with other client limits. */
   public GatewayConfig withClientLimits(ClientLimits other) {
     return new GatewayConfig(

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
@@ -357,6 +358,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return connector;
   }
 
+  /**
+   * Whether this HTTP/1.1 connection is to close after the response in progress, the gateway
+   * draining ({@link Drain}): the response says {@code Connection: close}. Never on an HTTP/2
+   * stream (the connection's GOAWAY says it there).
+   */
+  boolean draining() {
+    return gw.drain().active() && !(ctx.channel() instanceof Http2StreamChannel);
+  }
+
+  /** The gateway's listeners closed: an HTTP/1.1 connection between requests closes now. */
+  void closeIfIdle() {
+    if (current == null && !responding && !discarding) {
+      ctx.close();
+    }
+  }
+
   /** Asks the flow control handler for the next message of the current request. */
   void readMore() {
     ctx.read();
@@ -376,7 +393,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    */
   void exchangeDone(boolean requestRead, boolean closeAfter) {
     current = null;
-    if (!keepAlive || closeAfter || closeAfterResponse || !ctx.channel().isActive()) {
+    if (!keepAlive || closeAfter || closeAfterResponse || draining() || !ctx.channel().isActive()) {
       ctx.close();
       return;
     }
@@ -438,7 +455,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       FullHttpResponse response,
       boolean bodyPending,
       boolean close) {
-    boolean reuse = !close && !closeAfterResponse && keepAlive && ctx.channel().isActive();
+    boolean reuse =
+        !close && !closeAfterResponse && keepAlive && !draining() && ctx.channel().isActive();
     if (omitBody) {
       response.content().clear(); // its Content-Length stays, as for the GET it stands for
     }

@@ -16,8 +16,8 @@ import io.netty.channel.group.ChannelGroup;
 
 /**
  * What every connection's handlers share: routing, throttlers, stats, pools (HTTP/1.1 connections
- * and HTTP/2 connections to h2c instances), settings, and the open client connections (closed
- * together on shutdown).
+ * and HTTP/2 connections to h2c instances), settings, the open client connections (closed together
+ * on shutdown) and the gateway's {@link Drain}.
  */
 public record GatewayContext(
     GatewayConfig config,
@@ -30,7 +30,8 @@ public record GatewayContext(
     H2Upstream h2,
     Class<? extends Channel> clientChannelType,
     GatewayMetrics metrics,
-    ChannelGroup connections) {
+    ChannelGroup connections,
+    Drain drain) {
 
   /** A bootstrap for a connection to an instance on {@code loop}: connect timeout, no Nagle. */
   Bootstrap upstreamBootstrap(EventLoop loop) {

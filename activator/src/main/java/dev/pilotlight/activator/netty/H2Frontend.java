@@ -98,6 +98,7 @@ final class H2Frontend {
     http2Timeouts(p, codec);
     p.addLast(new H2Common.ConnectionWindow());
     p.addLast(H2Common.CloseOnError.INSTANCE);
+    p.addLast(new H2Drain(codec, gw.drain()));
     p.channel().config().setAutoRead(true);
   }
 
@@ -109,7 +110,7 @@ final class H2Frontend {
     HttpServerUpgradeHandler.UpgradeCodecFactory factory =
         protocol ->
             AsciiString.contentEqualsIgnoreCase(protocol, H2C)
-                ? new Http2ServerUpgradeCodec(codec(gw), multiplexer(gw), new Takeover())
+                ? new Http2ServerUpgradeCodec(codec(gw), multiplexer(gw), new Takeover(gw.drain()))
                 : null;
     return new H2cUpgradeHandler(codec, factory);
   }
@@ -191,6 +192,12 @@ final class H2Frontend {
    * after them go, and the connection reads on its own from now on.
    */
   private static final class Takeover extends ChannelInboundHandlerAdapter {
+    private final Drain drain;
+
+    Takeover(Drain drain) {
+      this.drain = drain;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       ChannelPipeline p = ctx.pipeline();
@@ -198,7 +205,9 @@ final class H2Frontend {
       p.remove(HandlerNames.FLOW_CONTROL);
       p.addLast(new H2Common.ConnectionWindow());
       p.addLast(H2Common.CloseOnError.INSTANCE);
-      http2Timeouts(p, p.get(Http2FrameCodec.class));
+      Http2FrameCodec codec = p.get(Http2FrameCodec.class);
+      http2Timeouts(p, codec);
+      p.addLast(new H2Drain(codec, drain));
       p.remove(this);
       p.channel().config().setAutoRead(true);
     }

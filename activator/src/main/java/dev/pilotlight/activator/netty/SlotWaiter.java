@@ -1,6 +1,7 @@
 package dev.pilotlight.activator.netty;
 
 import dev.pilotlight.activator.ProxyError;
+import dev.pilotlight.activator.throttle.Refusal;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.activator.throttle.Slot;
 import dev.pilotlight.activator.throttle.Waiter;
@@ -48,7 +49,7 @@ final class SlotWaiter implements Waiter {
     } else if (a instanceof RevisionThrottler.Queued) {
       listener.waiting();
     } else if (a instanceof RevisionThrottler.Rejected r) {
-      listener.fail(r.removed() ? ProxyError.REVISION_REMOVED : ProxyError.QUEUE_FULL);
+      listener.fail(error(r.why()));
     }
   }
 
@@ -66,8 +67,16 @@ final class SlotWaiter implements Waiter {
   }
 
   @Override
-  public void revoked() {
-    loop.execute(() -> listener.fail(ProxyError.REVISION_REMOVED));
+  public void revoked(Refusal why) {
+    loop.execute(() -> listener.fail(error(why)));
+  }
+
+  static ProxyError error(Refusal why) {
+    return switch (why) {
+      case QUEUE_FULL -> ProxyError.QUEUE_FULL;
+      case REVISION_REMOVED -> ProxyError.REVISION_REMOVED;
+      case GATEWAY_STOPPING -> ProxyError.SHUTTING_DOWN;
+    };
   }
 
   private void take(Slot s) {

@@ -41,14 +41,12 @@ public final class RevisionThrottler {
 
   public record Queued() implements Acquire {}
 
-  /**
-   * @param removed true when the revision is gone, false when the queue is full
-   */
-  public record Rejected(boolean removed) implements Acquire {}
+  public record Rejected(Refusal why) implements Acquire {}
 
   private static final Queued QUEUED = new Queued();
-  private static final Rejected QUEUE_FULL = new Rejected(false);
-  private static final Rejected REMOVED = new Rejected(true);
+  private static final Rejected QUEUE_FULL = new Rejected(Refusal.QUEUE_FULL);
+  private static final Rejected REMOVED = new Rejected(Refusal.REVISION_REMOVED);
+  private static final Rejected STOPPING = new Rejected(Refusal.GATEWAY_STOPPING);
 
   /** How long an instance whose connection failed is passed over while others can serve. */
   static final Duration EJECTION = Duration.ofSeconds(5);
@@ -64,6 +62,7 @@ public final class RevisionThrottler {
   private Duration timeout;
   private Timeouts timeouts;
   private boolean removed;
+  private boolean stopping;
   private volatile int replicaIndex;
   private volatile int replicaCount = 1;
 
@@ -129,6 +128,9 @@ public final class RevisionThrottler {
         s.inFlight++;
         return new Granted(s);
       }
+    }
+    if (stopping) {
+      return STOPPING;
     }
     if (queue.size() >= maxQueued) {
       return QUEUE_FULL;
@@ -242,7 +244,20 @@ public final class RevisionThrottler {
     reserve.slots = List.of();
     Waiter w;
     while ((w = queue.poll()) != null) {
-      w.revoked();
+      w.revoked(Refusal.REVISION_REMOVED);
+    }
+  }
+
+  /**
+   * The gateway stops and its drain grace is over: every waiter is revoked ({@link
+   * Refusal#GATEWAY_STOPPING}) and a request that finds no free slot from now on is refused instead
+   * of queued. Slots still serve.
+   */
+  public synchronized void stopHolding() {
+    stopping = true;
+    Waiter w;
+    while ((w = queue.poll()) != null) {
+      w.revoked(Refusal.GATEWAY_STOPPING);
     }
   }
 

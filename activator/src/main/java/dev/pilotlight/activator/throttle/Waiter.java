@@ -7,6 +7,6 @@ package dev.pilotlight.activator.throttle;
 public interface Waiter {
   void granted(Slot slot);
 
-  /** The revision is gone; the request must be answered with an error. */
-  void revoked();
+  /** No slot will come (the revision is gone, or the gateway stops): answer with an error. */
+  void revoked(Refusal why);
 }

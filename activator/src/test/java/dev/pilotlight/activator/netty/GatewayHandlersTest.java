@@ -45,6 +45,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * queue bound, and the request limits, each answered with its one status, without sockets.
  */
 class GatewayHandlersTest {
+  final Drain drain = new Drain();
+
   static {
     LeakCheck.install();
   }
@@ -105,7 +107,8 @@ class GatewayHandlersTest {
         new H2Upstream(),
         EmbeddedChannel.class,
         metrics,
-        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+        drain);
   }
 
   /** Decoded messages the flow control handler has let through to the proxy. */

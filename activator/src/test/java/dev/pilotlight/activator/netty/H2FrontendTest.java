@@ -51,6 +51,8 @@ import org.junit.jupiter.api.Test;
  * 404 at once.
  */
 class H2FrontendTest {
+  final Drain drain = new Drain();
+
   static {
     LeakCheck.install();
   }
@@ -92,7 +94,8 @@ class H2FrontendTest {
         new H2Upstream(),
         EmbeddedChannel.class,
         metrics,
-        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+        drain);
   }
 
   /** A client connection after the preface and both SETTINGS frames; what it wrote is dropped. */

@@ -53,7 +53,8 @@ class UpstreamConnectorTest {
         new H2Upstream(),
         EmbeddedChannel.class,
         metrics,
-        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+        new Drain());
   }
 
   final UpstreamConnector.Opened recorder =

@@ -43,9 +43,9 @@ class RevisionThrottlerTest {
     }
 
     @Override
-    public void revoked() {
+    public void revoked(Refusal why) {
       revoked = true;
-      log.add(name + " revoked");
+      log.add(name + " revoked (" + why + ")");
     }
   }
 
@@ -135,7 +135,39 @@ class RevisionThrottlerTest {
     assertThat(t.cancel(a)).isFalse();
     t.remove();
     assertThat(b.revoked).isTrue();
-    assertThat(t.acquire(new Recorder("c", log))).isInstanceOf(RevisionThrottler.Rejected.class);
+    assertThat(log).containsExactly("b revoked (REVISION_REMOVED)");
+    assertThat(t.acquire(new Recorder("c", log)))
+        .isEqualTo(new RevisionThrottler.Rejected(Refusal.REVISION_REMOVED));
+  }
+
+  @Test
+  void queueFullIsSaidSo() {
+    t.acquire(new Recorder("a", log));
+    t.acquire(new Recorder("b", log));
+    assertThat(t.acquire(new Recorder("c", log)))
+        .isEqualTo(new RevisionThrottler.Rejected(Refusal.QUEUE_FULL));
+  }
+
+  /**
+   * The gateway's drain grace is over: held requests are revoked as stopping, a request with no
+   * free slot is refused, one with a free slot is still served, and slots are still given back.
+   */
+  @Test
+  void stopHoldingRevokesTheHeldAndRefusesWhatWouldWaitButStillServes() {
+    Recorder a = new Recorder("a", log);
+    Recorder b = new Recorder("b", log);
+    t.acquire(a);
+    t.acquire(b);
+    t.stopHolding();
+    assertThat(log).containsExactly("a revoked (GATEWAY_STOPPING)", "b revoked (GATEWAY_STOPPING)");
+    assertThat(t.queued()).isZero();
+    assertThat(t.acquire(new Recorder("c", log)))
+        .isEqualTo(new RevisionThrottler.Rejected(Refusal.GATEWAY_STOPPING));
+    t.update(endpoints(1, ep("i1")));
+    Recorder d = new Recorder("d", log);
+    assertThat(t.acquire(d)).isInstanceOf(RevisionThrottler.Granted.class);
+    assertThat(t.acquire(new Recorder("e", log)))
+        .isEqualTo(new RevisionThrottler.Rejected(Refusal.GATEWAY_STOPPING));
   }
 
   @Test

@@ -39,8 +39,10 @@ import picocli.CommandLine.Spec;
  * Revisions, instances from the EndpointSlices of the revisions' headless Services ({@link
  * KubernetesFeed}); stats and pokes go to the autoscaler's HTTP intake with the shared token.
  * {@code /readyz} is 200 once the caches have synced and the gateway listens, and 503 again from
- * SIGTERM on, while the gateway drains (stops accepting, lets requests in flight and held finish
- * for up to 30 s).
+ * SIGTERM on. Then the gateway drains ({@link Gateway#startDraining()}): for the drain delay it
+ * still accepts and serves, telling clients to reconnect elsewhere ({@code Connection: close},
+ * GOAWAY); then it stops accepting and lets requests in flight and held finish for up to the drain
+ * grace; a request still held then gets 503 with {@code Retry-After}.
  */
 @Command(
     name = "activator",
@@ -101,6 +103,19 @@ public final class ActivatorCommand implements Callable<Integer> {
               + " the endpoints stop sending to it before it stops accepting (default:"
               + " ${DEFAULT-VALUE}).")
   java.time.Duration drainDelay;
+
+  @Option(
+      names = "--drain-grace",
+      paramLabel = "DURATION",
+      defaultValue = "570s",
+      converter = dev.pilotlight.cli.DurationConverter.class,
+      description =
+          "After the drain delay, how long requests in flight and held may still finish; then a"
+              + " request still held gets 503 with Retry-After. Keep the pod's"
+              + " terminationGracePeriodSeconds above delay + grace (default: ${DEFAULT-VALUE}).")
+  java.time.Duration drainGrace;
+
+  private volatile Gateway gateway;
 
   @Option(
       names = "--replica-service",
@@ -219,7 +234,8 @@ public final class ActivatorCommand implements Callable<Integer> {
         new Gateway(
             GatewayConfig.defaults("0.0.0.0", port)
                 .withTransport(transportOption.resolve(spec))
-                .withClientLimits(limits),
+                .withClientLimits(limits)
+                .withDrainGrace(drainGrace),
             new HttpStatSink(autoscalerUrl, token, Leadership.identity(env)),
             Ticker.system());
     HttpProtocol httpProtocol;
@@ -246,6 +262,7 @@ public final class ActivatorCommand implements Callable<Integer> {
       return 1;
     }
     toClose.add(0, gateway); // drained first, while the feed still tells it about new pods
+    this.gateway = gateway;
     dev.pilotlight.activator.tls.SecretCertificates secrets = null;
     String tlsNote = "";
     if (tlsPort != null) {
@@ -371,6 +388,10 @@ public final class ActivatorCommand implements Callable<Integer> {
       }
       boolean listed = wasReady && !draining;
       draining = true;
+      Gateway g = gateway;
+      if (g != null) {
+        g.startDraining(); // clients are told to reconnect elsewhere while still served
+      }
       if (listed && drainDelay.toNanos() > 0) {
         // not ready from now on; keep serving while the endpoints drop this replica
         event(

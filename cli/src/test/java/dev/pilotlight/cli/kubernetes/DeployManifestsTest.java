@@ -94,6 +94,8 @@ class DeployManifestsTest {
               "--tls-port",
               "--domain",
               "--autoscaler-url",
+              "--drain-delay",
+              "--drain-grace",
               "--log-format",
               "--log-level"));
 
@@ -364,9 +366,12 @@ class DeployManifestsTest {
         assertThat(options).containsEntry("--autoscaler-url", AUTOSCALER_URL);
         assertThat(port(c, new IntOrString("http")))
             .isEqualTo(Integer.parseInt(options.get("--port")));
+        long delay = java.time.Duration.parse("PT" + options.get("--drain-delay")).toSeconds();
+        long grace = java.time.Duration.parse("PT" + options.get("--drain-grace")).toSeconds();
         assertThat(pod.getTerminationGracePeriodSeconds())
-            .as("15 s of drain delay, then up to 30 s for requests to finish")
-            .isGreaterThan(15 + 30);
+            .as("the drain delay, then the drain grace, then time to answer the held and close")
+            .isGreaterThanOrEqualTo(delay + grace + 10);
+        assertThat(grace).as("a held request may wait its revision's timeout").isGreaterThan(300);
         // several replicas sharing capacity: each knows its address among the Service's endpoints
         assertThat(d.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
         assertThat(fieldRef(c, "POD_IP")).isEqualTo("status.podIP");

@@ -213,7 +213,7 @@ public final class Replay {
     }
 
     @Override
-    public void revoked() {
+    public void revoked(dev.pilotlight.activator.throttle.Refusal why) {
       rev.held.remove(this);
     }
 
