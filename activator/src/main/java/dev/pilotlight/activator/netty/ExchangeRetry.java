@@ -16,7 +16,11 @@ import java.time.Duration;
  *         <li>on a kept-alive connection, the first time: the instance had most likely closed it
  *             while idle and never saw the request, so once more to the same instance on a fresh
  *             connection;
- *         <li>otherwise, like a failed connect: another slot while attempts remain.
+ *         <li>on a fresh connection, the first time: another slot while attempts remain (the
+ *             instance read the request and then died or reset: say it was killed by a scale-down);
+ *         <li>on a fresh connection again: never. A request that two instances dropped on fresh
+ *             connections may be what kills them (a query of death); it is not passed on across the
+ *             fleet.
  *       </ul>
  *   <li>Anything else (a method that is not idempotent, body bytes sent, attempts used up): 502
  *       ({@code upstream_reset}).
@@ -59,18 +63,24 @@ public final class ExchangeRetry {
    * @param attempts slots tried so far, this one included
    * @param reused the connection had served an earlier exchange (it came from the pool)
    * @param staleRetried the request already went again after a stale connection
+   * @param lostFreshBefore the request was already lost once on a fresh connection
    * @param idempotent the request's method is idempotent
    * @param bodyBytesSent request body bytes written to the instance so far
    */
   public static Decision afterLoss(
-      int attempts, boolean reused, boolean staleRetried, boolean idempotent, long bodyBytesSent) {
+      int attempts,
+      boolean reused,
+      boolean staleRetried,
+      boolean lostFreshBefore,
+      boolean idempotent,
+      long bodyBytesSent) {
     if (!idempotent || bodyBytesSent > 0) {
       return Decision.GIVE_UP;
     }
     if (reused && !staleRetried) {
       return Decision.SAME_INSTANCE_NEW_CONNECTION;
     }
-    if (!reused && attempts < MAX_ATTEMPTS) {
+    if (!reused && !lostFreshBefore && attempts < MAX_ATTEMPTS) {
       return Decision.ANOTHER_SLOT;
     }
     return Decision.GIVE_UP;

@@ -53,6 +53,7 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
   private Channel upstream;
   private boolean reused;
   private boolean staleRetried;
+  private boolean lostFresh;
 
   /** Takes {@code wire} (the request) over. */
   ProxyExchange(
@@ -228,8 +229,16 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
       abort();
       return;
     }
-    switch (ExchangeRetry.afterLoss(
-        slots.attempts(), reused, staleRetried, facts.idempotent(), request.bytesSent())) {
+    ExchangeRetry.Decision retry =
+        ExchangeRetry.afterLoss(
+            slots.attempts(),
+            reused,
+            staleRetried,
+            lostFresh,
+            facts.idempotent(),
+            request.bytesSent());
+    lostFresh |= !reused;
+    switch (retry) {
       case SAME_INSTANCE_NEW_CONNECTION -> {
         // a kept-alive connection the instance had closed: it never processed this request
         staleRetried = true;
