@@ -128,6 +128,9 @@ class GatewayTlsIT {
 
     assertThat(http1(HOST, true)).startsWith("HTTP/1.1 200").endsWith("seen:GET /tls");
     assertThat(backend.seen()).hasSize(1);
+    // the instance learns the client came over TLS
+    assertThat(backend.seen().get(0).header("X-Forwarded-Proto")).isEqualTo("https");
+    assertThat(backend.seen().get(0).header("Forwarded")).endsWith(";proto=https");
   }
 
   @Test
@@ -151,6 +154,7 @@ class GatewayTlsIT {
       assertThat(again.text()).isEqualTo("seen:GET /h2b");
     }
     assertThat(backend.seen()).hasSize(2);
+    assertThat(backend.seen().get(1).header("X-Forwarded-Proto")).isEqualTo("https");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.api.spi.RevisionKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
@@ -340,7 +342,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** The client's address for forwarding headers, worked out once per connection. */
   Headers.ClientAddress clientAddress() {
     if (clientAddress == null) {
-      clientAddress = Headers.ClientAddress.of(ctx.channel().remoteAddress());
+      Channel connection =
+          ctx.channel() instanceof Http2StreamChannel stream ? stream.parent() : ctx.channel();
+      clientAddress =
+          Headers.ClientAddress.of(
+              connection.remoteAddress(), connection.pipeline().get(SslHandler.class) != null);
     }
     return clientAddress;
   }

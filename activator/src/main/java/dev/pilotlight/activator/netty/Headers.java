@@ -91,8 +91,9 @@ final class Headers {
 
   /**
    * The forwarding headers for the instance, for both paths: {@code X-Forwarded-For} (the client's
-   * address appended to the client's first value), {@code -Proto}, {@code -Host}, and {@code
-   * Forwarded} (an element appended likewise). Each replaces the client's headers of that name.
+   * address appended to the client's first value), {@code -Proto} ({@code https} when the client
+   * came over TLS), {@code -Host}, and {@code Forwarded} (an element appended likewise). Each
+   * replaces the client's headers of that name.
    */
   static void forEachForwardingHeader(
       ClientAddress client,
@@ -103,9 +104,9 @@ final class Headers {
     sink.accept(
         X_FORWARDED_FOR,
         priorForwardedFor == null ? client.ip() : priorForwardedFor + ", " + client.ip());
-    sink.accept(X_FORWARDED_PROTO, "http");
+    sink.accept(X_FORWARDED_PROTO, client.proto());
     sink.accept(X_FORWARDED_HOST, host);
-    String forwarded = client.forwardedFor() + ";host=\"" + host + "\";proto=http";
+    String forwarded = client.forwardedFor() + ";host=\"" + host + "\";proto=" + client.proto();
     sink.accept(FORWARDED, priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
   }
 
@@ -140,10 +141,20 @@ final class Headers {
    * @param ip the address for {@code X-Forwarded-For}
    * @param forwardedFor the {@code for=} element of {@code Forwarded} (RFC 7239: IPv6 quoted)
    */
-  record ClientAddress(String ip, String forwardedFor) {
+  /**
+   * The client's side of a connection, for the forwarding headers.
+   *
+   * @param proto {@code https} on the TLS port, else {@code http}
+   */
+  record ClientAddress(String ip, String forwardedFor, String proto) {
     static ClientAddress of(SocketAddress a) {
+      return of(a, false);
+    }
+
+    static ClientAddress of(SocketAddress a, boolean tls) {
       String ip = a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() : "unknown";
-      return new ClientAddress(ip, "for=" + (ip.contains(":") ? "\"[" + ip + "]\"" : ip));
+      return new ClientAddress(
+          ip, "for=" + (ip.contains(":") ? "\"[" + ip + "]\"" : ip), tls ? "https" : "http");
     }
   }
 
