@@ -74,8 +74,8 @@ class LoadtestReportIT {
 
   /**
    * A Service that scales at one request per instance over a 6 s window, to at most 3 instances: on
-   * a loaded 2-core machine the requests held while the first instance starts would otherwise
-   * panic it to dozens of instance JVMs (69 in one CI run), which starve each other and the run.
+   * a loaded 2-core machine the requests held while the first instance starts would otherwise panic
+   * it to dozens of instance JVMs (69 in one CI run), which starve each other and the run.
    */
   private Path busyManifest() throws Exception {
     Path manifest = dir.resolve("busy.yaml");

@@ -11,12 +11,15 @@ import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.kubernetes.ControllerSettings;
 import dev.pilotlight.controller.kubernetes.KubernetesController;
 import dev.pilotlight.controller.kubernetes.gc.GcConfig;
+import dev.pilotlight.controller.kubernetes.tls.CertificateRequests;
+import dev.pilotlight.controller.kubernetes.tls.ExternalDomainTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -93,6 +96,28 @@ public final class ControllerCommand implements Callable<Integer> {
             "cannot read the configuration in namespace " + podNamespace + ": " + e.getMessage());
         return 1;
       }
+      ExternalDomainTls tls;
+      try {
+        tls =
+            ExternalDomainTls.of(
+                NetworkConfig.data(client, podNamespace),
+                ComponentRun.configMap(
+                        client, podNamespace, ExternalDomainTls.CERTMANAGER_CONFIG_MAP)
+                    .orElse(Map.of()));
+      } catch (IllegalArgumentException e) {
+        err.println("invalid configuration in namespace " + podNamespace + ": " + e.getMessage());
+        return 1;
+      }
+      CertificateRequests certificates =
+          tls.enabled()
+              ? new CertificateRequests(client, tls.issuer(), kubernetes.namespace())
+              : null;
+      if (certificates != null) {
+        LOG.info(
+            "external-domain TLS: Routes get cert-manager Certificates from {} {}",
+            tls.issuer().kind(),
+            tls.issuer().name());
+      }
       LOG.info(
           "serving {}, route domain {}",
           kubernetes.namespace() == null ? "all namespaces" : "namespace " + kubernetes.namespace(),
@@ -110,12 +135,26 @@ public final class ControllerCommand implements Callable<Integer> {
             new ComponentRun.Elected(
                 "controller",
                 "reconciling once the caches are synced",
-                () -> controller.start().thenRun(controller::startReconciling),
+                () ->
+                    controller
+                        .start()
+                        .thenRun(
+                            () -> {
+                              controller.startReconciling();
+                              if (certificates != null) {
+                                certificates.start();
+                              }
+                            }),
                 () -> {},
                 controller::synced,
                 controller::start,
                 "informers",
-                controller::close, // no reconcile runs after this
+                () -> {
+                  controller.close(); // no reconcile runs after this
+                  if (certificates != null) {
+                    certificates.close();
+                  }
+                },
                 controller.metrics().registry()));
       }
     } catch (IOException e) {

@@ -188,6 +188,7 @@ class DeployManifestsTest {
                 "cluster apps deployments " + all,
                 "cluster core services " + all,
                 "cluster discovery.k8s.io endpointslices get,list,watch",
+                "cluster cert-manager.io certificates get,list,watch,create,update,delete",
                 "cluster core pods get,list,watch",
                 "cluster core events create,patch",
                 NAMESPACE + " coordination.k8s.io leases create",
@@ -195,7 +196,8 @@ class DeployManifestsTest {
                 NAMESPACE + " core configmaps[config-network] get,list,watch",
                 NAMESPACE + " core configmaps[config-autoscaler] get,list,watch",
                 NAMESPACE + " core configmaps[config-gc] get,list,watch",
-                NAMESPACE + " core configmaps[config-deployment] get,list,watch")));
+                NAMESPACE + " core configmaps[config-deployment] get,list,watch",
+                NAMESPACE + " core configmaps[config-certmanager] get,list,watch")));
   }
 
   /** "scope group resource[,resource][name] verb,verb" lines, expanded one line a verb. */
@@ -596,7 +598,8 @@ class DeployManifestsTest {
             ClientLimitsOptions.BODY_TIMEOUT,
             ClientLimitsOptions.HTTP2_IDLE_TIMEOUT,
             ClientLimitsOptions.MAX_CONNECTIONS,
-            HttpProtocol.KEY);
+            HttpProtocol.KEY,
+            dev.pilotlight.controller.kubernetes.tls.ExternalDomainTls.KEY);
     assertThat(HttpProtocol.of(cm.getData().get(HttpProtocol.KEY), true))
         .isEqualTo(HttpProtocol.ENABLED);
     assertThat(cm.getData().get("domain"))
