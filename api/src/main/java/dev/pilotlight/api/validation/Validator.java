@@ -8,6 +8,7 @@ import dev.pilotlight.api.autoscaling.ScalingSpecs;
 import dev.pilotlight.api.config.Features;
 import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
+import dev.pilotlight.api.model.LocalRuntimes;
 import dev.pilotlight.api.model.ObjectMeta;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.RevisionSpec;
@@ -65,6 +66,9 @@ public final class Validator {
           "readinessProbe",
           "image",
           "imagePullPolicy");
+
+  /** Honoured for an instance that runs as a container (limits become cgroup limits). */
+  private static final Set<String> LOCAL_CONTAINER_ONLY_FIELDS = Set.of("resources");
 
   private static final String LOCAL_REFUSAL =
       "not set in local mode, which runs each container as a process: this needs a container"
@@ -242,7 +246,7 @@ public final class Validator {
       v.add(new Violation("spec.template.spec", "required"));
       return;
     }
-    revisionSpec(spec, v);
+    revisionSpec(spec, annotations, v);
   }
 
   /** The pilot light's annotations; serves-up-to counts concurrent requests, so not with rps. */
@@ -267,7 +271,7 @@ public final class Validator {
     }
   }
 
-  private void revisionSpec(RevisionSpec spec, List<Violation> v) {
+  private void revisionSpec(RevisionSpec spec, Map<String, String> annotations, List<Violation> v) {
     String p = "spec.template.spec";
     JsonNode pod = FieldMask.tree(spec.podSpec());
     List<Violation> masked = new ArrayList<>();
@@ -276,7 +280,7 @@ public final class Validator {
     if (local()) {
       // what the masks already refuse is not refused twice
       List<Violation> localOnly = new ArrayList<>();
-      localMode(spec, pod, p, localOnly);
+      localMode(spec, pod, p, LocalRuntimes.container(annotations, spec.container()), localOnly);
       for (Violation l : localOnly) {
         if (masked.stream().noneMatch(m -> l.field().startsWith(m.field()))) {
           v.add(l);
@@ -315,7 +319,8 @@ public final class Validator {
   }
 
   /** What the local process runtime cannot honour, each field named with the reason. */
-  private static void localMode(RevisionSpec spec, JsonNode pod, String p, List<Violation> v) {
+  private static void localMode(
+      RevisionSpec spec, JsonNode pod, String p, boolean container, List<Violation> v) {
     for (Iterator<String> it = pod.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (LOCAL_POD_FIELDS.contains(f)) {
@@ -347,17 +352,20 @@ public final class Validator {
       String at = p + ".containers[" + i + "]";
       for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
         String f = it.next();
-        if (!LOCAL_CONTAINER_FIELDS.contains(f)) {
+        if (!LOCAL_CONTAINER_FIELDS.contains(f)
+            && !(container && LOCAL_CONTAINER_ONLY_FIELDS.contains(f))) {
           v.add(new Violation(at + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
         }
       }
       JsonNode command = c.path("command");
-      if (!command.isArray() || command.isEmpty()) {
+      if (!container && (!command.isArray() || command.isEmpty())) {
         v.add(
             new Violation(
                 at + ".command",
-                "required in local mode (the local runtime starts the command as a process; image"
-                    + " is only used on Kubernetes)"));
+                "required in local mode without an image, or with annotation "
+                    + LocalRuntimes.ANNOTATION
+                    + ": process (the command is started as a host process; with an image and"
+                    + " no such annotation the image runs as a container)"));
       }
       JsonNode env = c.path("env");
       for (int e = 0; e < env.size(); e++) {

@@ -76,9 +76,15 @@ class ManifestReaderTest {
                 "traffic:\n  - latestRevision: true\n    percent: 100\n    tag: Not_OK\n"),
             "f.yaml: Service default/hello: spec.traffic[0].tag: \"Not_OK\" (expected: a DNS-1035 label: lower case letters, digits and '-', starting with a letter)"),
         Arguments.of(
-            "local mode needs a command",
-            service("spec:\n  containers:\n    - image: nginx\n", null),
-            "f.yaml: Service default/hello: spec.template.spec.containers[0].command: required in local mode (the local runtime starts the command as a process; image is only used on Kubernetes)"),
+            "local mode needs a command without an image",
+            service("spec:\n  containers:\n    - args: [\"x\"]\n", null),
+            "f.yaml: Service default/hello: spec.template.spec.containers[0].command: required in local mode without an image, or with annotation pilotlight.dev/local-runtime: process (the command is started as a host process; with an image and no such annotation the image runs as a container)"),
+        Arguments.of(
+            "a process runtime needs a command",
+            service(
+                "metadata:\n  annotations:\n    pilotlight.dev/local-runtime: process\nspec:\n  containers:\n    - image: nginx\n",
+                null),
+            "f.yaml: Service default/hello: spec.template.spec.containers[0].command: required in local mode without an image, or with annotation pilotlight.dev/local-runtime: process (the command is started as a host process; with an image and no such annotation the image runs as a container)"),
         Arguments.of(
             "exactly one container",
             service("spec:\n  containers: []\n", null),

@@ -21,6 +21,7 @@ import dev.pilotlight.cli.admin.AdminServer;
 import dev.pilotlight.cli.logging.Logging;
 import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.local.LocalController;
+import dev.pilotlight.controller.runtime.local.ContainerEngine;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -79,6 +81,17 @@ public final class LocalCommand implements Callable<Integer> {
       description =
           "Gateway bind address (default: ${DEFAULT-VALUE}; 0.0.0.0 to serve the network).")
   String address;
+
+  @Option(
+      names = "--container-engine",
+      paramLabel = "podman|docker|PATH",
+      defaultValue = "auto",
+      description =
+          "What runs a revision whose container names an image: podman, docker, a path to"
+              + " either, or auto (the first of podman and docker on PATH; default). A template"
+              + " annotated pilotlight.dev/local-runtime: process runs its command as a host"
+              + " process instead.")
+  String containerEngine;
 
   @Option(
       names = "--admin-port",
@@ -147,6 +160,19 @@ public final class LocalCommand implements Callable<Integer> {
     int reaped = ProcessRuntime.reapOrphans(stateDir);
     if (reaped > 0) {
       events.event("stopped " + reaped + " instance(s) left behind by an earlier run");
+    }
+    Optional<ContainerEngine> engine;
+    try {
+      engine = ContainerEngine.find(containerEngine, System.getenv());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    if (engine.isPresent()) {
+      int containers = ProcessRuntime.reapContainers(engine.get(), stateDir);
+      if (containers > 0) {
+        events.event("removed " + containers + " container(s) left behind by an earlier run");
+      }
     }
 
     KnativeConfigs configs;
@@ -218,7 +244,15 @@ public final class LocalCommand implements Callable<Integer> {
               spec, gateway, stateDir, domain, watchLoop, watchInterval.toMillis(), events::event);
     }
     Path bin = InstanceShim.write(stateDir);
-    ProcessRuntime runtime = new ProcessRuntime(stateDir, ticker, runtimeLoop, Map.of(), bin);
+    ProcessRuntime runtime =
+        new ProcessRuntime(
+            stateDir,
+            ticker,
+            runtimeLoop,
+            Map.of(),
+            bin,
+            ProcessRuntime.DEFAULT_STOP_GRACE,
+            engine);
     LocalController controller =
         new LocalController(
             new LocalController.Settings(domain, boundPort, autoscalerConfig),

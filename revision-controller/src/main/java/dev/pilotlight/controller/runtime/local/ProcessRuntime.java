@@ -1,5 +1,6 @@
 package dev.pilotlight.controller.runtime.local;
 
+import dev.pilotlight.api.model.LocalRuntimes;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.Endpoint;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +63,22 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Backoff backoff;
   private final CpuAffinity affinity;
   private final Path cwd = Path.of("").toAbsolutePath();
+  private final Optional<ContainerEngine> engine;
+  private final String owner;
+
+  /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
+  private final java.util.concurrent.ThreadPoolExecutor engineCalls =
+      new java.util.concurrent.ThreadPoolExecutor(
+          2,
+          2,
+          30,
+          TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(10_000),
+          r -> {
+            Thread t = new Thread(r, "pilotlight-container-engine");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Object lock = new Object();
   private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
@@ -87,6 +105,23 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Map<String, String> extraEnv,
       Path binDir,
       Duration stopGrace) {
+    this(stateDir, ticker, scheduler, extraEnv, binDir, stopGrace, Optional.empty());
+  }
+
+  /**
+   * @param engine the container engine that runs revisions whose serving container names an image
+   *     ({@link LocalRuntimes}); empty: such revisions cannot run, and say what to install
+   */
+  public ProcessRuntime(
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Duration stopGrace,
+      Optional<ContainerEngine> engine) {
+    this.engine = engine;
+    this.owner = owner(stateDir);
     this.stateDir = stateDir.toAbsolutePath();
     this.ticker = ticker;
     this.scheduler = scheduler;
@@ -105,6 +140,82 @@ public final class ProcessRuntime implements WorkloadRuntime {
     return PidFiles.reap(stateDir.toAbsolutePath());
   }
 
+  /**
+   * Removes the containers an earlier run with this state directory left behind (labelled with its
+   * owner id), never another's; returns how many. Bounded: each engine call gets 30 s.
+   */
+  public static int reapContainers(ContainerEngine engine, Path stateDir) {
+    String owner = owner(stateDir);
+    List<String> ids =
+        engineOutput(
+            engine,
+            List.of(
+                "ps",
+                "-a",
+                "-q",
+                "--filter",
+                "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+    rm.addAll(ids);
+    engineOutput(engine, rm);
+    return ids.size();
+  }
+
+  /** This state directory's owner id: its containers' label, stable across runs. */
+  static String owner(Path stateDir) {
+    String abs = stateDir.toAbsolutePath().normalize().toString();
+    return String.format("%08x", abs.hashCode());
+  }
+
+  /** Runs the engine's CLI and returns its output lines; empty on failure or after 30 s. */
+  private static List<String> engineOutput(ContainerEngine engine, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(engine.executable().toString());
+    command.addAll(args);
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readNBytes(1 << 20);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return List.of();
+      }
+      return new String(out, java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .map(String::trim)
+          .filter(l -> !l.isEmpty() && p.exitValue() == 0)
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
+  /** Runs an engine command off the caller's thread (dropped once the runtime has closed). */
+  private void engineCall(List<String> args) {
+    try {
+      engineCalls.execute(() -> engineOutput(engine.get(), args));
+    } catch (RejectedExecutionException closed) {
+      // closing: close() removes what is left
+    }
+  }
+
+  /** Fails fast, on the caller's thread, for a revision that can never run here. */
+  private void checkRunnable(Revision revision, InstanceClass instanceClass) {
+    if (LocalRuntimes.container(revision)) {
+      if (engine.isEmpty()) {
+        throw new IllegalArgumentException(ContainerEngine.missing());
+      }
+      ContainerSpecs.build(revision, 0, engine.get(), owner, "check", instanceClass, null, cwd);
+    } else {
+      ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd, instanceClass);
+    }
+  }
+
   @Override
   public void setListener(InstanceListener listener) {
     this.listener = Objects.requireNonNull(listener);
@@ -112,8 +223,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   @Override
   public void apply(Revision revision, int standardReplicas) {
-    // Fails fast, on the caller's thread, for what can never run.
-    ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd);
+    checkRunnable(revision, InstanceClass.STANDARD);
     synchronized (lock) {
       if (closed) {
         return;
@@ -129,7 +239,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   @Override
   public void applyReserve(Revision revision, ReserveSpec reserve, boolean running) {
     if (running) {
-      ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd, InstanceClass.RESERVE);
+      checkRunnable(revision, InstanceClass.RESERVE);
     }
     synchronized (lock) {
       if (closed) {
@@ -237,6 +347,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
         kill(p);
       }
     }
+    engineCalls.shutdown();
+    // whatever container outlived its run process (killed past the grace) goes now
+    engine.ifPresent(e -> reapContainers(e, stateDir));
   }
 
   // ---- convergence (under lock) ----
@@ -291,13 +404,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
     ProcessSpecs.ProcessSpec spec;
     try {
       i.port = freePort();
+      i.container = LocalRuntimes.container(s.revision) && engine.isPresent();
       spec =
-          ProcessSpecs.build(
-              s.revision, i.port, System.getenv(), extraEnv, binDir, cwd, i.instanceClass);
+          i.container
+              ? ContainerSpecs.build(
+                  s.revision, i.port, engine.get(), owner, i.id, i.instanceClass, s.reserve, cwd)
+              : ProcessSpecs.build(
+                  s.revision, i.port, System.getenv(), extraEnv, binDir, cwd, i.instanceClass);
       Path log = logFile(s.revision, i.id);
       Files.createDirectories(log.getParent());
       List<String> command = spec.command();
-      if (i.instanceClass == InstanceClass.RESERVE && s.reserve != null) {
+      if (i.instanceClass == InstanceClass.RESERVE && s.reserve != null && !i.container) {
         command = affinity.wrap(command, s.reserve.resources().cpuMillicores());
         Files.writeString(
             log,
@@ -310,8 +427,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
             StandardOpenOption.APPEND);
       }
       ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workingDir().toFile());
-      pb.environment().clear();
-      pb.environment().putAll(spec.env());
+      if (!i.container) { // the engine's CLI keeps this process's environment (its config, HOME)
+        pb.environment().clear();
+        pb.environment().putAll(spec.env());
+      }
       pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       Process p = pb.start();
       i.process = p;
@@ -338,6 +457,21 @@ public final class ProcessRuntime implements WorkloadRuntime {
     if (p == null || !p.isAlive()) {
       s.instances.remove(i);
       PidFiles.delete(stateDir, i.id);
+      return;
+    }
+    if (i.container) {
+      // the engine sends SIGTERM, waits the grace, then kills; its run process exits after
+      String name = ContainerSpecs.name(owner, i.id);
+      long graceSeconds = Math.max(1, stopGrace.toSeconds());
+      engineCall(List.of("stop", "--time=" + graceSeconds, name));
+      schedule(
+          () -> {
+            if (p.isAlive()) {
+              kill(p);
+              engineCall(List.of("rm", "-f", name));
+            }
+          },
+          stopGrace.plusSeconds(10));
       return;
     }
     p.destroy(); // SIGTERM: let the app finish in-flight requests
@@ -531,6 +665,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     final String id;
     final InstanceClass instanceClass;
     int port;
+    boolean container;
     Process process;
     ReadinessCheck check;
     boolean ready;
