@@ -193,7 +193,9 @@ class DeployManifestsTest {
                 NAMESPACE + " core configmaps[config-network] get,list,watch",
                 NAMESPACE + " core configmaps[config-autoscaler] get,list,watch",
                 NAMESPACE + " core configmaps[config-gc] get,list,watch",
-                NAMESPACE + " core configmaps[config-deployment] get,list,watch")));
+                NAMESPACE + " core configmaps[config-deployment] get,list,watch",
+                NAMESPACE + " core configmaps[config-features] get,list,watch",
+                NAMESPACE + " core configmaps[config-defaults] get,list,watch")));
   }
 
   /** "scope group resource[,resource][name] verb,verb" lines, expanded one line a verb. */
