@@ -29,12 +29,13 @@ import java.util.TreeMap;
  * pilot light; a Service may have several slices, merged. Per endpoint: {@code conditions.ready}
  * true (or unset, which Kubernetes says to read as true) → ready; not ready and not terminating →
  * starting (the gateway probes it itself and routes to it on its first success, before the
- * kubelet's readiness reaches the slice); terminating → left out, so no new request goes to a pod
- * being stopped. An endpoint listed in two slices (while Kubernetes moves it between them) counts
- * once, ready if either says so. Ids are {@code address:port}, so the same pod keeps its id across
- * slice updates. The protocol comes from the slice port's name ({@code h2c} → {@link Protocol#H2C},
- * the Service's port is named after the container's). A slice without a port number is skipped: the
- * controller always gives the headless Service its port.
+ * kubelet's readiness reaches the slice) when the gateway can probe it as the kubelet would (see
+ * {@link #gatewayProbes}), else left out until the kubelet calls it ready; terminating → left out,
+ * so no new request goes to a pod being stopped. An endpoint listed in two slices (while Kubernetes
+ * moves it between them) counts once, ready if either says so. Ids are {@code address:port}, so the
+ * same pod keeps its id across slice updates. The protocol comes from the slice port's name ({@code
+ * h2c} → {@link Protocol#H2C}, the Service's port is named after the container's). A slice without
+ * a port number is skipped: the controller always gives the headless Service its port.
  */
 public final class EndpointSliceMapping {
   private EndpointSliceMapping() {}
@@ -56,6 +57,7 @@ public final class EndpointSliceMapping {
     }
     Map<String, Endpoint> ready = new TreeMap<>();
     Map<String, Endpoint> starting = new TreeMap<>();
+    boolean probed = gatewayProbes(spec);
     for (EndpointSlice slice : slices) {
       InstanceClass instanceClass = instanceClass(key, slice);
       EndpointPort port = servingPort(slice);
@@ -78,7 +80,7 @@ public final class EndpointSliceMapping {
             starting.remove(endpoint.id());
           }
           case STARTING -> {
-            if (!ready.containsKey(endpoint.id())) {
+            if (probed && !ready.containsKey(endpoint.id())) {
               starting.put(endpoint.id(), endpoint);
             }
           }
@@ -159,6 +161,27 @@ public final class EndpointSliceMapping {
   /** {@code 10.0.0.7:8080}, {@code [fd00::7]:8080}. */
   static String id(String address, int port) {
     return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+  }
+
+  /**
+   * Whether the gateway's own probe of a starting pod answers what the kubelet's readiness would:
+   * the serving container's readiness probe is an {@code httpGet} or {@code tcpSocket} (or none: a
+   * TCP connect, Knative's default), and no other container has a readiness probe (a pod is ready
+   * only when all its containers are). An {@code exec} or {@code grpc} probe, or a sidecar's probe,
+   * is the kubelet's to run: the gateway waits for the endpoint's {@code ready} condition.
+   */
+  static boolean gatewayProbes(RevisionSpec spec) {
+    Container serving = spec.container();
+    for (Container c : spec.containers()) {
+      Probe p = c.getReadinessProbe();
+      if (p == null) {
+        continue;
+      }
+      if (c != serving || p.getExec() != null || p.getGrpc() != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The container's HTTP readiness path, else a TCP connect, as the kubelet would probe it. */

@@ -15,6 +15,10 @@ import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.ReadinessProbe;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.util.List;
@@ -126,6 +130,70 @@ class EndpointSliceMappingTest {
     assertThat(e.revision()).isEqualTo(KEY);
     assertThat(e.ready()).containsExactlyInAnyOrderElementsOf(ready);
     assertThat(e.starting()).containsExactlyInAnyOrderElementsOf(starting);
+  }
+
+  static Container serving(Probe readiness) {
+    return new ContainerBuilder()
+        .withName("app")
+        .withImage("ghcr.io/example/hello")
+        .addNewPort()
+        .withContainerPort(8080)
+        .endPort()
+        .withReadinessProbe(readiness)
+        .build();
+  }
+
+  static Container sidecar(Probe readiness) {
+    return new ContainerBuilder()
+        .withName("side")
+        .withImage("ghcr.io/example/side")
+        .withReadinessProbe(readiness)
+        .build();
+  }
+
+  static Probe http() {
+    return new ProbeBuilder().withNewHttpGet().withPath("/ready").endHttpGet().build();
+  }
+
+  static Probe tcp() {
+    return new ProbeBuilder().withNewTcpSocket().endTcpSocket().build();
+  }
+
+  static Probe exec() {
+    return new ProbeBuilder().withNewExec().withCommand("cat", "/tmp/ready").endExec().build();
+  }
+
+  static Probe grpc() {
+    return new ProbeBuilder().withNewGrpc().withPort(8080).endGrpc().build();
+  }
+
+  /** name, containers, whether the gateway probes a starting pod itself. */
+  static Stream<Arguments> probes() {
+    return Stream.of(
+        Arguments.of("no readiness probe: a TCP connect", List.of(serving(null)), true),
+        Arguments.of("httpGet", List.of(serving(http())), true),
+        Arguments.of("tcpSocket", List.of(serving(tcp())), true),
+        Arguments.of("exec: the kubelet's", List.of(serving(exec())), false),
+        Arguments.of("grpc: the kubelet's", List.of(serving(grpc())), false),
+        Arguments.of("sidecar without a probe", List.of(serving(http()), sidecar(null)), true),
+        Arguments.of(
+            "sidecar with a probe: the pod is ready when all its containers are",
+            List.of(serving(http()), sidecar(tcp())),
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("probes")
+  void startingPodIsProbedByTheGatewayOnlyWhenItCanProbeAsTheKubeletWould(
+      String name, List<Container> containers, boolean gatewayProbes) {
+    RevisionResource r = revision(NS, REV, new RevisionSpec(containers, null, null, null, null));
+    RevisionEndpoints e =
+        EndpointSliceMapping.revisionEndpoints(
+            r, List.of(standard("a", ready("10.0.0.1"), starting("10.0.0.2"))));
+
+    assertThat(e.ready()).containsExactly(std("10.0.0.1", 8080));
+    assertThat(e.starting())
+        .containsExactlyElementsOf(gatewayProbes ? List.of(std("10.0.0.2", 8080)) : List.of());
   }
 
   @Test

@@ -13,11 +13,15 @@ import dev.pilotlight.activator.LeakCheck;
 import dev.pilotlight.activator.TestGateway;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
+import dev.pilotlight.api.model.RevisionSpec;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.StatRecord;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.testkit.Await;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -191,6 +195,55 @@ class KubernetesGatewayIT {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("hello from the pod, /cold");
     assertThat(gateway.held(REV)).isZero();
+  }
+
+  /** The app's pod listed as started and not ready (the kubelet has not called it ready yet). */
+  EndpointSlice podStarting() {
+    return slice(
+        NS,
+        "hello-00001-x7k2p",
+        REV.name(),
+        REV.name(),
+        "http",
+        app.getAddress().getPort(),
+        K8sFixtures.starting("127.0.0.1"));
+  }
+
+  @Test
+  void httpReadinessProbe_theGatewayProbesAStartingPodAndRoutesToItBeforeTheKubeletDoes()
+      throws Exception {
+    apply(podStarting());
+    feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+    HttpResponse<String> r = get(HOST, "/early").get(30, TimeUnit.SECONDS);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello from the pod, /early");
+  }
+
+  @Test
+  void execReadinessProbe_aStartingPodIsNotRoutedToUntilItsEndpointIsReady() throws Exception {
+    RevisionResource exec =
+        client.resources(RevisionResource.class).inNamespace(NS).withName(REV.name()).get();
+    Container c =
+        new ContainerBuilder(exec.getSpec().container())
+            .withReadinessProbe(
+                new ProbeBuilder().withNewExec().withCommand("cat", "/tmp/ready").endExec().build())
+            .build();
+    exec.setSpec(new RevisionSpec(List.of(c), 10L, 60L, 30L, null));
+    client.resources(RevisionResource.class).inNamespace(NS).resource(exec).update();
+    apply(podStarting()); // the app answers; only the kubelet's exec probe knows it is not ready
+    feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+    CompletableFuture<HttpResponse<String>> pending = get(HOST, "/exec");
+    Await.until("the request held", DEADLINE, () -> gateway.held(REV) == 1);
+    assertThat(pending).isNotDone();
+
+    apply(podReady());
+
+    HttpResponse<String> r = pending.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello from the pod, /exec");
   }
 
   @Test

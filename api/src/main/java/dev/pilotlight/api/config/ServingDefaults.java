@@ -1,5 +1,6 @@
 package dev.pilotlight.api.config;
 
+import dev.pilotlight.api.model.RevisionSpec;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -54,6 +55,36 @@ public record ServingDefaults(
 
   public ServingDefaults {
     resources = Map.copyOf(resources);
+  }
+
+  /**
+   * A new revision's spec with these defaults where its template leaves them unset, as Knative's
+   * defaulting webhook sets them when the revision is created: {@code timeoutSeconds} when unset or
+   * 0; {@code containerConcurrency} when unset; {@code responseStartTimeoutSeconds} and {@code
+   * idleTimeoutSeconds} when unset and their default is neither 0 nor as long as the revision's
+   * timeout (a default equal to the timeout adds nothing). Applied once, when the revision is
+   * stamped: a revision keeps the values it was created with when config-defaults changes later.
+   */
+  public RevisionSpec applyTo(RevisionSpec spec) {
+    long timeout =
+        spec.timeoutSeconds() == null || spec.timeoutSeconds() == 0
+            ? revisionTimeoutSeconds
+            : spec.timeoutSeconds();
+    return new RevisionSpec(
+        spec.podSpec(),
+        spec.containerConcurrency() == null ? containerConcurrency : spec.containerConcurrency(),
+        timeout,
+        spec.responseStartTimeoutSeconds() == null
+            ? belowTimeout(responseStartTimeoutSeconds, timeout)
+            : spec.responseStartTimeoutSeconds(),
+        spec.idleTimeoutSeconds() == null
+            ? belowTimeout(idleTimeoutSeconds, timeout)
+            : spec.idleTimeoutSeconds());
+  }
+
+  /** A timeout default, when it is set (not 0) and shorter than the revision's timeout. */
+  private static Long belowTimeout(long defaultSeconds, long timeout) {
+    return defaultSeconds != 0 && defaultSeconds < timeout ? defaultSeconds : null;
   }
 
   /**

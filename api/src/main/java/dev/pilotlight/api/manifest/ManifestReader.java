@@ -10,16 +10,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
-import dev.pilotlight.api.model.ConfigurationSpec;
 import dev.pilotlight.api.model.ObjectMeta;
 import dev.pilotlight.api.model.Resource;
-import dev.pilotlight.api.model.RevisionSpec;
-import dev.pilotlight.api.model.RevisionTemplate;
 import dev.pilotlight.api.model.Route;
 import dev.pilotlight.api.model.Service;
-import dev.pilotlight.api.model.ServiceSpec;
 import dev.pilotlight.api.validation.Validator;
 import dev.pilotlight.api.validation.Violation;
 import java.io.IOException;
@@ -131,7 +126,7 @@ public final class ManifestReader {
       }
       Resource resource;
       try {
-        resource = withDefaults(normalize(yaml.treeToValue(node, type)));
+        resource = normalize(yaml.treeToValue(node, type));
       } catch (JsonProcessingException | IllegalArgumentException e) {
         problems.add(bindingProblem(source, id, e));
         continue;
@@ -168,60 +163,6 @@ public final class ManifestReader {
     }
     stages.add(List.copyOf(current.values()));
     return List.copyOf(stages);
-  }
-
-  /**
-   * config-defaults' timeouts and concurrency in a template that leaves them unset, as Knative's
-   * defaulting webhook sets them; only where the cluster's defaults differ from Knative's stock
-   * ones, so a template's canonical form (and revision) does not change with stock defaults.
-   */
-  private Resource withDefaults(Resource r) {
-    ServingDefaults d = validator.settings().defaults();
-    if (d.equals(ServingDefaults.DEFAULTS)) {
-      return r;
-    }
-    if (r instanceof Service s && s.spec() != null && s.spec().template() != null) {
-      return new Service(
-          s.apiVersion(),
-          s.kind(),
-          s.metadata(),
-          new ServiceSpec(defaulted(s.spec().template(), d), s.spec().traffic()));
-    }
-    if (r instanceof Configuration c && c.spec() != null && c.spec().template() != null) {
-      return new Configuration(
-          c.apiVersion(),
-          c.kind(),
-          c.metadata(),
-          new ConfigurationSpec(defaulted(c.spec().template(), d)));
-    }
-    return r;
-  }
-
-  private static RevisionTemplate defaulted(RevisionTemplate t, ServingDefaults d) {
-    RevisionSpec s = t.spec();
-    if (s == null) {
-      return t;
-    }
-    ServingDefaults stock = ServingDefaults.DEFAULTS;
-    Long timeout =
-        s.timeoutSeconds() == null && d.revisionTimeoutSeconds() != stock.revisionTimeoutSeconds()
-            ? Long.valueOf(d.revisionTimeoutSeconds())
-            : s.timeoutSeconds();
-    Long cc =
-        s.containerConcurrency() == null && d.containerConcurrency() != stock.containerConcurrency()
-            ? Long.valueOf(d.containerConcurrency())
-            : s.containerConcurrency();
-    Long responseStart =
-        s.responseStartTimeoutSeconds() == null
-                && d.responseStartTimeoutSeconds() != d.revisionTimeoutSeconds()
-            ? Long.valueOf(d.responseStartTimeoutSeconds())
-            : s.responseStartTimeoutSeconds();
-    Long idle =
-        s.idleTimeoutSeconds() == null && d.idleTimeoutSeconds() != 0
-            ? Long.valueOf(d.idleTimeoutSeconds())
-            : s.idleTimeoutSeconds();
-    return new RevisionTemplate(
-        t.metadata(), new RevisionSpec(s.podSpec(), cc, timeout, responseStart, idle));
   }
 
   private static Resource normalize(Resource r) {

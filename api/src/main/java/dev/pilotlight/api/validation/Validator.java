@@ -6,6 +6,7 @@ import dev.pilotlight.api.autoscaling.AutoscalingAnnotations;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
 import dev.pilotlight.api.config.Features;
+import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.LocalRuntimes;
@@ -75,8 +76,7 @@ public final class Validator {
           + " runtime (validate with --mode kubernetes to check it for Kubernetes)";
 
   private final Supplier<AutoscalerConfig> autoscaler;
-  private final Features features;
-  private final ServingDefaults defaults;
+  private final Supplier<ServingConfig> serving;
   private final Mode mode;
 
   public Validator(Settings settings) {
@@ -92,10 +92,23 @@ public final class Validator {
       Features features,
       ServingDefaults defaults,
       Mode mode) {
+    this(autoscaler, constant(new ServingConfig(features, defaults)), mode);
+  }
+
+  /**
+   * @param autoscaler the autoscaling config in force, read at every validation
+   * @param serving config-features and config-defaults in force, read at every validation (they may
+   *     change while a component runs)
+   */
+  public Validator(
+      Supplier<AutoscalerConfig> autoscaler, Supplier<ServingConfig> serving, Mode mode) {
     this.autoscaler = autoscaler;
-    this.features = features;
-    this.defaults = defaults;
+    this.serving = serving;
     this.mode = mode;
+  }
+
+  private static Supplier<ServingConfig> constant(ServingConfig config) {
+    return () -> config;
   }
 
   public Validator(AutoscalerConfig autoscalerConfig, boolean localMode) {
@@ -120,7 +133,8 @@ public final class Validator {
 
   /** What this validator checks against now. */
   public Settings settings() {
-    return new Settings(autoscaler.get(), features, defaults, mode);
+    ServingConfig s = serving.get();
+    return new Settings(autoscaler.get(), s.features(), s.defaults(), mode);
   }
 
   private boolean local() {
@@ -273,6 +287,8 @@ public final class Validator {
 
   private void revisionSpec(RevisionSpec spec, Map<String, String> annotations, List<Violation> v) {
     String p = "spec.template.spec";
+    ServingConfig config = serving.get();
+    Features features = config.features();
     JsonNode pod = FieldMask.tree(spec.podSpec());
     List<Violation> masked = new ArrayList<>();
     FieldMask.checkPodSpec(pod, p, features, masked);
@@ -288,7 +304,7 @@ public final class Validator {
       }
     }
     new PodSpecRules(features, !local(), v).podSpec(spec.podSpec(), p);
-    ServingDefaults d = defaults;
+    ServingDefaults d = config.defaults();
     Long cc = spec.containerConcurrency();
     long ccMin = d.allowContainerConcurrencyZero() ? 0 : 1;
     if (cc != null && (cc < ccMin || cc > d.containerConcurrencyMaxLimit())) {

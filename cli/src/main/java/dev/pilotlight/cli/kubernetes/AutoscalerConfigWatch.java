@@ -8,7 +8,6 @@ import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,28 +101,7 @@ final class AutoscalerConfigWatch implements AutoCloseable {
   }
 
   private void watch(String name) {
-    informers.add(
-        client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(name)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(ConfigMap cm) {
-                    offer(name, cm.getData());
-                  }
-
-                  @Override
-                  public void onUpdate(ConfigMap before, ConfigMap cm) {
-                    offer(name, cm.getData());
-                  }
-
-                  @Override
-                  public void onDelete(ConfigMap cm, boolean finalStateUnknown) {
-                    offer(name, Map.of());
-                  }
-                }));
+    informers.add(ConfigMapInformer.inform(client, namespace, name, data -> offer(name, data)));
   }
 
   private void offer(String name, Map<String, String> data) {

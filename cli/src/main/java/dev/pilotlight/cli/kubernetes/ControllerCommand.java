@@ -2,9 +2,8 @@ package dev.pilotlight.cli.kubernetes;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
-import dev.pilotlight.api.config.Features;
-import dev.pilotlight.api.config.KnativeConfigs;
-import dev.pilotlight.api.config.ServingDefaults;
+import dev.pilotlight.api.config.LiveServingConfig;
+import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.cli.logging.LoggingOptions;
@@ -85,9 +84,11 @@ public final class ControllerCommand implements Callable<Integer> {
     try (KubernetesClient client = kubernetes.client()) {
       ControllerSettings settings;
       LiveAutoscalerConfig live;
+      LiveServingConfig serving;
       try {
         live = AutoscalerConfigWatch.read(client, podNamespace);
-        settings = settings(client, podNamespace, live.current());
+        serving = ServingConfigWatch.read(client, podNamespace);
+        settings = settings(client, podNamespace, live.current(), serving.current());
       } catch (ValidationException e) {
         err.println("invalid configuration in namespace " + podNamespace + ":\n" + e.getMessage());
         return 1;
@@ -126,7 +127,11 @@ public final class ControllerCommand implements Callable<Integer> {
               new KubernetesController(
                   client, kubernetes.namespace(), settings, Clock.systemUTC(), Ticker.system());
           AutoscalerConfigWatch watch =
-              AutoscalerConfigWatch.start(client, podNamespace, live, controller::reconfigure)) {
+              AutoscalerConfigWatch.start(
+                  client, podNamespace, live, config -> controller.reconfigure(config));
+          ServingConfigWatch servingWatch =
+              ServingConfigWatch.start(
+                  client, podNamespace, serving, config -> controller.reconfigure(config))) {
         return run.serveElected(
             client,
             podNamespace,
@@ -164,23 +169,18 @@ public final class ControllerCommand implements Callable<Integer> {
   }
 
   private ControllerSettings settings(
-      KubernetesClient client, String podNamespace, AutoscalerConfig autoscaler) {
+      KubernetesClient client,
+      String podNamespace,
+      AutoscalerConfig autoscaler,
+      ServingConfig serving) {
     String d = NetworkConfig.domain(domain, client, podNamespace);
     GcConfig gc =
         ComponentRun.configMap(client, podNamespace, "config-gc")
             .map(GcConfig::fromData)
             .orElse(GcConfig.DEFAULTS);
-    Features features =
-        ComponentRun.configMap(client, podNamespace, KnativeConfigs.FEATURES)
-            .map(Features::fromData)
-            .orElse(Features.DEFAULTS);
-    ServingDefaults defaults =
-        ComponentRun.configMap(client, podNamespace, KnativeConfigs.DEFAULTS_NAME)
-            .map(ServingDefaults::fromData)
-            .orElse(ServingDefaults.DEFAULTS);
     return ControllerSettings.defaults(d)
         .withAutoscalerConfig(autoscaler)
         .withGc(gc)
-        .withServing(features, defaults);
+        .withServing(serving.features(), serving.defaults());
   }
 }

@@ -6,6 +6,8 @@ import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.config.KnativeConfigs;
+import dev.pilotlight.api.config.LiveServingConfig;
+import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
@@ -185,10 +187,11 @@ public final class LocalCommand implements Callable<Integer> {
       return 1;
     }
     AutoscalerConfig autoscalerConfig = liveConfig.current();
+    LiveServingConfig liveServing =
+        new LiveServingConfig(new ServingConfig(configs.features(), configs.defaults()));
     ManifestReader reader =
         new ManifestReader(
-            new Validator(
-                liveConfig::current, configs.features(), configs.defaults(), Validator.Mode.LOCAL));
+            new Validator(liveConfig::current, liveServing::current, Validator.Mode.LOCAL));
     Map<Path, List<Resource>> initial = readAll(reader, err);
     if (initial == null) {
       return 1;
@@ -266,6 +269,7 @@ public final class LocalCommand implements Callable<Integer> {
             gateway,
             ticker);
     controllerRef.set(controller);
+    controller.reconfigureDefaults(liveServing.current().defaults());
     AdminServer admin;
     try {
       admin =
@@ -325,6 +329,17 @@ public final class LocalCommand implements Callable<Integer> {
                 events.event(
                     "config edit refused, the last good config stays in force:\n"
                         + indent(message)));
+    configWatcher.serving(
+        liveServing,
+        configs.singleFiles().get(KnativeConfigs.FEATURES),
+        configs.singleFiles().get(KnativeConfigs.DEFAULTS_NAME),
+        serving -> {
+          events.event(
+              "config-features or config-defaults changed: applied (new revisions get the new"
+                  + " defaults)");
+          controller.reconfigureDefaults(serving.defaults());
+          watcher.retryRefused();
+        });
     watchLoop.scheduleWithFixedDelay(
         () -> {
           try {

@@ -197,6 +197,8 @@ class DeployManifestsTest {
                 NAMESPACE + " core configmaps[config-autoscaler] get,list,watch",
                 NAMESPACE + " core configmaps[config-gc] get,list,watch",
                 NAMESPACE + " core configmaps[config-deployment] get,list,watch",
+                NAMESPACE + " core configmaps[config-features] get,list,watch",
+                NAMESPACE + " core configmaps[config-defaults] get,list,watch",
                 NAMESPACE + " core configmaps[config-certmanager] get,list,watch")));
   }
 

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
+import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.testkit.Await;
 import dev.pilotlight.testkit.MockCrds;
@@ -226,6 +227,133 @@ class KubernetesCommandsIT {
       cmd.run.stop();
     }
     assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
+  void controllerWatchesConfigDefaultsAndConfigFeatures() throws Exception {
+    ControllerCommand cmd = new ControllerCommand();
+    cmd.env = Map.of("POD_NAME", "controller-2")::get;
+    Future<Integer> exit =
+        runner.submit(
+            () ->
+                new CommandLine(cmd)
+                    .execute(
+                        "--kubeconfig",
+                        kubeconfig().toString(),
+                        "--namespace",
+                        "serving-live",
+                        "--domain",
+                        "example.org",
+                        "--health-port",
+                        Integer.toString(freePort())));
+    awaitHolder("pilotlight-controller", "controller-2");
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger watchLog = (Logger) LoggerFactory.getLogger(ServingConfigWatch.class);
+    watchLog.addAppender(log);
+    try {
+      // config-defaults appears while the controller runs: new revisions get its timeout
+      client
+          .resource(systemConfigMap("config-defaults", "revision-timeout-seconds", "120"))
+          .create();
+      Await.until(
+          "config-defaults applied",
+          DEADLINE,
+          () ->
+              log.list.stream()
+                  .anyMatch(
+                      e ->
+                          e.getFormattedMessage()
+                              .contains("config-defaults in pilotlight-system changed")));
+      client.resource(service("hello:1", "")).create();
+      Await.until("hello-00001 with the default", DEADLINE, () -> timeoutOf("hello-00001") == 120);
+
+      // an invalid change is refused and logged once, the last good config stays in force
+      client
+          .configMaps()
+          .inNamespace("pilotlight-system")
+          .resource(systemConfigMap("config-defaults", "revision-timeout-seconds", "soon"))
+          .update();
+      Await.until("the refusal logged", DEADLINE, () -> refusals(log) == 1);
+      assertThat(log.list)
+          .anySatisfy(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .contains("ConfigMap config-defaults in pilotlight-system refused")
+                      .contains("data.revision-timeout-seconds: \"soon\""));
+
+      // a field behind a feature flag is refused until config-features enables it; then the
+      // Service is reconciled again and its next revision stamped, with the last good defaults
+      client.resource(service("hello:2", "nodeSelector: {disk: ssd}")).update();
+      Await.until(
+          "the Service refused",
+          DEADLINE,
+          () -> {
+            ServiceResource s =
+                client
+                    .resources(ServiceResource.class)
+                    .inNamespace("serving-live")
+                    .withName("hello")
+                    .get();
+            return s.getStatus() != null
+                && s.getStatus().conditions().stream()
+                    .anyMatch(
+                        c ->
+                            "Ready".equals(c.getType())
+                                && "False".equals(c.getStatus())
+                                && c.getMessage().contains("kubernetes.podspec-nodeselector"));
+          });
+      client
+          .resource(
+              systemConfigMap("config-features", "kubernetes.podspec-nodeselector", "enabled"))
+          .create();
+      Await.until("hello-00002 stamped", DEADLINE, () -> timeoutOf("hello-00002") == 120);
+      assertThat(timeoutOf("hello-00001")).isEqualTo(120);
+      assertThat(refusals(log)).isEqualTo(1);
+    } finally {
+      watchLog.detachAppender(log);
+      client.configMaps().inNamespace("pilotlight-system").withName("config-defaults").delete();
+      client.configMaps().inNamespace("pilotlight-system").withName("config-features").delete();
+      cmd.run.stop();
+    }
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+  }
+
+  private static ServiceResource service(String image, String podSpecField) {
+    return Serialization.unmarshal(
+        """
+        apiVersion: serving.pilotlight.dev/v1
+        kind: Service
+        metadata: {name: hello, namespace: serving-live}
+        spec:
+          template:
+            spec:
+              containers: [{image: ghcr.io/example/IMAGE}]
+              FIELD
+        """
+            .replace("IMAGE", image)
+            .replace("FIELD", podSpecField),
+        ServiceResource.class);
+  }
+
+  private static ConfigMap systemConfigMap(String name, String key, String value) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("pilotlight-system")
+        .endMetadata()
+        .withData(Map.of(key, value))
+        .build();
+  }
+
+  private static long timeoutOf(String revision) {
+    RevisionResource r =
+        client
+            .resources(RevisionResource.class)
+            .inNamespace("serving-live")
+            .withName(revision)
+            .get();
+    return r == null || r.getSpec().timeoutSeconds() == null ? -1 : r.getSpec().timeoutSeconds();
   }
 
   private static ConfigMap configDeployment(String deadline) {

@@ -2,6 +2,7 @@ package dev.pilotlight.controller.kubernetes;
 
 import static dev.pilotlight.controller.kubernetes.status.Conditions.READY;
 
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -26,13 +27,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Configuration → a Revision for every template change (local mode's {@link RevisionStamper}:
- * {@code <configuration>-00001}, {@code -00002}, ...), {@code latestCreatedRevisionName} and {@code
+ * {@code <configuration>-00001}, {@code -00002}, ..., with config-defaults' timeouts and
+ * concurrency where the template leaves them unset), {@code latestCreatedRevisionName} and {@code
  * latestReadyRevisionName} in its status, Ready from the latest created revision, and the
  * collection of its old revisions ({@link RevisionGc}).
  */
@@ -44,14 +47,30 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
   private final Validator validator;
   private final GcConfig gc;
   private final Clock clock;
+  private final Supplier<ServingDefaults> defaults;
 
   ConfigurationReconciler(
       Caches caches, ClusterWrites writes, Validator validator, GcConfig gc, Clock clock) {
+    this(caches, writes, validator, gc, clock, () -> ServingDefaults.DEFAULTS);
+  }
+
+  /**
+   * @param defaults config-defaults in force: what a new revision gets where its template says
+   *     nothing (existing revisions keep what they were created with)
+   */
+  ConfigurationReconciler(
+      Caches caches,
+      ClusterWrites writes,
+      Validator validator,
+      GcConfig gc,
+      Clock clock,
+      Supplier<ServingDefaults> defaults) {
     this.caches = caches;
     this.writes = writes;
     this.validator = validator;
     this.gc = gc;
     this.clock = clock;
+    this.defaults = defaults;
   }
 
   @Override
@@ -80,7 +99,8 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
               Models.configuration(config),
               serviceOf(config),
               revisions.stream().map(Models::revision).toList(),
-              clock.instant());
+              clock.instant(),
+              defaults.get());
       if (stamp instanceof RevisionStamper.NewRevision nr) {
         writes.create(RevisionChildren.revision(nr.revision(), config));
         try (MDC.MDCCloseable m =

@@ -5,6 +5,7 @@ import static dev.pilotlight.api.kubernetes.KubernetesNames.REVISION_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.SERVICE_LABEL;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
@@ -47,6 +48,7 @@ public final class KubernetesController implements AutoCloseable {
   private final ReconcileLoop<ObjectKey> routes;
   private final ControllerMetrics metrics;
   private volatile AutoscalerConfig autoscalerConfig;
+  private volatile ServingConfig servingConfig;
   private boolean reconciling;
   private CompletableFuture<Void> started;
 
@@ -63,6 +65,7 @@ public final class KubernetesController implements AutoCloseable {
       Ticker ticker) {
     this.settings = settings;
     this.autoscalerConfig = settings.autoscalerConfig();
+    this.servingConfig = new ServingConfig(settings.features(), settings.servingDefaults());
     this.metrics = new ControllerMetrics(ticker);
     this.caches = new Caches(client, namespace, settings.resync());
     this.scheduler =
@@ -74,22 +77,19 @@ public final class KubernetesController implements AutoCloseable {
             });
     ClusterWrites writes = new Fabric8Writes(client);
     Validator validator =
-        new Validator(
-            () -> autoscalerConfig,
-            settings.features(),
-            settings.servingDefaults(),
-            Validator.Mode.KUBERNETES);
+        new Validator(() -> autoscalerConfig, () -> servingConfig, Validator.Mode.KUBERNETES);
     services = loop("service", new ServiceReconciler(caches, writes, validator, clock), ticker);
     configurations =
         loop(
             "configuration",
-            new ConfigurationReconciler(caches, writes, validator, settings.gc(), clock),
+            new ConfigurationReconciler(
+                caches, writes, validator, settings.gc(), clock, () -> servingConfig.defaults()),
             ticker);
     revisions =
         loop(
             "revision",
             new RevisionReconciler(
-                caches, writes, clock, () -> autoscalerConfig, settings.servingDefaults()),
+                caches, writes, clock, () -> autoscalerConfig, () -> servingConfig.defaults()),
             ticker);
     routes =
         loop(
@@ -145,6 +145,24 @@ public final class KubernetesController implements AutoCloseable {
     if (reconciling) {
       enqueueAll();
     }
+  }
+
+  /**
+   * New config-features or config-defaults: validation, the defaults of revisions stamped from now
+   * on (a revision keeps the timeouts and concurrency it was created with) and the pods' default
+   * resources, container names and enableServiceLinks use them, and every object is reconciled
+   * again (a Configuration refused under the old features may be valid now, or the reverse).
+   */
+  public synchronized void reconfigure(ServingConfig config) {
+    servingConfig = config;
+    if (reconciling) {
+      enqueueAll();
+    }
+  }
+
+  /** config-features and config-defaults in force. */
+  public ServingConfig servingConfig() {
+    return servingConfig;
   }
 
   /** The global autoscaling config in force. */

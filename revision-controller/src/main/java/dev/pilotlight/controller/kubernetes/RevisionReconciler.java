@@ -59,7 +59,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   private final ClusterWrites writes;
   private final Clock clock;
   private final Supplier<AutoscalerConfig> autoscalerConfig;
-  private final ServingDefaults servingDefaults;
+  private final Supplier<ServingDefaults> servingDefaults;
 
   /**
    * @param autoscalerConfig the global autoscaling defaults (min-scale and initial-scale of the
@@ -71,18 +71,19 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
       ClusterWrites writes,
       Clock clock,
       Supplier<AutoscalerConfig> autoscalerConfig) {
-    this(caches, writes, clock, autoscalerConfig, ServingDefaults.DEFAULTS);
+    this(caches, writes, clock, autoscalerConfig, () -> ServingDefaults.DEFAULTS);
   }
 
   /**
-   * @param servingDefaults config-defaults: default resources and enableServiceLinks of the pods
+   * @param servingDefaults config-defaults in force: default resources, container names and
+   *     enableServiceLinks of the pods
    */
   RevisionReconciler(
       Caches caches,
       ClusterWrites writes,
       Clock clock,
       Supplier<AutoscalerConfig> autoscalerConfig,
-      ServingDefaults servingDefaults) {
+      Supplier<ServingDefaults> servingDefaults) {
     this.servingDefaults = servingDefaults;
     this.caches = caches;
     this.writes = writes;
@@ -140,7 +141,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     converge(
         rev,
         RevisionChildren.deployment(
-            rev, replicas, autoscalerConfig.get().progressDeadline(), servingDefaults),
+            rev, replicas, autoscalerConfig.get().progressDeadline(), servingDefaults.get()),
         deployment,
         Deployment::getSpec,
         Deployment::setSpec,
@@ -162,7 +163,8 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     if (reserve.isPresent()) {
       converge(
           rev,
-          RevisionChildren.reserveDeployment(rev, reserve.get(), scale.reserve(), servingDefaults),
+          RevisionChildren.reserveDeployment(
+              rev, reserve.get(), scale.reserve(), servingDefaults.get()),
           reserveDeployment,
           Deployment::getSpec,
           Deployment::setSpec,

@@ -3,6 +3,7 @@ package dev.pilotlight.controller.local;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.ScalingSpec;
 import dev.pilotlight.api.autoscaling.ScalingSpecs;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.manifest.ManifestReader;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.Revision;
@@ -97,6 +98,11 @@ public final class LocalController implements ScaleListener, InstanceListener, A
 
   /** The global autoscaling defaults in force: {@link Settings}' until {@link #reconfigure}. */
   private AutoscalerConfig autoscalerConfig;
+
+  /**
+   * config-defaults in force for revisions stamped from now on; see {@link #reconfigureDefaults}.
+   */
+  private ServingDefaults servingDefaults = ServingDefaults.DEFAULTS;
 
   private final WorkloadRuntime runtime;
   private final ScalingTargets autoscaler;
@@ -263,6 +269,15 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   }
 
   /**
+   * config-defaults in force (at startup, and when it changes): revisions stamped from now on get
+   * its timeouts and concurrency where their template says nothing; existing revisions keep what
+   * they were created with, as in Knative.
+   */
+  public CompletableFuture<Void> reconfigureDefaults(ServingDefaults defaults) {
+    return submit(() -> servingDefaults = defaults);
+  }
+
+  /**
    * A new global autoscaling config (config-autoscaler or config-deployment changed): every
    * revision's scaling target is resolved again and the changed ones go to the autoscaler.
    */
@@ -402,7 +417,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
       List<Revision> existing =
           revisionsOf(dc.configuration().namespace(), dc.configuration().name());
       RevisionStamper.Stamp stamp =
-          RevisionStamper.stamp(dc.configuration(), dc.service(), existing, clock.instant());
+          RevisionStamper.stamp(
+              dc.configuration(), dc.service(), existing, clock.instant(), servingDefaults);
       if (stamp instanceof RevisionStamper.NewRevision nr) {
         Revision r = nr.revision();
         revisions.put(r.key(), r);

@@ -1,5 +1,6 @@
 package dev.pilotlight.controller.reconcile;
 
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.model.RevisionTemplate;
@@ -15,7 +16,10 @@ import java.util.Optional;
  * Decides whether a configuration's template needs a new revision, as a pure function of the
  * configuration and its existing revisions. A revision is immutable: any change of the template
  * (its spec, annotations, labels or name) stamps the next one, numbered {@code <config>-00001,
- * -00002, ...} unless the template names it.
+ * -00002, ...} unless the template names it. The new revision's spec is the template's with
+ * config-defaults' timeouts and concurrency where it leaves them unset ({@link
+ * ServingDefaults#applyTo}); the template's hash, which decides whether a revision is new, is the
+ * template's own, so a change of config-defaults applies to new revisions only, as in Knative.
  */
 public final class RevisionStamper {
   private RevisionStamper() {}
@@ -31,12 +35,23 @@ public final class RevisionStamper {
 
   public record Conflict(String message) implements Stamp {}
 
+  /** As {@link #stamp(Configuration, String, List, Instant, ServingDefaults)}, stock defaults. */
+  public static Stamp stamp(
+      Configuration config, String serviceName, List<Revision> existing, Instant now) {
+    return stamp(config, serviceName, existing, now, ServingDefaults.DEFAULTS);
+  }
+
   /**
    * @param existing the configuration's revisions, any order
    * @param serviceName the owning service, or null
+   * @param defaults config-defaults in force, for a new revision
    */
   public static Stamp stamp(
-      Configuration config, String serviceName, List<Revision> existing, Instant now) {
+      Configuration config,
+      String serviceName,
+      List<Revision> existing,
+      Instant now,
+      ServingDefaults defaults) {
     RevisionTemplate template = config.spec().template();
     String hash = TemplateHash.of(template);
     Optional<Revision> latest =
@@ -86,7 +101,7 @@ public final class RevisionStamper {
             hash,
             template.metadata().annotations(),
             labels,
-            template.spec(),
+            defaults.applyTo(template.spec()),
             now);
     return new NewRevision(revision);
   }

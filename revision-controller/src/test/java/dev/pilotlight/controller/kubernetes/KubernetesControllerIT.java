@@ -98,7 +98,8 @@ class KubernetesControllerIT {
           .containsEntry("serving.knative.dev/configurationGeneration", "1");
       assertThat(rev.getMetadata().getAnnotations())
           .containsEntry("autoscaling.knative.dev/target", "10");
-      assertThat(rev.getSpec()).isEqualTo(svc.getSpec().template().spec());
+      assertThat(rev.getSpec())
+          .isEqualTo(ServingDefaults.DEFAULTS.applyTo(svc.getSpec().template().spec()));
 
       Deployment d = await("Deployment", () -> c.deployment("hello-00001"), x -> true);
       assertOwnedBy(d.getMetadata().getOwnerReferences(), "Revision", rev.getMetadata().getUid());

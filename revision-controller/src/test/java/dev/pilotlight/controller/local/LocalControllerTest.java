@@ -3,6 +3,7 @@ package dev.pilotlight.controller.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.ObjectMeta;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.Revision;
@@ -211,6 +212,31 @@ class LocalControllerTest {
     ready(c, "hello-00002", 1235);
     assertThat(lastTable().lookup("first-hello.default.localhost").targets())
         .containsExactly(new WeightedRevision(key("hello-00001"), 100));
+  }
+
+  @Test
+  void configDefaultsGoIntoNewRevisions_andAChangeOfThemIntoLaterOnesOnly() throws Exception {
+    LocalController c = controller();
+    c.reconfigureDefaults(
+            ServingDefaults.fromData(
+                Map.of("revision-timeout-seconds", "120", "container-concurrency", "7")))
+        .get(5, TimeUnit.SECONDS);
+    apply(c, service("hello", "a", List.of()));
+    c.reconfigureDefaults(ServingDefaults.fromData(Map.of("revision-timeout-seconds", "200")))
+        .get(5, TimeUnit.SECONDS);
+    apply(c, service("hello", "b", List.of()));
+
+    for (String name : List.of("hello-00001", "hello-00002")) {
+      Endpoint up = new Endpoint(name + "-1", "127.0.0.1", 4001, InstanceClass.STANDARD);
+      c.onInstances(new InstanceSet(key(name), List.of(up), 1, null, List.of()));
+    }
+    c.sync().get(5, TimeUnit.SECONDS);
+    RevisionEndpoints first = endpoints.last.get(key("hello-00001"));
+    assertThat(first.timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(first.containerConcurrency()).isEqualTo(7);
+    RevisionEndpoints second = endpoints.last.get(key("hello-00002"));
+    assertThat(second.timeout()).isEqualTo(Duration.ofSeconds(200));
+    assertThat(second.containerConcurrency()).isZero();
   }
 
   @Test

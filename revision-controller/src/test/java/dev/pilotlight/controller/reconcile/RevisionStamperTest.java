@@ -2,6 +2,7 @@ package dev.pilotlight.controller.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.ConfigurationSpec;
 import dev.pilotlight.api.model.ObjectMeta;
@@ -59,6 +60,31 @@ class RevisionStamperTest {
     existing.add(second);
     // going back to an earlier template is a change too: revisions are a history, not a set
     assertThat(stampNew(config("hello", null, "a"), existing).name()).isEqualTo("hello-00003");
+  }
+
+  @Test
+  void aNewRevisionGetsConfigDefaults_andAChangeOfThemStampsNoRevision() {
+    ServingDefaults first =
+        ServingDefaults.fromData(
+            Map.of("revision-timeout-seconds", "120", "container-concurrency", "7"));
+    List<Revision> existing = new ArrayList<>();
+    RevisionStamper.Stamp s =
+        RevisionStamper.stamp(config("hello", null, "a"), null, existing, NOW, first);
+    Revision r = ((RevisionStamper.NewRevision) s).revision();
+    assertThat(r.spec().timeoutSeconds()).isEqualTo(120L);
+    assertThat(r.spec().containerConcurrency()).isEqualTo(7L);
+    existing.add(r);
+
+    ServingDefaults second = ServingDefaults.fromData(Map.of("revision-timeout-seconds", "200"));
+    assertThat(RevisionStamper.stamp(config("hello", null, "a"), null, existing, NOW, second))
+        .isInstanceOf(RevisionStamper.UpToDate.class);
+    Revision next =
+        ((RevisionStamper.NewRevision)
+                RevisionStamper.stamp(config("hello", null, "b"), null, existing, NOW, second))
+            .revision();
+    assertThat(next.spec().timeoutSeconds()).isEqualTo(200L);
+    assertThat(next.spec().containerConcurrency()).isZero();
+    assertThat(next.templateHash()).isNotEqualTo(r.templateHash());
   }
 
   @Test
