@@ -67,20 +67,19 @@ class ValidateCommandTest {
     assertThat(r.out()).contains("11 resources valid");
   }
 
-  /** Locally, a manifest whose only obstacle is the container runtime says exactly that. */
+  /**
+   * Locally, Knative's hello world (an image, no command) is valid: its image runs as a container.
+   * What containers cannot do locally yet (volumes) is refused naming the field.
+   */
   @Test
-  void locallyAnImageOnlyManifestSaysItNeedsAContainerRuntime() throws Exception {
+  void locallyAnImageOnlyManifestIsValidAndVolumesAreRefusedNamingTheField() throws Exception {
     Run r = run("validate", docs() + "/hello-world.yaml");
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err())
-        .contains(
-            "hello-world.yaml: Service default/hello: spec.template.spec.containers[0].command:"
-                + " required in local mode")
-        .contains("1 problem found");
+    assertThat(r.code()).as(r.err()).isZero();
     Run volumes = run("validate", "--mode", "local", docs() + "/secrets-and-configmaps.yaml");
+    assertThat(volumes.code()).isEqualTo(1);
     assertThat(volumes.err())
         .contains("spec.template.spec.volumes: set (expected: not set in local mode")
-        .contains("needs a container runtime");
+        .contains("whose containers do not yet");
   }
 
   @Test

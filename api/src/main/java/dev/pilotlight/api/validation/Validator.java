@@ -72,8 +72,8 @@ public final class Validator {
   private static final Set<String> LOCAL_CONTAINER_ONLY_FIELDS = Set.of("resources");
 
   private static final String LOCAL_REFUSAL =
-      "not set in local mode, which runs each container as a process: this needs a container"
-          + " runtime (validate with --mode kubernetes to check it for Kubernetes)";
+      "not set in local mode, whose processes cannot honour it and whose containers do not yet"
+          + " (validate with --mode kubernetes to check it for Kubernetes)";
 
   private final Supplier<AutoscalerConfig> autoscaler;
   private final Supplier<ServingConfig> serving;
