@@ -108,6 +108,9 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
+  /** fabric8's mapper configuration, shared (a configured mapper is thread-safe). */
+  private static final ObjectMapper JSON = mapper();
+
   private final StoreOptions options;
   private final ObjectMapper json;
   private final Map<Class<?>, Kind<?>> kinds = new LinkedHashMap<>();
@@ -139,9 +142,7 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
   private ObjectStore(StoreOptions options, StateFile file) {
     this.options = options;
     this.file = file;
-    ObjectMapper mapper = new ObjectMapper();
-    new KubernetesSerialization(mapper, true); // configures the mapper for fabric8's models
-    this.json = mapper;
+    this.json = JSON;
     for (Class<? extends HasMetadata> type : options.kinds()) {
       register(type);
     }
@@ -161,6 +162,13 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
     if (file != null) {
       load(file.read(json));
     }
+  }
+
+  private static ObjectMapper mapper() {
+    ObjectMapper mapper = new ObjectMapper();
+    // configures the mapper for fabric8's models; types are always given, so no class scanning
+    new KubernetesSerialization(mapper, false);
+    return mapper;
   }
 
   private <T extends HasMetadata> void register(Class<T> type) {
