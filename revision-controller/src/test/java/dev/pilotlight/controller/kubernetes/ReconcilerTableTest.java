@@ -2,14 +2,22 @@ package dev.pilotlight.controller.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.api.kubernetes.ConfigurationResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
 import dev.pilotlight.controller.kubernetes.gc.GcConfig;
+import dev.pilotlight.controller.kubernetes.queue.ReconcileLoop;
+import dev.pilotlight.controller.kubernetes.queue.WorkQueue;
 import dev.pilotlight.controller.kubernetes.status.Conditions;
+import dev.pilotlight.testkit.ManualScheduler;
+import dev.pilotlight.testkit.ManualTicker;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -391,6 +399,51 @@ class ReconcilerTableTest {
       row.given().run(w);
       assertThat(w.reconcile(row.kind(), row.key())).as("writes").isEqualTo(row.want());
       row.then().run(w);
+    }
+  }
+
+  @Test
+  void aResourceVersionConflictIsRetriedAfterTheBackoffAndConverges() throws Exception {
+    try (StoreWorld w = new StoreWorld()) {
+      READY.run(w);
+      w.apply(HELLO_V2);
+      // someone else writes the Configuration between the reconciler's read and its update
+      w.writes.beforeUpdate =
+          o -> {
+            if (o instanceof ConfigurationResource) {
+              w.writes.beforeUpdate = x -> {};
+              w.store.patchMetadata(
+                  ConfigurationResource.class, ObjectKey.of(o), Map.of("team", "a"), null);
+            }
+          };
+      ManualTicker ticker = new ManualTicker();
+      ManualScheduler scheduler = new ManualScheduler(ticker);
+      ReconcileLoop<ObjectKey> loop =
+          new ReconcileLoop<>(
+              "service",
+              new WorkQueue<>(scheduler, ticker),
+              w.services,
+              ControllerSettings.RECONCILE_BACKOFF);
+      ObjectKey key = StoreWorld.key("hello");
+      loop.queue().add(key);
+
+      assertThat(loop.processNext()).isTrue();
+      assertThat(loop.failures(key)).isEqualTo(1);
+      assertThat(w.configuration("hello").getMetadata().getGeneration()).isEqualTo(1L);
+      assertThat(loop.queue().size()).isZero();
+      assertThat(loop.queue().parked()).isEqualTo(1);
+
+      scheduler.advance(49, TimeUnit.MILLISECONDS);
+      assertThat(loop.processNext()).isFalse();
+      scheduler.advance(1, TimeUnit.MILLISECONDS);
+      assertThat(loop.processNext()).isTrue();
+
+      assertThat(loop.failures(key)).isZero();
+      ConfigurationResource c = w.configuration("hello");
+      assertThat(c.getMetadata().getGeneration()).isEqualTo(2L);
+      assertThat(c.getMetadata().getLabels()).containsEntry("team", "a");
+      assertThat(c.getSpec().template().spec().containers().get(0).getImage())
+          .isEqualTo("ghcr.io/example/hello:2");
     }
   }
 

@@ -74,6 +74,9 @@ final class StoreWorld implements AutoCloseable {
     private final ClusterWrites delegate;
     final List<String> writes = new ArrayList<>();
 
+    /** Runs before each update reaches the store: another writer racing the reconciler. */
+    java.util.function.Consumer<HasMetadata> beforeUpdate = o -> {};
+
     RecordingWrites(ClusterWrites delegate) {
       this.delegate = delegate;
     }
@@ -97,6 +100,7 @@ final class StoreWorld implements AutoCloseable {
     @Override
     public <T extends HasMetadata> T update(T object) {
       record("update", object.getClass(), ObjectKey.of(object));
+      beforeUpdate.accept(object);
       return delegate.update(object);
     }
 
