@@ -245,21 +245,7 @@ public final class Caches implements ClusterReads, ClusterEvents, AutoCloseable 
     return (SharedIndexInformer<T>) informer;
   }
 
-  // ---- index functions (see ClusterIndexes) ----
-
-  static List<String> labelKey(HasMetadata o, String label) {
-    return ClusterIndexes.labelKey(o, label);
-  }
-
-  static List<String> revisionsNamed(RouteResource r) {
-    return ClusterIndexes.revisionsNamed(r);
-  }
-
-  static List<String> configurationsNamed(RouteResource r) {
-    return ClusterIndexes.configurationsNamed(r);
-  }
-
-  /** The route's resolved traffic, empty when it has none yet. */
+  /** The route's resolved traffic, empty when it has none yet ({@link ClusterIndexes}). */
   static List<TrafficStatus> routedTraffic(RouteResource r) {
     return ClusterIndexes.routedTraffic(r);
   }

@@ -151,17 +151,6 @@ public final class Controller implements AutoCloseable {
     return false;
   }
 
-  /** Consecutive failed reconciles of a key of {@code kind} (service, configuration, ...). */
-  public int failures(String kind, ObjectKey key) {
-    return switch (kind) {
-      case "service" -> services.failures(key);
-      case "configuration" -> configurations.failures(key);
-      case "revision" -> revisions.failures(key);
-      case "route" -> routes.failures(key);
-      default -> throw new IllegalArgumentException("kind: " + kind);
-    };
-  }
-
   /**
    * A new global autoscaling config (config-autoscaler or config-deployment changed): validation
    * and every revision's Deployment and PodAutoscaler conditions use it from now on, and every

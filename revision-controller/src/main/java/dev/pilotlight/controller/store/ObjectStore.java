@@ -199,7 +199,7 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
                 + kindOf(node)
                 + ", which this store does not keep");
       }
-      Entry entry = entry(kind, node, canonical(kind, node));
+      Entry entry = entry(kind, node);
       ObjectKey key = entry.key();
       if (kind.objects.containsKey(key) || byUid.containsKey(entry.uid())) {
         throw new IllegalStateException(
@@ -428,36 +428,31 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
       throw StoreErrors.invalid(
           kind.name, key.name(), "metadata.resourceVersion: must be unset to create");
     }
-    String written;
-    lock.writeLock().lock();
-    try {
-      open();
-      Txn txn = new Txn(resourceVersion);
-      if (kind.objects.containsKey(key)) {
-        throw StoreErrors.alreadyExists(kind.name, key.name());
-      }
-      if (count >= options.maxObjects()) {
-        throw StoreErrors.full(kind.name, key.name(), options.maxObjects());
-      }
-      node.put("apiVersion", kind.apiVersion);
-      node.put("kind", kind.name);
-      node.remove("status");
-      meta.remove(List.of("deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"));
-      String uid = options.uids().get();
-      while (byUid.containsKey(uid)) {
-        uid = options.uids().get();
-      }
-      meta.put("uid", uid);
-      meta.put(
-          "creationTimestamp",
-          options.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString());
-      meta.put("generation", 1L);
-      written = write(txn, kind, key, node);
-      commit(txn);
-    } finally {
-      lock.writeLock().unlock();
-    }
-    scheduleDelivery();
+    String written =
+        transact(
+            txn -> {
+              if (kind.objects.containsKey(key)) {
+                throw StoreErrors.alreadyExists(kind.name, key.name());
+              }
+              if (count >= options.maxObjects()) {
+                throw StoreErrors.full(kind.name, key.name(), options.maxObjects());
+              }
+              node.put("apiVersion", kind.apiVersion);
+              node.put("kind", kind.name);
+              node.remove("status");
+              meta.remove(
+                  List.of("deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"));
+              String uid = options.uids().get();
+              while (byUid.containsKey(uid)) {
+                uid = options.uids().get();
+              }
+              meta.put("uid", uid);
+              meta.put(
+                  "creationTimestamp",
+                  options.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString());
+              meta.put("generation", 1L);
+              return write(txn, kind, key, node);
+            });
     return read(kind, written);
   }
 
@@ -472,41 +467,37 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
       throw StoreErrors.invalid(
           kind.name, key.name(), "metadata.resourceVersion: must be specified for an update");
     }
-    String written;
-    lock.writeLock().lock();
-    try {
-      open();
-      Txn txn = new Txn(resourceVersion);
-      Entry existing = kind.objects.get(key);
-      if (existing == null) {
-        throw StoreErrors.notFound(kind.name, key.name());
-      }
-      if (!given.equals(Long.toString(existing.resourceVersion()))) {
-        throw StoreErrors.conflict(kind.name, key.name());
-      }
-      ObjectNode before = parse(existing.json());
-      ObjectNode beforeMeta = meta(before);
-      node.put("apiVersion", kind.apiVersion);
-      node.put("kind", kind.name);
-      node.remove("status");
-      if (before.has("status")) {
-        node.set("status", before.get("status"));
-      }
-      meta.remove(List.of("deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"));
-      meta.set("uid", beforeMeta.get("uid"));
-      meta.set("creationTimestamp", beforeMeta.get("creationTimestamp"));
-      long generation = beforeMeta.path("generation").asLong(1);
-      meta.put("generation", specOf(node).equals(specOf(before)) ? generation : generation + 1);
-      meta.set("resourceVersion", beforeMeta.get("resourceVersion"));
-      if (parse(canonical(kind, node)).equals(before)) {
-        return read(kind, existing.json());
-      }
-      written = write(txn, kind, key, node);
-      commit(txn);
-    } finally {
-      lock.writeLock().unlock();
-    }
-    scheduleDelivery();
+    String written =
+        transact(
+            txn -> {
+              Entry existing = kind.objects.get(key);
+              if (existing == null) {
+                throw StoreErrors.notFound(kind.name, key.name());
+              }
+              if (!given.equals(Long.toString(existing.resourceVersion()))) {
+                throw StoreErrors.conflict(kind.name, key.name());
+              }
+              ObjectNode before = parse(existing.json());
+              ObjectNode beforeMeta = meta(before);
+              node.put("apiVersion", kind.apiVersion);
+              node.put("kind", kind.name);
+              node.remove("status");
+              if (before.has("status")) {
+                node.set("status", before.get("status"));
+              }
+              meta.remove(
+                  List.of("deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"));
+              meta.set("uid", beforeMeta.get("uid"));
+              meta.set("creationTimestamp", beforeMeta.get("creationTimestamp"));
+              long generation = beforeMeta.path("generation").asLong(1);
+              meta.put(
+                  "generation", specOf(node).equals(specOf(before)) ? generation : generation + 1);
+              meta.set("resourceVersion", beforeMeta.get("resourceVersion"));
+              if (parse(canonical(kind, node)).equals(before)) {
+                return existing.json(); // nothing changed: nothing written
+              }
+              return write(txn, kind, key, node);
+            });
     return read(kind, written);
   }
 
@@ -577,49 +568,61 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
   @Override
   public <T extends HasMetadata> void delete(Class<T> type, ObjectKey key) {
     Kind<T> kind = kind(type);
-    lock.writeLock().lock();
-    try {
-      open();
-      Txn txn = new Txn(resourceVersion);
-      if (!kind.objects.containsKey(key)) {
-        return;
-      }
-      cascade(txn, new Ref(kind, key));
-      commit(txn);
-    } finally {
-      lock.writeLock().unlock();
-    }
-    scheduleDelivery();
+    transact(
+        txn -> {
+          if (kind.objects.containsKey(key)) {
+            cascade(txn, new Ref(kind, key));
+          }
+          return null;
+        });
   }
 
   /** A write of one existing object's status or metadata: no generation, no version check. */
   private <T extends HasMetadata> void modify(
       Class<T> type, ObjectKey key, Consumer<ObjectNode> change) {
     Kind<T> kind = kind(type);
+    transact(
+        txn -> {
+          Entry existing = kind.objects.get(key);
+          if (existing == null) {
+            throw StoreErrors.notFound(kind.name, key.name());
+          }
+          ObjectNode before = parse(existing.json());
+          ObjectNode node = before.deepCopy();
+          change.accept(node);
+          node = parse(canonical(kind, node));
+          if (node.equals(before)) {
+            return null;
+          }
+          if (!specOf(node).equals(specOf(before))) {
+            throw new IllegalStateException("a status or metadata write changed the spec");
+          }
+          return write(txn, kind, key, node);
+        });
+  }
+
+  /**
+   * Runs one write under the write lock: its changes are made durable and their events queued
+   * together, or, whatever fails, all undone. Events are handed to the dispatcher after the lock.
+   */
+  private String transact(Function<Txn, String> body) {
+    String result;
     lock.writeLock().lock();
     try {
       open();
       Txn txn = new Txn(resourceVersion);
-      Entry existing = kind.objects.get(key);
-      if (existing == null) {
-        throw StoreErrors.notFound(kind.name, key.name());
+      try {
+        result = body.apply(txn);
+        commit(txn);
+      } catch (RuntimeException | Error e) {
+        txn.rollback(this);
+        throw e;
       }
-      ObjectNode before = parse(existing.json());
-      ObjectNode node = before.deepCopy();
-      change.accept(node);
-      node = parse(canonical(kind, node));
-      if (node.equals(before)) {
-        return;
-      }
-      if (!specOf(node).equals(specOf(before))) {
-        throw new IllegalStateException("a status or metadata write changed the spec");
-      }
-      write(txn, kind, key, node);
-      commit(txn);
     } finally {
       lock.writeLock().unlock();
     }
     scheduleDelivery();
+    return result;
   }
 
   /** Deletes {@code ref} and what only it (or others deleted here) owned. Under the write lock. */
@@ -659,13 +662,12 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
   private String write(Txn txn, Kind<?> kind, ObjectKey key, ObjectNode node) {
     long version = resourceVersion + 1;
     meta(node).put("resourceVersion", Long.toString(version));
-    String text = canonical(kind, node);
+    Entry after = entry(kind, node);
+    String text = after.json();
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > options.maxObjectBytes()) {
-      txn.rollback(this);
       throw StoreErrors.tooLarge(kind.name, key.name(), bytes, options.maxObjectBytes());
     }
-    Entry after = entry(kind, node, text);
     resourceVersion = version;
     txn.change(this, kind, key, kind.objects.get(key), after);
     return text;
@@ -673,11 +675,13 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
 
   /** Makes the transaction durable and queues its events; else undoes it and throws. */
   private void commit(Txn txn) {
+    if (txn.changes.isEmpty()) {
+      return;
+    }
     if (file != null) {
       try {
         file.write(resourceVersion, allJson());
       } catch (IOException | UncheckedIOException | SecurityException e) {
-        txn.rollback(this);
         throw StoreErrors.unavailable(
             "object store " + file.file() + " not written, nothing changed: " + e.getMessage(), e);
       }
@@ -759,8 +763,10 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
             });
   }
 
-  private <T extends HasMetadata> Entry entry(Kind<T> kind, ObjectNode node, String text) {
-    T typed = read(kind, text);
+  /** The entry of {@code node}, its JSON as the type reads and writes it ({@link #canonical}). */
+  private <T extends HasMetadata> Entry entry(Kind<T> kind, ObjectNode node) {
+    T typed = read(kind, serialize(node));
+    String text = serialize(typed);
     List<String> owners = new ArrayList<>();
     List<OwnerReference> refs = typed.getMetadata().getOwnerReferences();
     if (refs != null) {
