@@ -324,6 +324,44 @@ class ObjectStoreTest {
     assertThat(now.getMetadata().getLabels()).doesNotContainKey("mutated");
   }
 
+  @Test
+  void concurrentWritersNeverLoseAnUpdate() throws Exception {
+    ObjectStore store = store();
+    store.create(deployment("hello-deployment", 0));
+    int writers = 4;
+    int each = 50;
+    AtomicInteger conflicts = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < writers; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  while (true) {
+                    Deployment d = store.get(Deployment.class, KEY);
+                    d.getSpec().setReplicas(d.getSpec().getReplicas() + 1);
+                    try {
+                      store.update(d);
+                      break;
+                    } catch (KubernetesClientException e) {
+                      assertThat(StoreErrors.isConflict(e)).isTrue();
+                      conflicts.incrementAndGet();
+                    }
+                  }
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    Deployment d = store.get(Deployment.class, KEY);
+    assertThat(d.getSpec().getReplicas()).isEqualTo(writers * each);
+    assertThat(d.getMetadata().getGeneration()).isEqualTo(1L + writers * each);
+    assertThat(store.resourceVersion()).isEqualTo(1L + writers * each);
+  }
+
   // ---- delete ----
 
   @Test
@@ -430,6 +468,18 @@ class ObjectStoreTest {
     assertThat(seen).isEmpty(); // nothing on the writer's thread
     deliver();
     assertThat(seen).containsExactly("add a", "add b", "update b", "update a", "delete a");
+  }
+
+  @Test
+  void aCancelledWatchGetsNothingMore() throws Exception {
+    ObjectStore store = store();
+    List<String> seen = new ArrayList<>();
+    AutoCloseable watch = store.watch(Deployment.class, recorder(seen));
+    store.create(deployment("a", 1));
+    watch.close();
+    store.create(deployment("b", 1));
+    deliver();
+    assertThat(seen).isEmpty();
   }
 
   @Test
