@@ -10,6 +10,7 @@ import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
+import dev.pilotlight.controller.kubernetes.ClusterEvents;
 import dev.pilotlight.controller.kubernetes.ClusterIndexes;
 import dev.pilotlight.controller.kubernetes.ClusterReads;
 import dev.pilotlight.controller.kubernetes.ObjectKey;
@@ -20,14 +21,15 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * {@link ClusterReads} over an {@link ObjectStore}: the reconcilers' view as the informers give it
- * on a cluster, with the same joins ({@link ClusterIndexes}, added to the store here) and the same
- * filter (Deployments, Services and pods only where managed by Pilotlight). Each object read is a
- * copy.
+ * {@link ClusterReads} and {@link ClusterEvents} over an {@link ObjectStore}: the controller's view
+ * as the informers give it on a cluster, with the same joins ({@link ClusterIndexes}, added to the
+ * store here) and the same filter (Deployments, Services and pods only where managed by Pilotlight,
+ * in reads and in events). Each object read is a copy.
  */
-public final class StoreReads implements ClusterReads {
+public final class StoreReads implements ClusterReads, ClusterEvents {
   private static final Set<Class<?>> MANAGED_ONLY =
       Set.of(Deployment.class, Service.class, Pod.class);
 
@@ -116,6 +118,21 @@ public final class StoreReads implements ClusterReads {
     return MANAGED_ONLY.contains(type)
         ? store.list(type, null, Map.of(MANAGED_BY_LABEL, MANAGED_BY))
         : store.list(type);
+  }
+
+  @Override
+  public <T extends HasMetadata> void onChange(Class<T> type, Consumer<T> handler) {
+    if (!MANAGED_ONLY.contains(type)) {
+      store.onChange(type, handler);
+      return;
+    }
+    store.onChange(
+        type,
+        o -> {
+          if (isManaged(o)) {
+            handler.accept(o);
+          }
+        });
   }
 
   private static <T extends HasMetadata> T managed(T o) {

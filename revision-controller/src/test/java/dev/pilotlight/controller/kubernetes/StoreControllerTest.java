@@ -36,11 +36,12 @@ class StoreControllerTest {
   final ArrayDeque<Runnable> events = new ArrayDeque<>();
   final ObjectStore store =
       ObjectStore.open(StoreOptions.inMemory().withClock(clock).withEvents(events::add));
+  final StoreReads reads = new StoreReads(store);
   final Controller controller =
       new Controller(
-          new StoreReads(store),
+          reads,
           store,
-          store,
+          reads,
           ControllerSettings.defaults("example.com"),
           clock,
           ticker,
