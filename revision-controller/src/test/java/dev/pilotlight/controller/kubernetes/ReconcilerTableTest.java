@@ -29,23 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of the cluster would have done (Deployments ready, the autoscaler's desired scale).
  */
 class ReconcilerTableTest {
-  static final String HELLO =
-      """
-      apiVersion: serving.pilotlight.dev/v1
-      kind: Service
-      metadata:
-        name: hello
-      spec:
-        template:
-          metadata:
-            annotations:
-              autoscaling.knative.dev/target: "10"
-          spec:
-            containerConcurrency: 4
-            containers:
-              - image: ghcr.io/example/hello:1
-                ports: [{containerPort: 9000}]
-      """;
+  /** The Service the mock-server ITs use too. */
+  static final String HELLO = KubernetesControllerIT.HELLO;
 
   static final String HELLO_V2 = HELLO.replace("hello:1", "hello:2");
 
@@ -115,6 +100,13 @@ class ReconcilerTableTest {
   static final Step READY =
       w -> {
         w.apply(HELLO);
+        w.settle().standardReady(REV1).settle();
+      };
+
+  /** RESERVE reconciled to the end: serving from one ready standard instance. */
+  static final Step RESERVE_SERVING =
+      w -> {
+        w.apply(RESERVE);
         w.settle().standardReady(REV1).settle();
       };
 
@@ -327,10 +319,7 @@ class ReconcilerTableTest {
             .gc(new GcConfig(null, null, 0, 1)),
         new Row(
             "pilot light, serving: the reserve Deployment waits at 0",
-            w -> {
-              w.apply(RESERVE);
-              w.settle().standardReady(REV1).settle();
-            },
+            RESERVE_SERVING,
             "revision",
             REV1,
             List.of(),
@@ -342,8 +331,7 @@ class ReconcilerTableTest {
         new Row(
             "pilot light, to zero: the reserve starts, the last ready standard instance stays",
             w -> {
-              w.apply(RESERVE);
-              w.settle().standardReady(REV1).settle();
+              RESERVE_SERVING.run(w);
               w.desiredScale(REV1, 0);
             },
             "revision",
@@ -358,8 +346,7 @@ class ReconcilerTableTest {
         new Row(
             "pilot light, reserve ready: the standard instance goes",
             w -> {
-              w.apply(RESERVE);
-              w.settle().standardReady(REV1).settle();
+              RESERVE_SERVING.run(w);
               w.desiredScale(REV1, 0).settle().reserveReady(REV1);
             },
             "revision",
@@ -375,8 +362,7 @@ class ReconcilerTableTest {
         new Row(
             "pilot light, awake: a standard instance ready, the reserve back to 0",
             w -> {
-              w.apply(RESERVE);
-              w.settle().standardReady(REV1).settle();
+              RESERVE_SERVING.run(w);
               w.desiredScale(REV1, 0).settle().reserveReady(REV1).settle().standardReady(REV1);
               w.desiredScale(REV1, 1).settle().standardReady(REV1);
             },
