@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The reconcilers over an {@link ObjectStore} in one namespace, with manual time and a record of
@@ -75,7 +76,7 @@ final class StoreWorld implements AutoCloseable {
     final List<String> writes = new ArrayList<>();
 
     /** Runs before each update reaches the store: another writer racing the reconciler. */
-    java.util.function.Consumer<HasMetadata> beforeUpdate = o -> {};
+    Consumer<HasMetadata> beforeUpdate = o -> {};
 
     RecordingWrites(ClusterWrites delegate) {
       this.delegate = delegate;
