@@ -11,7 +11,6 @@ import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
-import dev.pilotlight.api.model.TrafficTarget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,31 +20,32 @@ import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * The controller's informers: its view of the cluster, which reconcilers read instead of the API
- * server. Custom resources are watched whole; Deployments, Services and pods only where they carry
- * {@code app.kubernetes.io/managed-by: pilotlight}. Indexes answer the reconcilers' joins: the
- * revisions of a configuration, the routes that name a revision or a configuration, the pods of a
- * revision.
+ * The controller's informers: its view of the cluster ({@link ClusterReads}, {@link
+ * ClusterEvents}), which reconcilers read instead of the API server. Custom resources are watched
+ * whole; Deployments, Services and pods only where they carry {@code app.kubernetes.io/managed-by:
+ * pilotlight}. Indexes answer the reconcilers' joins: the revisions of a configuration, the routes
+ * that name a revision or a configuration, the pods of a revision.
  */
-public final class Caches implements AutoCloseable {
+public final class Caches implements ClusterReads, ClusterEvents, AutoCloseable {
   /** Revisions by {@code namespace/configuration}. */
-  public static final String BY_CONFIGURATION = "byConfiguration";
+  public static final String BY_CONFIGURATION = ClusterIndexes.BY_CONFIGURATION;
 
   /** Routes by {@code namespace/revision} named in spec or status, and pods by their revision. */
-  public static final String BY_REVISION = "byRevision";
+  public static final String BY_REVISION = ClusterIndexes.BY_REVISION;
 
   /** Routes by {@code namespace/configuration} named in spec. */
-  public static final String ROUTES_BY_CONFIGURATION = "routesByConfiguration";
+  public static final String ROUTES_BY_CONFIGURATION = ClusterIndexes.ROUTES_BY_CONFIGURATION;
 
   final SharedIndexInformer<ServiceResource> services;
   final SharedIndexInformer<ConfigurationResource> configurations;
@@ -56,6 +56,7 @@ public final class Caches implements AutoCloseable {
   final SharedIndexInformer<Service> endpointServices;
   final SharedIndexInformer<Pod> pods;
   private final List<SharedIndexInformer<?>> all = new ArrayList<>();
+  private final Map<Class<?>, SharedIndexInformer<?>> byType = new HashMap<>();
 
   /**
    * @param namespace the namespace served, null for all
@@ -86,13 +87,22 @@ public final class Caches implements AutoCloseable {
     endpointServices =
         add(managed(scope(client.services(), namespace)).runnableInformer(resyncMillis));
     pods = add(managed(scope(client.pods(), namespace)).runnableInformer(resyncMillis));
+    byType.put(ServiceResource.class, services);
+    byType.put(ConfigurationResource.class, configurations);
+    byType.put(RevisionResource.class, revisions);
+    byType.put(RouteResource.class, routes);
+    byType.put(PodAutoscalerResource.class, podAutoscalers);
+    byType.put(Deployment.class, deployments);
+    byType.put(Service.class, endpointServices);
+    byType.put(Pod.class, pods);
 
-    revisions.addIndexers(Map.of(BY_CONFIGURATION, r -> labelKey(r, CONFIGURATION_LABEL)));
+    revisions.addIndexers(
+        Map.of(BY_CONFIGURATION, r -> ClusterIndexes.labelKey(r, CONFIGURATION_LABEL)));
     routes.addIndexers(
         Map.of(
-            BY_REVISION, Caches::revisionsNamed,
-            ROUTES_BY_CONFIGURATION, Caches::configurationsNamed));
-    pods.addIndexers(Map.of(BY_REVISION, p -> labelKey(p, REVISION_LABEL)));
+            BY_REVISION, ClusterIndexes::revisionsNamed,
+            ROUTES_BY_CONFIGURATION, ClusterIndexes::configurationsNamed));
+    pods.addIndexers(Map.of(BY_REVISION, p -> ClusterIndexes.labelKey(p, REVISION_LABEL)));
   }
 
   private static <T extends HasMetadata, L, R extends Resource<T>>
@@ -141,93 +151,102 @@ public final class Caches implements AutoCloseable {
     return informer.getIndexer().byIndex(index, key);
   }
 
+  @Override
   public ServiceResource service(ObjectKey key) {
     return get(services, key);
   }
 
+  @Override
   public ConfigurationResource configuration(String namespace, String name) {
     return get(configurations, namespace, name);
   }
 
+  @Override
   public RevisionResource revision(String namespace, String name) {
     return get(revisions, namespace, name);
   }
 
+  @Override
   public RouteResource route(String namespace, String name) {
     return get(routes, namespace, name);
   }
 
+  @Override
   public PodAutoscalerResource podAutoscaler(String namespace, String name) {
     return get(podAutoscalers, namespace, name);
   }
 
+  @Override
   public Deployment deployment(String namespace, String name) {
     return get(deployments, namespace, name);
   }
 
+  @Override
   public Service endpointsService(String namespace, String name) {
     return get(endpointServices, namespace, name);
   }
 
+  @Override
   public List<RevisionResource> revisionsOf(String namespace, String configuration) {
     return byIndex(revisions, BY_CONFIGURATION, namespace + "/" + configuration);
   }
 
   /** Routes naming the revision in their spec or status. */
+  @Override
   public List<RouteResource> routesNaming(String namespace, String revision) {
     return byIndex(routes, BY_REVISION, namespace + "/" + revision);
   }
 
+  @Override
   public List<RouteResource> routesOfConfiguration(String namespace, String configuration) {
     return byIndex(routes, ROUTES_BY_CONFIGURATION, namespace + "/" + configuration);
   }
 
+  @Override
   public List<Pod> podsOf(String namespace, String revision) {
     return byIndex(pods, BY_REVISION, namespace + "/" + revision);
   }
 
-  // ---- index functions ----
-
-  static List<String> labelKey(HasMetadata o, String label) {
-    Map<String, String> labels = o.getMetadata().getLabels();
-    String v = labels == null ? null : labels.get(label);
-    return v == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + v);
+  @Override
+  public <T extends HasMetadata> List<T> list(Class<T> type) {
+    return informer(type).getStore().list();
   }
 
-  static List<String> revisionsNamed(RouteResource r) {
-    Set<String> names = new LinkedHashSet<>();
-    String ns = r.getMetadata().getNamespace();
-    if (r.getSpec() != null) {
-      for (TrafficTarget t : r.getSpec().traffic()) {
-        if (t.revisionName() != null) {
-          names.add(ns + "/" + t.revisionName());
-        }
-      }
-    }
-    for (TrafficStatus t : routedTraffic(r)) {
-      if (t.revisionName() != null) {
-        names.add(ns + "/" + t.revisionName());
-      }
-    }
-    return List.copyOf(names);
+  /** Registers {@code handler} for every add, both sides of every update, and every delete. */
+  @Override
+  public <T extends HasMetadata> void onChange(Class<T> type, Consumer<T> handler) {
+    informer(type)
+        .addEventHandler(
+            new ResourceEventHandler<T>() {
+              @Override
+              public void onAdd(T obj) {
+                handler.accept(obj);
+              }
+
+              @Override
+              public void onUpdate(T oldObj, T newObj) {
+                handler.accept(oldObj);
+                handler.accept(newObj);
+              }
+
+              @Override
+              public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                handler.accept(obj);
+              }
+            });
   }
 
-  static List<String> configurationsNamed(RouteResource r) {
-    Set<String> names = new LinkedHashSet<>();
-    if (r.getSpec() != null) {
-      for (TrafficTarget t : r.getSpec().traffic()) {
-        if (t.configurationName() != null) {
-          names.add(r.getMetadata().getNamespace() + "/" + t.configurationName());
-        }
-      }
+  @SuppressWarnings("unchecked")
+  private <T> SharedIndexInformer<T> informer(Class<T> type) {
+    SharedIndexInformer<?> informer = byType.get(type);
+    if (informer == null) {
+      throw new IllegalArgumentException("no informer for " + type.getName());
     }
-    return List.copyOf(names);
+    return (SharedIndexInformer<T>) informer;
   }
 
-  /** The route's resolved traffic, empty when it has none yet. */
+  /** The route's resolved traffic, empty when it has none yet ({@link ClusterIndexes}). */
   static List<TrafficStatus> routedTraffic(RouteResource r) {
-    return r.getStatus() == null || r.getStatus().traffic() == null
-        ? List.of()
-        : r.getStatus().traffic();
+    return ClusterIndexes.routedTraffic(r);
   }
 }

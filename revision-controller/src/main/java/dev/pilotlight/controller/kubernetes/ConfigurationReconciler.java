@@ -42,7 +42,7 @@ import org.slf4j.MDC;
 final class ConfigurationReconciler implements Reconciler<ObjectKey> {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigurationReconciler.class);
 
-  private final Caches caches;
+  private final ClusterReads reads;
   private final ClusterWrites writes;
   private final Validator validator;
   private final GcConfig gc;
@@ -50,8 +50,8 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
   private final Supplier<ServingDefaults> defaults;
 
   ConfigurationReconciler(
-      Caches caches, ClusterWrites writes, Validator validator, GcConfig gc, Clock clock) {
-    this(caches, writes, validator, gc, clock, () -> ServingDefaults.DEFAULTS);
+      ClusterReads reads, ClusterWrites writes, Validator validator, GcConfig gc, Clock clock) {
+    this(reads, writes, validator, gc, clock, () -> ServingDefaults.DEFAULTS);
   }
 
   /**
@@ -59,13 +59,13 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
    *     nothing (existing revisions keep what they were created with)
    */
   ConfigurationReconciler(
-      Caches caches,
+      ClusterReads reads,
       ClusterWrites writes,
       Validator validator,
       GcConfig gc,
       Clock clock,
       Supplier<ServingDefaults> defaults) {
-    this.caches = caches;
+    this.reads = reads;
     this.writes = writes;
     this.validator = validator;
     this.gc = gc;
@@ -75,12 +75,12 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
 
   @Override
   public ReconcileResult reconcile(ObjectKey key) {
-    ConfigurationResource config = caches.configuration(key.namespace(), key.name());
+    ConfigurationResource config = reads.configuration(key.namespace(), key.name());
     if (config == null || config.getMetadata().getDeletionTimestamp() != null) {
       return ReconcileResult.done();
     }
     List<RevisionResource> revisions = new ArrayList<>();
-    for (RevisionResource r : caches.revisionsOf(key.namespace(), key.name())) {
+    for (RevisionResource r : reads.revisionsOf(key.namespace(), key.name())) {
       if (r.getMetadata().getDeletionTimestamp() == null) {
         revisions.add(r);
       }
@@ -173,7 +173,7 @@ final class ConfigurationReconciler implements Reconciler<ObjectKey> {
               || name.equals(latestReady)
               || optedOut(r)
               || RoutingState.ACTIVE.equals(RoutingState.of(r))
-              || !caches.routesNaming(key.namespace(), name).isEmpty();
+              || !reads.routesNaming(key.namespace(), name).isEmpty();
       Instant created = Models.created(r);
       candidates.add(new RevisionGc.Candidate(name, created, lastActive(r, created), active));
     }

@@ -55,7 +55,7 @@ import java.util.function.Supplier;
  * with their message. Status {@code reserve: {enabled, ready}}.
  */
 final class RevisionReconciler implements Reconciler<ObjectKey> {
-  private final Caches caches;
+  private final ClusterReads reads;
   private final ClusterWrites writes;
   private final Clock clock;
   private final Supplier<AutoscalerConfig> autoscalerConfig;
@@ -67,11 +67,11 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
    *     {@code progressDeadlineSeconds} unless the revision's annotation says otherwise)
    */
   RevisionReconciler(
-      Caches caches,
+      ClusterReads reads,
       ClusterWrites writes,
       Clock clock,
       Supplier<AutoscalerConfig> autoscalerConfig) {
-    this(caches, writes, clock, autoscalerConfig, () -> ServingDefaults.DEFAULTS);
+    this(reads, writes, clock, autoscalerConfig, () -> ServingDefaults.DEFAULTS);
   }
 
   /**
@@ -79,13 +79,13 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
    *     enableServiceLinks of the pods
    */
   RevisionReconciler(
-      Caches caches,
+      ClusterReads reads,
       ClusterWrites writes,
       Clock clock,
       Supplier<AutoscalerConfig> autoscalerConfig,
       Supplier<ServingDefaults> servingDefaults) {
     this.servingDefaults = servingDefaults;
-    this.caches = caches;
+    this.reads = reads;
     this.writes = writes;
     this.clock = clock;
     this.autoscalerConfig = autoscalerConfig;
@@ -93,7 +93,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
 
   @Override
   public ReconcileResult reconcile(ObjectKey key) {
-    RevisionResource rev = caches.revision(key.namespace(), key.name());
+    RevisionResource rev = reads.revision(key.namespace(), key.name());
     if (rev == null || rev.getMetadata().getDeletionTimestamp() != null || rev.getSpec() == null) {
       return ReconcileResult.done();
     }
@@ -103,9 +103,9 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
         previous != null && Conditions.isTrue(previous.conditions(), RESOURCES_AVAILABLE);
     boolean routed = routed(ns, key.name());
 
-    Deployment deployment = caches.deployment(ns, KubernetesNames.deployment(key.name()));
-    PodAutoscalerResource pa = caches.podAutoscaler(ns, key.name());
-    Service service = caches.endpointsService(ns, KubernetesNames.endpointsService(key.name()));
+    Deployment deployment = reads.deployment(ns, KubernetesNames.deployment(key.name()));
+    PodAutoscalerResource pa = reads.podAutoscaler(ns, key.name());
+    Service service = reads.endpointsService(ns, KubernetesNames.endpointsService(key.name()));
     int desired = replicas(pa, deployment);
 
     Map<String, String> annotations = rev.getMetadata().getAnnotations();
@@ -117,9 +117,9 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
             ? ReserveSpecs.lenient(annotations, concurrency)
             : Optional.empty();
     Deployment reserveDeployment =
-        caches.deployment(ns, KubernetesNames.reserveDeployment(key.name()));
+        reads.deployment(ns, KubernetesNames.reserveDeployment(key.name()));
     Service reserveService =
-        caches.endpointsService(ns, KubernetesNames.reserveEndpointsService(key.name()));
+        reads.endpointsService(ns, KubernetesNames.reserveEndpointsService(key.name()));
     // someone else's Deployment of that name is not the revision's reserve (reported NotOwned)
     Deployment ownReserve =
         reserveDeployment != null && Ownership.isControlledBy(reserveDeployment, rev)
@@ -205,7 +205,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
               ? RevisionConditions.of(
                   wasAvailable,
                   deployment,
-                  standardPods(caches.podsOf(ns, key.name())),
+                  standardPods(reads.podsOf(ns, key.name())),
                   container == null || container.getName() == null
                       ? RevisionChildren.DEFAULT_CONTAINER_NAME
                       : container.getName(),
@@ -266,8 +266,8 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
 
   /** Whether any Route's resolved traffic names the revision (0% tagged entries included). */
   private boolean routed(String namespace, String name) {
-    for (RouteResource route : caches.routesNaming(namespace, name)) {
-      for (TrafficStatus t : Caches.routedTraffic(route)) {
+    for (RouteResource route : reads.routesNaming(namespace, name)) {
+      for (TrafficStatus t : ClusterIndexes.routedTraffic(route)) {
         if (name.equals(t.revisionName())) {
           return true;
         }
@@ -344,7 +344,7 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     Map<String, String> labels = rev.getMetadata().getLabels();
     String config = labels == null ? null : labels.get(KubernetesNames.CONFIGURATION_LABEL);
     ConfigurationResource c =
-        config == null ? null : caches.configuration(rev.getMetadata().getNamespace(), config);
+        config == null ? null : reads.configuration(rev.getMetadata().getNamespace(), config);
     boolean latest =
         c != null
             && c.getStatus() != null

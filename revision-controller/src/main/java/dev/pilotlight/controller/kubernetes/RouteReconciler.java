@@ -26,15 +26,15 @@ import java.util.Optional;
  * when the block cannot resolve, the previous traffic stays and the conditions say why.
  */
 final class RouteReconciler implements Reconciler<ObjectKey> {
-  private final Caches caches;
+  private final ClusterReads reads;
   private final ClusterWrites writes;
   private final Validator validator;
   private final String domain;
   private final Clock clock;
 
   RouteReconciler(
-      Caches caches, ClusterWrites writes, Validator validator, String domain, Clock clock) {
-    this.caches = caches;
+      ClusterReads reads, ClusterWrites writes, Validator validator, String domain, Clock clock) {
+    this.reads = reads;
     this.writes = writes;
     this.validator = validator;
     this.domain = domain;
@@ -43,7 +43,7 @@ final class RouteReconciler implements Reconciler<ObjectKey> {
 
   @Override
   public ReconcileResult reconcile(ObjectKey key) {
-    RouteResource route = caches.route(key.namespace(), key.name());
+    RouteResource route = reads.route(key.namespace(), key.name());
     if (route == null || route.getMetadata().getDeletionTimestamp() != null) {
       return ReconcileResult.done();
     }
@@ -85,19 +85,19 @@ final class RouteReconciler implements Reconciler<ObjectKey> {
         route.getSpec().traffic(),
         null,
         config -> latestRevisionOf(ns, config),
-        rev -> caches.revision(ns, rev) != null,
+        rev -> reads.revision(ns, rev) != null,
         tag -> Names.url(Names.tagHost(tag, name, ns, domain), 80));
   }
 
   private Optional<String> latestRevisionOf(String namespace, String configuration) {
-    ConfigurationResource c = caches.configuration(namespace, configuration);
+    ConfigurationResource c = reads.configuration(namespace, configuration);
     if (c == null || c.getStatus() == null) {
       return Optional.empty();
     }
     String ready = c.getStatus().latestReadyRevisionName();
     String created = c.getStatus().latestCreatedRevisionName();
     String latest = ready != null ? ready : created;
-    return latest != null && caches.revision(namespace, latest) != null
+    return latest != null && reads.revision(namespace, latest) != null
         ? Optional.of(latest)
         : Optional.empty();
   }

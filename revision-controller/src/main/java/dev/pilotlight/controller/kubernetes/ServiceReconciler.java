@@ -28,13 +28,13 @@ import java.util.Objects;
  * keeps serving, and says why in {@code Ready}.
  */
 final class ServiceReconciler implements Reconciler<ObjectKey> {
-  private final Caches caches;
+  private final ClusterReads reads;
   private final ClusterWrites writes;
   private final Validator validator;
   private final Clock clock;
 
-  ServiceReconciler(Caches caches, ClusterWrites writes, Validator validator, Clock clock) {
-    this.caches = caches;
+  ServiceReconciler(ClusterReads reads, ClusterWrites writes, Validator validator, Clock clock) {
+    this.reads = reads;
     this.writes = writes;
     this.validator = validator;
     this.clock = clock;
@@ -42,12 +42,12 @@ final class ServiceReconciler implements Reconciler<ObjectKey> {
 
   @Override
   public ReconcileResult reconcile(ObjectKey key) {
-    ServiceResource service = caches.service(key);
+    ServiceResource service = reads.service(key);
     if (service == null || service.getMetadata().getDeletionTimestamp() != null) {
       return ReconcileResult.done();
     }
-    ConfigurationResource configuration = caches.configuration(key.namespace(), key.name());
-    RouteResource route = caches.route(key.namespace(), key.name());
+    ConfigurationResource configuration = reads.configuration(key.namespace(), key.name());
+    RouteResource route = reads.route(key.namespace(), key.name());
     List<Violation> violations = validator.validate(Models.service(service));
     List<Cond> conditions;
     if (!violations.isEmpty()) {
