@@ -4,7 +4,6 @@ import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.InstanceClass;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -39,25 +38,7 @@ final class ContainerSpecs {
     Container c = revision.spec().container();
     int port = revision.spec().port();
     Map<String, String> env = new LinkedHashMap<>();
-    if (c.getEnv() != null) {
-      for (EnvVar e : c.getEnv()) {
-        if (e.getValueFrom() != null) {
-          throw new IllegalArgumentException(
-              "env "
-                  + e.getName()
-                  + " of revision "
-                  + revision.name()
-                  + " uses valueFrom, which local mode cannot resolve");
-        }
-        env.put(e.getName(), ProcessSpecs.expand(e.getValue() == null ? "" : e.getValue(), env));
-      }
-    }
-    env.put("PORT", Integer.toString(port));
-    env.put(
-        "K_SERVICE", revision.service() != null ? revision.service() : revision.configuration());
-    env.put("K_CONFIGURATION", revision.configuration());
-    env.put("K_REVISION", revision.name());
-    env.put("PILOTLIGHT_INSTANCE_CLASS", instanceClass.label());
+    ProcessSpecs.containerEnv(revision, port, instanceClass, env);
 
     List<String> cmd = new ArrayList<>();
     cmd.add(engine.executable().toString());

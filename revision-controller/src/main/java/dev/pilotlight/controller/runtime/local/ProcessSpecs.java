@@ -58,6 +58,33 @@ final class ProcessSpecs {
         binDir
             + File.pathSeparator
             + parentEnv.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    containerEnv(revision, port, instanceClass, env);
+
+    List<String> command = new ArrayList<>();
+    for (String s : c.getCommand()) {
+      command.add(expand(s, env));
+    }
+    if (c.getArgs() != null) {
+      for (String s : c.getArgs()) {
+        command.add(expand(s, env));
+      }
+    }
+    Path workingDir =
+        c.getWorkingDir() == null || c.getWorkingDir().isEmpty()
+            ? cwd
+            : cwd.resolve(c.getWorkingDir());
+    command.set(0, resolveExecutable(command.get(0), env.get("PATH"), workingDir));
+    return new ProcessSpec(List.copyOf(command), env, workingDir);
+  }
+
+  /**
+   * Adds the container's {@code env} (each value expanded against what is set before it) and
+   * Knative's runtime contract: {@code PORT}, {@code K_SERVICE}, {@code K_CONFIGURATION}, {@code
+   * K_REVISION}, and {@code PILOTLIGHT_INSTANCE_CLASS}. For a process and a container alike.
+   */
+  static void containerEnv(
+      Revision revision, int port, InstanceClass instanceClass, Map<String, String> env) {
+    Container c = revision.spec().container();
     if (c.getEnv() != null) {
       for (EnvVar e : c.getEnv()) {
         if (e.getValueFrom() != null) {
@@ -77,22 +104,6 @@ final class ProcessSpecs {
     env.put("K_CONFIGURATION", revision.configuration());
     env.put("K_REVISION", revision.name());
     env.put("PILOTLIGHT_INSTANCE_CLASS", instanceClass.label());
-
-    List<String> command = new ArrayList<>();
-    for (String s : c.getCommand()) {
-      command.add(expand(s, env));
-    }
-    if (c.getArgs() != null) {
-      for (String s : c.getArgs()) {
-        command.add(expand(s, env));
-      }
-    }
-    Path workingDir =
-        c.getWorkingDir() == null || c.getWorkingDir().isEmpty()
-            ? cwd
-            : cwd.resolve(c.getWorkingDir());
-    command.set(0, resolveExecutable(command.get(0), env.get("PATH"), workingDir));
-    return new ProcessSpec(List.copyOf(command), env, workingDir);
   }
 
   /**
