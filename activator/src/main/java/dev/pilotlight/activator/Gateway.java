@@ -307,8 +307,12 @@ public final class Gateway
       connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     probings.values().forEach(RevisionProbing::close);
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // a short quiet period: the reads cancelled by the closes complete (and free their buffers)
+    // before the event loops end
+    boss.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS);
+    workers
+        .shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   private int heldNow() {

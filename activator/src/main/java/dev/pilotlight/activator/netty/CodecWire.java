@@ -180,7 +180,7 @@ final class CodecWire implements ExchangeWire {
         closeClientAfter = true;
       }
     }
-    if (closeClientAfter || !facts.keepAlive() || frontend.draining()) {
+    if (closeClientAfter || !facts.keepAlive() || frontend.closeForDrain()) {
       head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (facts.http10()) {
       head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

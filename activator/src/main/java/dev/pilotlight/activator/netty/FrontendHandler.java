@@ -373,6 +373,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return gw.drain().active() && !(ctx.channel() instanceof Http2StreamChannel);
   }
 
+  /**
+   * Called as a proxied response's head is made: whether it is to say {@code Connection: close} for
+   * the drain, and if so the connection closes after it. Decided here, with the head, never after
+   * it went out: a response that said keep-alive is not followed by a close the client could not
+   * expect (it may be sending its next request on the connection already).
+   */
+  boolean closeForDrain() {
+    if (draining()) {
+      closeAfterResponse = true;
+      return true;
+    }
+    return false;
+  }
+
   /** The gateway's listeners closed: an HTTP/1.1 connection between requests closes now. */
   void closeIfIdle() {
     if (current == null && !responding && !discarding) {
@@ -399,7 +413,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    */
   void exchangeDone(boolean requestRead, boolean closeAfter) {
     current = null;
-    if (!keepAlive || closeAfter || closeAfterResponse || draining() || !ctx.channel().isActive()) {
+    if (!keepAlive || closeAfter || closeAfterResponse || !ctx.channel().isActive()) {
       ctx.close();
       return;
     }

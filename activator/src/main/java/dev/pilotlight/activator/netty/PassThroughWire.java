@@ -90,7 +90,7 @@ final class PassThroughWire implements ExchangeWire {
                 sink.revision(),
                 sink.endpoint(),
                 sink.heldNanos(),
-                facts.keepAlive() && !frontend.draining(),
+                facts.keepAlive() && !frontend.closeForDrain(),
                 sink.client().alloc());
       } finally {
         h.release();
