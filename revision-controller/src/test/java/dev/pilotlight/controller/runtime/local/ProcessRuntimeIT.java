@@ -103,6 +103,38 @@ class ProcessRuntimeIT {
     return r.statusCode() + " " + r.body().strip();
   }
 
+  /**
+   * Without a container engine, a revision whose container names an image cannot run: refused at
+   * once with what to install and the alternative; annotated to run as a process, it runs.
+   */
+  @Test
+  void anImageWithoutAnEngineSaysWhatToInstall_orRunsItsCommandWhenAnnotated() throws Exception {
+    Revision plain = revision("img-00001", null, Map.of());
+    io.fabric8.kubernetes.api.model.Container c = plain.spec().container();
+    c.setImage("ghcr.io/example/hello:1");
+    Revision image =
+        new Revision(
+            plain.key(), "app", "app", 1, "h", Map.of(), Map.of(), plain.spec(), Instant.EPOCH);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.apply(image, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("neither podman nor docker is on PATH")
+        .hasMessageContaining("pilotlight.dev/local-runtime: process");
+    Revision asProcess =
+        new Revision(
+            plain.key(),
+            "app",
+            "app",
+            1,
+            "h",
+            Map.of(dev.pilotlight.api.model.LocalRuntimes.ANNOTATION, "process"),
+            Map.of(),
+            plain.spec(),
+            Instant.EPOCH);
+    runtime.apply(asProcess, 1);
+    Await.until(
+        "the annotated revision runs as a process", DEADLINE, () -> ready(plain.key()).size() == 1);
+  }
+
   @Test
   void anInstanceWhosePortIsNamedH2cIsAnH2cEndpoint() throws Exception {
     Revision plain = revision("h2-00001", null, Map.of());
