@@ -66,6 +66,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ClientTimeoutHandler timeouts;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
   private UpstreamConnector connector;
+  private ExchangeDeadlines.Timer deadlineTimer;
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -355,6 +356,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       connector = new UpstreamConnector(gw, ctx.channel().eventLoop());
     }
     return connector;
+  }
+
+  /** The timer of this connection's exchanges' deadlines, made on first need. */
+  ExchangeDeadlines.Timer deadlineTimer() {
+    if (deadlineTimer == null) {
+      deadlineTimer = new ExchangeDeadlines.Timer(ctx.executor(), gw.ticker());
+    }
+    return deadlineTimer;
   }
 
   /** Asks the flow control handler for the next message of the current request. */
