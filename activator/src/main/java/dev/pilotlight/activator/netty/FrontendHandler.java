@@ -67,6 +67,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
   private UpstreamConnector connector;
   private ExchangeDeadlines.Timer deadlineTimer;
+  private ChannelHandlerContext decoderContext; // the pass-through decoder's, looked up once
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -331,7 +332,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * request). The codec path gets the same from its empty last content's read.
    */
   private void armSocketRead() {
-    ChannelHandlerContext decoder = ctx.pipeline().context(HandlerNames.HTTP1_DECODER);
+    ChannelHandlerContext decoder = decoderContext;
+    if (decoder == null || decoder.isRemoved()) {
+      decoder = decoderContext = ctx.pipeline().context(HandlerNames.HTTP1_DECODER);
+    }
     if (decoder != null && ctx.channel().isActive()) {
       decoder.read();
     }
