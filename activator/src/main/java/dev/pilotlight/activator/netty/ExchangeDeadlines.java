@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * deadlines and sleeps again for what is left. A deadline later than the one the timer sleeps for
  * (the next exchange's, a touched idle limit) costs nothing; only an earlier one reschedules it. So
  * a kept-alive connection's exchanges schedule and cancel no task each (a task's insertion into and
- * removal from the event loop's timer heap were a visible part of a proxied request's CPU).
+ * removal from the event loop's timer heap were a visible part of a proxied request's CPU). The
+ * connection's end cancels the pending wake-up ({@link Timer#stop}).
  */
 final class ExchangeDeadlines {
   /** Which deadline passed. */
@@ -188,6 +189,23 @@ final class ExchangeDeadlines {
       if (current == d) {
         current = null;
       }
+    }
+
+    /**
+     * The connection (or stream) is gone: the pending wake-up goes too, so the event loop's timer
+     * heap does not keep the connection's handlers until the wake-up's time.
+     */
+    void stop() {
+      current = null;
+      if (task != null) {
+        task.cancel(false);
+        task = null;
+      }
+    }
+
+    /** Whether a wake-up is pending (tests). */
+    boolean pending() {
+      return task != null;
     }
 
     private void schedule(long at) {

@@ -514,6 +514,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       current.clientClosed();
       current = null;
     }
+    stopDeadlineTimer();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    stopDeadlineTimer(); // (a tunnel, or HTTP/2 taking the connection over)
+  }
+
+  private void stopDeadlineTimer() {
+    if (deadlineTimer != null) {
+      deadlineTimer.stop();
+    }
   }
 
   @Override

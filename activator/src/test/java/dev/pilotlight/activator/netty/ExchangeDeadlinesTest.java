@@ -144,4 +144,18 @@ class ExchangeDeadlinesTest {
     advance(Duration.ofMillis(1));
     assertThat(expired).containsExactly(Expired.TOTAL);
   }
+
+  @Test
+  void stop_dropsThePendingWakeUp_whenTheConnectionEnds() {
+    ExchangeDeadlines.Timer timer = new ExchangeDeadlines.Timer(loop.eventLoop(), ticker);
+    ExchangeDeadlines d =
+        new ExchangeDeadlines(timer, new Timeouts(Duration.ofSeconds(5), null, null), expired::add);
+    d.start();
+    d.cancelAll();
+    assertThat(timer.pending()).isTrue(); // kept for the connection's next exchange
+    timer.stop();
+    assertThat(timer.pending()).isFalse();
+    advance(Duration.ofSeconds(30));
+    assertThat(expired).isEmpty();
+  }
 }
