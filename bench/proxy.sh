@@ -15,12 +15,18 @@
 # Installs wrk and nginx from Debian when missing.
 # Usage: [TRANSPORTS="io_uring epoll"] bench/proxy.sh [SECONDS] [ROUNDS]   (defaults 10 and 1)
 # For profiling, BENCH_JAVA_OPTS adds JVM options to the gateways and BENCH_KEEP_LOG=FILE keeps the
-# first gateway's output.
+# first gateway's output. For a before/after in one run, BASELINE_JAR=FILE (a pilotlight.jar of
+# another build) adds one gateway of that build per transport, labelled "<transport>-base".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECS="${1:-10}"
 ROUNDS="${2:-1}"
 read -r -a TRANSPORT_LIST <<<"${TRANSPORTS:-auto}"
+JAR_LIST=()
+for t in "${TRANSPORT_LIST[@]}"; do JAR_LIST+=(""); done
+if [ -n "${BASELINE_JAR:-}" ]; then
+  for t in "${TRANSPORT_LIST[@]}"; do TRANSPORT_LIST+=("$t"); JAR_LIST+=("$BASELINE_JAR"); done
+fi
 BACKEND_PORT="${BACKEND_PORT:-18390}"
 NGINX_PORT="${NGINX_PORT:-18391}"
 GW_PORT="${GW_PORT:-18392}"
@@ -112,7 +118,13 @@ GW_PORTS=()
 GW_PIDS=()
 for i in "${!TRANSPORT_LIST[@]}"; do
   port=$((GW_PORT + 2 * i))
-  PILOTLIGHT_JAVA_OPTS="-XX:ActiveProcessorCount=1 ${BENCH_JAVA_OPTS:-}" taskset -c 0 "$ROOT/pilotlight" \
+  launcher=("$ROOT/pilotlight")
+  if [ -n "${JAR_LIST[$i]}" ]; then
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+    # shellcheck disable=SC2206
+    launcher=(java -XX:ActiveProcessorCount=1 ${BENCH_JAVA_OPTS:-} -jar "${JAR_LIST[$i]}")
+  fi
+  PILOTLIGHT_JAVA_OPTS="-XX:ActiveProcessorCount=1 ${BENCH_JAVA_OPTS:-}" taskset -c 0 "${launcher[@]}" \
     local --transport "${TRANSPORT_LIST[$i]}" --port "$port" --admin-port "$((port + 1))" \
     --state-dir "$WORK/state-$i" "$WORK/fast.yaml" >"$WORK/local-$i.log" 2>&1 &
   PIDS+=($!)
@@ -130,6 +142,7 @@ for i in "${!GW_PORTS[@]}"; do
     [ "$(cat "/proc/$p/comm")" = java ] && echo "$p"; done | head -1)")
   # the transport the gateway resolved, as it says in its log ("gateway listening on ... (io_uring)")
   TRANSPORT_LIST[$i]="$(sed -n 's/.*gateway listening on [^ ]* (\([a-z_]*\)).*/\1/p' "$WORK/local-$i.log" | head -1)"
+  [ -n "${JAR_LIST[$i]}" ] && TRANSPORT_LIST[$i]="${TRANSPORT_LIST[$i]}-base"
 done
 
 # CPU time (utime + stime, in clock ticks) a process has used so far, threads included
@@ -161,25 +174,25 @@ for port in "${GW_PORTS[@]}"; do run "http://127.0.0.1:$port/" 64 "$SECS" >/dev/
 
 RATIOS="$WORK/ratios"
 : >"$RATIOS"
-printf "%-5s | %-5s | %-19s | %8s | %8s | %9s | %7s | %s\n" \
+printf "%-5s | %-5s | %-24s | %8s | %8s | %9s | %7s | %s\n" \
   round conns target "req/s" "vs nginx" "p50 µs" non-2xx "CPU µs/req"
 for r in $(seq "$ROUNDS"); do
   for c in 1 64 256; do
     [ -n "${BENCH_KEEP_LOG:-}" ] && echo "phase $c connections at $(date +%s.%N)" >&2
     read -r d_rps d_p50 d_non _ <<<"$(run "http://127.0.0.1:$BACKEND_PORT/" "$c" "$SECS")"
     read -r n_rps n_p50 n_non n_cpu <<<"$(run "http://127.0.0.1:$NGINX_PORT/" "$c" "$SECS" "$NGINX_WORKER")"
-    printf "%-5s | %-5s | %-19s | %8s | %8s | %9s | %7s |\n" "$r" "$c" direct "$d_rps" "" "$d_p50" "$d_non"
-    printf "%-5s | %-5s | %-19s | %8s | %8.2f | %9s | %7s | %.1f\n" "$r" "$c" nginx "$n_rps" 1 "$n_p50" "$n_non" "$n_cpu"
+    printf "%-5s | %-5s | %-24s | %8s | %8s | %9s | %7s |\n" "$r" "$c" direct "$d_rps" "" "$d_p50" "$d_non"
+    printf "%-5s | %-5s | %-24s | %8s | %8.2f | %9s | %7s | %.1f\n" "$r" "$c" nginx "$n_rps" 1 "$n_p50" "$n_non" "$n_cpu"
     for i in "${!GW_PORTS[@]}"; do
       read -r g_rps g_p50 g_non g_cpu <<<"$(run "http://127.0.0.1:${GW_PORTS[$i]}/" "$c" "$SECS" "${GW_PIDS[$i]}")"
       ratio="$(echo "$g_rps / $n_rps" | bc -l)"
-      printf "%-5s | %-5s | %-19s | %8s | %8.2f | %9s | %7s | %.1f (%.2fx nginx)\n" "$r" "$c" \
+      printf "%-5s | %-5s | %-24s | %8s | %8.2f | %9s | %7s | %.1f (%.2fx nginx)\n" "$r" "$c" \
         "pilotlight ${TRANSPORT_LIST[$i]}" "$g_rps" "$ratio" "$g_p50" "$g_non" "$g_cpu" \
         "$(echo "$g_cpu / $n_cpu" | bc -l)"
       echo "$c ${TRANSPORT_LIST[$i]} rps $ratio" >>"$RATIOS"
       if [ "$c" = 1 ]; then
         added="$(echo "($g_p50 - $d_p50) / ($n_p50 - $d_p50)" | bc -l)"
-        printf "%-5s | %-5s | %-19s   added median latency vs nginx's: %.2fx\n" "$r" "$c" "" "$added"
+        printf "%-5s | %-5s | %-24s   added median latency vs nginx's: %.2fx\n" "$r" "$c" "" "$added"
         echo "$c ${TRANSPORT_LIST[$i]} latency $added" >>"$RATIOS"
       fi
     done

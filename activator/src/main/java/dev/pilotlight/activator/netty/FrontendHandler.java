@@ -69,6 +69,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ClientTimeoutHandler timeouts;
   private final RawHeads.ForwardingCache forwardingCache = new RawHeads.ForwardingCache();
   private UpstreamConnector connector;
+  private ExchangeDeadlines.Timer deadlineTimer;
+  private ChannelHandlerContext decoderContext; // the pass-through decoder's, looked up once
 
   public FrontendHandler(GatewayContext gw) {
     this.gw = gw;
@@ -333,7 +335,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * request). The codec path gets the same from its empty last content's read.
    */
   private void armSocketRead() {
-    ChannelHandlerContext decoder = ctx.pipeline().context(HandlerNames.HTTP1_DECODER);
+    ChannelHandlerContext decoder = decoderContext;
+    if (decoder == null || decoder.isRemoved()) {
+      decoder = decoderContext = ctx.pipeline().context(HandlerNames.HTTP1_DECODER);
+    }
     if (decoder != null && ctx.channel().isActive()) {
       decoder.read();
     }
@@ -364,6 +369,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return connector;
   }
 
+<<<<<<< HEAD
   /**
    * Whether this HTTP/1.1 connection is to close after the response in progress, the gateway
    * draining ({@link Drain}): the response says {@code Connection: close}. Never on an HTTP/2
@@ -392,6 +398,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (current == null && !responding && !discarding) {
       ctx.close();
     }
+=======
+  /** The timer of this connection's exchanges' deadlines, made on first need. */
+  ExchangeDeadlines.Timer deadlineTimer() {
+    if (deadlineTimer == null) {
+      deadlineTimer = new ExchangeDeadlines.Timer(ctx.executor(), gw.ticker());
+    }
+    return deadlineTimer;
+>>>>>>> perf
   }
 
   /** Asks the flow control handler for the next message of the current request. */
@@ -538,6 +552,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.clientClosed();
       current = null;
+    }
+    stopDeadlineTimer();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    stopDeadlineTimer(); // (a tunnel, or HTTP/2 taking the connection over)
+  }
+
+  private void stopDeadlineTimer() {
+    if (deadlineTimer != null) {
+      deadlineTimer.stop();
     }
   }
 

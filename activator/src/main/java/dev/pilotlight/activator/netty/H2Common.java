@@ -12,6 +12,7 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * What the HTTP/2 sides of the gateway (clients of the gateway, {@link H2Frontend}; h2c instances,
@@ -31,6 +32,20 @@ final class H2Common {
   static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
 
   private H2Common() {}
+
+  /**
+   * Before an HTTP/2 connection's frame codec: its streams' flushes within one event-loop iteration
+   * become one. A stream's response is written and flushed when the instance's bytes are read, on
+   * another channel, so without it every response of a multiplexed connection is a flush of its
+   * own: a {@code write} each, and on the TLS port a TLS record and an encryption each. Flushes
+   * during the connection's own read wait for its read-complete; others for a task that runs after
+   * the iteration's I/O (or go at once every {@value
+   * FlushConsolidationHandler#DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES} flushes).
+   */
+  static FlushConsolidationHandler flushConsolidation() {
+    return new FlushConsolidationHandler(
+        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
+  }
 
   /**
    * Settings we announce: bounded header list and window, {@code maxStreams} concurrent streams.

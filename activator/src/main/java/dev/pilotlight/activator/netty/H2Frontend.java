@@ -93,6 +93,7 @@ final class H2Frontend {
       }
     }
     Http2FrameCodec codec = codec(gw);
+    p.addLast(HandlerNames.H2_FLUSHES, H2Common.flushConsolidation());
     p.addLast(HandlerNames.H2_CODEC, codec);
     p.addLast(HandlerNames.H2_MULTIPLEX, multiplexer(gw));
     http2Timeouts(p, codec);

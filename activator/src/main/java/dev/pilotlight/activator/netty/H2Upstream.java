@@ -164,6 +164,7 @@ public final class H2Upstream {
                 @Override
                 protected void initChannel(Channel ch) {
                   ch.pipeline()
+                      .addLast(HandlerNames.H2_FLUSHES, H2Common.flushConsolidation())
                       .addLast(HandlerNames.H2_CODEC, codec)
                       // the instance cannot push (disabled): no inbound streams to handle
                       .addLast(

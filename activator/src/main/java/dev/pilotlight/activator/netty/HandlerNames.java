@@ -8,6 +8,7 @@ public final class HandlerNames {
   public static final String HTTP1_ENCODER = "http1-encoder";
   public static final String HTTP_CODEC = "http-codec";
   public static final String H2C_UPGRADE = "h2c-upgrade";
+  public static final String H2_FLUSHES = "h2-flushes";
   public static final String H2_CODEC = "h2-codec";
   public static final String H2_MULTIPLEX = "h2-multiplex";
   public static final String H2_STREAM_ERRORS = "h2-stream-errors";

@@ -72,7 +72,7 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
     this.frontend = frontend;
     this.connector = frontend.connector();
     this.deadlines =
-        new ExchangeDeadlines(ctx.executor(), gw.ticker(), throttler.timeouts(), this::expired);
+        new ExchangeDeadlines(frontend.deadlineTimer(), throttler.timeouts(), this::expired);
     this.request = new RequestForwarder(ctx, frontend, facts, deadlines);
     this.meter =
         new ExchangeMeter(

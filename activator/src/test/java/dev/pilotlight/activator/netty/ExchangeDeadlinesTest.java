@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The exchange's three timers on an embedded event loop, in manual time. */
+/** The exchange's three deadlines on an embedded event loop, in manual time. */
 class ExchangeDeadlinesTest {
   final EmbeddedChannel loop = new EmbeddedChannel();
   final ManualTicker ticker = new ManualTicker();
@@ -98,6 +98,63 @@ class ExchangeDeadlinesTest {
     d.connected();
     d.requestSent();
     d.cancelAll();
+    advance(Duration.ofSeconds(30));
+    assertThat(expired).isEmpty();
+  }
+
+  @Test
+  void oneConnectionTimer_servesItsExchangesInTurn() {
+    ExchangeDeadlines.Timer timer = new ExchangeDeadlines.Timer(loop.eventLoop(), ticker);
+    Timeouts t = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(4), null);
+    List<Expired> second = new ArrayList<>();
+    ExchangeDeadlines first = new ExchangeDeadlines(timer, t, expired::add);
+    first.start();
+    first.connected();
+    first.requestSent();
+    advance(Duration.ofSeconds(1));
+    first.responseStarted();
+    first.cancelAll(); // answered: its wake-up at 4 s stays scheduled and finds nothing to do
+
+    ExchangeDeadlines next = new ExchangeDeadlines(timer, t, second::add);
+    next.start(); // total at 11 s
+    next.connected();
+    next.requestSent(); // response start at 5 s
+    advance(Duration.ofMillis(3_999));
+    assertThat(expired).isEmpty();
+    assertThat(second).isEmpty();
+    advance(Duration.ofMillis(1));
+    assertThat(second).containsExactly(Expired.RESPONSE_START);
+    advance(Duration.ofSeconds(6));
+    assertThat(second).containsExactly(Expired.RESPONSE_START, Expired.TOTAL);
+    assertThat(expired).isEmpty();
+  }
+
+  @Test
+  void anEarlierDeadlineThanTheTimersWakeUp_wakesItEarlier() {
+    ExchangeDeadlines.Timer timer = new ExchangeDeadlines.Timer(loop.eventLoop(), ticker);
+    ExchangeDeadlines slow =
+        new ExchangeDeadlines(timer, new Timeouts(Duration.ofSeconds(60), null, null), e -> {});
+    slow.start();
+    slow.cancelAll();
+    ExchangeDeadlines quick =
+        new ExchangeDeadlines(timer, new Timeouts(Duration.ofSeconds(2), null, null), expired::add);
+    quick.start();
+    advance(Duration.ofMillis(1_999));
+    assertThat(expired).isEmpty();
+    advance(Duration.ofMillis(1));
+    assertThat(expired).containsExactly(Expired.TOTAL);
+  }
+
+  @Test
+  void stop_dropsThePendingWakeUp_whenTheConnectionEnds() {
+    ExchangeDeadlines.Timer timer = new ExchangeDeadlines.Timer(loop.eventLoop(), ticker);
+    ExchangeDeadlines d =
+        new ExchangeDeadlines(timer, new Timeouts(Duration.ofSeconds(5), null, null), expired::add);
+    d.start();
+    d.cancelAll();
+    assertThat(timer.pending()).isTrue(); // kept for the connection's next exchange
+    timer.stop();
+    assertThat(timer.pending()).isFalse();
     advance(Duration.ofSeconds(30));
     assertThat(expired).isEmpty();
   }

@@ -329,6 +329,8 @@ class GatewayHandlersTest {
     ch.close();
     assertThat(throttlers.get(REV).queued()).isZero();
     assertThat(metrics.inFlight()).isZero();
+    // nothing of the connection stays scheduled (its exchanges' deadline timer included)
+    assertThat(ch.runScheduledPendingTasks()).isEqualTo(-1L);
   }
 
   @Test

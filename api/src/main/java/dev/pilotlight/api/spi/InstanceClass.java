@@ -5,7 +5,9 @@ public enum InstanceClass {
   STANDARD,
   RESERVE;
 
+  private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return label; // (per proxied request, in a response header and a metric label)
   }
 }
