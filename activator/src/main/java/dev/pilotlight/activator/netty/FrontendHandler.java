@@ -369,7 +369,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return connector;
   }
 
-<<<<<<< HEAD
   /**
    * Whether this HTTP/1.1 connection is to close after the response in progress, the gateway
    * draining ({@link Drain}): the response says {@code Connection: close}. Never on an HTTP/2
@@ -398,14 +397,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (current == null && !responding && !discarding) {
       ctx.close();
     }
-=======
+  }
+
   /** The timer of this connection's exchanges' deadlines, made on first need. */
   ExchangeDeadlines.Timer deadlineTimer() {
     if (deadlineTimer == null) {
       deadlineTimer = new ExchangeDeadlines.Timer(ctx.executor(), gw.ticker());
     }
     return deadlineTimer;
->>>>>>> perf
   }
 
   /** Asks the flow control handler for the next message of the current request. */
