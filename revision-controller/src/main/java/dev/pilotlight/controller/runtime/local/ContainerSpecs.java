@@ -44,7 +44,7 @@ final class ContainerSpecs {
     cmd.add(engine.executable().toString());
     cmd.add("run");
     cmd.add("--rm");
-    cmd.add("--name=" + name(owner, instanceId));
+    cmd.add("--name=" + name(owner, instanceId, hostPort));
     cmd.add("--label=" + ContainerEngine.OWNER_LABEL + "=" + owner);
     cmd.add("--label=" + ContainerEngine.INSTANCE_LABEL + "=" + instanceId);
     cmd.add("--publish=127.0.0.1:" + hostPort + ":" + port);
@@ -80,9 +80,12 @@ final class ContainerSpecs {
     return new ProcessSpecs.ProcessSpec(List.copyOf(cmd), Map.of(), cwd);
   }
 
-  /** The container's name: the owner's id and the instance, unique on the machine. */
-  static String name(String owner, String instanceId) {
-    return "pilotlight-" + owner + "-" + instanceId;
+  /**
+   * The container's name: the owner's id, the instance and its port, unique on the machine (a
+   * restarted instance gets a new port, so its new container never waits for the old one's name).
+   */
+  static String name(String owner, String instanceId, int hostPort) {
+    return "pilotlight-" + owner + "-" + instanceId + "-" + hostPort;
   }
 
   private static String pull(String policy) {

@@ -461,7 +461,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     if (i.container) {
       // the engine sends SIGTERM, waits the grace, then kills; its run process exits after
-      String name = ContainerSpecs.name(owner, i.id);
+      String name = ContainerSpecs.name(owner, i.id, i.port);
       long graceSeconds = Math.max(1, stopGrace.toSeconds());
       engineCall(List.of("stop", "--time=" + graceSeconds, name));
       schedule(

@@ -36,7 +36,7 @@ class ContainerSpecsTest {
     assertThat(cmd)
         .containsSequence("/usr/bin/podman", "run", "--rm")
         .contains(
-            "--name=pilotlight-0abc1234-hello-00001-1",
+            "--name=pilotlight-0abc1234-hello-00001-1-41000",
             "--label=pilotlight.dev/owner=0abc1234",
             "--label=pilotlight.dev/instance=hello-00001-1",
             "--publish=127.0.0.1:41000:8080",
