@@ -175,23 +175,36 @@ public final class ProcessRuntime implements WorkloadRuntime {
     List<String> command = new ArrayList<>();
     command.add(engine.executable().toString());
     command.addAll(args);
+    Path out = null;
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readNBytes(1 << 20);
+      // output to a file, so a hung engine is bounded by the wait below, not by a blocked read
+      out = Files.createTempFile("pilotlight-engine", ".out");
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return List.of();
       }
-      return new String(out, java.nio.charset.StandardCharsets.UTF_8)
-          .lines()
-          .map(String::trim)
-          .filter(l -> !l.isEmpty() && p.exitValue() == 0)
-          .toList();
+      if (p.exitValue() != 0) {
+        return List.of();
+      }
+      return Files.readAllLines(out).stream().map(String::trim).filter(l -> !l.isEmpty()).toList();
     } catch (IOException e) {
       return List.of();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of();
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temp file left behind
+        }
+      }
     }
   }
 
