@@ -5,7 +5,6 @@ import dev.pilotlight.api.autoscaling.AutoscalerConfigs;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.validation.ValidationException;
-import dev.pilotlight.api.validation.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,32 +58,20 @@ final class AutoscalerConfigWatch implements AutoCloseable {
   static LiveAutoscalerConfig read(
       KubernetesClient client, String namespace, UnaryOperator<AutoscalerConfig> overrides) {
     AutoscalerConfig config =
-        named(
+        ConfigMapInformer.named(
             LiveAutoscalerConfig.AUTOSCALER,
             () ->
                 ComponentRun.configMap(client, namespace, LiveAutoscalerConfig.AUTOSCALER)
                     .map(AutoscalerConfigs::fromData)
                     .orElse(AutoscalerConfig.DEFAULTS));
     Duration deadline =
-        named(
+        ConfigMapInformer.named(
             LiveAutoscalerConfig.DEPLOYMENT,
             () ->
                 ComponentRun.configMap(client, namespace, LiveAutoscalerConfig.DEPLOYMENT)
                     .map(DeploymentConfigs::progressDeadline)
                     .orElse(DeploymentConfigs.PROGRESS_DEADLINE_DEFAULT));
     return new LiveAutoscalerConfig(config, deadline, overrides);
-  }
-
-  /** Runs {@code read}, naming the ConfigMap in each problem it finds. */
-  private static <T> T named(String configMap, Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (ValidationException e) {
-      throw new ValidationException(
-          e.violations().stream()
-              .map(v -> new Violation("ConfigMap " + configMap + ": " + v.field(), v.message()))
-              .toList());
-    }
   }
 
   /** Starts watching both ConfigMaps; {@code onApplied} gets each new config in force. */
@@ -111,15 +97,8 @@ final class AutoscalerConfigWatch implements AutoCloseable {
         LiveAutoscalerConfig.AUTOSCALER.equals(name)
             ? live.autoscaler(source, () -> AutoscalerConfigs.fromData(d))
             : live.deployment(source, () -> DeploymentConfigs.progressDeadline(d));
-    if (offer.refusal() != null) {
-      LOG.warn(
-          "{} refused, the last good config stays in force:\n{}",
-          source,
-          offer.refusal().indent(2).stripTrailing());
-    } else if (offer.applied()) {
-      LOG.info("{} changed: applied", source);
-      onApplied.accept(offer.config());
-    }
+    ConfigMapInformer.report(
+        LOG, source, offer.refusal(), offer.applied(), offer.config(), onApplied);
   }
 
   @Override

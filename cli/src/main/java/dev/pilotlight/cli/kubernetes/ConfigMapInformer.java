@@ -1,13 +1,21 @@
 package dev.pilotlight.cli.kubernetes;
 
+import dev.pilotlight.api.validation.ValidationException;
+import dev.pilotlight.api.validation.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
 
-/** An informer on one ConfigMap by name: its data at every add and update, empty when deleted. */
+/**
+ * An informer on one ConfigMap by name: its data at every add and update, empty when deleted; and
+ * what the config watches built on it share: naming the ConfigMap in a refusal, and logging an
+ * offered change as applied or refused.
+ */
 final class ConfigMapInformer {
   private ConfigMapInformer() {}
 
@@ -41,6 +49,35 @@ final class ConfigMapInformer {
                 onData.accept(Map.of());
               }
             });
+  }
+
+  /** Runs {@code read}, naming the ConfigMap in each problem it finds. */
+  static <T> T named(String configMap, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ValidationException e) {
+      throw new ValidationException(
+          e.violations().stream()
+              .map(v -> new Violation("ConfigMap " + configMap + ": " + v.field(), v.message()))
+              .toList());
+    }
+  }
+
+  /**
+   * Logs how a change of {@code source} went: refused (a warning with every problem; the last good
+   * config stays), or applied (and handed to {@code onApplied}); nothing when it changed nothing.
+   */
+  static <C> void report(
+      Logger log, String source, String refusal, boolean applied, C config, Consumer<C> onApplied) {
+    if (refusal != null) {
+      log.warn(
+          "{} refused, the last good config stays in force:\n{}",
+          source,
+          refusal.indent(2).stripTrailing());
+    } else if (applied) {
+      log.info("{} changed: applied", source);
+      onApplied.accept(config);
+    }
   }
 
   private static Map<String, String> data(ConfigMap cm) {

@@ -5,7 +5,6 @@ import dev.pilotlight.api.config.LiveServingConfig;
 import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.config.ServingDefaults;
 import dev.pilotlight.api.validation.ValidationException;
-import dev.pilotlight.api.validation.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,32 +47,20 @@ final class ServingConfigWatch implements AutoCloseable {
    */
   static LiveServingConfig read(KubernetesClient client, String namespace) {
     Features features =
-        named(
+        ConfigMapInformer.named(
             LiveServingConfig.FEATURES,
             () ->
                 ComponentRun.configMap(client, namespace, LiveServingConfig.FEATURES)
                     .map(Features::fromData)
                     .orElse(Features.DEFAULTS));
     ServingDefaults defaults =
-        named(
+        ConfigMapInformer.named(
             LiveServingConfig.DEFAULTS,
             () ->
                 ComponentRun.configMap(client, namespace, LiveServingConfig.DEFAULTS)
                     .map(ServingDefaults::fromData)
                     .orElse(ServingDefaults.DEFAULTS));
     return new LiveServingConfig(new ServingConfig(features, defaults));
-  }
-
-  /** Runs {@code read}, naming the ConfigMap in each problem it finds. */
-  private static <T> T named(String configMap, Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (ValidationException e) {
-      throw new ValidationException(
-          e.violations().stream()
-              .map(v -> new Violation("ConfigMap " + configMap + ": " + v.field(), v.message()))
-              .toList());
-    }
   }
 
   /** Starts watching both ConfigMaps; {@code onApplied} gets each new config in force. */
@@ -97,15 +83,8 @@ final class ServingConfigWatch implements AutoCloseable {
         LiveServingConfig.FEATURES.equals(name)
             ? live.features(source, () -> Features.fromData(data))
             : live.defaults(source, () -> ServingDefaults.fromData(data));
-    if (offer.refusal() != null) {
-      LOG.warn(
-          "{} refused, the last good config stays in force:\n{}",
-          source,
-          offer.refusal().indent(2).stripTrailing());
-    } else if (offer.applied()) {
-      LOG.info("{} changed: applied", source);
-      onApplied.accept(offer.config());
-    }
+    ConfigMapInformer.report(
+        LOG, source, offer.refusal(), offer.applied(), offer.config(), onApplied);
   }
 
   @Override
