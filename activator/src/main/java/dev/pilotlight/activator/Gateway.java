@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gateway: routes by Host to revisions by weight, proxies to ready instances within their
@@ -321,7 +322,7 @@ public final class Gateway
     return held[0];
   }
 
-  private void waitUntil(java.util.function.BooleanSupplier done, long deadlineNanos) {
+  private void waitUntil(BooleanSupplier done, long deadlineNanos) {
     while (!done.getAsBoolean() && ticker.nanoTime() < deadlineNanos) {
       try {
         Thread.sleep(10);

@@ -2,6 +2,7 @@ package dev.pilotlight.simulator.engine;
 
 import dev.pilotlight.activator.stats.ConcurrencyAccumulator;
 import dev.pilotlight.activator.stats.StatReporter;
+import dev.pilotlight.activator.throttle.Refusal;
 import dev.pilotlight.activator.throttle.RevisionThrottler;
 import dev.pilotlight.activator.throttle.Slot;
 import dev.pilotlight.activator.throttle.Waiter;
@@ -213,7 +214,7 @@ public final class Replay {
     }
 
     @Override
-    public void revoked(dev.pilotlight.activator.throttle.Refusal why) {
+    public void revoked(Refusal why) {
       rev.held.remove(this);
     }
 

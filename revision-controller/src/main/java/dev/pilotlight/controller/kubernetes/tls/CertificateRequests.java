@@ -8,6 +8,7 @@ import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,7 +62,7 @@ public final class CertificateRequests implements AutoCloseable {
           .build();
 
   /** Every Route is looked at again this often: a write that failed is tried again. */
-  static final java.time.Duration RESYNC = java.time.Duration.ofMinutes(5);
+  static final Duration RESYNC = Duration.ofMinutes(5);
 
   private final KubernetesClient client;
   private final ExternalDomainTls.Issuer issuer;
@@ -193,7 +195,7 @@ public final class CertificateRequests implements AutoCloseable {
 
   private MixedOperation<
           GenericKubernetesResource,
-          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          GenericKubernetesResourceList,
           Resource<GenericKubernetesResource>>
       certificates() {
     return client.genericKubernetesResources(CERTIFICATES);
@@ -228,7 +230,7 @@ public final class CertificateRequests implements AutoCloseable {
             issuer.kind(),
             issuer.name(),
             hosts(route));
-      } else if (!Objects.equals(have.getAdditionalProperties().get("spec"), spec(want))) {
+      } else if (!Objects.equals(spec(have), spec(want))) {
         have.getAdditionalProperties().put("spec", spec(want));
         certificates().inNamespace(ns).resource(have).update();
         log.info(

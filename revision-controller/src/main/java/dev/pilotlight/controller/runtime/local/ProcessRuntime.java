@@ -24,10 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,13 +69,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final String owner;
 
   /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
-  private final java.util.concurrent.ThreadPoolExecutor engineCalls =
-      new java.util.concurrent.ThreadPoolExecutor(
+  private final ThreadPoolExecutor engineCalls =
+      new ThreadPoolExecutor(
           2,
           2,
           30,
           TimeUnit.SECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(10_000),
+          new ArrayBlockingQueue<>(10_000),
           r -> {
             Thread t = new Thread(r, "pilotlight-container-engine");
             t.setDaemon(true);
