@@ -59,26 +59,7 @@ sed -e "s|__PORT__|$DIRECT_PORT|g" -e "s|__DIR__|$WORK|g" -e "s|__HTTP2__|http2|
 for kind in h2c http1; do
   h2=""
   [ "$kind" = h2c ] && h2="http2"
-  cat >"$WORK/$kind.yaml" <<YAML
-apiVersion: serving.pilotlight.dev/v1
-kind: Service
-metadata:
-  name: up-$kind
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/min-scale: "1"
-        autoscaling.knative.dev/max-scale: "1"
-    spec:
-      containers:
-        - command: ["sh", "-c"]
-          args:
-            - sed -e "s|__PORT__|\$PORT|g" -e "s|__DIR__|$WORK|g" -e "s|__HTTP2__|$h2|g" $WORK/backend.conf.in > $WORK/instance-\$PORT.conf && exec $NGINX -c $WORK/instance-\$PORT.conf -p $WORK
-          ports:
-            - name: $kind
-              containerPort: 8080
-YAML
+  nginx_service "up-$kind" "$kind" "-e \"s|__HTTP2__|$h2|g\"" >"$WORK/$kind.yaml"
 done
 
 "$ROOT/pilotlight" --version >/dev/null # builds the jar first when needed

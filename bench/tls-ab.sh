@@ -53,23 +53,7 @@ http { access_log off; keepalive_requests 10000000;
   server { listen 127.0.0.1:$NH http2;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; } } }
 CONF
-cat >"$WORK/fast.yaml" <<YAML
-apiVersion: serving.pilotlight.dev/v1
-kind: Service
-metadata:
-  name: fast
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/min-scale: "1"
-        autoscaling.knative.dev/max-scale: "1"
-    spec:
-      containers:
-        - command: ["sh", "-c"]
-          args:
-            - sed -e "s|__PORT__|\$PORT|g" -e "s|__DIR__|$WORK|g" $WORK/backend.conf.in > $WORK/instance-\$PORT.conf && exec $NGINX -c $WORK/instance-\$PORT.conf -p $WORK
-YAML
+nginx_service fast >"$WORK/fast.yaml"
 taskset -c 0 "$NGINX" -c "$WORK/backend.conf" -p "$WORK" & PIDS+=($!)
 taskset -c 0 "$NGINX" -c "$WORK/proxy.conf" -p "$WORK" & PIDS+=($!)
 ulimit -n "$(ulimit -Hn)"

@@ -115,23 +115,7 @@ http {
 }
 CONF
 
-cat >"$WORK/fast.yaml" <<YAML
-apiVersion: serving.pilotlight.dev/v1
-kind: Service
-metadata:
-  name: fast
-spec:
-  template:
-    metadata:
-      annotations:
-        autoscaling.knative.dev/min-scale: "1"
-        autoscaling.knative.dev/max-scale: "1"
-    spec:
-      containers:
-        - command: ["sh", "-c"]
-          args:
-            - sed -e "s|__PORT__|\$PORT|g" -e "s|__DIR__|$WORK|g" $WORK/backend.conf.in > $WORK/instance-\$PORT.conf && exec $NGINX -c $WORK/instance-\$PORT.conf -p $WORK
-YAML
+nginx_service fast >"$WORK/fast.yaml"
 
 "$ROOT/pilotlight" --version >/dev/null # builds the jar first when needed
 taskset -c 0 "$NGINX" -c "$WORK/backend.conf" -p "$WORK" &
