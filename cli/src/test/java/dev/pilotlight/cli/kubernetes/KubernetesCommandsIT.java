@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
@@ -284,7 +285,30 @@ class KubernetesCommandsIT {
 
       // a field behind a feature flag is refused until config-features enables it; then the
       // Service is reconciled again and its next revision stamped, with the last good defaults
-      client.resource(service("hello:2", "nodeSelector: {disk: ssd}")).update();
+      // the spec only, on the latest copy, again after a conflict, as kubectl apply does: the
+      // controller writes the Service's status meanwhile
+      ServiceResource next = service("hello:2", "nodeSelector: {disk: ssd}");
+      Await.until(
+          "the new spec written",
+          DEADLINE,
+          () -> {
+            ServiceResource latest =
+                client
+                    .resources(ServiceResource.class)
+                    .inNamespace("serving-live")
+                    .withName("hello")
+                    .get();
+            latest.setSpec(next.getSpec());
+            try {
+              client.resource(latest).update();
+              return true;
+            } catch (KubernetesClientException e) {
+              if (e.getCode() == 409) {
+                return false; // written meanwhile: read it again
+              }
+              throw e;
+            }
+          });
       Await.until(
           "the Service refused",
           DEADLINE,
