@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
+import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
@@ -160,6 +161,33 @@ public final class StatusCommand implements Callable<Integer> {
           });
     }
     render(sb, rows);
+    rows = new ArrayList<>();
+    rows.add(
+        new String[] {
+          "NAMESPACE", "REVISION", "INSTANCE", "CLASS", "RUNTIME", "STATE", "RESTARTS", "IMAGE"
+        });
+    for (RevisionStatus r : s.revisions()) {
+      if (r.instances() == null) {
+        continue;
+      }
+      for (InstanceStatus i : r.instances()) {
+        rows.add(
+            new String[] {
+              r.namespace(),
+              r.name(),
+              i.name(),
+              i.instanceClass(),
+              i.runtime(),
+              i.state(),
+              Long.toString(i.restarts()),
+              i.image() == null ? "" : i.image()
+            });
+      }
+    }
+    if (rows.size() > 1) {
+      sb.append('\n');
+      render(sb, rows);
+    }
     return sb.toString();
   }
 

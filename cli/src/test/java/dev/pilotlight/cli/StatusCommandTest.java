@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
+import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
@@ -86,6 +87,42 @@ class StatusCommandTest {
         dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(
             new StatusSnapshot(List.of(), List.of(r)));
     assertThat(json).contains("\"reserve\" : {").contains("\"enabled\" : true");
+    StatusSnapshot back =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
+    assertThat(back.revisions()).containsExactly(r);
+  }
+
+  @Test
+  void eachInstanceIsShownWithItsRuntimeImageAndStateAndSurvivesTheJsonRoundTrip()
+      throws Exception {
+    RevisionStatus r =
+        new RevisionStatus("boxed-00001", "default", "boxed", "boxed", 1, 1, true, true, null)
+            .withInstances(
+                List.of(
+                    new InstanceStatus(
+                        "boxed-00001-1",
+                        "standard",
+                        "container",
+                        "localhost/httpd:1@0123456789ab",
+                        "Ready",
+                        41234,
+                        0),
+                    new InstanceStatus(
+                        "boxed-00001-reserve-1",
+                        "reserve",
+                        "container",
+                        "localhost/httpd:1",
+                        "ContainerCreating",
+                        null,
+                        2)));
+    StatusSnapshot s = new StatusSnapshot(List.of(), List.of(r));
+    assertThat(StatusCommand.table(s))
+        .contains("INSTANCE", "RUNTIME", "STATE", "IMAGE")
+        .containsPattern(
+            "boxed-00001 +boxed-00001-1 +standard +container +Ready +0 +localhost/httpd:1@0123")
+        .containsPattern("boxed-00001-reserve-1 +reserve +container +ContainerCreating +2 ");
+    String json = dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(s);
+    assertThat(json).contains("\"runtime\" : \"container\"").doesNotContain("\"port\" : null");
     StatusSnapshot back =
         new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
     assertThat(back.revisions()).containsExactly(r);

@@ -275,7 +275,7 @@ public final class LocalCommand implements Callable<Integer> {
       admin =
           new AdminServer(
               adminPort,
-              () -> controller.status().withHeld(gateway::held),
+              () -> controller.status().withHeld(gateway::held).withInstances(runtime::describe),
               LocalMetrics.exposition(gateway, autoscaler, runtime, controller));
     } catch (BindException e) {
       err.println(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /** The whole observable state of local mode, as served by the admin endpoint's {@code /status}. */
@@ -37,6 +38,15 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
         services,
         revisions.stream()
             .map(r -> r.withHeld(held.applyAsInt(new RevisionKey(r.namespace(), r.name()))))
+            .toList());
+  }
+
+  /** The same snapshot with each revision's instances read from {@code instances}. */
+  public StatusSnapshot withInstances(Function<RevisionKey, List<InstanceStatus>> instances) {
+    return new StatusSnapshot(
+        services,
+        revisions.stream()
+            .map(r -> r.withInstances(instances.apply(new RevisionKey(r.namespace(), r.name()))))
             .toList());
   }
 
@@ -87,7 +97,38 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String message,
       Integer held,
       ReserveStatus reserve,
-      List<AutoscalerCondition> conditions) {
+      List<AutoscalerCondition> conditions,
+      List<InstanceStatus> instances) {
+
+    /** Without the instances. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message,
+        Integer held,
+        ReserveStatus reserve,
+        List<AutoscalerCondition> conditions) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          null);
+    }
 
     /** Without the autoscaler's conditions. */
     public RevisionStatus(
@@ -180,7 +221,48 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           message,
           held,
           reserve,
-          conditions);
+          conditions,
+          instances);
+    }
+
+    public RevisionStatus withInstances(List<InstanceStatus> instances) {
+      return new RevisionStatus(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          instances);
     }
   }
+
+  /**
+   * One instance of a revision, as the runtime sees it now.
+   *
+   * @param name the instance's id (its log file's name)
+   * @param instanceClass {@code standard}, or {@code reserve} for the pilot light
+   * @param runtime {@code process} (a host process) or {@code container}
+   * @param image the container's image (and the id it resolved to), null for a process
+   * @param state {@code ContainerCreating} (its image being resolved or pulled), {@code
+   *     ImagePullBackOff}, {@code Starting}, {@code Ready}, {@code CrashLoopBackOff} (waiting to
+   *     restart), {@code Terminating}
+   * @param port the loopback port it serves on, null before it has one
+   * @param restarts how often it was restarted after a crash or a failed start
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record InstanceStatus(
+      String name,
+      String instanceClass,
+      String runtime,
+      String image,
+      String state,
+      Integer port,
+      long restarts) {}
 }

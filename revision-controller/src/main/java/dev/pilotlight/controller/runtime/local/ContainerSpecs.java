@@ -35,6 +35,23 @@ final class ContainerSpecs {
       InstanceClass instanceClass,
       ReserveSpec reserve,
       Path cwd) {
+    return build(revision, hostPort, engine, owner, instanceId, instanceClass, reserve, cwd, null);
+  }
+
+  /**
+   * @param imageId the image resolved for the revision ({@link ImagePuller}), run by id with no
+   *     pull; null: the container's image, pulled by the engine as its policy says
+   */
+  static ProcessSpecs.ProcessSpec build(
+      Revision revision,
+      int hostPort,
+      ContainerEngine engine,
+      String owner,
+      String instanceId,
+      InstanceClass instanceClass,
+      ReserveSpec reserve,
+      Path cwd,
+      String imageId) {
     Container c = revision.spec().container();
     int port = revision.spec().port();
     Map<String, String> env = new LinkedHashMap<>();
@@ -48,7 +65,9 @@ final class ContainerSpecs {
     cmd.add("--label=" + ContainerEngine.OWNER_LABEL + "=" + owner);
     cmd.add("--label=" + ContainerEngine.INSTANCE_LABEL + "=" + instanceId);
     cmd.add("--publish=127.0.0.1:" + hostPort + ":" + port);
-    if (c.getImagePullPolicy() != null) {
+    if (imageId != null) {
+      cmd.add("--pull=never");
+    } else if (c.getImagePullPolicy() != null) {
       cmd.add("--pull=" + pull(c.getImagePullPolicy()));
     }
     for (Map.Entry<String, String> e : env.entrySet()) {
@@ -75,7 +94,7 @@ final class ContainerSpecs {
     if (c.getArgs() != null) {
       c.getArgs().forEach(s -> args.add(ProcessSpecs.expand(s, env)));
     }
-    cmd.add(c.getImage());
+    cmd.add(imageId != null ? imageId : c.getImage());
     cmd.addAll(args);
     return new ProcessSpecs.ProcessSpec(List.copyOf(cmd), Map.of(), cwd);
   }

@@ -12,6 +12,8 @@ import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
+import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -31,6 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs revision instances as local OS processes: start with an allocated {@code PORT}, probe until
@@ -48,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  * (the controller only hands the change on).
  */
 public final class ProcessRuntime implements WorkloadRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+
   /** Restarts of a crashing instance: 100 ms, 200 ms, ... up to 30 s. */
   static final Backoff RESTART_BACKOFF =
       new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -66,6 +72,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final CpuAffinity affinity;
   private final Path cwd = Path.of("").toAbsolutePath();
   private final Optional<ContainerEngine> engine;
+  private final Optional<ImagePuller> puller;
   private final String owner;
 
   /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
@@ -78,6 +85,20 @@ public final class ProcessRuntime implements WorkloadRuntime {
           new ArrayBlockingQueue<>(10_000),
           r -> {
             Thread t = new Thread(r, "pilotlight-container-engine");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Image pulls: one at a time, off the scheduler (a pull may take minutes), bounded. */
+  private final ThreadPoolExecutor pulls =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          30,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(1_000),
+          r -> {
+            Thread t = new Thread(r, "pilotlight-image-pull");
             t.setDaemon(true);
             return t;
           });
@@ -123,6 +144,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Duration stopGrace,
       Optional<ContainerEngine> engine) {
     this.engine = engine;
+    this.puller = engine.map(ImagePuller::new);
     this.owner = owner(stateDir);
     this.stateDir = stateDir.toAbsolutePath();
     this.ticker = ticker;
@@ -328,6 +350,52 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
   }
 
+  /** Each instance of the revision now, for {@code pilotlight status}; empty when unknown. */
+  public List<InstanceStatus> describe(RevisionKey revision) {
+    synchronized (lock) {
+      Supervised s = revisions.get(revision);
+      if (s == null) {
+        return List.of();
+      }
+      List<InstanceStatus> out = new ArrayList<>(s.instances.size());
+      for (Instance i : s.instances) {
+        boolean running = i.process != null && i.process.isAlive();
+        String state;
+        if (i.stopping) {
+          state = "Terminating";
+        } else if (i.awaitingImage) {
+          state = s.pulling || s.failing == null ? "ContainerCreating" : "ImagePullBackOff";
+        } else if (i.ready) {
+          state = "Ready";
+        } else if (running) {
+          state = "Starting";
+        } else {
+          state = "CrashLoopBackOff";
+        }
+        String image = null;
+        if (i.container) {
+          String name = s.revision.spec().container().getImage();
+          image = s.imageId == null ? name : name + "@" + shortId(s.imageId);
+        }
+        out.add(
+            new InstanceStatus(
+                i.id,
+                i.instanceClass == InstanceClass.RESERVE ? "reserve" : "standard",
+                i.container ? "container" : "process",
+                image,
+                state,
+                i.port > 0 ? i.port : null,
+                i.restarts));
+      }
+      return out;
+    }
+  }
+
+  private static String shortId(String id) {
+    String hex = id.startsWith("sha256:") ? id.substring(7) : id;
+    return hex.length() > 12 ? hex.substring(0, 12) : hex;
+  }
+
   @Override
   public InstanceSet observe(RevisionKey revision) {
     return observed.getOrDefault(revision, InstanceSet.empty(revision));
@@ -363,6 +431,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       }
     }
     engineCalls.shutdown();
+    pulls.shutdownNow();
     // whatever container outlived its run process (killed past the grace) goes now
     engine.ifPresent(e -> reapContainers(e, stateDir));
   }
@@ -416,14 +485,30 @@ public final class ProcessRuntime implements WorkloadRuntime {
     i.ready = false;
     i.probeFailures = 0;
     i.startedNanos = ticker.nanoTime();
+    i.container = LocalRuntimes.container(s.revision) && engine.isPresent();
+    if (i.container && s.imageId == null) {
+      // the revision's image first: resolved once (pulled if its policy says so), then run by id
+      i.process = null;
+      i.awaitingImage = true;
+      pullImage(s);
+      return;
+    }
+    i.awaitingImage = false;
     ProcessSpecs.ProcessSpec spec;
     try {
       i.port = freePort();
-      i.container = LocalRuntimes.container(s.revision) && engine.isPresent();
       spec =
           i.container
               ? ContainerSpecs.build(
-                  s.revision, i.port, engine.get(), owner, i.id, i.instanceClass, s.reserve, cwd)
+                  s.revision,
+                  i.port,
+                  engine.get(),
+                  owner,
+                  i.id,
+                  i.instanceClass,
+                  s.reserve,
+                  cwd,
+                  s.imageId)
               : ProcessSpecs.build(
                   s.revision, i.port, System.getenv(), extraEnv, binDir, cwd, i.instanceClass);
       Path log = logFile(s.revision, i.id);
@@ -459,6 +544,80 @@ public final class ProcessRuntime implements WorkloadRuntime {
       i.process = null;
       crashed(s, i, "cannot start: " + e.getMessage());
     }
+  }
+
+  /**
+   * Resolves the revision's image off the scheduler, once at a time; when it is there, starts the
+   * instances waiting for it; when it cannot be had, says why ({@code ErrImagePull}, {@code
+   * ErrImageNeverPull}) and tries again after a backoff, as the kubelet's ImagePullBackOff.
+   */
+  private void pullImage(Supervised s) {
+    if (s.pulling || closed || puller.isEmpty()) {
+      return;
+    }
+    s.pulling = true;
+    Container c = s.revision.spec().container();
+    Path log = pullLog(s.revision);
+    long started = ticker.nanoTime();
+    LOG.info("Revision {}: resolving image {}", s.revision.key(), c.getImage());
+    try {
+      pulls.execute(
+          () -> {
+            ImagePuller.Result result =
+                puller.get().resolve(c.getImage(), c.getImagePullPolicy(), log);
+            synchronized (lock) {
+              imageResolved(s, result, log, started);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      s.pulling = false; // closing
+    }
+  }
+
+  private void imageResolved(Supervised s, ImagePuller.Result result, Path log, long started) {
+    s.pulling = false;
+    if (closed) {
+      return;
+    }
+    String image = s.revision.spec().container().getImage();
+    if (result.ok()) {
+      LOG.info(
+          "Revision {}: image {} is {} ({} ms)",
+          s.revision.key(),
+          image,
+          result.imageId(),
+          Duration.ofNanos(ticker.nanoTime() - started).toMillis());
+      s.imageId = result.imageId();
+      s.pullFailures = 0;
+      s.failing = null;
+      for (Instance i : List.copyOf(s.instances)) {
+        if (i.awaitingImage && !i.stopping) {
+          start(s, i);
+        }
+      }
+      notifyChange(s);
+      return;
+    }
+    s.pullFailures++;
+    Duration delay = backoff.delay(s.pullFailures);
+    s.failing =
+        result.reason()
+            + ": "
+            + result.message()
+            + "; retrying in "
+            + delay.toMillis()
+            + "ms (ImagePullBackOff); see "
+            + log;
+    notifyChange(s);
+    schedule(
+        () -> {
+          synchronized (lock) {
+            if (s.instances.stream().anyMatch(i -> i.awaitingImage && !i.stopping)) {
+              pullImage(s);
+            }
+          }
+        },
+        delay);
   }
 
   private void stop(Supervised s, Instance i) {
@@ -523,6 +682,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     cancelProbe(i);
     s.crashes++;
     s.restarts++;
+    i.restarts++;
     Duration delay = backoff.delay(s.crashes);
     s.failing =
         "instance "
@@ -646,6 +806,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
         .resolve(instanceId + ".log");
   }
 
+  private Path pullLog(Revision r) {
+    return stateDir.resolve("logs").resolve(r.namespace()).resolve(r.name()).resolve("pull.log");
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
@@ -665,6 +829,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
     int crashes;
     long restarts;
     String failing;
+    String imageId;
+    boolean pulling;
+    int pullFailures;
     final List<Instance> instances = new ArrayList<>();
 
     Supervised(Revision revision) {
@@ -681,6 +848,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     final InstanceClass instanceClass;
     int port;
     boolean container;
+    boolean awaitingImage;
+    long restarts;
     Process process;
     ReadinessCheck check;
     boolean ready;
