@@ -1,0 +1,296 @@
+package dev.pilotlight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pilotlight.controller.runtime.local.ContainerEngine;
+import dev.pilotlight.testkit.Await;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Knative Service from an image only, through what a user does with it on a laptop: two revisions
+ * split 50/50 with a tag on the new one, scale to zero and back through the gateway, the pilot
+ * light's reserve container with its cpu and memory limits read back from its cgroup, an image that
+ * cannot be pulled shown as {@code ErrImagePull} in status, and no container left after the stop.
+ * The image is built from {@code scratch} with a static busybox (no registry): a shell that writes
+ * {@code $MSG} to a page and serves it with busybox's httpd on {@code $PORT}.
+ */
+class LocalContainerTrafficIT {
+  static final String IMAGE = "localhost/pilotlight-test-web:1";
+  static final Duration DEADLINE = Duration.ofSeconds(120);
+  static ContainerEngine engine;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void image(@TempDir Path build) throws Exception {
+    Optional<ContainerEngine> found = ContainerEngine.find("auto", System.getenv());
+    Path busybox = Path.of("/bin/busybox");
+    assumeTrue(
+        found.isPresent(),
+        "no container engine (podman or docker) on PATH: container instances cannot run here");
+    assumeTrue(Files.isExecutable(busybox), "no static busybox to build the test image from");
+    engine = found.get();
+    Files.createDirectories(build.resolve("root/bin"));
+    Files.createDirectories(build.resolve("root/tmp"));
+    Files.copy(busybox, build.resolve("root/bin/busybox"));
+    Files.writeString(
+        build.resolve("Containerfile"),
+        """
+        FROM scratch
+        COPY root/ /
+        ENTRYPOINT ["/bin/busybox", "sh", "-c", \
+        "echo $MSG > /tmp/index.html && exec /bin/busybox httpd -f -p $PORT -h /tmp"]
+        """);
+    assertThat(
+            engine(
+                List.of(
+                    "build",
+                    "-t",
+                    IMAGE,
+                    "-f",
+                    build.resolve("Containerfile").toString(),
+                    build.toString())))
+        .as("image build")
+        .isNotNull();
+  }
+
+  /** Runs the engine; returns its output, or null if it failed. */
+  static String engine(List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(engine.executable().toString());
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
+    return p.exitValue() == 0 ? out : null;
+  }
+
+  static String service(String name, String msg, String annotations, String traffic) {
+    return """
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: %s
+        spec:
+          template:
+            metadata:
+              annotations:
+                autoscaling.knative.dev/window: "6s"
+        %s
+            spec:
+              containers:
+                - image: %s
+                  imagePullPolicy: IfNotPresent
+                  env:
+                    - name: MSG
+                      value: %s
+        %s
+        """
+        .formatted(
+            name,
+            annotations.indent(8).stripTrailing(),
+            IMAGE,
+            msg,
+            traffic.indent(2).stripTrailing());
+  }
+
+  @Test
+  void splitTagScaleToZeroPilotLightAndPullFailureFromImagesOnly() throws Exception {
+    Path manifests = Files.createDirectories(dir.resolve("manifests"));
+    Path web = manifests.resolve("web.yaml");
+    Files.writeString(web, service("web", "one", "", ""));
+    Files.writeString(
+        manifests.resolve("lit.yaml"),
+        service(
+            "lit",
+            "lit",
+            """
+            pilotlight.dev/reserve-instance: "true"
+            pilotlight.dev/reserve-resources: "cpu=250m,memory=64Mi"
+            """,
+            ""));
+    Files.writeString(
+        manifests.resolve("ghost.yaml"),
+        """
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: ghost
+        spec:
+          template:
+            spec:
+              containers:
+                - image: 127.0.0.1:1/pilotlight/absent:1
+        """);
+    String owner;
+    try (LocalProcess local =
+        new LocalProcess(dir, List.of("--scale-to-zero-grace=0s"), manifests)) {
+      local.awaitReady("web");
+      assertThat(local.get("web.default.localhost").body()).isEqualTo("one\n");
+
+      // a new template and a split: half to each revision, the new one also under a tag
+      Files.writeString(
+          web,
+          service(
+              "web",
+              "two",
+              "",
+              """
+              traffic:
+                - revisionName: web-00001
+                  percent: 50
+                - latestRevision: true
+                  percent: 50
+                  tag: next
+              """));
+      Await.until(
+          "web-00002 ready; log:\n" + local.logTail(),
+          DEADLINE,
+          () -> local.revision("web-00002").map(r -> r.path("ready").asBoolean()).orElse(false));
+      Await.until(
+          "the tag routed",
+          DEADLINE,
+          () -> local.get("next-web.default.localhost").body().equals("two\n"));
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 40 && seen.size() < 2; i++) {
+        HttpResponse<String> r = local.get("web.default.localhost");
+        assertThat(r.statusCode()).isEqualTo(200);
+        seen.add(r.body());
+      }
+      assertThat(seen)
+          .as("both revisions serve their share")
+          .containsExactlyInAnyOrder("one\n", "two\n");
+
+      // idle: both revisions go to zero, their containers gone; the next request wakes one
+      Await.until(
+          "web at zero with no instance left; log:\n" + local.logTail(),
+          DEADLINE,
+          () -> atZero(local, "web-00001") && atZero(local, "web-00002"));
+      HttpResponse<String> woken = local.get("web.default.localhost");
+      assertThat(woken.statusCode()).as(local.logTail()).isEqualTo(200);
+      assertThat(woken.body()).isIn("one\n", "two\n");
+
+      // the pilot light: a ready reserve container at zero, its limits applied by the cgroup
+      Await.until(
+          "lit at zero standard instances with a ready reserve; log:\n" + local.logTail(),
+          DEADLINE,
+          () -> {
+            JsonNode r = local.revision("lit-00001").orElseThrow();
+            return r.path("actualReplicas").asInt() == 0
+                && r.path("desiredReplicas").asInt() == 0
+                && r.path("reserve").path("ready").asBoolean();
+          });
+      JsonNode reserve = instances(local, "lit-00001").get(0);
+      assertThat(reserve.path("instanceClass").asText()).isEqualTo("reserve");
+      assertThat(reserve.path("runtime").asText()).isEqualTo("container");
+      assertThat(reserve.path("image").asText()).startsWith(IMAGE + "@");
+      String id = containerOf(reserve.path("name").asText());
+      String cpu =
+          engine(
+              List.of(
+                  "exec",
+                  id,
+                  "/bin/busybox",
+                  "sh",
+                  "-c",
+                  "cat /sys/fs/cgroup/cpu.max 2>/dev/null"
+                      + " || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us"));
+      assertThat(cpu).as("the reserve's cpu quota, read from its cgroup").isNotNull();
+      assertThat(cpu.trim()).startsWith("25000"); // 250m of a 100 ms period
+      String memory =
+          engine(
+              List.of(
+                  "exec",
+                  id,
+                  "/bin/busybox",
+                  "sh",
+                  "-c",
+                  "cat /sys/fs/cgroup/memory.max 2>/dev/null"
+                      + " || cat /sys/fs/cgroup/memory/memory.limit_in_bytes"));
+      assertThat(memory.trim()).isEqualTo(Long.toString(64L << 20));
+      HttpResponse<String> lit = local.get("lit.default.localhost");
+      assertThat(lit.statusCode()).isEqualTo(200);
+      assertThat(lit.headers().firstValue("x-pilotlight-instance-class")).hasValue("reserve");
+      assertThat(lit.body()).isEqualTo("lit\n");
+
+      // an image that cannot be pulled: the kubelet's reason in status, retried, nothing crashes
+      Await.until(
+          "ghost's pull failure in status; log:\n" + local.logTail(),
+          DEADLINE,
+          () -> {
+            JsonNode r = local.revision("ghost-00001").orElseThrow();
+            return r.path("message").asText().startsWith("ErrImagePull: ")
+                && !instances(local, "ghost-00001").isEmpty()
+                && instances(local, "ghost-00001")
+                    .get(0)
+                    .path("state")
+                    .asText()
+                    .equals("ImagePullBackOff");
+          });
+      assertThat(local.service("ghost").orElseThrow().path("ready").asBoolean()).isFalse();
+
+      owner =
+          engine(
+                  List.of(
+                      "inspect",
+                      "--format",
+                      "{{index .Config.Labels \"" + ContainerEngine.OWNER_LABEL + "\"}}",
+                      id))
+              .trim();
+      local.stop();
+    }
+    String left =
+        engine(
+            List.of(
+                "ps",
+                "-a",
+                "-q",
+                "--filter",
+                "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
+    assertThat(left).as("containers left after the stop").isBlank();
+  }
+
+  static boolean atZero(LocalProcess local, String revision)
+      throws IOException, InterruptedException {
+    JsonNode r = local.revision(revision).orElseThrow();
+    return r.path("desiredReplicas").asInt() == 0
+        && r.path("actualReplicas").asInt() == 0
+        && instances(local, revision).isEmpty();
+  }
+
+  static List<JsonNode> instances(LocalProcess local, String revision)
+      throws IOException, InterruptedException {
+    List<JsonNode> out = new ArrayList<>();
+    local.revision(revision).orElseThrow().path("instances").forEach(out::add);
+    return out;
+  }
+
+  /** The id of the container running an instance, found by its label. */
+  static String containerOf(String instance) throws IOException, InterruptedException {
+    String ids =
+        engine(
+            List.of(
+                "ps",
+                "-q",
+                "--filter",
+                "label=" + ContainerEngine.INSTANCE_LABEL + "=" + instance));
+    assertThat(ids).as("the container of %s", instance).isNotBlank();
+    return ids.lines().findFirst().orElseThrow().trim();
+  }
+}
