@@ -266,6 +266,52 @@ class LocalContainerTrafficIT {
     assertThat(left).as("containers left after the stop").isBlank();
   }
 
+  @Test
+  void theContainersOfAKilledRunAreRemovedAtTheNextStartAndServingResumes() throws Exception {
+    Path manifest = dir.resolve("web.yaml");
+    Files.writeString(
+        manifest, service("web", "again", "autoscaling.knative.dev/min-scale: \"1\"", ""));
+    String orphan;
+    try (LocalProcess first = new LocalProcess(dir, List.of(), manifest)) {
+      first.awaitReady("web");
+      orphan = containerOf(instances(first, "web-00001").get(0).path("name").asText());
+      first.process.destroyForcibly(); // SIGKILL: no chance to stop anything
+      assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(engine(List.of("ps", "-q", "--filter", "id=" + orphan)))
+        .as("the killed run's container outlives it")
+        .isNotBlank();
+
+    String owner;
+    try (LocalProcess second = new LocalProcess(dir, List.of(), manifest)) {
+      second.awaitReady("web");
+      assertThat(engine(List.of("ps", "-a", "-q", "--filter", "id=" + orphan)))
+          .as("the orphan removed at the start")
+          .isBlank();
+      assertThat(second.get("web.default.localhost").body()).isEqualTo("again\n");
+      String id = containerOf(instances(second, "web-00001").get(0).path("name").asText());
+      owner =
+          engine(
+                  List.of(
+                      "inspect",
+                      "--format",
+                      "{{index .Config.Labels \"" + ContainerEngine.OWNER_LABEL + "\"}}",
+                      id))
+              .trim();
+      second.stop();
+    }
+    assertThat(
+            engine(
+                List.of(
+                    "ps",
+                    "-a",
+                    "-q",
+                    "--filter",
+                    "label=" + ContainerEngine.OWNER_LABEL + "=" + owner)))
+        .as("containers left after the stop")
+        .isBlank();
+  }
+
   static boolean atZero(LocalProcess local, String revision)
       throws IOException, InterruptedException {
     JsonNode r = local.revision(revision).orElseThrow();
