@@ -1,10 +1,16 @@
 package dev.pilotlight.controller.runtime.local;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The container engine local mode drives through its CLI: Podman (preferred: daemonless, rootless)
@@ -64,6 +70,51 @@ public record ContainerEngine(Path executable, String name) {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Runs this engine's CLI with {@code args} and returns its standard output's lines, trimmed,
+   * blank ones dropped; empty when it fails, or when it takes longer than {@code timeout} (then it
+   * is killed). Its standard error (warnings) is discarded, so a warning is never taken for output.
+   * The output goes through a file, so a hung engine is bounded by the wait, not by a blocked read.
+   */
+  public List<String> output(List<String> args, Duration timeout) {
+    List<String> command = new ArrayList<>();
+    command.add(executable.toString());
+    command.addAll(args);
+    Path out = null;
+    try {
+      out = Files.createTempFile("pilotlight-engine", ".out");
+      Process p =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return List.of();
+      }
+      if (p.exitValue() != 0) {
+        return List.of();
+      }
+      return Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+          .map(String::trim)
+          .filter(l -> !l.isEmpty())
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temp file left behind
+        }
+      }
+    }
   }
 
   /** What to tell a user whose revision needs an engine this machine does not have. */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -89,41 +88,8 @@ final class ImagePuller {
   /** The image's id in the engine's store, or null when it is not there. */
   String inspect(String image) {
     List<String> out =
-        run(List.of("image", "inspect", "--format", "{{.Id}}", image), INSPECT_TIMEOUT);
-    return out.size() == 1 && !out.get(0).isBlank() ? out.get(0).trim() : null;
-  }
-
-  private List<String> run(List<String> args, Duration timeout) {
-    List<String> command = new ArrayList<>();
-    command.add(engine.executable().toString());
-    command.addAll(args);
-    Path out = null;
-    try {
-      out = Files.createTempFile("pilotlight-engine", ".out");
-      Process p =
-          new ProcessBuilder(command)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        return List.of();
-      }
-      return p.exitValue() == 0 ? Files.readAllLines(out, StandardCharsets.UTF_8) : List.of();
-    } catch (IOException e) {
-      return List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of();
-    } finally {
-      if (out != null) {
-        try {
-          Files.deleteIfExists(out);
-        } catch (IOException ignored) {
-          // a temp file left behind
-        }
-      }
-    }
+        engine.output(List.of("image", "inspect", "--format", "{{.Id}}", image), INSPECT_TIMEOUT);
+    return out.size() == 1 ? out.get(0) : null;
   }
 
   /**

@@ -59,6 +59,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
 
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+  private static final Duration ENGINE_CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(2);
   private static final Duration STARTING_PROBE_TIMEOUT = Duration.ofMillis(200);
 
@@ -196,40 +197,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   /** Runs the engine's CLI and returns its output lines; empty on failure or after 30 s. */
   private static List<String> engineOutput(ContainerEngine engine, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(engine.executable().toString());
-    command.addAll(args);
-    Path out = null;
-    try {
-      // output to a file, so a hung engine is bounded by the wait below, not by a blocked read
-      out = Files.createTempFile("pilotlight-engine", ".out");
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return List.of();
-      }
-      if (p.exitValue() != 0) {
-        return List.of();
-      }
-      return Files.readAllLines(out).stream().map(String::trim).filter(l -> !l.isEmpty()).toList();
-    } catch (IOException e) {
-      return List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of();
-    } finally {
-      if (out != null) {
-        try {
-          Files.deleteIfExists(out);
-        } catch (IOException ignored) {
-          // a temp file left behind
-        }
-      }
-    }
+    return engine.output(args, ENGINE_CALL_TIMEOUT);
   }
 
   /** Runs an engine command off the caller's thread (dropped once the runtime has closed). */
