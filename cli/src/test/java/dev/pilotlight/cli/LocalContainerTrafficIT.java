@@ -135,6 +135,7 @@ class LocalContainerTrafficIT {
         spec:
           template:
             spec:
+              timeoutSeconds: 5
               containers:
                 - image: 127.0.0.1:1/pilotlight/absent:1
         """);
@@ -244,6 +245,11 @@ class LocalContainerTrafficIT {
                     .equals("ImagePullBackOff");
           });
       assertThat(local.service("ghost").orElseThrow().path("ready").asBoolean()).isFalse();
+      HttpResponse<String> held = local.get("ghost.default.localhost");
+      assertThat(held.statusCode()).as("held to its 5 s deadline").isEqualTo(503);
+      assertThat(held.body())
+          .startsWith(
+              "timed out waiting for capacity: revision default/ghost-00001: ErrImagePull: ");
 
       owner =
           engine(

@@ -454,13 +454,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /**
    * The exchange failed before any response byte: answer with the error's status.
    *
+   * @param reason the response's text, null for the error's own
    * @param omitBody a HEAD request on the pass-through path (the codec leaves a HEAD response's
    *     body out by itself)
    */
-  void exchangeFailed(boolean http10, boolean omitBody, ProxyError error, boolean requestRead) {
+  void exchangeFailed(
+      boolean http10, boolean omitBody, ProxyError error, String reason, boolean requestRead) {
     current = null;
     gw.metrics().error(error);
-    respond(http10, omitBody, error(error, error.reason()), !requestRead, false);
+    respond(
+        http10,
+        omitBody,
+        error(error, reason == null ? error.reason() : reason),
+        !requestRead,
+        false);
   }
 
   private void refuse(HttpRequest request, ProxyError error, String reason, boolean close) {

@@ -40,6 +40,7 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
   private final ChannelHandlerContext ctx;
   private final FrontendHandler frontend;
   private final RevisionKey revision;
+  private final RevisionThrottler throttler;
   private final SlotWaiter slots;
   private final UpstreamConnector connector;
   private final RequestFacts facts;
@@ -68,6 +69,7 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
     this.wire = wire;
     this.facts = wire.facts();
     this.revision = revision;
+    this.throttler = throttler;
     this.slots = new SlotWaiter(throttler, ctx.executor(), this);
     this.frontend = frontend;
     this.connector = frontend.connector();
@@ -257,7 +259,17 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
     if (phase == RESPONDING) {
       abort();
     } else { // held (a grant on its way finds the exchange done), or not answered yet
-      fail(phase == HELD && which == TOTAL ? ProxyError.HOLD_TIMEOUT : ProxyError.UPSTREAM_TIMEOUT);
+      if (phase == HELD && which == TOTAL) {
+        // held to the deadline: say why the revision had nothing to serve, when its runtime knows
+        String problem = throttler.problem();
+        fail(
+            ProxyError.HOLD_TIMEOUT,
+            problem == null
+                ? null
+                : ProxyError.HOLD_TIMEOUT.reason() + ": revision " + revision + ": " + problem);
+      } else {
+        fail(ProxyError.UPSTREAM_TIMEOUT);
+      }
     }
   }
 
@@ -272,12 +284,17 @@ final class ProxyExchange implements SlotWaiter.Listener, UpstreamConnector.Open
   /** Fails before any response byte: one status to the client. */
   @Override
   public void fail(ProxyError error) {
+    fail(error, null);
+  }
+
+  /** Fails with {@code reason} (null: the error's own) as the response's text. */
+  private void fail(ProxyError error, String reason) {
     if (phase != DONE) {
       slots.cancel();
       meter.status(error.status().code());
       finish();
       frontend.exchangeFailed(
-          facts.http10(), facts.passThrough() && facts.head(), error, request.read());
+          facts.http10(), facts.passThrough() && facts.head(), error, reason, request.read());
     }
   }
 

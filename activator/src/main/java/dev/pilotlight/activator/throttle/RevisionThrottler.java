@@ -98,6 +98,11 @@ public final class RevisionThrottler {
   }
 
   /** The revision's request timeouts, as last published. */
+  /** A problem longer than this is cut: it goes into a response. */
+  static final int MAX_PROBLEM = 1024;
+
+  private String problem;
+
   public synchronized Timeouts timeouts() {
     return timeouts;
   }
@@ -184,8 +189,18 @@ public final class RevisionThrottler {
     timeouts =
         new Timeouts(
             endpoints.timeout(), endpoints.responseStartTimeout(), endpoints.idleTimeout());
+    String p = endpoints.problem();
+    problem = p == null || p.length() <= MAX_PROBLEM ? p : p.substring(0, MAX_PROBLEM) + "...";
     removed = false;
     drain();
+  }
+
+  /**
+   * Why the revision has no instance to serve, as its runtime last said, or null: the detail of a
+   * held request's 503 when its deadline passes.
+   */
+  public synchronized String problem() {
+    return problem;
   }
 
   /**

@@ -282,6 +282,34 @@ class GatewayHandlersTest {
   }
 
   @Test
+  void aHeldRequestsDeadline503SaysWhyTheRevisionHadNothingToServe() {
+    atZero(Duration.ofSeconds(10));
+    String problem = "ErrImagePull: failed to pull image \"example.com/app:1\"; retrying in 800ms";
+    throttlers
+        .get(REV)
+        .update(
+            new RevisionEndpoints(
+                REV,
+                0,
+                Duration.ofSeconds(10),
+                null,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                problem));
+    EmbeddedChannel ch = client();
+    send(ch, "GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+    ch.advanceTimeBy(10, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(written(ch))
+        .startsWith("HTTP/1.1 503 ")
+        .endsWith(ProxyError.HOLD_TIMEOUT.reason() + ": revision " + REV + ": " + problem + "\n");
+    assertThat(metrics.snapshot().errors().get(ProxyError.HOLD_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
   void aHeldRequestsBodyStaysUnreadUntilItIsServedOrRefused() {
     atZero(Duration.ofSeconds(5));
     EmbeddedChannel ch = client();

@@ -24,6 +24,9 @@ import java.util.List;
  * @param reserve how the revision's reserve instance (the pilot light, {@link
  *     InstanceClass#RESERVE} among the instances) may be used; when null, with the revision's
  *     {@code containerConcurrency} and serving nothing alone
+ * @param problem why the revision has no instance to serve, as its runtime says (an image that
+ *     cannot be pulled, a crash loop, a missing ConfigMap), else null: a request held until its
+ *     deadline gets it with its 503
  */
 public record RevisionEndpoints(
     RevisionKey revision,
@@ -34,7 +37,8 @@ public record RevisionEndpoints(
     List<Endpoint> ready,
     List<Endpoint> starting,
     ReadinessProbe probe,
-    Reserve reserve) {
+    Reserve reserve,
+    String problem) {
   public RevisionEndpoints {
     ready = List.copyOf(ready);
     starting = starting == null ? List.of() : List.copyOf(starting);
@@ -51,6 +55,30 @@ public record RevisionEndpoints(
    * @param servesUpTo requests in flight the reserve may carry alone without a poke
    */
   public record Reserve(int containerConcurrency, int servesUpTo) {}
+
+  /** With no problem known. */
+  public RevisionEndpoints(
+      RevisionKey revision,
+      int containerConcurrency,
+      Duration timeout,
+      Duration responseStartTimeout,
+      Duration idleTimeout,
+      List<Endpoint> ready,
+      List<Endpoint> starting,
+      ReadinessProbe probe,
+      Reserve reserve) {
+    this(
+        revision,
+        containerConcurrency,
+        timeout,
+        responseStartTimeout,
+        idleTimeout,
+        ready,
+        starting,
+        probe,
+        reserve,
+        null);
+  }
 
   /** Without a reserve of its own limits. */
   public RevisionEndpoints(
@@ -110,6 +138,7 @@ public record RevisionEndpoints(
         ready,
         starting,
         probe,
-        reserve);
+        reserve,
+        problem);
   }
 }

@@ -331,7 +331,7 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     Revision revision = revisions.get(set.revision());
     if (revision != null) {
       // Hot path: straight to the gateway, so held requests leave as soon as an instance is ready.
-      endpointsListener.onEndpoints(endpoints(revision, set));
+      endpointsListener.onEndpoints(endpoints(revision, set, set.failing()));
     }
     submit(() -> instancesChanged(set));
   }
@@ -385,7 +385,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     for (Revision r : revisions.values()) {
       if (announced.add(r.key())) {
         // the gateway learns a revision's limits before any route names it, so requests can be held
-        endpointsListener.onEndpoints(endpoints(r, runtime.observe(r.key())));
+        InstanceSet set = runtime.observe(r.key());
+        endpointsListener.onEndpoints(endpoints(r, set, revisionProblem(r.key(), set)));
       }
     }
     resolveRoutes();
@@ -632,6 +633,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         if (!Objects.equals(revisionProblems.put(key, e.getMessage()), e.getMessage())) {
           events.revisionEvent(
               String.valueOf(key), "Revision " + key + ": cannot run: " + e.getMessage());
+          // requests held for it get the reason when their deadline passes
+          endpointsListener.onEndpoints(endpoints(r, set, e.getMessage()));
         }
       }
     }
@@ -728,7 +731,10 @@ public final class LocalController implements ScaleListener, InstanceListener, A
     }
   }
 
-  RevisionEndpoints endpoints(Revision r, InstanceSet set) {
+  /**
+   * @param problem why the revision cannot serve ({@link RevisionEndpoints#problem}), or null
+   */
+  RevisionEndpoints endpoints(Revision r, InstanceSet set, String problem) {
     RevisionEndpoints.Reserve reserve =
         reserveOf(r)
             .map(s -> new RevisionEndpoints.Reserve(s.containerConcurrency(), s.servesUpTo()))
@@ -742,7 +748,8 @@ public final class LocalController implements ScaleListener, InstanceListener, A
         set.ready(),
         set.startingEndpoints(),
         readinessProbe(r),
-        reserve);
+        reserve,
+        problem);
   }
 
   /**
@@ -836,11 +843,13 @@ public final class LocalController implements ScaleListener, InstanceListener, A
   }
 
   private String revisionProblem(RevisionKey key) {
+    return revisionProblem(key, instances.get(key));
+  }
+
+  /** Why the revision cannot run, or why its instances fail, as last observed; else null. */
+  private String revisionProblem(RevisionKey key, InstanceSet set) {
     String problem = revisionProblems.get(key);
-    if (problem == null && instances.containsKey(key)) {
-      problem = instances.get(key).failing();
-    }
-    return problem;
+    return problem == null && set != null ? set.failing() : problem;
   }
 
   /**
