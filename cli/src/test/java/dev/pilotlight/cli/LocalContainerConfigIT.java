@@ -21,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ConfigMaps and Secrets from the manifest directory reach a container as Kubernetes gives them, in
  * one {@code pilotlight local} run: a Service whose env reads a Secret that is not declared yet is
  * not started and says {@code secret "creds" not found}; once the Secret's file appears it starts;
- * a ConfigMap volume's file is served by the container's httpd, the Secret's value is in the env
- * (printed by a CGI script), an edit of the ConfigMap is served without a new revision, and no
- * container is left after the stop. The image is built locally from {@code scratch} with a static
- * busybox (no registry).
+ * a ConfigMap volume's file is served by the container's httpd, and a projected Secret's, the
+ * Secret's value is in the env (printed by a CGI script), a Memory emptyDir is a tmpfs of its
+ * sizeLimit, an edit of the ConfigMap is served without a new revision, and no container is left
+ * after the stop. The image is built locally from {@code scratch} with a static busybox (no
+ * registry).
  */
 class LocalContainerConfigIT {
   static final String IMAGE = "localhost/pilotlight-test-httpd-cgi:1";
@@ -53,6 +54,7 @@ class LocalContainerConfigIT {
         #!/bin/busybox sh
         body="PASSWORD=$PASSWORD
         GREETING=$GREETING
+        SCRATCH=$(/bin/busybox df -k /scratch | /bin/busybox tail -1)
         "
         printf 'Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s' "${#body}" "$body"
         """);
@@ -106,7 +108,23 @@ class LocalContainerConfigIT {
                   volumeMounts:
                     - name: site
                       mountPath: /www/site
+                    - name: creds
+                      mountPath: /www/creds
+                    - name: scratch
+                      mountPath: /scratch
               volumes:
+                - name: creds
+                  projected:
+                    sources:
+                      - secret:
+                          name: creds
+                          items:
+                            - key: password
+                              path: pw
+                - name: scratch
+                  emptyDir:
+                    medium: Memory
+                    sizeLimit: 1Mi
                 - name: site
                   configMap:
                     name: site
@@ -153,6 +171,12 @@ class LocalContainerConfigIT {
       var env = local.get(HOST, "/cgi-bin/env");
       assertThat(env.statusCode()).as(local.logTail()).isEqualTo(200);
       assertThat(env.body()).contains("PASSWORD=s3cret").contains("GREETING=hello");
+      assertThat(env.body())
+          .as("a Memory emptyDir is a tmpfs of its sizeLimit")
+          .containsPattern("SCRATCH=tmpfs +1024 ");
+      assertThat(local.get(HOST, "/creds/pw").body())
+          .as("a projected Secret's file")
+          .isEqualTo("s3cret");
       String revision =
           local.service("configured").orElseThrow().path("latestReadyRevisionName").asText();
 
