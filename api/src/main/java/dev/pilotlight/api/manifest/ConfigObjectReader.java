@@ -202,8 +202,14 @@ final class ConfigObjectReader {
         into.put(e.getKey(), new byte[0]);
         continue;
       }
-      if (!v.isValueNode() || v.isContainerNode()) {
-        out.add(new ManifestProblem(source, id, at, "wrong type (expected: a string)"));
+      if (!v.isTextual()) {
+        out.add(
+            new ManifestProblem(
+                source,
+                id,
+                at,
+                (v.isValueNode() ? v.toString() : "a " + v.getNodeType().name().toLowerCase())
+                    + " (expected: a string; quote a number or a boolean, as Kubernetes needs)"));
         continue;
       }
       String text = v.asText();

@@ -99,6 +99,10 @@ class LocalConfigManifestTest {
             "f.yaml: Secret default/creds: data.k: not base64 (expected: base64 of the value's"
                 + " bytes)"),
         Arguments.of(
+            CM + "data: {port: 8080}\n",
+            "f.yaml: ConfigMap default/site: data.port: 8080 (expected: a string; quote a number or"
+                + " a boolean, as Kubernetes needs)"),
+        Arguments.of(
             CM + "stringData: {k: x}\n",
             "f.yaml: ConfigMap default/site: stringData: unknown field \"stringData\""),
         Arguments.of(

@@ -204,8 +204,9 @@ final class VolumeLayout {
   /**
    * The engine's {@code run} arguments for the serving container's mounts: a configMap, secret or
    * projected volume's directory bind-mounted read-only (its {@code subPath} the file or directory
-   * inside; a file so mounted is not updated, as on Kubernetes), a disk emptyDir's directory
-   * read-write unless {@code readOnly}, a Memory emptyDir a tmpfs of its sizeLimit.
+   * inside; a file so mounted is not updated, as on Kubernetes; SELinux label {@code z}), a disk
+   * emptyDir's directory read-write unless {@code readOnly}, a Memory emptyDir a tmpfs of its
+   * sizeLimit.
    *
    * @param dirs each volume's directory on the host, by name
    */
@@ -234,7 +235,8 @@ final class VolumeLayout {
       if (m.getSubPath() != null && !m.getSubPath().isEmpty()) {
         host = host.resolve(m.getSubPath()).normalize();
       }
-      args.add("--volume=" + host + ":" + m.getMountPath() + (readOnly ? ":ro" : ":rw"));
+      // z: relabelled for the container where SELinux is on, as the kubelet does; else ignored
+      args.add("--volume=" + host + ":" + m.getMountPath() + (readOnly ? ":ro,z" : ":rw,z"));
     }
     return args;
   }

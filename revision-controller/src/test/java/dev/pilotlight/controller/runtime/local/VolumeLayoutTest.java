@@ -146,10 +146,10 @@ class VolumeLayoutTest {
         .containsExactly(new ConfigObject.Key(ConfigObject.Kind.CONFIG_MAP, "default", "site"));
     assertThat(VolumeLayout.mountArgs(c, planned, name -> Path.of("/state/v", name)))
         .containsExactly(
-            "--volume=/state/v/site:/www:ro",
-            "--volume=/state/v/site/app.conf:/etc/app.conf:ro",
-            "--volume=/state/v/scratch:/tmp/scratch:rw",
-            "--volume=/state/v/scratch:/tmp/ro:ro",
+            "--volume=/state/v/site:/www:ro,z",
+            "--volume=/state/v/site/app.conf:/etc/app.conf:ro,z",
+            "--volume=/state/v/scratch:/tmp/scratch:rw,z",
+            "--volume=/state/v/scratch:/tmp/ro:ro,z",
             "--mount=type=tmpfs,destination=/fast,tmpfs-size=1048576");
   }
 
