@@ -55,8 +55,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pilotlight local}: gateway, autoscaler and controller in one JVM, instances as local
- * processes, desired state from watched manifest files. Runs until SIGINT/SIGTERM, then stops every
- * instance it started.
+ * processes or containers, desired state from watched manifest files (ConfigMaps and Secrets among
+ * them, held in a {@link LocalConfigObjects}). Runs until SIGINT/SIGTERM, then stops every instance
+ * it started.
  */
 @Command(
     name = "local",
@@ -68,7 +69,9 @@ public final class LocalCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "FILE|DIR",
-      description = "Manifest files, or directories of *.yaml/*.yml.")
+      description =
+          "Manifest files, or directories of *.yaml/*.yml: Services, Configurations, Routes, and"
+              + " the v1 ConfigMaps and Secrets their containers read (env, envFrom, volumes).")
   List<Path> paths;
 
   @Option(
