@@ -102,7 +102,15 @@ class LocalContainerIT {
       assertThat(r.body()).isEqualTo("hello from a container\n");
 
       String ids =
-          engine(List.of("ps", "-q", "--filter", "label=" + ContainerEngine.INSTANCE_LABEL));
+          engine(
+              List.of(
+                  "ps",
+                  "-q",
+                  "--filter",
+                  "label=" + ContainerEngine.INSTANCE_LABEL,
+                  // this test's container only: other runs may share the engine
+                  "--filter",
+                  "name=-boxed-0"));
       assertThat(ids).as("our container runs").isNotBlank();
       String id = ids.lines().findFirst().orElseThrow().trim();
       owner =

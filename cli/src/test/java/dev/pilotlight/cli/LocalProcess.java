@@ -73,8 +73,12 @@ final class LocalProcess implements AutoCloseable {
   }
 
   HttpResponse<String> get(String host) throws IOException, InterruptedException {
+    return get(host, "/");
+  }
+
+  HttpResponse<String> get(String host, String path) throws IOException, InterruptedException {
     HttpRequest req =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("Host", host)
             .timeout(Duration.ofSeconds(60))
             .build();

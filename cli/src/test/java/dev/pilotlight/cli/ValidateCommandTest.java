@@ -68,18 +68,33 @@ class ValidateCommandTest {
   }
 
   /**
-   * Locally, Knative's hello world (an image, no command) is valid: its image runs as a container.
-   * What containers cannot do locally yet (volumes) is refused naming the field.
+   * Locally, Knative's hello world (an image, no command) is valid: its image runs as a container,
+   * and so are its Secret and ConfigMap volumes and env. Volumes on a revision run as a host
+   * process are refused naming the field and what they need.
    */
   @Test
-  void locallyAnImageOnlyManifestIsValidAndVolumesAreRefusedNamingTheField() throws Exception {
+  void locallyImageManifestsWithVolumesAreValidAndAHostProcesssVolumesAreRefused()
+      throws Exception {
     Run r = run("validate", docs() + "/hello-world.yaml");
     assertThat(r.code()).as(r.err()).isZero();
     Run volumes = run("validate", "--mode", "local", docs() + "/secrets-and-configmaps.yaml");
-    assertThat(volumes.code()).isEqualTo(1);
-    assertThat(volumes.err())
-        .contains("spec.template.spec.volumes: set (expected: not set in local mode")
-        .contains("whose containers do not yet");
+    assertThat(volumes.code()).as(volumes.err()).isZero();
+    Path process = dir.resolve("process.yaml");
+    Files.writeString(
+        process,
+        Files.readString(Path.of(docs(), "secrets-and-configmaps.yaml"))
+            .replace(
+                "  template:\n",
+                "  template:\n    metadata:\n      annotations:\n"
+                    + "        pilotlight.dev/local-runtime: process\n")
+            .replace("        - image:", "        - command: [app]\n          image:"));
+    Run refused = run("validate", "--mode", "local", process.toString());
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains(
+            "spec.template.spec.volumes: set (expected: not set on a revision run as a host"
+                + " process (volumes need a container runtime")
+        .contains("spec.template.spec.containers[0].volumeMounts: set (expected: not set on a");
   }
 
   @Test

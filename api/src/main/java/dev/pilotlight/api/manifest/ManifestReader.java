@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pilotlight.api.model.ConfigObject;
 import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.ObjectMeta;
 import dev.pilotlight.api.model.Resource;
@@ -28,10 +29,11 @@ import java.util.Set;
 
 /**
  * Reads manifests into validated resources. Accepts {@code serving.pilotlight.dev/v1} and {@code
- * serving.knative.dev/v1}; kinds Service, Configuration, Route; multi-document YAML (empty
- * documents skipped). Namespaces default to {@code default}. All problems of a file are reported
- * together; a file with any problem yields nothing. A file may declare the same object more than
- * once: as {@code kubectl apply -f} does, the declarations apply in order ({@link #stages}).
+ * serving.knative.dev/v1}; kinds Service, Configuration, Route; {@code v1} ConfigMaps and Secrets
+ * beside them ({@link ConfigObjectReader}); multi-document YAML (empty documents skipped).
+ * Namespaces default to {@code default}. All problems of a file are reported together; a file with
+ * any problem yields nothing. A file may declare the same object more than once: as {@code kubectl
+ * apply -f} does, the declarations apply in order ({@link #stages}).
  */
 public final class ManifestReader {
   private static final Set<String> API_VERSIONS =
@@ -55,13 +57,31 @@ public final class ManifestReader {
         YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   }
 
+  /** What a manifest declares: serving resources, and the ConfigMaps and Secrets beside them. */
+  public record Manifest(List<Resource> resources, List<ConfigObject> configObjects) {
+    public Manifest {
+      resources = List.copyOf(resources);
+      configObjects = List.copyOf(configObjects);
+    }
+  }
+
+  /** The serving resources of a file (its ConfigMaps and Secrets are read and checked too). */
   public List<Resource> read(Path file) throws ManifestException {
+    return readManifest(file).resources();
+  }
+
+  /** Reads YAML text's serving resources; {@code source} names it in problems. */
+  public List<Resource> read(String text, String source) throws ManifestException {
+    return readManifest(text, source).resources();
+  }
+
+  public Manifest readManifest(Path file) throws ManifestException {
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
         throw new ManifestException(
             List.of(new ManifestProblem(file.toString(), null, null, "file is larger than 4 MiB")));
       }
-      return read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      return readManifest(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
       throw new ManifestException(
           List.of(
@@ -69,10 +89,14 @@ public final class ManifestReader {
     }
   }
 
-  /** Reads YAML text; {@code source} names it in problems (usually the file path). */
-  public List<Resource> read(String text, String source) throws ManifestException {
+  /**
+   * Reads YAML text: serving resources, and {@code v1} ConfigMaps and Secrets; {@code source} names
+   * it in problems (usually the file path).
+   */
+  public Manifest readManifest(String text, String source) throws ManifestException {
     List<ManifestProblem> problems = new ArrayList<>();
     List<Resource> resources = new ArrayList<>();
+    List<ConfigObject> configObjects = new ArrayList<>();
     List<JsonNode> documents = new ArrayList<>();
     try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(text)) {
       while (it.hasNextValue()) {
@@ -103,6 +127,13 @@ public final class ManifestReader {
       String namespace =
           node.path("metadata").path("namespace").asText(ObjectMeta.DEFAULT_NAMESPACE);
       String id = kind != null && name != null ? kind + " " + namespace + "/" + name : doc;
+      if (ConfigObjectReader.handles(apiVersion, kind)) {
+        ConfigObject o = ConfigObjectReader.read(node, source, id, problems);
+        if (o != null) {
+          configObjects.add(o);
+        }
+        continue;
+      }
       if (apiVersion == null || !API_VERSIONS.contains(apiVersion)) {
         problems.add(
             new ManifestProblem(
@@ -110,7 +141,8 @@ public final class ManifestReader {
                 id,
                 "apiVersion",
                 (apiVersion == null ? "required" : "\"" + apiVersion + "\"")
-                    + " (expected: serving.pilotlight.dev/v1 or serving.knative.dev/v1)"));
+                    + " (expected: serving.pilotlight.dev/v1 or serving.knative.dev/v1"
+                    + ("v1".equals(apiVersion) ? "; v1 for a ConfigMap or Secret)" : ")")));
         continue;
       }
       Class<? extends Resource> type = kind == null ? null : KINDS.get(kind);
@@ -142,7 +174,7 @@ public final class ManifestReader {
     if (!problems.isEmpty()) {
       throw new ManifestException(problems);
     }
-    return List.copyOf(resources);
+    return new Manifest(resources, configObjects);
   }
 
   /**

@@ -211,14 +211,23 @@ final class PodSpecRules {
     List<String> sources = new ArrayList<>();
     if (vol.getSecret() != null) {
       sources.add("secret");
+      if (isEmpty(vol.getSecret().getSecretName())) {
+        v.add(new Violation(at + ".secret.secretName", "required"));
+      }
       keyToPaths(vol.getSecret().getItems(), at + ".secret.items");
+      fileMode(vol.getSecret().getDefaultMode(), at + ".secret.defaultMode");
     }
     if (vol.getConfigMap() != null) {
       sources.add("configMap");
+      if (isEmpty(vol.getConfigMap().getName())) {
+        v.add(new Violation(at + ".configMap.name", "required"));
+      }
       keyToPaths(vol.getConfigMap().getItems(), at + ".configMap.items");
+      fileMode(vol.getConfigMap().getDefaultMode(), at + ".configMap.defaultMode");
     }
     if (vol.getProjected() != null) {
       sources.add("projected");
+      fileMode(vol.getProjected().getDefaultMode(), at + ".projected.defaultMode");
       List<VolumeProjection> ps = list(vol.getProjected().getSources());
       for (int i = 0; i < ps.size(); i++) {
         projection(ps.get(i), at + ".projected.sources[" + i + "]");
@@ -333,7 +342,26 @@ final class PodSpecRules {
       }
       if (isEmpty(l.get(i).getPath())) {
         v.add(new Violation(at + "[" + i + "].path", "required"));
+      } else {
+        relativePath(l.get(i).getPath(), at + "[" + i + "].path");
       }
+      fileMode(l.get(i).getMode(), at + "[" + i + "].mode");
+    }
+  }
+
+  /** Kubernetes' rule for a path inside a volume: relative, no '..' element. */
+  private void relativePath(String path, String at) {
+    if (path.startsWith("/")) {
+      v.add(new Violation(at, quote(path) + " (expected: a relative path)"));
+    } else if (List.of(path.split("/")).contains("..")) {
+      v.add(new Violation(at, quote(path) + " (expected: no '..' element)"));
+    }
+  }
+
+  /** Kubernetes' rule for a file mode: 0..0777 (octal; 0..511). */
+  private void fileMode(Integer mode, String at) {
+    if (mode != null && (mode < 0 || mode > 0777)) {
+      v.add(new Violation(at, mode + " (expected: 0..0777 octal, 0..511 decimal)"));
     }
   }
 
@@ -489,6 +517,9 @@ final class PodSpecRules {
       }
       if (clean != null) {
         paths.add(clean);
+      }
+      if (!isEmpty(m.getSubPath())) {
+        relativePath(m.getSubPath(), at + ".subPath");
       }
       boolean writable =
           vol != null

@@ -66,10 +66,37 @@ public final class Validator {
           "ports",
           "readinessProbe",
           "image",
-          "imagePullPolicy");
+          "imagePullPolicy",
+          "envFrom");
 
   /** Honoured for an instance that runs as a container (limits become cgroup limits). */
   private static final Set<String> LOCAL_CONTAINER_ONLY_FIELDS = Set.of("resources");
+
+  /** Volume sources a local container gets. */
+  private static final Set<String> LOCAL_VOLUME_SOURCES =
+      Set.of("emptyDir", "configMap", "secret", "projected");
+
+  /** The fieldPaths local mode resolves for {@code env[].valueFrom.fieldRef}. */
+  private static final Set<String> LOCAL_FIELD_PATHS =
+      Set.of(
+          "metadata.name",
+          "metadata.namespace",
+          "metadata.uid",
+          "spec.nodeName",
+          "spec.serviceAccountName",
+          "status.podIP",
+          "status.podIPs",
+          "status.hostIP",
+          "status.hostIPs");
+
+  private static final java.util.regex.Pattern LOCAL_FIELD_SUBSCRIPT =
+      java.util.regex.Pattern.compile("metadata\\.(labels|annotations)\\['[^']*'\\]");
+
+  private static final String NEEDS_CONTAINER =
+      "not set on a revision run as a host process (volumes need a container runtime: give the"
+          + " container an image and no annotation "
+          + LocalRuntimes.ANNOTATION
+          + ": process)";
 
   private static final String LOCAL_REFUSAL =
       "not set in local mode, whose processes cannot honour it and whose containers do not yet"
@@ -345,6 +372,14 @@ public final class Validator {
       if (f.equals("enableServiceLinks") || f.equals("automountServiceAccountToken")) {
         continue;
       }
+      if (f.equals("volumes")) {
+        if (!container) {
+          v.add(new Violation(p + ".volumes", "set (expected: " + NEEDS_CONTAINER + ")"));
+        } else {
+          localVolumes(pod.path("volumes"), p + ".volumes", v);
+        }
+        continue;
+      }
       v.add(new Violation(p + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
     }
     if (spec.podSpec().getEnableServiceLinks() != null && spec.podSpec().getEnableServiceLinks()) {
@@ -368,6 +403,14 @@ public final class Validator {
       String at = p + ".containers[" + i + "]";
       for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
         String f = it.next();
+        if (f.equals("volumeMounts")) {
+          if (!container) {
+            v.add(new Violation(at + ".volumeMounts", "set (expected: " + NEEDS_CONTAINER + ")"));
+          } else {
+            localMounts(c.path("volumeMounts"), at + ".volumeMounts", v);
+          }
+          continue;
+        }
         if (!LOCAL_CONTAINER_FIELDS.contains(f)
             && !(container && LOCAL_CONTAINER_ONLY_FIELDS.contains(f))) {
           v.add(new Violation(at + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
@@ -385,13 +428,7 @@ public final class Validator {
       }
       JsonNode env = c.path("env");
       for (int e = 0; e < env.size(); e++) {
-        if (env.get(e).has("valueFrom")) {
-          v.add(
-              new Violation(
-                  at + ".env[" + e + "].valueFrom",
-                  "set (expected: value in local mode: ConfigMaps, Secrets and field references"
-                      + " need Kubernetes)"));
-        }
+        localValueFrom(env.get(e).path("valueFrom"), at + ".env[" + e + "].valueFrom", v);
       }
       JsonNode probe = c.path("readinessProbe");
       for (String h : List.of("exec", "grpc")) {
@@ -402,6 +439,106 @@ public final class Validator {
                   "set (expected: httpGet or tcpSocket in local mode; exec and grpc probes need a"
                       + " container runtime)"));
         }
+      }
+    }
+  }
+
+  /**
+   * What local mode resolves of {@code valueFrom}: ConfigMap and Secret keys, and the fieldRefs
+   * that mean something for a local instance; {@code resourceFieldRef} is refused.
+   */
+  private static void localValueFrom(JsonNode from, String at, List<Violation> v) {
+    if (from.isMissingNode() || from.isNull()) {
+      return;
+    }
+    if (from.has("resourceFieldRef")) {
+      v.add(
+          new Violation(
+              at + ".resourceFieldRef",
+              "set (expected: not set in local mode, which has no node to default the limits from;"
+                  + " write the value, or use configMapKeyRef, secretKeyRef or fieldRef)"));
+    }
+    if (from.has("fieldRef")) {
+      String path = from.path("fieldRef").path("fieldPath").asText("");
+      if (!LOCAL_FIELD_PATHS.contains(path) && !LOCAL_FIELD_SUBSCRIPT.matcher(path).matches()) {
+        v.add(
+            new Violation(
+                at + ".fieldRef.fieldPath",
+                quote(path)
+                    + " (expected in local mode: metadata.name (the instance), metadata.namespace,"
+                    + " metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'],"
+                    + " spec.nodeName, spec.serviceAccountName, status.podIP, status.hostIP)"));
+      }
+      String apiVersion = from.path("fieldRef").path("apiVersion").asText("v1");
+      if (!apiVersion.equals("v1")) {
+        v.add(new Violation(at + ".fieldRef.apiVersion", quote(apiVersion) + " (expected: v1)"));
+      }
+    }
+    int sources = 0;
+    for (String s : List.of("configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef")) {
+      if (from.has(s)) {
+        sources++;
+        if ((s.equals("configMapKeyRef") || s.equals("secretKeyRef"))
+            && (from.path(s).path("name").asText("").isEmpty()
+                || from.path(s).path("key").asText("").isEmpty())) {
+          v.add(new Violation(at + "." + s, "without name or key (expected: both)"));
+        }
+      }
+    }
+    if (sources != 1) {
+      v.add(
+          new Violation(
+              at,
+              sources
+                  + " sources (expected: exactly one of configMapKeyRef, secretKeyRef, fieldRef)"));
+    }
+  }
+
+  /** Volume sources a local container cannot get, each named. */
+  private static void localVolumes(JsonNode volumes, String p, List<Violation> v) {
+    for (int i = 0; i < volumes.size(); i++) {
+      JsonNode vol = volumes.get(i);
+      String at = p + "[" + i + "]";
+      for (Iterator<String> it = vol.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!f.equals("name") && !LOCAL_VOLUME_SOURCES.contains(f)) {
+          v.add(
+              new Violation(
+                  at + "." + f,
+                  "set (expected: emptyDir, configMap, secret or projected in local mode)"));
+        }
+      }
+      JsonNode sources = vol.path("projected").path("sources");
+      for (int s = 0; s < sources.size(); s++) {
+        for (Iterator<String> it = sources.get(s).fieldNames(); it.hasNext(); ) {
+          String f = it.next();
+          if (!f.equals("configMap") && !f.equals("secret")) {
+            v.add(
+                new Violation(
+                    at + ".projected.sources[" + s + "]." + f,
+                    "set (expected: configMap or secret projections in local mode)"));
+          }
+        }
+      }
+    }
+  }
+
+  /** Mount fields a local container cannot honour. */
+  private static void localMounts(JsonNode mounts, String p, List<Violation> v) {
+    for (int i = 0; i < mounts.size(); i++) {
+      JsonNode m = mounts.get(i);
+      String at = p + "[" + i + "]";
+      for (String f : List.of("subPathExpr", "recursiveReadOnly")) {
+        if (m.has(f)) {
+          v.add(new Violation(at + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
+        }
+      }
+      String propagation = m.path("mountPropagation").asText("None");
+      if (!propagation.equals("None")) {
+        v.add(
+            new Violation(
+                at + ".mountPropagation",
+                quote(propagation) + " (expected: None or unset in local mode)"));
       }
     }
   }

@@ -178,7 +178,7 @@ class KnativeVectorsTest {
     return service;
   }
 
-  private static Map<String, String> strings(JsonNode n) {
+  static Map<String, String> strings(JsonNode n) {
     Map<String, String> m = new LinkedHashMap<>();
     n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
     return m;

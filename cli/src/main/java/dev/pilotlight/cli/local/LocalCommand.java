@@ -10,7 +10,6 @@ import dev.pilotlight.api.config.LiveServingConfig;
 import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
-import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
@@ -23,6 +22,7 @@ import dev.pilotlight.cli.admin.AdminServer;
 import dev.pilotlight.cli.logging.Logging;
 import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.local.LocalController;
+import dev.pilotlight.controller.runtime.config.LocalConfigObjects;
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
 import dev.pilotlight.controller.state.RevisionHistory;
@@ -55,8 +55,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pilotlight local}: gateway, autoscaler and controller in one JVM, instances as local
- * processes, desired state from watched manifest files. Runs until SIGINT/SIGTERM, then stops every
- * instance it started.
+ * processes or containers, desired state from watched manifest files (ConfigMaps and Secrets among
+ * them, held in a {@link LocalConfigObjects}). Runs until SIGINT/SIGTERM, then stops every instance
+ * it started.
  */
 @Command(
     name = "local",
@@ -68,7 +69,9 @@ public final class LocalCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "FILE|DIR",
-      description = "Manifest files, or directories of *.yaml/*.yml.")
+      description =
+          "Manifest files, or directories of *.yaml/*.yml: Services, Configurations, Routes, and"
+              + " the v1 ConfigMaps and Secrets their containers read (env, envFrom, volumes).")
   List<Path> paths;
 
   @Option(
@@ -192,7 +195,7 @@ public final class LocalCommand implements Callable<Integer> {
     ManifestReader reader =
         new ManifestReader(
             new Validator(liveConfig::current, liveServing::current, Validator.Mode.LOCAL));
-    Map<Path, List<Resource>> initial = readAll(reader, err);
+    Map<Path, ManifestReader.Manifest> initial = readAll(reader, err);
     if (initial == null) {
       return 1;
     }
@@ -247,6 +250,7 @@ public final class LocalCommand implements Callable<Integer> {
               spec, gateway, stateDir, domain, watchLoop, watchInterval.toMillis(), events::event);
     }
     Path bin = InstanceShim.write(stateDir);
+    LocalConfigObjects configObjects = new LocalConfigObjects();
     ProcessRuntime runtime =
         new ProcessRuntime(
             stateDir,
@@ -255,7 +259,8 @@ public final class LocalCommand implements Callable<Integer> {
             Map.of(),
             bin,
             ProcessRuntime.DEFAULT_STOP_GRACE,
-            engine);
+            engine,
+            configObjects);
     LocalController controller =
         new LocalController(
             new LocalController.Settings(domain, boundPort, autoscalerConfig),
@@ -298,19 +303,22 @@ public final class LocalCommand implements Callable<Integer> {
         new ManifestWatcher(
             paths,
             reader,
-            (file, resources) -> {
+            (file, manifest) -> {
               events.event("applying " + file);
-              controller.apply(file.toString(), resources);
+              applyConfigObjects(configObjects, file, manifest, events);
+              controller.apply(file.toString(), manifest.resources());
             },
             file -> {
               events.event(file + " removed: deleting its resources");
+              configObjects.removeSource(file.toString());
               controller.removeSource(file.toString());
             },
             (file, message) ->
                 events.event(
                     "edit refused, the last good state keeps serving:\n" + indent(message)));
-    for (Map.Entry<Path, List<Resource>> e : initial.entrySet()) {
-      controller.apply(e.getKey().toString(), e.getValue()).get(30, TimeUnit.SECONDS);
+    for (Map.Entry<Path, ManifestReader.Manifest> e : initial.entrySet()) {
+      applyConfigObjects(configObjects, e.getKey(), e.getValue(), events);
+      controller.apply(e.getKey().toString(), e.getValue().resources()).get(30, TimeUnit.SECONDS);
       watcher.markApplied(e.getKey());
     }
     watcher.start(watchLoop, watchInterval.toMillis());
@@ -415,14 +423,28 @@ public final class LocalCommand implements Callable<Integer> {
     }
   }
 
-  private Map<Path, List<Resource>> readAll(ManifestReader reader, PrintWriter err) {
+  /**
+   * A file's ConfigMaps and Secrets, before its serving resources (so instances they start find
+   * them); a refusal (a bound, an immutable object changed) keeps the file's earlier objects.
+   */
+  private static void applyConfigObjects(
+      LocalConfigObjects objects, Path file, ManifestReader.Manifest manifest, Events events) {
+    objects
+        .apply(file.toString(), manifest.configObjects())
+        .ifPresent(
+            refusal ->
+                events.event(
+                    "ConfigMaps and Secrets refused, the earlier ones stay:\n" + indent(refusal)));
+  }
+
+  private Map<Path, ManifestReader.Manifest> readAll(ManifestReader reader, PrintWriter err) {
     ManifestFiles.Expansion files = ManifestFiles.expand(paths);
     boolean ok = files.problems().isEmpty();
     files.problems().forEach(err::println);
-    Map<Path, List<Resource>> resources = new LinkedHashMap<>();
+    Map<Path, ManifestReader.Manifest> resources = new LinkedHashMap<>();
     for (Path file : files.files()) {
       try {
-        resources.put(file, reader.read(file));
+        resources.put(file, reader.readManifest(file));
       } catch (ManifestException e) {
         err.println(e.getMessage());
         ok = false;

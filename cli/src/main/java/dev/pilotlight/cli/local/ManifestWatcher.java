@@ -2,7 +2,6 @@ package dev.pilotlight.cli.local;
 
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
-import dev.pilotlight.api.model.Resource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,16 +19,17 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Watches manifest files and directories by polling their content (robust against editors that
- * replace files, symlinks and file systems without change notification). A changed file that reads
- * and validates is handed to {@code onApply}; an invalid one is refused through {@code onRefused}
- * and its last good state keeps serving. A file removed from a watched directory is handed to
- * {@code onRemoved}; an explicitly named file that goes missing keeps its last good state.
+ * Watches manifest files and directories (their serving resources, ConfigMaps and Secrets) by
+ * polling their content (robust against editors that replace files, symlinks and file systems
+ * without change notification). A changed file that reads and validates is handed to {@code
+ * onApply}; an invalid one is refused through {@code onRefused} and its last good state keeps
+ * serving. A file removed from a watched directory is handed to {@code onRemoved}; an explicitly
+ * named file that goes missing keeps its last good state.
  */
 public final class ManifestWatcher implements AutoCloseable {
   private final List<Path> args;
   private final ManifestReader reader;
-  private final BiConsumer<Path, List<Resource>> onApply;
+  private final BiConsumer<Path, ManifestReader.Manifest> onApply;
   private final Consumer<Path> onRemoved;
   private final BiConsumer<Path, String> onRefused;
   private final Map<Path, byte[]> seen = new HashMap<>();
@@ -40,7 +40,7 @@ public final class ManifestWatcher implements AutoCloseable {
   public ManifestWatcher(
       List<Path> args,
       ManifestReader reader,
-      BiConsumer<Path, List<Resource>> onApply,
+      BiConsumer<Path, ManifestReader.Manifest> onApply,
       Consumer<Path> onRemoved,
       BiConsumer<Path, String> onRefused) {
     this.args = List.copyOf(args);
@@ -92,10 +92,10 @@ public final class ManifestWatcher implements AutoCloseable {
         continue;
       }
       seen.put(file, content);
-      List<Resource> resources;
+      ManifestReader.Manifest resources;
       try {
         resources =
-            reader.read(
+            reader.readManifest(
                 new String(content, java.nio.charset.StandardCharsets.UTF_8), file.toString());
       } catch (ManifestException e) {
         refused.add(file);

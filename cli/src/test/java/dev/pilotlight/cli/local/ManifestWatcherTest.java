@@ -43,8 +43,11 @@ class ManifestWatcherTest {
     return new ManifestWatcher(
         List.of(args),
         new ManifestReader(new Validator(AutoscalerConfig.DEFAULTS, true)),
-        (file, resources) ->
-            applied.add(file.getFileName() + ":" + resources.stream().map(Resource::name).toList()),
+        (file, manifest) ->
+            applied.add(
+                file.getFileName()
+                    + ":"
+                    + manifest.resources().stream().map(Resource::name).toList()),
         removed::add,
         (file, message) -> refused.add(message));
   }
@@ -83,7 +86,7 @@ class ManifestWatcherTest {
         new ManifestWatcher(
             List.of(dir),
             new ManifestReader(new Validator(config::get, true)),
-            (file, resources) -> applied.add(file.getFileName().toString()),
+            (file, manifest) -> applied.add(file.getFileName().toString()),
             removed::add,
             (file, message) -> refused.add(message));
     Files.writeString(

@@ -35,12 +35,26 @@ final class ContainerSpecs {
       InstanceClass instanceClass,
       ReserveSpec reserve,
       Path cwd) {
-    return build(revision, hostPort, engine, owner, instanceId, instanceClass, reserve, cwd, null);
+    return build(
+        revision,
+        hostPort,
+        engine,
+        owner,
+        instanceId,
+        instanceClass,
+        reserve,
+        cwd,
+        EnvResolver.Sources.none(revision, instanceId),
+        List.of(),
+        null);
   }
 
   /**
+   * @param sources the ConfigMaps, Secrets and instance fields {@code env} and {@code envFrom} read
+   * @param mounts the volumes' mounts ({@link VolumeMounts})
    * @param imageId the image resolved for the revision ({@link ImagePuller}), run by id with no
    *     pull; null: the container's image, pulled by the engine as its policy says
+   * @throws EnvResolver.ConfigError when one they need is missing
    */
   static ProcessSpecs.ProcessSpec build(
       Revision revision,
@@ -51,11 +65,15 @@ final class ContainerSpecs {
       InstanceClass instanceClass,
       ReserveSpec reserve,
       Path cwd,
+      EnvResolver.Sources sources,
+      List<String> mounts,
       String imageId) {
     Container c = revision.spec().container();
     int port = revision.spec().port();
     Map<String, String> env = new LinkedHashMap<>();
-    ProcessSpecs.containerEnv(revision, port, instanceClass, env);
+    EnvResolver.Resolved resolved = EnvResolver.resolve(c, revision.namespace(), Map.of(), sources);
+    env.putAll(resolved.env());
+    ProcessSpecs.contractEnv(revision, port, instanceClass, env);
 
     List<String> cmd = new ArrayList<>();
     cmd.add(engine.executable().toString());
@@ -73,6 +91,7 @@ final class ContainerSpecs {
     for (Map.Entry<String, String> e : env.entrySet()) {
       cmd.add("--env=" + e.getKey() + "=" + e.getValue());
     }
+    cmd.addAll(mounts);
     if (c.getWorkingDir() != null && !c.getWorkingDir().isEmpty()) {
       cmd.add("--workdir=" + c.getWorkingDir());
     }
@@ -96,7 +115,7 @@ final class ContainerSpecs {
     }
     cmd.add(imageId != null ? imageId : c.getImage());
     cmd.addAll(args);
-    return new ProcessSpecs.ProcessSpec(List.copyOf(cmd), Map.of(), cwd);
+    return new ProcessSpecs.ProcessSpec(List.copyOf(cmd), Map.of(), cwd, resolved.warnings());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pilotlight.controller.runtime.local;
 
+import dev.pilotlight.api.model.ConfigObject;
 import dev.pilotlight.api.model.LocalRuntimes;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.reserve.ReserveSpec;
@@ -12,8 +13,10 @@ import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import dev.pilotlight.controller.runtime.config.ConfigObjects;
 import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +80,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Optional<ContainerEngine> engine;
   private final Optional<ImagePuller> puller;
   private final String owner;
+  private final ConfigObjects objects;
+  private final String nodeName = nodeName();
+  private final AtomicLong volumeVersion = new AtomicLong();
 
   /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
   private final ThreadPoolExecutor engineCalls =
@@ -144,6 +152,23 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Path binDir,
       Duration stopGrace,
       Optional<ContainerEngine> engine) {
+    this(stateDir, ticker, scheduler, extraEnv, binDir, stopGrace, engine, ConfigObjects.NONE);
+  }
+
+  /**
+   * @param objects the ConfigMaps and Secrets that {@code env}, {@code envFrom} and volumes read:
+   *     at each instance's start, and for volumes again on every change
+   */
+  public ProcessRuntime(
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Duration stopGrace,
+      Optional<ContainerEngine> engine,
+      ConfigObjects objects) {
+    this.objects = objects;
     this.engine = engine;
     this.puller = engine.map(ImagePuller::new);
     this.owner = owner(stateDir);
@@ -155,6 +180,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
     this.stopGrace = stopGrace;
     this.backoff = RESTART_BACKOFF;
     this.affinity = CpuAffinity.detect(System.getenv());
+    try {
+      VolumeFiles.delete(volumesRoot()); // an earlier run's, whose containers are gone
+    } catch (IOException e) {
+      // stale files only
+    }
+    objects.onChange(keys -> schedule(() -> onConfigChange(keys), Duration.ZERO));
   }
 
   /**
@@ -211,13 +242,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   /** Fails fast, on the caller's thread, for a revision that can never run here. */
   private void checkRunnable(Revision revision, InstanceClass instanceClass) {
-    if (LocalRuntimes.container(revision)) {
-      if (engine.isEmpty()) {
-        throw new IllegalArgumentException(ContainerEngine.missing());
+    try {
+      if (LocalRuntimes.container(revision)) {
+        if (engine.isEmpty()) {
+          throw new IllegalArgumentException(ContainerEngine.missing());
+        }
+        ContainerSpecs.build(revision, 0, engine.get(), owner, "check", instanceClass, null, cwd);
+      } else {
+        ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd, instanceClass);
       }
-      ContainerSpecs.build(revision, 0, engine.get(), owner, "check", instanceClass, null, cwd);
-    } else {
-      ProcessSpecs.build(revision, 0, Map.of(), extraEnv, binDir, cwd, instanceClass);
+    } catch (EnvResolver.ConfigError missing) {
+      // a ConfigMap or Secret not there yet: each start says so and retries
     }
   }
 
@@ -402,6 +437,170 @@ public final class ProcessRuntime implements WorkloadRuntime {
     pulls.shutdownNow();
     // whatever container outlived its run process (killed past the grace) goes now
     engine.ifPresent(e -> reapContainers(e, stateDir));
+    try {
+      VolumeFiles.delete(volumesRoot());
+    } catch (IOException e) {
+      // removed at the next start
+    }
+  }
+
+  // ---- ConfigMaps, Secrets and volumes ----
+
+  /**
+   * A ConfigMap or Secret an instance needs is missing: the instance is not started (Kubernetes'
+   * CreateContainerConfigError), and is tried again with backoff, or at once when the objects
+   * change.
+   */
+  private void configError(Supervised s, Instance i, String message) {
+    i.process = null;
+    i.ready = false;
+    cancelProbe(i);
+    i.configError = message;
+    i.configAttempts++;
+    Duration delay = backoff.delay(i.configAttempts);
+    s.failing =
+        "instance "
+            + i.id
+            + ": "
+            + EnvResolver.ConfigError.REASON
+            + ": "
+            + message
+            + "; retrying in "
+            + delay.toMillis()
+            + "ms, or when the manifests change";
+    notifyChange(s);
+    if (closed) {
+      return;
+    }
+    i.restart =
+        schedule(
+            () -> {
+              synchronized (lock) {
+                if (!i.stopping && !closed && i.configError != null && s.instances.contains(i)) {
+                  start(s, i);
+                  notifyChange(s);
+                }
+              }
+            },
+            delay);
+  }
+
+  /** Retries instances waiting for an object, and updates the volumes of running containers. */
+  private void onConfigChange(Set<ConfigObject.Key> changed) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      for (Supervised s : List.copyOf(revisions.values())) {
+        Set<ConfigObject.Key> used =
+            VolumeLayout.sources(s.revision.spec().podSpec(), s.revision.namespace());
+        boolean volumesChanged = used.stream().anyMatch(changed::contains);
+        for (Instance i : List.copyOf(s.instances)) {
+          if (i.stopping) {
+            continue;
+          }
+          if (i.configError != null) {
+            if (i.restart != null) {
+              i.restart.cancel(false);
+            }
+            i.configAttempts = 0;
+            start(s, i);
+          } else if (volumesChanged && i.container && i.process != null && i.process.isAlive()) {
+            refreshVolumes(s, i);
+          }
+        }
+        notifyChange(s);
+      }
+    }
+  }
+
+  /**
+   * Writes a running container's configMap, secret and projected volumes anew (its env stays as
+   * started, as on Kubernetes); a missing object leaves the files as they were.
+   */
+  private void refreshVolumes(Supervised s, Instance i) {
+    Path log = logFile(s.revision, i.id);
+    try {
+      for (Volume v : s.revision.spec().podSpec().getVolumes()) {
+        if (v.getEmptyDir() != null) {
+          continue;
+        }
+        VolumeLayout.Planned planned = VolumeLayout.plan(v, s.revision.namespace(), objects::get);
+        if (VolumeFiles.write(
+            volumeDir(s, i, v.getName()), planned.files(), volumeVersion.incrementAndGet())) {
+          Files.writeString(
+              log,
+              "pilotlight: volume " + v.getName() + " updated\n",
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
+        }
+      }
+    } catch (EnvResolver.ConfigError | IOException e) {
+      try {
+        Files.writeString(
+            log,
+            "pilotlight: volumes not updated: " + e.getMessage() + "\n",
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      } catch (IOException ignored) {
+        // the log is best effort
+      }
+    }
+  }
+
+  /** Lays out an instance's volumes before its container starts. */
+  private void materialise(Supervised s, Instance i, List<VolumeLayout.Planned> volumes, Path log)
+      throws IOException {
+    for (VolumeLayout.Planned v : volumes) {
+      Path dir = volumeDir(s, i, v.name());
+      if (v.emptyDir()) {
+        if (v.memory()) {
+          continue; // a tmpfs of the engine's
+        }
+        Files.createDirectories(dir); // kept across restarts of the instance, as a pod's
+        for (var m : s.revision.spec().container().getVolumeMounts()) {
+          if (m.getName().equals(v.name()) && m.getSubPath() != null && !m.getSubPath().isEmpty()) {
+            Files.createDirectories(dir.resolve(m.getSubPath()).normalize());
+          }
+        }
+        if (v.sizeLimitBytes() >= 0) {
+          Files.writeString(
+              log,
+              "pilotlight: emptyDir "
+                  + v.name()
+                  + ": sizeLimit is enforced for medium Memory only (a tmpfs); this one is a"
+                  + " directory on disk\n",
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
+        }
+        continue;
+      }
+      VolumeFiles.write(dir, v.files(), volumeVersion.incrementAndGet());
+    }
+  }
+
+  private Path volumesRoot() {
+    return stateDir.resolve("volumes");
+  }
+
+  private Path volumeDir(Supervised s, Instance i, String volume) {
+    return volumesRoot().resolve(s.revision.namespace()).resolve(i.id).resolve(volume);
+  }
+
+  private void deleteVolumes(Supervised s, Instance i) {
+    try {
+      VolumeFiles.delete(volumesRoot().resolve(s.revision.namespace()).resolve(i.id));
+    } catch (IOException e) {
+      // removed at the next start
+    }
+  }
+
+  private static String nodeName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 
   // ---- convergence (under lock) ----
@@ -463,11 +662,23 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     i.awaitingImage = false;
     ProcessSpecs.ProcessSpec spec;
+    i.configError = null;
     try {
       i.port = freePort();
-      spec =
-          i.container
-              ? ContainerSpecs.build(
+      EnvResolver.Sources sources =
+          new EnvResolver.Sources(objects::get, EnvResolver.Fields.of(s.revision, i.id, nodeName));
+      Path log = logFile(s.revision, i.id);
+      Files.createDirectories(log.getParent());
+      try {
+        if (i.container) {
+          List<VolumeLayout.Planned> volumes =
+              VolumeLayout.plan(s.revision.spec().podSpec(), s.revision.namespace(), objects::get);
+          materialise(s, i, volumes, log);
+          List<String> mounts =
+              VolumeLayout.mountArgs(
+                  s.revision.spec().container(), volumes, name -> volumeDir(s, i, name));
+          spec =
+              ContainerSpecs.build(
                   s.revision,
                   i.port,
                   engine.get(),
@@ -476,11 +687,29 @@ public final class ProcessRuntime implements WorkloadRuntime {
                   i.instanceClass,
                   s.reserve,
                   cwd,
-                  s.imageId)
-              : ProcessSpecs.build(
-                  s.revision, i.port, System.getenv(), extraEnv, binDir, cwd, i.instanceClass);
-      Path log = logFile(s.revision, i.id);
-      Files.createDirectories(log.getParent());
+                  sources,
+                  mounts,
+                  s.imageId);
+        } else {
+          spec =
+              ProcessSpecs.build(
+                  s.revision,
+                  i.port,
+                  System.getenv(),
+                  extraEnv,
+                  binDir,
+                  cwd,
+                  i.instanceClass,
+                  sources);
+        }
+      } catch (EnvResolver.ConfigError e) {
+        configError(s, i, e.getMessage());
+        return;
+      }
+      for (String w : spec.warnings()) {
+        Files.writeString(
+            log, "pilotlight: " + w + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
       List<String> command = spec.command();
       if (i.instanceClass == InstanceClass.RESERVE && s.reserve != null && !i.container) {
         command = affinity.wrap(command, s.reserve.resources().cpuMillicores());
@@ -599,6 +828,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     if (p == null || !p.isAlive()) {
       s.instances.remove(i);
       PidFiles.delete(stateDir, i.id);
+      deleteVolumes(s, i);
       return;
     }
     if (i.container) {
@@ -635,6 +865,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       PidFiles.delete(stateDir, i.id);
       if (i.stopping) {
         s.instances.remove(i);
+        deleteVolumes(s, i);
         if (s.deleted && s.instances.isEmpty()) {
           revisions.remove(s.revision.key());
         }
@@ -824,6 +1055,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     boolean stopping;
     int probeFailures;
     long startedNanos;
+    String configError;
+    int configAttempts;
     ScheduledFuture<?> probe;
     ScheduledFuture<?> restart;
 

@@ -3,7 +3,6 @@ package dev.pilotlight.controller.runtime.local;
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.spi.InstanceClass;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,12 @@ final class ProcessSpecs {
   private ProcessSpecs() {}
 
   /** The process to start: absolute executable first, then arguments; and its environment. */
-  record ProcessSpec(List<String> command, Map<String, String> env, Path workingDir) {}
+  record ProcessSpec(
+      List<String> command, Map<String, String> env, Path workingDir, List<String> warnings) {
+    ProcessSpec(List<String> command, Map<String, String> env, Path workingDir) {
+      this(command, env, workingDir, List.of());
+    }
+  }
 
   static ProcessSpec build(
       Revision revision,
@@ -44,6 +48,30 @@ final class ProcessSpecs {
       Path binDir,
       Path cwd,
       InstanceClass instanceClass) {
+    return build(
+        revision,
+        port,
+        parentEnv,
+        extraEnv,
+        binDir,
+        cwd,
+        instanceClass,
+        EnvResolver.Sources.none(revision, revision.name()));
+  }
+
+  /**
+   * @param sources the ConfigMaps, Secrets and instance fields {@code env} and {@code envFrom} read
+   * @throws EnvResolver.ConfigError when one they need is missing
+   */
+  static ProcessSpec build(
+      Revision revision,
+      int port,
+      Map<String, String> parentEnv,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Path cwd,
+      InstanceClass instanceClass,
+      EnvResolver.Sources sources) {
     Container c = revision.spec().container();
     if (c == null || c.getCommand() == null || c.getCommand().isEmpty()) {
       throw new IllegalArgumentException(
@@ -58,7 +86,9 @@ final class ProcessSpecs {
         binDir
             + File.pathSeparator
             + parentEnv.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-    containerEnv(revision, port, instanceClass, env);
+    EnvResolver.Resolved resolved = EnvResolver.resolve(c, revision.namespace(), env, sources);
+    env.putAll(resolved.env());
+    contractEnv(revision, port, instanceClass, env);
 
     List<String> command = new ArrayList<>();
     for (String s : c.getCommand()) {
@@ -74,30 +104,16 @@ final class ProcessSpecs {
             ? cwd
             : cwd.resolve(c.getWorkingDir());
     command.set(0, resolveExecutable(command.get(0), env.get("PATH"), workingDir));
-    return new ProcessSpec(List.copyOf(command), env, workingDir);
+    return new ProcessSpec(List.copyOf(command), env, workingDir, resolved.warnings());
   }
 
   /**
-   * Adds the container's {@code env} (each value expanded against what is set before it) and
-   * Knative's runtime contract: {@code PORT}, {@code K_SERVICE}, {@code K_CONFIGURATION}, {@code
-   * K_REVISION}, and {@code PILOTLIGHT_INSTANCE_CLASS}. For a process and a container alike.
+   * Adds Knative's runtime contract: {@code PORT}, {@code K_SERVICE}, {@code K_CONFIGURATION},
+   * {@code K_REVISION}, and {@code PILOTLIGHT_INSTANCE_CLASS}, over the user's variables. For a
+   * process and a container alike.
    */
-  static void containerEnv(
+  static void contractEnv(
       Revision revision, int port, InstanceClass instanceClass, Map<String, String> env) {
-    Container c = revision.spec().container();
-    if (c.getEnv() != null) {
-      for (EnvVar e : c.getEnv()) {
-        if (e.getValueFrom() != null) {
-          throw new IllegalArgumentException(
-              "env "
-                  + e.getName()
-                  + " of revision "
-                  + revision.name()
-                  + " uses valueFrom, which local mode cannot resolve");
-        }
-        env.put(e.getName(), expand(e.getValue() == null ? "" : e.getValue(), env));
-      }
-    }
     env.put("PORT", Integer.toString(port));
     env.put(
         "K_SERVICE", revision.service() != null ? revision.service() : revision.configuration());

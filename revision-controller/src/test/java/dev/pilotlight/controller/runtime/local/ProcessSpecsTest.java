@@ -101,4 +101,64 @@ class ProcessSpecsTest {
     assertThat(b.delay(4)).isEqualTo(Duration.ofMillis(800));
     assertThat(b.delay(30)).isEqualTo(Duration.ofSeconds(30));
   }
+
+  /** A host process gets env from a Secret and a field, as a container does. */
+  @Test
+  void aHostProcessGetsEnvFromASecretAndAField() {
+    Container c =
+        new ContainerBuilder()
+            .withCommand("/bin/true")
+            .addNewEnv()
+            .withName("PASSWORD")
+            .withNewValueFrom()
+            .withNewSecretKeyRef("password", "creds", false)
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("POD")
+            .withNewValueFrom()
+            .withNewFieldRef("v1", "metadata.name")
+            .endValueFrom()
+            .endEnv()
+            .build();
+    Revision r = revision(c);
+    dev.pilotlight.api.model.ConfigObject secret =
+        new dev.pilotlight.api.model.ConfigObject(
+            dev.pilotlight.api.model.ConfigObject.Kind.SECRET,
+            "default",
+            "creds",
+            Map.of("password", "s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "Opaque",
+            false);
+    EnvResolver.Sources sources =
+        new EnvResolver.Sources(
+            k -> java.util.Optional.of(secret).filter(o -> o.key().equals(k)),
+            EnvResolver.Fields.of(r, "hello-00001-3", "laptop"));
+    ProcessSpecs.ProcessSpec spec =
+        ProcessSpecs.build(
+            r,
+            1,
+            Map.of(),
+            Map.of(),
+            dir,
+            dir,
+            dev.pilotlight.api.spi.InstanceClass.STANDARD,
+            sources);
+    assertThat(spec.env())
+        .containsEntry("PASSWORD", "s3cret")
+        .containsEntry("POD", "hello-00001-3");
+    assertThatThrownBy(
+            () ->
+                ProcessSpecs.build(
+                    r,
+                    1,
+                    Map.of(),
+                    Map.of(),
+                    dir,
+                    dir,
+                    dev.pilotlight.api.spi.InstanceClass.STANDARD,
+                    EnvResolver.Sources.none(r, "x")))
+        .isInstanceOf(EnvResolver.ConfigError.class)
+        .hasMessage("secret \"creds\" not found");
+  }
 }
