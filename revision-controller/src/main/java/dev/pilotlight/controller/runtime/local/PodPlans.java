@@ -114,7 +114,7 @@ final class PodPlans {
 
     List<NonRootCheck> checks = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
-    nonRoot(serving, pod, checks, refusals);
+    nonRoot(serving, name(serving, servingIndex), pod, checks, refusals);
 
     List<String> cmd = new ArrayList<>(servingCommand);
     List<String> servingOptions = new ArrayList<>(securityArgs(pod, serving.getSecurityContext()));
@@ -133,7 +133,7 @@ final class PodPlans {
       }
       Container c = containers.get(i);
       String engineName = servingName + "-" + name(c, i);
-      nonRoot(c, pod, checks, refusals);
+      nonRoot(c, name(c, i), pod, checks, refusals);
       List<String> network =
           podman ? List.of("--pod=" + podName) : List.of("--network=container:" + servingName);
       sidecars.add(
@@ -314,7 +314,11 @@ final class PodPlans {
    * first.
    */
   private static void nonRoot(
-      Container c, PodSecurityContext pod, List<NonRootCheck> checks, List<String> refusals) {
+      Container c,
+      String name,
+      PodSecurityContext pod,
+      List<NonRootCheck> checks,
+      List<String> refusals) {
     SecurityContext sc = c.getSecurityContext();
     Boolean nonRoot = sc != null && sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot() : null;
     if (nonRoot == null && pod != null) {
@@ -328,11 +332,11 @@ final class PodPlans {
       user = pod.getRunAsUser();
     }
     if (user == null) {
-      checks.add(new NonRootCheck(c.getName(), c.getImage()));
+      checks.add(new NonRootCheck(name, c.getImage()));
     } else if (user == 0) {
       refusals.add(
           "container "
-              + c.getName()
+              + name
               + ": runAsNonRoot and runAsUser 0 (expected: a non-zero runAsUser, as the kubelet"
               + " refuses this container)");
     }

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * bounded by the timeout given.
  */
 final class ProbeCheck {
+  /** What an exec probe's timeout is extended by for the engine CLI's own start. */
+  static final Duration ENGINE_ALLOWANCE = Duration.ofSeconds(5);
+
   /** One check's result, with what failed. */
   record Result(boolean ok, String detail) {}
 
@@ -79,7 +82,7 @@ final class ProbeCheck {
   Result check(int port, Duration limit) {
     Duration bound = limit.compareTo(timeout) < 0 ? limit : timeout;
     if (exec != null) {
-      return exec(timeout);
+      return exec(timeout.plus(ENGINE_ALLOWANCE));
     }
     if (grpcService != null) {
       int millis = (int) Math.max(1, bound.toMillis());
@@ -107,7 +110,13 @@ final class ProbeCheck {
               .start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        return new Result(false, "exec timed out after " + timeout.toSeconds() + "s");
+        return new Result(
+            false,
+            "exec timed out after "
+                + timeout.minus(ENGINE_ALLOWANCE).toSeconds()
+                + "s (and "
+                + ENGINE_ALLOWANCE.toSeconds()
+                + "s for the engine)");
       }
       int code = p.exitValue();
       return new Result(code == 0, code == 0 ? "" : "exec exited with code " + code);

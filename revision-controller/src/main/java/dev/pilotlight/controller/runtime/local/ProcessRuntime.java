@@ -855,6 +855,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
       if (i.generation != generation || i.stopping || i.process == null || !i.process.isAlive()) {
         return;
       }
+      if (!i.sidecarsStarted) {
+        // a pod is ready when all its containers are: not before the sidecars run (Docker)
+        scheduleProbe(s, i, kind, ticker.nanoTime());
+        return;
+      }
       check = i.checks[kind.ordinal()];
       wasReady = i.ready;
     }
