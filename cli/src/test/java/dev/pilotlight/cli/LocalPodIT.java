@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       revision's message says why;
  * </ul>
  *
- * and after the stop no container and no pod of this run is left. The test image is built from
- * {@code scratch} with a static busybox (no registry).
+ * a sidecar's crash restarts its instance; a run killed with SIGKILL leaves its pods, which the
+ * next start with the same state directory removes; and after that run's stop no container and no
+ * pod is left. The test image is built from {@code scratch} with a static busybox (no registry).
  */
 class LocalPodIT {
   static final String IMAGE = "localhost/pilotlight-test-pod:1";
@@ -127,6 +128,9 @@ class LocalPodIT {
                   image: %1$s
                   imagePullPolicy: Never
                   ports: [{containerPort: 8080}]
+                  startupProbe:
+                    tcpSocket: {port: 8080}
+                    periodSeconds: 1
                   readinessProbe:
                     exec:
                       command: ["/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9000/side.txt"]
@@ -221,9 +225,53 @@ class LocalPodIT {
                   .orElse("")
                   .contains("runAsNonRoot and image " + IMAGE + " will run as root"));
       assertThat(local.service("rooted").orElseThrow().path("ready").asBoolean()).isFalse();
-      local.stop();
+
+      // the sidecar's crash restarts the whole instance (Kubernetes would restart the container)
+      String side =
+          engine(
+                  List.of(
+                      "ps",
+                      "-q",
+                      "--filter",
+                      "label=" + ContainerEngine.OWNER_LABEL + "=" + owner,
+                      "--filter",
+                      "name=-side"))
+              .trim();
+      assertThat(side).as("the sidecar container").isNotBlank();
+      assertThat(engine(List.of("kill", side.lines().findFirst().orElseThrow()))).isNotNull();
+      Await.until(
+          "the pod instance restarted after its sidecar's crash",
+          Duration.ofSeconds(60),
+          () -> restarts(local, "default/pod-00001") >= 1);
+      assertThat(local.logText()).contains("container side exited with code");
+      local.awaitReady("pod");
+      Await.until(
+          "the restarted pod serves again",
+          Duration.ofSeconds(60),
+          () -> get(local, "pod.default.localhost", "/cgi-bin/check").statusCode() == 200);
+
+      // killed with no chance to clean up: its pods stay, until the next start removes them
+      local.process.destroyForcibly();
+      local.process.waitFor(30, TimeUnit.SECONDS);
     }
     String filter = "label=" + ContainerEngine.OWNER_LABEL + "=" + owner;
+    List<String> leftPods = engine(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
+    List<String> leftContainers =
+        engine(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
+    assertThat(leftPods).as("pods left by a killed run").isNotEmpty();
+    try (LocalProcess again = new LocalProcess(dir, List.of(), manifest)) {
+      again.awaitReady("pod");
+      List<String> pods = engine(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
+      List<String> containers =
+          engine(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
+      assertThat(pods)
+          .as("the killed run's pods, removed at the next start")
+          .doesNotContainAnyElementsOf(leftPods);
+      assertThat(containers)
+          .as("the killed run's containers, removed at the next start")
+          .doesNotContainAnyElementsOf(leftContainers);
+      again.stop(); // SIGTERM, as a user stops it
+    }
     assertThat(engine(List.of("ps", "-a", "-q", "--filter", filter)))
         .as("containers left after the stop")
         .isBlank();

@@ -65,7 +65,7 @@ final class ProbeMachine {
   private final Timing liveness; // null: none
   private final Timing readiness;
   private final long fastNanos;
-  private final long startedNanos;
+  private long startedNanos;
   private boolean started;
   private boolean ready;
   private int successes;
@@ -87,6 +87,14 @@ final class ProbeMachine {
     this.fastNanos = fastInterval.toNanos();
     this.startedNanos = startedNanos;
     this.started = startup == null;
+  }
+
+  /**
+   * The instance's container runs since {@code nanos} (as its engine reports it, later than the
+   * start the machine was made with): initial delays count from then.
+   */
+  void running(long nanos) {
+    startedNanos = Math.max(startedNanos, nanos);
   }
 
   boolean started() {

@@ -59,6 +59,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(2);
   private static final Duration STARTING_PROBE_TIMEOUT = Duration.ofMillis(200);
 
+  /** How long a container instance may take to run, as the engine reports it. */
+  private static final Duration RUNNING_WAIT = Duration.ofSeconds(60);
+
   /** While starting, an exec readiness probe (a process through the engine) runs this often. */
   private static final Duration STARTING_EXEC_PROBE_INTERVAL = Duration.ofMillis(100);
 
@@ -628,15 +631,74 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   /**
    * On Docker a sidecar joins the serving container's network namespace, which must exist first:
-   * waits (bounded, 30 s) until the serving container runs, then starts the sidecars.
+   * waits until the serving container runs, then starts the sidecars.
    */
   private void sidecarsOnceServingRuns(Supervised s, Instance i, int generation, Path workingDir) {
-    String name = i.plan.serving().engineName();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    boolean running = awaitRunning(i, generation);
+    synchronized (lock) {
+      if (i.generation != generation || i.stopping || closed) {
+        return;
+      }
+      if (running) {
+        startSidecars(s, i, workingDir);
+      } else {
+        failInstance(
+            s,
+            i,
+            "container "
+                + i.plan.serving().container()
+                + " did not run within "
+                + RUNNING_WAIT.toSeconds()
+                + "s: sidecars cannot join it");
+      }
+    }
+  }
+
+  /**
+   * Startup and liveness probes restart an instance that fails them, so for a container they start
+   * once the engine says the container runs (as the kubelet probes a started container), their
+   * initial delays counted from then; the engine's own start is no probe failure.
+   */
+  private void restartingProbesOnceRunning(Supervised s, Instance i, int generation) {
+    boolean running = awaitRunning(i, generation);
+    synchronized (lock) {
+      if (i.generation != generation || i.stopping || closed || i.machine == null) {
+        return;
+      }
+      if (!running) {
+        failInstance(
+            s,
+            i,
+            "container "
+                + i.plan.serving().container()
+                + " did not run within "
+                + RUNNING_WAIT.toSeconds()
+                + "s");
+        return;
+      }
+      i.machine.running(ticker.nanoTime());
+      for (Kind k : List.of(Kind.STARTUP, Kind.LIVENESS)) {
+        if (i.machine.active(k)) {
+          scheduleProbe(s, i, k, null);
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits (bounded by {@link #RUNNING_WAIT}, off the lock) until the engine says the instance's
+   * serving container runs; false when it does not, or the instance moved on.
+   */
+  private boolean awaitRunning(Instance i, int generation) {
+    String name;
+    synchronized (lock) {
+      name = i.plan.serving().engineName();
+    }
+    long deadline = System.nanoTime() + RUNNING_WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       synchronized (lock) {
         if (i.generation != generation || i.stopping || closed) {
-          return;
+          return false;
         }
       }
       EngineResult r =
@@ -644,26 +706,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
               engine.get(),
               List.of("container", "inspect", "--format", "{{.State.Running}}", name));
       if (r.code() == 0 && r.output().trim().equals("true")) {
-        synchronized (lock) {
-          if (i.generation == generation && !i.stopping && !closed) {
-            startSidecars(s, i, workingDir);
-          }
-        }
-        return;
+        return true;
       }
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
-    synchronized (lock) {
-      if (i.generation == generation && !i.stopping && !closed) {
-        failInstance(
-            s, i, "container " + name + " did not run within 30s: sidecars cannot join it");
-      }
-    }
+    return false;
   }
 
   private void onSidecarExit(
@@ -834,10 +886,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
             ProbeMachine.Timing.of(c.getReadinessProbe(), Kind.READINESS),
             spawns ? STARTING_EXEC_PROBE_INTERVAL : STARTING_PROBE_INTERVAL,
             i.startedNanos);
+    boolean awaitEngine =
+        i.container && (c.getStartupProbe() != null || c.getLivenessProbe() != null);
     for (Kind k : Kind.values()) {
-      if (i.machine.active(k)) {
+      if (i.machine.active(k) && !(awaitEngine && k != Kind.READINESS)) {
         scheduleProbe(s, i, k, null);
       }
+    }
+    if (awaitEngine) {
+      int generation = i.generation;
+      engineWork.execute(() -> restartingProbesOnceRunning(s, i, generation));
     }
   }
 

@@ -135,6 +135,16 @@ class ProbeMachineTest {
   }
 
   @Test
+  void initialDelaysCountFromWhenTheEngineSaysTheContainerRuns() {
+    ProbeMachine m = new ProbeMachine(t(3, 1, 1, 3), null, t(0, 1, 1, 3), FAST, 0);
+    assertThat(m.nextAt(Kind.STARTUP, null)).isEqualTo(3 * S);
+    m.running(2 * S);
+    assertThat(m.nextAt(Kind.STARTUP, null)).isEqualTo(5 * S);
+    m.running(S); // never earlier
+    assertThat(m.nextAt(Kind.STARTUP, null)).isEqualTo(5 * S);
+  }
+
+  @Test
   void kubernetesDefaultsForUnsetFields() {
     Probe empty = new ProbeBuilder().withNewTcpSocket().endTcpSocket().build();
     assertThat(Timing.of(empty, Kind.LIVENESS))
