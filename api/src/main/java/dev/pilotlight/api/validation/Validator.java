@@ -385,6 +385,7 @@ public final class Validator {
     if (container) {
       localContainers(spec, pod, p, v);
     }
+    localProbes(pod, p, v);
     for (int i = 0; i < containers.size(); i++) {
       JsonNode c = containers.get(i);
       String at = p + ".containers[" + i + "]";
@@ -483,6 +484,40 @@ public final class Validator {
                   "set on a sidecar (expected: probes on the serving container only in local"
                       + " mode; a sidecar is ready while it runs, and its exit restarts the"
                       + " instance)"));
+        }
+      }
+    }
+  }
+
+  /**
+   * What local mode's probe checks do not send: an {@code httpGet} to another {@code host}, over
+   * {@code HTTPS}, or with {@code httpHeaders} (the check is a plain GET of the published port).
+   */
+  private static void localProbes(JsonNode pod, String p, List<Violation> v) {
+    JsonNode containers = pod.path("containers");
+    for (int i = 0; i < containers.size(); i++) {
+      for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+        JsonNode get = containers.get(i).path(probe).path("httpGet");
+        String at = p + ".containers[" + i + "]." + probe + ".httpGet";
+        if (get.hasNonNull("host") && !get.path("host").asText().isEmpty()) {
+          v.add(
+              new Violation(
+                  at + ".host",
+                  quote(get.path("host").asText())
+                      + " (expected: not set in local mode, which probes the instance's own port)"));
+        }
+        if (get.hasNonNull("scheme") && !get.path("scheme").asText().equals("HTTP")) {
+          v.add(
+              new Violation(
+                  at + ".scheme",
+                  quote(get.path("scheme").asText())
+                      + " (expected: HTTP in local mode, whose probes do not speak TLS)"));
+        }
+        if (get.path("httpHeaders").size() > 0) {
+          v.add(
+              new Violation(
+                  at + ".httpHeaders",
+                  "set (expected: not set in local mode, whose probe GET sends no extra headers)"));
         }
       }
     }

@@ -151,6 +151,22 @@ class LocalPodValidationTest {
                 + "containers[0].securityContext.runAsGroup: 5 (expected: with a runAsUser in"
                 + " local mode: the engine's --user needs one)"),
         Arguments.of(
+            "a probe's headers are not sent",
+            service(
+                null,
+                "containers:\n  - image: localhost/app:1\n    livenessProbe: {httpGet: {path: /, httpHeaders: [{name: X, value: y}]}}\n"),
+            at
+                + "containers[0].livenessProbe.httpGet.httpHeaders: set (expected: not set in local"
+                + " mode, whose probe GET sends no extra headers)"),
+        Arguments.of(
+            "a probe over HTTPS",
+            service(
+                null,
+                "containers:\n  - image: localhost/app:1\n    readinessProbe: {httpGet: {path: /, scheme: HTTPS}}\n"),
+            at
+                + "containers[0].readinessProbe.httpGet.scheme: \"HTTPS\" (expected: HTTP in local"
+                + " mode, whose probes do not speak TLS)"),
+        Arguments.of(
             "a Localhost seccomp profile is a node's file",
             service(
                 null,

@@ -91,11 +91,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
             return t;
           });
 
-  /** Pod preparation and exec probes: engine calls that wait, apart from stops. */
+  /**
+   * Pod preparation, waits for a container to run and exec probes: engine calls that wait, apart
+   * from stops (idle threads time out).
+   */
   private final ThreadPoolExecutor engineWork =
       new ThreadPoolExecutor(
-          4,
-          4,
+          8,
+          8,
           30,
           TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(10_000),
@@ -104,6 +107,10 @@ public final class ProcessRuntime implements WorkloadRuntime {
             t.setDaemon(true);
             return t;
           });
+
+  {
+    engineWork.allowCoreThreadTimeOut(true);
+  }
 
   private final Object lock = new Object();
   private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
