@@ -259,6 +259,16 @@ class LocalPodIT {
     List<String> leftContainers =
         engine(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
     assertThat(leftPods).as("pods left by a killed run").isNotEmpty();
+    String foreign = "pilotlight-it-foreign-" + ProcessHandle.current().pid();
+    assertThat(
+            engine(
+                List.of(
+                    "pod",
+                    "create",
+                    "--name=" + foreign,
+                    "--label=" + ContainerEngine.OWNER_LABEL + "=someone-else")))
+        .as("another owner's pod")
+        .isNotNull();
     try (LocalProcess again = new LocalProcess(dir, List.of(), manifest)) {
       again.awaitReady("pod");
       List<String> pods = engine(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
@@ -271,6 +281,10 @@ class LocalPodIT {
           .as("the killed run's containers, removed at the next start")
           .doesNotContainAnyElementsOf(leftContainers);
       again.stop(); // SIGTERM, as a user stops it
+    } finally {
+      String exists = engine(List.of("pod", "exists", foreign));
+      engine(List.of("pod", "rm", "-f", foreign));
+      assertThat(exists).as("another owner's pod, untouched").isNotNull();
     }
     assertThat(engine(List.of("ps", "-a", "-q", "--filter", filter)))
         .as("containers left after the stop")
