@@ -37,12 +37,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The {@code grpc} probe's {@code grpc.health.v1.Health/Check} against a real HTTP/2 server
- * (Netty's, speaking gRPC's framing by hand): the service named {@code serving} is SERVING, {@code
- * down} is NOT_SERVING, any other is unknown (a trailers-only NOT_FOUND), as a gRPC health server
- * answers.
+ * Probe checks: {@code exec} through the engine, and the {@code grpc} probe's {@code
+ * grpc.health.v1.Health/Check} against a real HTTP/2 server (Netty's, speaking gRPC's framing by
+ * hand): the service named {@code serving} is SERVING, {@code down} is NOT_SERVING, any other is
+ * unknown (a trailers-only NOT_FOUND), as a gRPC health server answers.
  */
-class GrpcHealthTest {
+class ProbeCheckTest {
   final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   Channel server;
   int port;
@@ -166,6 +166,25 @@ class GrpcHealthTest {
     assertThat(H2cGet.healthStatus(new byte[] {0, 0, 0, 0, 2, 8})).isNull();
     assertThat(H2cGet.healthStatus(new byte[] {0, 0, 0, 0, 2, 8, 1})).isEqualTo(1);
     assertThat(H2cGet.healthStatus(new byte[] {0, 0, 0, 0, 0})).isEqualTo(0);
+  }
+
+  @Test
+  void anExecProbeSucceedsOnExitCodeZeroOnly(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // a stand-in engine: `exec <container> <command...>` runs the command here
+    java.nio.file.Path fake = dir.resolve("podman");
+    java.nio.file.Files.writeString(fake, "#!/bin/sh\nshift 2\nexec \"$@\"\n");
+    fake.toFile().setExecutable(true);
+    ContainerEngine engine = new ContainerEngine(fake, "podman");
+    Probe ok = new ProbeBuilder().withNewExec().withCommand("true").endExec().build();
+    Probe failing =
+        new ProbeBuilder().withNewExec().withCommand("sh", "-c", "exit 3").endExec().build();
+    assertThat(ProbeCheck.of(ok, Protocol.HTTP1, engine, "c").check(0, Duration.ofSeconds(1)).ok())
+        .isTrue();
+    ProbeCheck.Result r =
+        ProbeCheck.of(failing, Protocol.HTTP1, engine, "c").check(0, Duration.ofSeconds(1));
+    assertThat(r.ok()).isFalse();
+    assertThat(r.detail()).isEqualTo("exec exited with code 3");
   }
 
   @Test
