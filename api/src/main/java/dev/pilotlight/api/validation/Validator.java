@@ -98,6 +98,18 @@ public final class Validator {
           + LocalRuntimes.ANNOTATION
           + ": process)";
 
+  /**
+   * Honoured only by a container runtime (a pod of containers, the engine's security options, its
+   * probes): refused for a host process with {@link #NEEDS_ENGINE}.
+   */
+  private static final Set<String> LOCAL_ENGINE_FIELDS =
+      Set.of("securityContext", "livenessProbe", "startupProbe");
+
+  private static final String NEEDS_ENGINE =
+      "not set for a host process (no image, or annotation "
+          + LocalRuntimes.ANNOTATION
+          + ": process): it needs a container runtime (podman or docker)";
+
   private static final String LOCAL_REFUSAL =
       "not set in local mode, whose processes cannot honour it and whose containers do not yet"
           + " (validate with --mode kubernetes to check it for Kubernetes)";
@@ -369,6 +381,12 @@ public final class Validator {
       if (LOCAL_POD_FIELDS.contains(f)) {
         continue;
       }
+      if (f.equals("securityContext")) {
+        if (!container) {
+          v.add(new Violation(p + "." + f, "set (expected: " + NEEDS_ENGINE + ")"));
+        }
+        continue;
+      }
       if (f.equals("enableServiceLinks") || f.equals("automountServiceAccountToken")) {
         continue;
       }
@@ -390,14 +408,19 @@ public final class Validator {
                   + " link)"));
     }
     JsonNode containers = pod.path("containers");
-    if (containers.size() > 1) {
+    if (containers.size() > 1 && !container) {
       v.add(
           new Violation(
               p + ".containers",
               containers.size()
-                  + " containers (expected: 1 in local mode, which runs one process per instance:"
-                  + " sidecars need a container runtime)"));
+                  + " containers (expected: 1 for a host process (no image, or annotation "
+                  + LocalRuntimes.ANNOTATION
+                  + ": process): sidecars need a container runtime (podman or docker))"));
     }
+    if (container) {
+      localContainers(spec, pod, p, v);
+    }
+    localProbes(pod, p, v);
     for (int i = 0; i < containers.size(); i++) {
       JsonNode c = containers.get(i);
       String at = p + ".containers[" + i + "]";
@@ -411,7 +434,11 @@ public final class Validator {
           }
           continue;
         }
-        if (!LOCAL_CONTAINER_FIELDS.contains(f)
+        if (LOCAL_ENGINE_FIELDS.contains(f)) {
+          if (!container) {
+            v.add(new Violation(at + "." + f, "set (expected: " + NEEDS_ENGINE + ")"));
+          }
+        } else if (!LOCAL_CONTAINER_FIELDS.contains(f)
             && !(container && LOCAL_CONTAINER_ONLY_FIELDS.contains(f))) {
           v.add(new Violation(at + "." + f, "set (expected: " + LOCAL_REFUSAL + ")"));
         }
@@ -432,12 +459,12 @@ public final class Validator {
       }
       JsonNode probe = c.path("readinessProbe");
       for (String h : List.of("exec", "grpc")) {
-        if (probe.has(h)) {
+        if (probe.has(h) && !container) {
           v.add(
               new Violation(
                   at + ".readinessProbe." + h,
-                  "set (expected: httpGet or tcpSocket in local mode; exec and grpc probes need a"
-                      + " container runtime)"));
+                  "set (expected: httpGet or tcpSocket for a host process; exec and grpc probes"
+                      + " need a container runtime (podman or docker))"));
         }
       }
     }
@@ -523,6 +550,62 @@ public final class Validator {
     }
   }
 
+  /**
+   * What a container instance cannot honour of a pod of containers: probes on a sidecar (only the
+   * serving container's are run), a {@code runAsGroup} without a {@code runAsUser} (the engine's
+   * {@code --user} needs the user), {@code fsGroup} (volume ownership the engine does not change)
+   * and a {@code Localhost} seccomp profile (a file on a node).
+   */
+  private static void localContainers(
+      RevisionSpec spec, JsonNode pod, String p, List<Violation> v) {
+    JsonNode podSc = pod.path("securityContext");
+    String psc = p + ".securityContext";
+    if (podSc.has("fsGroup")) {
+      v.add(
+          new Violation(
+              psc + ".fsGroup",
+              podSc.path("fsGroup").asText()
+                  + " (expected: not set in local mode: the container engine does not change"
+                  + " volume ownership)"));
+    }
+    localSeccomp(podSc, psc, v);
+    JsonNode containers = pod.path("containers");
+    int serving = spec.servingIndex();
+    for (int i = 0; i < containers.size(); i++) {
+      JsonNode c = containers.get(i);
+      String at = p + ".containers[" + i + "]";
+      JsonNode sc = c.path("securityContext");
+      localSeccomp(sc, at + ".securityContext", v);
+      boolean user = sc.has("runAsUser") || podSc.has("runAsUser");
+      if (!user && sc.has("runAsGroup")) {
+        v.add(
+            new Violation(
+                at + ".securityContext.runAsGroup",
+                sc.path("runAsGroup").asText()
+                    + " (expected: with a runAsUser in local mode: the engine's --user needs one)"));
+      } else if (!user && !sc.has("runAsGroup") && podSc.has("runAsGroup")) {
+        v.add(
+            new Violation(
+                psc + ".runAsGroup",
+                podSc.path("runAsGroup").asText()
+                    + " (expected: with a runAsUser in local mode: the engine's --user needs one)"));
+      }
+      if (i == serving) {
+        continue;
+      }
+      for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+        if (c.has(probe)) {
+          v.add(
+              new Violation(
+                  at + "." + probe,
+                  "set on a sidecar (expected: probes on the serving container only in local"
+                      + " mode; a sidecar is ready while it runs, and its exit restarts the"
+                      + " instance)"));
+        }
+      }
+    }
+  }
+
   /** Mount fields a local container cannot honour. */
   private static void localMounts(JsonNode mounts, String p, List<Violation> v) {
     for (int i = 0; i < mounts.size(); i++) {
@@ -540,6 +623,51 @@ public final class Validator {
                 at + ".mountPropagation",
                 quote(propagation) + " (expected: None or unset in local mode)"));
       }
+    }
+  }
+
+  /**
+   * What local mode's probe checks do not send: an {@code httpGet} to another {@code host}, over
+   * {@code HTTPS}, or with {@code httpHeaders} (the check is a plain GET of the published port).
+   */
+  private static void localProbes(JsonNode pod, String p, List<Violation> v) {
+    JsonNode containers = pod.path("containers");
+    for (int i = 0; i < containers.size(); i++) {
+      for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+        JsonNode get = containers.get(i).path(probe).path("httpGet");
+        String at = p + ".containers[" + i + "]." + probe + ".httpGet";
+        if (get.hasNonNull("host") && !get.path("host").asText().isEmpty()) {
+          v.add(
+              new Violation(
+                  at + ".host",
+                  quote(get.path("host").asText())
+                      + " (expected: not set in local mode, which probes the instance's own port)"));
+        }
+        if (get.hasNonNull("scheme") && !get.path("scheme").asText().equals("HTTP")) {
+          v.add(
+              new Violation(
+                  at + ".scheme",
+                  quote(get.path("scheme").asText())
+                      + " (expected: HTTP in local mode, whose probes do not speak TLS)"));
+        }
+        if (get.path("httpHeaders").size() > 0) {
+          v.add(
+              new Violation(
+                  at + ".httpHeaders",
+                  "set (expected: not set in local mode, whose probe GET sends no extra headers)"));
+        }
+      }
+    }
+  }
+
+  private static void localSeccomp(JsonNode sc, String at, List<Violation> v) {
+    String type = sc.path("seccompProfile").path("type").asText("");
+    if (type.equals("Localhost")) {
+      v.add(
+          new Violation(
+              at + ".seccompProfile.type",
+              "\"Localhost\" (expected: RuntimeDefault or Unconfined in local mode: a Localhost"
+                  + " profile is a file on a Kubernetes node)"));
     }
   }
 

@@ -251,8 +251,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
    * @param runtime {@code process} (a host process) or {@code container}
    * @param image the container's image (and the id it resolved to), null for a process
    * @param state {@code ContainerCreating} (its image being resolved or pulled), {@code
-   *     ImagePullBackOff}, {@code Starting}, {@code Ready}, {@code CrashLoopBackOff} (waiting to
-   *     restart), {@code Terminating}
+   *     ImagePullBackOff}, {@code CreateContainerConfigError}, {@code Starting}, {@code Ready},
+   *     {@code CrashLoopBackOff} (waiting to restart), {@code Terminating}
    * @param port the loopback port it serves on, null before it has one
    * @param restarts how often it was restarted after a crash or a failed start
    */

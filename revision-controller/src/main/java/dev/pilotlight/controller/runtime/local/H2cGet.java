@@ -77,6 +77,150 @@ final class H2cGet {
     }
   }
 
+  /**
+   * A gRPC health check ({@code grpc.health.v1.Health/Check}, the check Kubernetes' {@code grpc}
+   * probe makes) of {@code service} (empty: the server as a whole) on {@code socket} (connected,
+   * read timeout set): true when the response's {@code HealthCheckResponse.status} is {@code
+   * SERVING} (1). A trailers-only answer (an error status, or an unknown service) is false.
+   */
+  static boolean grpcServing(Socket socket, String service, int port) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    ByteArrayOutputStream block = new ByteArrayOutputStream();
+    block.write(0x83); // :method POST (static index 3)
+    block.write(0x86); // :scheme http
+    literal(block, 4, "/grpc.health.v1.Health/Check");
+    literal(block, 1, "127.0.0.1:" + port);
+    literal(block, 31, "application/grpc"); // content-type
+    literalName(block, "te", "trailers");
+    literal(block, 58, "pilotlight-probe");
+    byte[] name = service.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream request = new ByteArrayOutputStream(); // HealthCheckRequest
+    if (name.length > 0) {
+      if (name.length >= 0x80) {
+        throw new IOException("gRPC service name longer than 127 bytes");
+      }
+      request.write(0x0a); // field 1, length-delimited
+      request.write(name.length);
+      request.write(name, 0, name.length);
+    }
+    byte[] message = request.toByteArray();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(0); // not compressed
+    body.write(message.length >>> 24);
+    body.write(message.length >>> 16);
+    body.write(message.length >>> 8);
+    body.write(message.length);
+    body.write(message, 0, message.length);
+    ByteArrayOutputStream req = new ByteArrayOutputStream();
+    req.write(PREFACE);
+    frame(req, SETTINGS, 0, 0, new byte[0]);
+    frame(req, HEADERS, END_HEADERS, 1, block.toByteArray());
+    frame(req, DATA, END_STREAM, 1, body.toByteArray());
+    out.write(req.toByteArray());
+    out.flush();
+
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    boolean headers = false;
+    int read = 0;
+    while (true) {
+      int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+      int type = in.readUnsignedByte();
+      int flags = in.readUnsignedByte();
+      int stream = in.readInt() & 0x7fffffff;
+      read += 9 + length;
+      if (read > MAX_BYTES || length > MAX_BYTES) {
+        return false;
+      }
+      byte[] payload = new byte[length];
+      in.readFully(payload);
+      if (type == SETTINGS && (flags & 0x1) == 0) {
+        ByteArrayOutputStream ack = new ByteArrayOutputStream();
+        frame(ack, SETTINGS, 0x1, 0, new byte[0]);
+        out.write(ack.toByteArray());
+        out.flush();
+      } else if (type == GOAWAY || (type == RST_STREAM && stream == 1)) {
+        return false;
+      } else if (type == HEADERS && stream == 1 && !headers) {
+        if (!statusOk(headerBlock(payload, flags)) || (flags & END_STREAM) != 0) {
+          return false; // not 200, or trailers-only: an error status
+        }
+        headers = true;
+      } else if (type == DATA && stream == 1) {
+        if (!headers) {
+          return false;
+        }
+        byte[] d = headerBlock(payload, flags & PADDED);
+        data.write(d, 0, d.length);
+        Integer status = healthStatus(data.toByteArray());
+        if (status != null) {
+          return status == 1;
+        }
+        if ((flags & END_STREAM) != 0) {
+          return false;
+        }
+      } else if (stream == 1 && (flags & END_STREAM) != 0) {
+        return false; // trailers before a whole message
+      }
+    }
+  }
+
+  /**
+   * The {@code status} of a gRPC-framed {@code HealthCheckResponse}, 0 (UNKNOWN) when the field is
+   * absent; null while the message is not whole yet.
+   */
+  static Integer healthStatus(byte[] framed) {
+    if (framed.length < 5) {
+      return null;
+    }
+    int length =
+        ((framed[1] & 0xff) << 24)
+            | ((framed[2] & 0xff) << 16)
+            | ((framed[3] & 0xff) << 8)
+            | (framed[4] & 0xff);
+    if (length < 0 || framed.length < 5 + length) {
+      return null;
+    }
+    int pos = 5;
+    int end = 5 + length;
+    int status = 0;
+    while (pos < end) {
+      int tag = framed[pos++] & 0xff;
+      int wire = tag & 0x7;
+      long value = 0;
+      if (wire == 0 || wire == 2) {
+        int shift = 0;
+        while (pos < end && shift < 64) {
+          int b = framed[pos++] & 0xff;
+          value |= (long) (b & 0x7f) << shift;
+          shift += 7;
+          if ((b & 0x80) == 0) {
+            break;
+          }
+        }
+      } else {
+        return 0; // no other wire type in HealthCheckResponse
+      }
+      if (wire == 2) {
+        pos += (int) value; // an unknown length-delimited field
+      } else if (tag >>> 3 == 1) {
+        status = (int) value;
+      }
+    }
+    return status;
+  }
+
+  /** A literal field without indexing with a literal name, raw strings. */
+  private static void literalName(ByteArrayOutputStream out, String name, String value) {
+    out.write(0x00);
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    writeInteger(out, 0x00, 7, n.length);
+    out.write(n, 0, n.length);
+    byte[] v = value.getBytes(StandardCharsets.US_ASCII);
+    writeInteger(out, 0x00, 7, v.length);
+    out.write(v, 0, v.length);
+  }
+
   /** The header block fragment of a HEADERS payload (padding and priority removed). */
   private static byte[] headerBlock(byte[] p, int flags) {
     int from = 0;

@@ -6,6 +6,7 @@ import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.reserve.ReserveSpec;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
+import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.time.Backoff;
 import dev.pilotlight.api.time.Ticker;
@@ -14,6 +15,7 @@ import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.runtime.config.ConfigObjects;
+import dev.pilotlight.controller.runtime.local.ProbeMachine.Kind;
 import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -68,6 +70,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private static final Duration STARTING_PROBE_INTERVAL = Duration.ofMillis(2);
   private static final Duration STARTING_PROBE_TIMEOUT = Duration.ofMillis(200);
 
+  /** How long a container instance may take to run, as the engine reports it. */
+  private static final Duration RUNNING_WAIT = Duration.ofSeconds(60);
+
+  /** While starting, an exec readiness probe (a process through the engine) runs this often. */
+  private static final Duration STARTING_EXEC_PROBE_INTERVAL = Duration.ofMillis(100);
+
   private final Path stateDir;
   private final Ticker ticker;
   private final ScheduledExecutorService scheduler;
@@ -111,6 +119,27 @@ public final class ProcessRuntime implements WorkloadRuntime {
             t.setDaemon(true);
             return t;
           });
+
+  /**
+   * Pod preparation, waits for a container to run and exec probes: engine calls that wait, apart
+   * from stops (idle threads time out).
+   */
+  private final ThreadPoolExecutor engineWork =
+      new ThreadPoolExecutor(
+          8,
+          8,
+          30,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(10_000),
+          r -> {
+            Thread t = new Thread(r, "pilotlight-container-work");
+            t.setDaemon(true);
+            return t;
+          });
+
+  {
+    engineWork.allowCoreThreadTimeOut(true);
+  }
 
   private final Object lock = new Object();
   private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
@@ -211,13 +240,30 @@ public final class ProcessRuntime implements WorkloadRuntime {
                 "-q",
                 "--filter",
                 "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
-    if (ids.isEmpty()) {
-      return 0;
+    int removed = ids.size();
+    if (!ids.isEmpty()) {
+      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+      rm.addAll(ids);
+      engineOutput(engine, rm);
     }
-    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-    rm.addAll(ids);
-    engineOutput(engine, rm);
-    return ids.size();
+    if (!engine.name().equals("docker")) { // Podman's pods, with the same owner label
+      List<String> pods =
+          engineOutput(
+              engine,
+              List.of(
+                  "pod",
+                  "ps",
+                  "-q",
+                  "--filter",
+                  "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
+      if (!pods.isEmpty()) {
+        List<String> rm = new ArrayList<>(List.of("pod", "rm", "-f"));
+        rm.addAll(pods);
+        engineOutput(engine, rm);
+        removed += pods.size();
+      }
+    }
+    return removed;
   }
 
   /** This state directory's owner id: its containers' label, stable across runs. */
@@ -231,10 +277,50 @@ public final class ProcessRuntime implements WorkloadRuntime {
     return engine.output(args, ENGINE_CALL_TIMEOUT);
   }
 
-  /** Runs an engine command off the caller's thread (dropped once the runtime has closed). */
-  private void engineCall(List<String> args) {
+  /** An engine call's exit code (-1: it could not run, or took over 30 s) and output. */
+  record EngineResult(int code, String output) {}
+
+  /** Runs the engine's CLI, bounded by 30 s. */
+  static EngineResult engineRun(ContainerEngine engine, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(engine.executable().toString());
+    command.addAll(args);
+    Path out = null;
     try {
-      engineCalls.execute(() -> engineOutput(engine.get(), args));
+      // output to a file, so a hung engine is bounded by the wait below, not by a blocked read
+      out = Files.createTempFile("pilotlight-engine", ".out");
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new EngineResult(-1, "timed out after 30s");
+      }
+      return new EngineResult(p.exitValue(), Files.readString(out).trim());
+    } catch (IOException e) {
+      return new EngineResult(-1, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new EngineResult(-1, "interrupted");
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temp file left behind
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs engine commands, in order, off the caller's thread (dropped once the runtime has closed).
+   */
+  private void engineCall(List<List<String>> steps) {
+    try {
+      engineCalls.execute(() -> steps.forEach(args -> engineOutput(engine.get(), args)));
     } catch (RejectedExecutionException closed) {
       // closing: close() removes what is left
     }
@@ -372,8 +458,12 @@ public final class ProcessRuntime implements WorkloadRuntime {
           state = "Ready";
         } else if (running) {
           state = "Starting";
+        } else if (i.configError != null) {
+          state = "CreateContainerConfigError";
+        } else if (i.restart != null && !i.restart.isDone()) {
+          state = "CrashLoopBackOff"; // waiting out the restart backoff
         } else {
-          state = "CrashLoopBackOff";
+          state = i.container ? "ContainerCreating" : "Starting"; // its pod being prepared
         }
         String image = null;
         if (i.container) {
@@ -435,6 +525,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     engineCalls.shutdown();
     pulls.shutdownNow();
+    engineWork.shutdownNow();
     // whatever container outlived its run process (killed past the grace) goes now
     engine.ifPresent(e -> reapContainers(e, stateDir));
     try {
@@ -650,7 +741,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   private void start(Supervised s, Instance i) {
     i.ready = false;
-    i.probeFailures = 0;
+    i.generation++;
+    i.plan = null;
+    i.machine = null;
+    i.sidecars.clear();
+    i.sidecarsStarted = false;
     i.startedNanos = ticker.nanoTime();
     i.container = LocalRuntimes.container(s.revision) && engine.isPresent();
     if (i.container && s.imageId == null) {
@@ -723,20 +818,20 @@ public final class ProcessRuntime implements WorkloadRuntime {
             StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
       }
-      ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workingDir().toFile());
-      if (!i.container) { // the engine's CLI keeps this process's environment (its config, HOME)
-        pb.environment().clear();
-        pb.environment().putAll(spec.env());
+      if (i.container) {
+        PodPlans.Plan plan =
+            PodPlans.plan(s.revision, spec.command(), engine.get(), owner, i.id, i.port);
+        i.plan = plan;
+        command = plan.serving().command();
+        if (plan.needsPreparation()) {
+          // a pod to create or an image to inspect first: off the lock, bounded
+          int generation = i.generation;
+          Path workingDir = spec.workingDir();
+          engineWork.execute(() -> prepare(s, i, generation, plan, workingDir, log));
+          return;
+        }
       }
-      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Process p = pb.start();
-      i.process = p;
-      PidFiles.write(stateDir, i.id, p.toHandle());
-      p.onExit().thenAccept(exited -> onExit(s, i, exited));
-      i.check =
-          ReadinessCheck.from(
-              s.revision.spec().container().getReadinessProbe(), s.revision.spec().protocol());
-      i.probe = schedule(() -> probe(s, i), STARTING_PROBE_INTERVAL);
+      launch(s, i, command, spec.workingDir(), i.container ? null : spec.env(), log);
     } catch (IOException | RuntimeException e) {
       i.process = null;
       crashed(s, i, "cannot start: " + e.getMessage());
@@ -817,6 +912,247 @@ public final class ProcessRuntime implements WorkloadRuntime {
         delay);
   }
 
+  /**
+   * Runs what must precede an instance's containers (the {@code runAsNonRoot} image checks, the
+   * pod's creation) on an engine worker, then launches them, unless the instance moved on
+   * meanwhile.
+   */
+  private void prepare(
+      Supervised s, Instance i, int generation, PodPlans.Plan plan, Path workingDir, Path log) {
+    String failure = plan.refusal();
+    for (PodPlans.NonRootCheck check : plan.nonRootChecks()) {
+      if (failure != null) {
+        break;
+      }
+      EngineResult r =
+          engineRun(
+              engine.get(),
+              List.of("image", "inspect", "--format", "{{.Config.User}}", check.image()));
+      failure =
+          r.code() != 0
+              ? "container "
+                  + check.container()
+                  + ": cannot inspect image "
+                  + check.image()
+                  + " to verify runAsNonRoot (is it pulled?): "
+                  + r.output()
+              : PodPlans.nonRootRefusal(check.container(), check.image(), r.output());
+    }
+    boolean setUp = false;
+    for (List<String> step : plan.setup()) {
+      if (failure != null) {
+        break;
+      }
+      setUp = true;
+      EngineResult r = engineRun(engine.get(), step);
+      if (r.code() != 0) {
+        failure = String.join(" ", step.subList(0, 2)) + " failed: " + r.output();
+      }
+    }
+    synchronized (lock) {
+      boolean current = i.generation == generation && !i.stopping && !closed;
+      if (!current || failure != null) {
+        if (setUp) {
+          engineCall(plan.teardown());
+        }
+        if (current) {
+          crashed(s, i, failure);
+        }
+        return;
+      }
+      try {
+        launch(s, i, plan.serving().command(), workingDir, null, log);
+      } catch (IOException | RuntimeException e) {
+        i.process = null;
+        engineCall(plan.teardown());
+        crashed(s, i, "cannot start: " + e.getMessage());
+      }
+      notifyChange(s);
+    }
+  }
+
+  /** Starts the instance's (serving) process, its sidecars and its probes (under lock). */
+  private void launch(
+      Supervised s,
+      Instance i,
+      List<String> command,
+      Path workingDir,
+      Map<String, String> env,
+      Path log)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile());
+    if (env != null) { // the engine's CLI keeps this process's environment (its config, HOME)
+      pb.environment().clear();
+      pb.environment().putAll(env);
+    }
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Process p = pb.start();
+    i.process = p;
+    PidFiles.write(stateDir, i.id, p.toHandle());
+    p.onExit().thenAccept(exited -> onExit(s, i, exited));
+    PodPlans.Plan plan = i.plan;
+    if (plan != null && !plan.sidecars().isEmpty()) {
+      if (plan.sidecarsAfterServing()) {
+        int generation = i.generation;
+        engineWork.execute(() -> sidecarsOnceServingRuns(s, i, generation, workingDir));
+      } else {
+        startSidecars(s, i, workingDir);
+      }
+    } else {
+      i.sidecarsStarted = true;
+    }
+    startProbes(s, i);
+  }
+
+  /** Starts each sidecar's foreground {@code run}, its output in its own log (under lock). */
+  private void startSidecars(Supervised s, Instance i, Path workingDir) {
+    int generation = i.generation;
+    for (PodPlans.Launch l : i.plan.sidecars()) {
+      try {
+        Path log = logFile(s.revision, i.id + "." + l.container());
+        ProcessBuilder pb = new ProcessBuilder(l.command()).directory(workingDir.toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p = pb.start();
+        i.sidecars.add(p);
+        p.onExit().thenAccept(exited -> onSidecarExit(s, i, generation, l, exited));
+      } catch (IOException e) {
+        failInstance(s, i, "container " + l.container() + " cannot start: " + e.getMessage());
+        return;
+      }
+    }
+    i.sidecarsStarted = true;
+    notifyChange(s);
+  }
+
+  /**
+   * On Docker a sidecar joins the serving container's network namespace, which must exist first:
+   * waits until the serving container runs, then starts the sidecars.
+   */
+  private void sidecarsOnceServingRuns(Supervised s, Instance i, int generation, Path workingDir) {
+    boolean running = awaitRunning(i, generation);
+    synchronized (lock) {
+      if (i.generation != generation || i.stopping || closed) {
+        return;
+      }
+      if (running) {
+        startSidecars(s, i, workingDir);
+      } else {
+        failInstance(
+            s,
+            i,
+            "container "
+                + i.plan.serving().container()
+                + " did not run within "
+                + RUNNING_WAIT.toSeconds()
+                + "s: sidecars cannot join it");
+      }
+    }
+  }
+
+  /**
+   * Startup and liveness probes restart an instance that fails them, so for a container they start
+   * once the engine says the container runs (as the kubelet probes a started container), their
+   * initial delays counted from then; the engine's own start is no probe failure.
+   */
+  private void restartingProbesOnceRunning(Supervised s, Instance i, int generation) {
+    boolean running = awaitRunning(i, generation);
+    synchronized (lock) {
+      if (i.generation != generation || i.stopping || closed || i.machine == null) {
+        return;
+      }
+      if (!running) {
+        failInstance(
+            s,
+            i,
+            "container "
+                + i.plan.serving().container()
+                + " did not run within "
+                + RUNNING_WAIT.toSeconds()
+                + "s");
+        return;
+      }
+      i.machine.running(ticker.nanoTime());
+      for (Kind k : List.of(Kind.STARTUP, Kind.LIVENESS)) {
+        if (i.machine.active(k)) {
+          scheduleProbe(s, i, k, null);
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits (bounded by {@link #RUNNING_WAIT}, off the lock) until the engine says the instance's
+   * serving container runs; false when it does not, or the instance moved on.
+   */
+  private boolean awaitRunning(Instance i, int generation) {
+    String name;
+    synchronized (lock) {
+      name = i.plan.serving().engineName();
+    }
+    long deadline = System.nanoTime() + RUNNING_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      synchronized (lock) {
+        if (i.generation != generation || i.stopping || closed) {
+          return false;
+        }
+      }
+      EngineResult r =
+          engineRun(
+              engine.get(),
+              List.of("container", "inspect", "--format", "{{.State.Running}}", name));
+      if (r.code() == 0 && r.output().trim().equals("true")) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private void onSidecarExit(
+      Supervised s, Instance i, int generation, PodPlans.Launch l, Process exited) {
+    synchronized (lock) {
+      if (i.generation != generation || i.stopping || closed) {
+        return;
+      }
+      // Kubernetes would restart this container alone; local mode restarts the whole instance
+      failInstance(s, i, "container " + l.container() + " exited with code " + exited.exitValue());
+    }
+  }
+
+  /**
+   * Takes a running instance down (its containers stopped within the grace, or its process
+   * terminated) and restarts it as a crash, counted as a restart with {@code why} as the failing
+   * message (under lock).
+   */
+  private void failInstance(Supervised s, Instance i, String why) {
+    Process p = i.process;
+    i.process = null; // its exit, when it comes, is stale
+    if (p != null) {
+      PidFiles.delete(stateDir, i.id);
+    }
+    if (i.container && i.plan != null) {
+      long graceSeconds = Math.max(1, stopGrace.toSeconds());
+      engineCall(i.plan.stop(graceSeconds));
+    } else if (p != null && p.isAlive()) {
+      p.destroy();
+    }
+    if (p != null) {
+      schedule(
+          () -> {
+            if (p.isAlive()) {
+              kill(p);
+            }
+          },
+          stopGrace.plusSeconds(10));
+    }
+    crashed(s, i, why);
+  }
+
   private void stop(Supervised s, Instance i) {
     i.stopping = true;
     i.ready = false;
@@ -829,18 +1165,21 @@ public final class ProcessRuntime implements WorkloadRuntime {
       s.instances.remove(i);
       PidFiles.delete(stateDir, i.id);
       deleteVolumes(s, i);
+      if (i.container && i.plan != null && i.plan.pod() != null) {
+        engineCall(i.plan.teardown()); // a pod prepared for a launch that never came
+      }
       return;
     }
-    if (i.container) {
-      // the engine sends SIGTERM, waits the grace, then kills; its run process exits after
-      String name = ContainerSpecs.name(owner, i.id, i.port);
+    if (i.container && i.plan != null) {
+      // the engine sends SIGTERM, waits the grace, then kills; its run processes exit after
+      PodPlans.Plan plan = i.plan;
       long graceSeconds = Math.max(1, stopGrace.toSeconds());
-      engineCall(List.of("stop", "--time=" + graceSeconds, name));
+      engineCall(plan.stop(graceSeconds));
       schedule(
           () -> {
             if (p.isAlive()) {
               kill(p);
-              engineCall(List.of("rm", "-f", name));
+              engineCall(plan.teardown());
             }
           },
           stopGrace.plusSeconds(10));
@@ -872,12 +1211,18 @@ public final class ProcessRuntime implements WorkloadRuntime {
         notifyChange(s);
         return;
       }
+      if (i.container && i.plan != null && (i.plan.pod() != null || !i.sidecars.isEmpty())) {
+        i.process = null;
+        failInstance(s, i, "exited with code " + exited.exitValue());
+        return;
+      }
       crashed(s, i, "exited with code " + exited.exitValue());
     }
   }
 
   private void crashed(Supervised s, Instance i, String why) {
     i.ready = false;
+    i.generation++; // whatever still runs for the instance's last start is stale
     cancelProbe(i);
     s.crashes++;
     s.restarts++;
@@ -909,37 +1254,123 @@ public final class ProcessRuntime implements WorkloadRuntime {
             delay);
   }
 
-  private void probe(Supervised s, Instance i) {
-    Process p;
-    boolean wasReady;
-    ReadinessCheck check;
-    synchronized (lock) {
-      if (i.stopping || i.process == null || !i.process.isAlive()) {
-        return;
+  // ---- probes ----
+
+  /**
+   * Builds the instance's probes (the serving container's readiness, liveness and startup probes;
+   * exec ones through the engine) and schedules the ones that run first (under lock).
+   */
+  private void startProbes(Supervised s, Instance i) {
+    Container c = s.revision.spec().container();
+    Protocol protocol = s.revision.spec().protocol();
+    ContainerEngine e = i.container ? engine.get() : null;
+    String name = i.plan == null ? null : i.plan.serving().engineName();
+    i.checks[Kind.READINESS.ordinal()] = ProbeCheck.of(c.getReadinessProbe(), protocol, e, name);
+    i.checks[Kind.LIVENESS.ordinal()] =
+        c.getLivenessProbe() == null
+            ? null
+            : ProbeCheck.of(c.getLivenessProbe(), protocol, e, name);
+    i.checks[Kind.STARTUP.ordinal()] =
+        c.getStartupProbe() == null ? null : ProbeCheck.of(c.getStartupProbe(), protocol, e, name);
+    boolean spawns = i.checks[Kind.READINESS.ordinal()].spawns();
+    i.machine =
+        new ProbeMachine(
+            c.getStartupProbe() == null
+                ? null
+                : ProbeMachine.Timing.of(c.getStartupProbe(), Kind.STARTUP),
+            c.getLivenessProbe() == null
+                ? null
+                : ProbeMachine.Timing.of(c.getLivenessProbe(), Kind.LIVENESS),
+            ProbeMachine.Timing.of(c.getReadinessProbe(), Kind.READINESS),
+            spawns ? STARTING_EXEC_PROBE_INTERVAL : STARTING_PROBE_INTERVAL,
+            i.startedNanos);
+    boolean awaitEngine =
+        i.container && (c.getStartupProbe() != null || c.getLivenessProbe() != null);
+    for (Kind k : Kind.values()) {
+      if (i.machine.active(k) && !(awaitEngine && k != Kind.READINESS)) {
+        scheduleProbe(s, i, k, null);
       }
-      p = i.process;
-      wasReady = i.ready;
-      check = i.check;
     }
-    boolean ok = check.check(i.port, wasReady ? check.timeout() : STARTING_PROBE_TIMEOUT);
+    if (awaitEngine) {
+      int generation = i.generation;
+      engineWork.execute(() -> restartingProbesOnceRunning(s, i, generation));
+    }
+  }
+
+  private void scheduleProbe(Supervised s, Instance i, Kind kind, Long lastNanos) {
+    long delay = Math.max(0, i.machine.nextAt(kind, lastNanos) - ticker.nanoTime());
+    int generation = i.generation;
+    i.probes[kind.ordinal()] =
+        schedule(() -> probe(s, i, kind, generation), Duration.ofNanos(delay));
+  }
+
+  private void probe(Supervised s, Instance i, Kind kind, int generation) {
+    ProbeCheck check;
+    boolean wasReady;
     synchronized (lock) {
-      if (i.stopping || i.process != p) {
+      if (i.generation != generation || i.stopping || i.process == null || !i.process.isAlive()) {
         return;
       }
-      if (ok) {
-        i.probeFailures = 0;
-        if (!i.ready) {
+      if (!i.sidecarsStarted) {
+        // a pod is ready when all its containers are: not before the sidecars run (Docker)
+        scheduleProbe(s, i, kind, ticker.nanoTime());
+        return;
+      }
+      check = i.checks[kind.ordinal()];
+      wasReady = i.ready;
+    }
+    if (check.spawns()) {
+      // an engine exec waits on a process: not on the scheduler's threads
+      try {
+        engineWork.execute(() -> probed(s, i, kind, generation, check, wasReady));
+      } catch (RejectedExecutionException closing) {
+        // closing
+      }
+      return;
+    }
+    probed(s, i, kind, generation, check, wasReady);
+  }
+
+  private void probed(
+      Supervised s, Instance i, Kind kind, int generation, ProbeCheck check, boolean wasReady) {
+    Duration limit =
+        kind == Kind.READINESS && !wasReady
+            ? STARTING_PROBE_TIMEOUT
+            : i.machine.timing(kind).timeout();
+    ProbeCheck.Result result = check.check(i.port, limit);
+    synchronized (lock) {
+      if (i.generation != generation || i.stopping || i.process == null) {
+        return;
+      }
+      ProbeMachine.Outcome outcome = i.machine.record(kind, result.ok(), result.detail());
+      switch (outcome) {
+        case READY -> {
           i.ready = true;
           s.crashes = 0;
           s.failing = null;
           notifyChange(s);
         }
-      } else if (i.ready && ++i.probeFailures >= check.failureThreshold()) {
-        i.ready = false;
-        notifyChange(s);
+        case NOT_READY -> {
+          i.ready = false;
+          notifyChange(s);
+        }
+        case STARTED -> {
+          for (Kind k : List.of(Kind.LIVENESS, Kind.READINESS)) {
+            if (i.machine.active(k)) {
+              scheduleProbe(s, i, k, null);
+            }
+          }
+          notifyChange(s);
+        }
+        case RESTART -> {
+          failInstance(s, i, i.machine.reason());
+          return;
+        }
+        default -> {}
       }
-      Duration next = i.ready ? Duration.ofSeconds(check.periodSeconds()) : STARTING_PROBE_INTERVAL;
-      i.probe = schedule(() -> probe(s, i), next);
+      if (i.machine.active(kind)) {
+        scheduleProbe(s, i, kind, ticker.nanoTime());
+      }
     }
   }
 
@@ -956,7 +1387,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
             new Endpoint(i.id, "127.0.0.1", i.port, i.instanceClass, s.revision.spec().protocol()));
       } else {
         starting++;
-        if (i.process != null && i.process.isAlive()) {
+        if (i.process != null && i.process.isAlive() && gatewayMayProbe(i)) {
           // with the protocol, as when ready: the gateway may route to it from its own probe
           running.add(
               new Endpoint(
@@ -975,6 +1406,20 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
   }
 
+  /**
+   * Whether the gateway may probe a starting instance itself and route to it on success: only when
+   * its readiness is an HTTP or TCP check of the serving port, its startup probe (if any) has
+   * succeeded and its sidecars run.
+   */
+  private static boolean gatewayMayProbe(Instance i) {
+    ProbeCheck readiness = i.checks[Kind.READINESS.ordinal()];
+    return i.machine != null
+        && i.machine.started()
+        && i.sidecarsStarted
+        && readiness != null
+        && readiness.gatewayCanProbe();
+  }
+
   // ---- helpers ----
 
   private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
@@ -986,9 +1431,11 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private static void cancelProbe(Instance i) {
-    if (i.probe != null) {
-      i.probe.cancel(false);
-      i.probe = null;
+    for (int k = 0; k < i.probes.length; k++) {
+      if (i.probes[k] != null) {
+        i.probes[k].cancel(false);
+        i.probes[k] = null;
+      }
     }
   }
 
@@ -1050,15 +1497,26 @@ public final class ProcessRuntime implements WorkloadRuntime {
     boolean awaitingImage;
     long restarts;
     Process process;
-    ReadinessCheck check;
     boolean ready;
     boolean stopping;
-    int probeFailures;
     long startedNanos;
     String configError;
     int configAttempts;
-    ScheduledFuture<?> probe;
     ScheduledFuture<?> restart;
+
+    /** Bumped by every start and crash: work for an earlier start finds itself stale. */
+    int generation;
+
+    /** A container instance's plan (its pod, sidecars, stop and removal); null for a process. */
+    PodPlans.Plan plan;
+
+    /** The sidecars' run processes of the current start. */
+    final List<Process> sidecars = new ArrayList<>();
+
+    boolean sidecarsStarted;
+    ProbeMachine machine;
+    final ProbeCheck[] checks = new ProbeCheck[Kind.values().length];
+    final ScheduledFuture<?>[] probes = new ScheduledFuture<?>[Kind.values().length];
 
     Instance(String id, InstanceClass instanceClass) {
       this.id = id;
