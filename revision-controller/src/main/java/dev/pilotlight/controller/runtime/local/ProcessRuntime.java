@@ -12,6 +12,10 @@ import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import dev.pilotlight.controller.runtime.capacity.CapacitySettings;
+import dev.pilotlight.controller.runtime.capacity.InstanceRequests;
+import dev.pilotlight.controller.runtime.capacity.NodeCapacity;
+import dev.pilotlight.controller.runtime.capacity.Resources;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,10 +24,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,6 +49,12 @@ import java.util.concurrent.TimeUnit;
  * <p>The reserve instance (the pilot light, {@link #applyReserve}) is one more instance of the same
  * command, with {@code PILOTLIGHT_INSTANCE_CLASS=reserve} and its CPU limit applied as CPU affinity
  * where the OS allows ({@link CpuAffinity}); its log starts with a line saying what was applied.
+ *
+ * <p>Instances run only as the node's capacity allows ({@link NodeCapacity}): each requests its
+ * containers' {@code resources.requests} (else the default instance request), the reserve first;
+ * one that does not fit stays pending (not started; {@code Unschedulable} in the revision's {@link
+ * InstanceSet#failing}) and starts, first come first served, when an instance's process has exited
+ * and freed its requests. Scaling down removes pending instances first.
  *
  * <p>All state sits behind one lock; the listener is called under it, in order, and must not block
  * (the controller only hands the change on).
@@ -67,6 +79,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Path cwd = Path.of("").toAbsolutePath();
   private final Optional<ContainerEngine> engine;
   private final String owner;
+  private final Resources instanceRequest;
 
   /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
   private final ThreadPoolExecutor engineCalls =
@@ -85,6 +98,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Object lock = new Object();
   private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
   private final Map<RevisionKey, InstanceSet> observed = new ConcurrentHashMap<>();
+  private final NodeCapacity<Instance> capacity;
   private volatile InstanceListener listener = set -> {};
   private boolean closed;
 
@@ -122,6 +136,31 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Path binDir,
       Duration stopGrace,
       Optional<ContainerEngine> engine) {
+    this(
+        stateDir,
+        ticker,
+        scheduler,
+        extraEnv,
+        binDir,
+        stopGrace,
+        engine,
+        CapacitySettings.machine());
+  }
+
+  /**
+   * @param capacity the node's allocatable resources and the default instance request
+   */
+  public ProcessRuntime(
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Duration stopGrace,
+      Optional<ContainerEngine> engine,
+      CapacitySettings capacity) {
+    this.capacity = new NodeCapacity<>(capacity.allocatable());
+    this.instanceRequest = capacity.instanceRequest();
     this.engine = engine;
     this.owner = owner(stateDir);
     this.stateDir = stateDir.toAbsolutePath();
@@ -376,18 +415,23 @@ public final class ProcessRuntime implements WorkloadRuntime {
             .toList();
     int missing = s.desired - active.size();
     for (int n = 0; n < missing; n++) {
-      Instance i = new Instance(s.revision.name() + "-" + (++s.sequence), InstanceClass.STANDARD);
+      Instance i =
+          new Instance(s, s.revision.name() + "-" + (++s.sequence), InstanceClass.STANDARD);
       s.instances.add(i);
-      start(s, i);
+      capacity.request(i, InstanceRequests.standard(s.revision.spec(), instanceRequest), false);
     }
     if (missing < 0) {
       List<Instance> victims = new ArrayList<>(active);
-      // not-ready ones first, then the newest
+      // pending ones first (the newest first), then not-ready ones, then the newest
       victims.sort(
           (a, b) ->
-              a.ready != b.ready
-                  ? (a.ready ? 1 : -1)
-                  : Long.compare(b.startedNanos, a.startedNanos));
+              capacity.pending(a) != capacity.pending(b)
+                  ? (capacity.pending(a) ? -1 : 1)
+                  : a.ready != b.ready
+                      ? (a.ready ? 1 : -1)
+                      : a.startedNanos != b.startedNanos
+                          ? Long.compare(b.startedNanos, a.startedNanos)
+                          : Integer.compare(b.sequence, a.sequence));
       for (int n = 0; n < -missing; n++) {
         stop(s, victims.get(n));
       }
@@ -400,16 +444,45 @@ public final class ProcessRuntime implements WorkloadRuntime {
     if (s.reserveWanted && reserve == null) {
       Instance i =
           new Instance(
-              s.revision.name() + "-reserve-" + (++s.reserveSequence), InstanceClass.RESERVE);
+              s, s.revision.name() + "-reserve-" + (++s.reserveSequence), InstanceClass.RESERVE);
       s.instances.add(i);
-      start(s, i);
+      capacity.request(
+          i,
+          InstanceRequests.reserve(
+              s.revision.spec(), s.reserve == null ? null : s.reserve.resources(), instanceRequest),
+          true);
     } else if (!s.reserveWanted && reserve != null) {
       stop(s, reserve);
     }
+    admit();
     if (s.deleted && s.instances.isEmpty()) {
       revisions.remove(s.revision.key());
     }
     notifyChange(s);
+  }
+
+  /**
+   * The one admission point: starts the pending instances that now fit, of every revision, and
+   * tells each revision with pending instances what they wait for (what is free changed).
+   */
+  private void admit() {
+    if (closed) {
+      return;
+    }
+    Set<Supervised> changed = new LinkedHashSet<>();
+    for (Instance i : capacity.admit()) {
+      start(i.owner, i);
+      changed.add(i.owner);
+    }
+    for (Supervised s : revisions.values()) {
+      for (Instance i : s.instances) {
+        if (capacity.pending(i)) {
+          changed.add(s);
+          break;
+        }
+      }
+    }
+    changed.forEach(this::notifyChange);
   }
 
   private void start(Supervised s, Instance i) {
@@ -470,6 +543,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     Process p = i.process;
     if (p == null || !p.isAlive()) {
+      // pending, or not running: nothing holds its requests (the caller admits again)
+      capacity.release(i);
       s.instances.remove(i);
       PidFiles.delete(stateDir, i.id);
       return;
@@ -512,6 +587,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
           revisions.remove(s.revision.key());
         }
         notifyChange(s);
+        if (capacity.release(i)) {
+          admit(); // its requests are free: pending instances of any revision may start
+        }
         return;
       }
       crashed(s, i, "exited with code " + exited.exitValue());
@@ -588,8 +666,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
     List<Endpoint> ready = new ArrayList<>();
     List<Endpoint> running = new ArrayList<>();
     int starting = 0;
+    int pending = 0;
+    String unschedulable = null;
     for (Instance i : s.instances) {
       if (i.stopping) {
+        continue;
+      }
+      if (capacity.pending(i)) {
+        pending++;
+        if (unschedulable == null) {
+          unschedulable = capacity.unschedulable(i);
+        }
         continue;
       }
       if (i.ready) {
@@ -605,7 +692,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
         }
       }
     }
-    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, s.failing, running);
+    String failing = s.failing;
+    if (failing == null && pending > 0) {
+      failing =
+          "Unschedulable: "
+              + pending
+              + (pending == 1 ? " instance" : " instances")
+              + " pending; "
+              + (unschedulable != null ? unschedulable : "waiting for the node's capacity");
+    }
+    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, failing, running);
     InstanceSet previous = observed.put(s.revision.key(), set);
     if (!set.equals(previous)) {
       try {
@@ -677,7 +773,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
    * port.
    */
   private static final class Instance {
+    final Supervised owner;
     final String id;
+    final int sequence;
     final InstanceClass instanceClass;
     int port;
     boolean container;
@@ -690,7 +788,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
     ScheduledFuture<?> probe;
     ScheduledFuture<?> restart;
 
-    Instance(String id, InstanceClass instanceClass) {
+    Instance(Supervised owner, String id, InstanceClass instanceClass) {
+      this.owner = owner;
+      this.sequence = owner.sequence + owner.reserveSequence;
       this.id = id;
       this.instanceClass = instanceClass;
     }
