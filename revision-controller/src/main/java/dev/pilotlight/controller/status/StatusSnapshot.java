@@ -31,6 +31,18 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String latestReadyRevisionName,
       List<ResolvedTarget> traffic) {}
 
+  /**
+   * The same snapshot with each revision's {@code pending} count read from {@code pending} (the
+   * runtime's).
+   */
+  public StatusSnapshot withPending(ToIntFunction<RevisionKey> pending) {
+    return new StatusSnapshot(
+        services,
+        revisions.stream()
+            .map(r -> r.withPending(pending.applyAsInt(new RevisionKey(r.namespace(), r.name()))))
+            .toList());
+  }
+
   /** The same snapshot with each revision's {@code held} count read from {@code held}. */
   public StatusSnapshot withHeld(ToIntFunction<RevisionKey> held) {
     return new StatusSnapshot(
@@ -73,6 +85,9 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
    * @param reserve the pilot light; null when unknown
    * @param conditions the revision's autoscaler as Knative's PodAutoscaler conditions; null when
    *     unknown
+   * @param pending standard instances wanted but not running: waiting for the node's capacity
+   *     ({@code Unschedulable}, said in {@code message}) or to restart after a crash; null when
+   *     unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RevisionStatus(
@@ -87,7 +102,38 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String message,
       Integer held,
       ReserveStatus reserve,
-      List<AutoscalerCondition> conditions) {
+      List<AutoscalerCondition> conditions,
+      Integer pending) {
+
+    /** Without the pending count. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message,
+        Integer held,
+        ReserveStatus reserve,
+        List<AutoscalerCondition> conditions) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          null);
+    }
 
     /** Without the autoscaler's conditions. */
     public RevisionStatus(
@@ -180,7 +226,25 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           message,
           held,
           reserve,
-          conditions);
+          conditions,
+          pending);
+    }
+
+    public RevisionStatus withPending(int pending) {
+      return new RevisionStatus(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          pending);
     }
   }
 }
