@@ -225,6 +225,52 @@ class ProcessRuntimeIT {
     assertThat(ready(a.key())).hasSize(1);
   }
 
+  /**
+   * The reserve is admitted before standard instances that waited longer: with the node full, a
+   * standard instance and then the reserve wait; when another revision's instance exits, the
+   * reserve (250m) starts and the standard instance (500m) still does not fit.
+   */
+  @Test
+  void theReserveIsAdmittedFirst() throws Exception {
+    runtime.close();
+    runtime =
+        new ProcessRuntime(
+            state,
+            Ticker.system(),
+            scheduler,
+            Map.of(),
+            Files.createDirectories(state.resolve("bin")),
+            Duration.ofSeconds(5),
+            Optional.empty(),
+            new CapacitySettings(new Resources(1000, 1L << 30), new Resources(500, 64L << 20)));
+    Revision other = revision("other-00001", null, Map.of());
+    Revision r = revision("lit-00001", null, Map.of());
+    runtime.apply(other, 1);
+    runtime.apply(r, 2);
+    Await.until(
+        "the node full",
+        DEADLINE,
+        () -> ready(other.key()).size() == 1 && ready(r.key()).size() == 1);
+    ReserveSpec spec =
+        ReserveSpecs.resolve(
+                Map.of(
+                    "pilotlight.dev/reserve-instance", "true",
+                    "pilotlight.dev/reserve-resources", "cpu=250m"),
+                0)
+            .orElseThrow();
+    runtime.applyReserve(r, spec, true);
+    assertThat(runtime.observe(r.key()).failing()).startsWith("Unschedulable: 2 instances pending");
+
+    runtime.apply(other, 0);
+    Await.until("the reserve ready", DEADLINE, () -> runtime.observe(r.key()).reserveReady());
+    assertThat(runtime.observe(r.key()).failing())
+        .isEqualTo(
+            "Unschedulable: 1 instance pending; 0/1 nodes are available: insufficient cpu"
+                + " (requests 500m, free 250m of 1000m)");
+    assertThat(counts(r.key()).pending()).isEqualTo(1);
+    assertThat(runtime.observe(r.key()).readyStandard()).isEqualTo(1);
+  }
+
   @Test
   void startsScalesAndStopsRealProcesses() throws Exception {
     Revision r = revision("app-00001", null, Map.of());
