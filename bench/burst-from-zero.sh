@@ -54,7 +54,10 @@ YAML
 "$ROOT/pilotlight" --version >/dev/null # builds the jar first when needed
 # enough descriptors for the burst's connections on both sides of the gateway
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# capacity unlimited: this measures the autoscaler's decision and 5 instances' readiness, which on
+# a small machine the node's default capacity (its cores, 500m an instance) would cap
 "$ROOT/pilotlight" local --port "$PORT" --admin-port "$ADMIN" --state-dir "$WORK/state" \
+  --capacity cpu=1000,memory=1Ti \
   --config "$WORK/config-autoscaler.yaml" "$WORK/burst.yaml" >"$WORK/local.log" 2>&1 &
 LOCAL=$!
 cleanup() { kill "$LOCAL" 2>/dev/null || true; wait "$LOCAL" 2>/dev/null || true; rm -rf "$WORK"; }

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description =
-        "Show services (URL, readiness, traffic) and revisions (desired and ready instances,"
-            + " the pilot light's reserve instance, held requests).")
+        "Show services (URL, readiness, traffic) and revisions (desired, ready and pending"
+            + " instances, the pilot light's reserve instance, held requests).")
 public final class StatusCommand implements Callable<Integer> {
   enum Output {
     table,
@@ -139,6 +139,7 @@ public final class StatusCommand implements Callable<Integer> {
           "SERVICE",
           "DESIRED",
           "READY",
+          "PENDING",
           "RESERVE",
           "HELD",
           "ROUTED",
@@ -153,6 +154,7 @@ public final class StatusCommand implements Callable<Integer> {
             r.service() == null ? "" : r.service(),
             Integer.toString(r.desiredReplicas()),
             Integer.toString(r.actualReplicas()),
+            r.pending() == null ? "" : Integer.toString(r.pending()),
             reserve(r.reserve()),
             r.held() == null ? "" : Integer.toString(r.held()),
             r.routed() ? "yes" : "no",

@@ -197,8 +197,13 @@ class LocalContainerTrafficIT {
                 && r.path("desiredReplicas").asInt() == 0
                 && r.path("reserve").path("ready").asBoolean();
           });
-      JsonNode reserve = instances(local, "lit-00001").get(0);
-      assertThat(reserve.path("instanceClass").asText()).isEqualTo("reserve");
+      // the standard instance it replaced may still be terminating: the reserve is the ready one
+      JsonNode reserve =
+          instances(local, "lit-00001").stream()
+              .filter(i -> i.path("instanceClass").asText().equals("reserve"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(reserve.path("state").asText()).isEqualTo("Ready");
       assertThat(reserve.path("runtime").asText()).isEqualTo("container");
       assertThat(reserve.path("image").asText()).startsWith(IMAGE + "@");
       String id = containerOf(reserve.path("name").asText());

@@ -72,9 +72,13 @@ class LocalModeIT {
     Files.writeString(editable, editable("one", ""));
     Files.copy(
         Path.of("..", "examples", "traffic-split.yaml"), manifests.resolve("traffic-split.yaml"));
+    // five revisions at once (more with each edit), beyond the default capacity of a 2-core
+    // machine (4 instances of the default 500m); capacity itself is LocalCapacityIT's
     local =
         new LocalProcess(
-            work, List.of("--scale-to-zero-grace=1s", "--watch-interval=100ms"), manifests);
+            work,
+            List.of("--scale-to-zero-grace=1s", "--watch-interval=100ms", "--capacity=cpu=16"),
+            manifests);
     for (String service : List.of("hello", "sleepy", "editable", "split")) {
       local.awaitReady(service);
     }

@@ -63,7 +63,7 @@ class StatusCommandTest {
             "blue-00001=80%",
             "green-00001=20%(canary)")
         .contains("tag canary: http://canary-split.default.localhost:8080 -> green-00001")
-        .contains("REVISION", "DESIRED", "READY", "RESERVE", "HELD")
+        .contains("REVISION", "DESIRED", "READY", "PENDING", "RESERVE", "HELD")
         .containsPattern("blue-00001 +0 +0 +- +17 +yes")
         .containsPattern("green-00001 +0 +0 +ready +0 +yes");
   }
@@ -170,6 +170,29 @@ class StatusCommandTest {
     StatusSnapshot back =
         new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
     assertThat(back.revisions()).containsExactly(r);
+  }
+
+  @Test
+  void pendingInstancesAreCountedAndTheirReasonShown_andSurviveTheJsonRoundTrip() throws Exception {
+    String why =
+        "Unschedulable: 1 instance pending; 0/1 nodes are available: insufficient cpu (requests"
+            + " 500m, free 0m of 1000m)";
+    StatusSnapshot s =
+        new StatusSnapshot(
+                List.of(),
+                List.of(
+                    new RevisionStatus(
+                        "a-00001", "default", "a", "a", 3, 2, true, true, why, 0, null)))
+            .withPending(key -> key.name().equals("a-00001") ? 1 : 0);
+    assertThat(StatusCommand.table(s))
+        .containsPattern("DESIRED +READY +PENDING +RESERVE")
+        .containsPattern("a-00001 +a +3 +2 +1 +- +0 +yes")
+        .contains(why);
+    String json = dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(s);
+    assertThat(json).contains("\"pending\" : 1");
+    StatusSnapshot back =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
+    assertThat(back.revisions()).isEqualTo(s.revisions());
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.pilotlight.api.config.LiveServingConfig;
 import dev.pilotlight.api.config.ServingConfig;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
+import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.ScaleDecision;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
@@ -22,6 +23,8 @@ import dev.pilotlight.cli.admin.AdminServer;
 import dev.pilotlight.cli.logging.Logging;
 import dev.pilotlight.cli.logging.LoggingOptions;
 import dev.pilotlight.controller.local.LocalController;
+import dev.pilotlight.controller.metrics.InstanceCounts;
+import dev.pilotlight.controller.runtime.capacity.CapacitySettings;
 import dev.pilotlight.controller.runtime.config.LocalConfigObjects;
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
@@ -44,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import picocli.CommandLine.Command;
@@ -97,6 +101,24 @@ public final class LocalCommand implements Callable<Integer> {
               + " annotated pilotlight.dev/local-runtime: process runs its command as a host"
               + " process instead.")
   String containerEngine;
+
+  @Option(
+      names = "--capacity",
+      paramLabel = "cpu=N,memory=Q",
+      description =
+          "The local node's allocatable CPU and memory, Kubernetes quantities (e.g. cpu=2,memory=4Gi;"
+              + " either or both). An instance starts only when its requests fit in what is free;"
+              + " one that does not stays Pending (Unschedulable) until capacity frees. Default:"
+              + " this machine's cores and physical memory.")
+  String capacity;
+
+  @Option(
+      names = "--instance-request",
+      paramLabel = "cpu=N,memory=Q",
+      description =
+          "What an instance requests for a resource its containers' resources.requests do not"
+              + " name (default: cpu=500m,memory=256Mi).")
+  String instanceRequest;
 
   @Option(
       names = "--admin-port",
@@ -160,6 +182,13 @@ public final class LocalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply("local");
     PrintWriter err = logging.errors();
+    CapacitySettings node;
+    try {
+      node = CapacitySettings.parse(capacity, instanceRequest);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
     Events events = new Events();
     Files.createDirectories(stateDir);
     int reaped = ProcessRuntime.reapOrphans(stateDir);
@@ -260,7 +289,8 @@ public final class LocalCommand implements Callable<Integer> {
             bin,
             ProcessRuntime.DEFAULT_STOP_GRACE,
             engine,
-            configObjects);
+            configObjects,
+            node);
     LocalController controller =
         new LocalController(
             new LocalController.Settings(domain, boundPort, autoscalerConfig),
@@ -280,7 +310,18 @@ public final class LocalCommand implements Callable<Integer> {
       admin =
           new AdminServer(
               adminPort,
-              () -> controller.status().withHeld(gateway::held).withInstances(runtime::describe),
+              () -> {
+                Map<RevisionKey, Integer> pending =
+                    runtime.counts().stream()
+                        .collect(
+                            Collectors.toMap(
+                                InstanceCounts::revision, InstanceCounts::pending, Integer::sum));
+                return controller
+                    .status()
+                    .withHeld(gateway::held)
+                    .withPending(key -> pending.getOrDefault(key, 0))
+                    .withInstances(runtime::describe);
+              },
               LocalMetrics.exposition(gateway, autoscaler, runtime, controller));
     } catch (BindException e) {
       err.println(
@@ -369,6 +410,11 @@ public final class LocalCommand implements Callable<Integer> {
             + gateway.transport()
             + "), admin on http://127.0.0.1:"
             + boundAdmin);
+    events.event(
+        "node capacity "
+            + node.allocatable()
+            + "; an instance requests its containers' resources.requests, else "
+            + node.instanceRequest());
     if (tlsStarted != null) {
       events.event(
           "gateway listening on https://"

@@ -7,8 +7,8 @@ import dev.pilotlight.api.spi.RevisionKey;
  *
  * @param starting standard instances whose process runs but is not ready yet
  * @param ready standard instances ready
- * @param pending standard instances desired but not running: not started yet, or waiting to restart
- *     after a crash
+ * @param pending standard instances desired but not running: not started yet (waiting for the
+ *     node's capacity: Unschedulable), or waiting to restart after a crash
  * @param reserve reserve instances running (ready or not)
  * @param restarts crashed instances restarted since the revision was first run (monotonic)
  */

@@ -32,6 +32,18 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String latestReadyRevisionName,
       List<ResolvedTarget> traffic) {}
 
+  /**
+   * The same snapshot with each revision's {@code pending} count read from {@code pending} (the
+   * runtime's).
+   */
+  public StatusSnapshot withPending(ToIntFunction<RevisionKey> pending) {
+    return new StatusSnapshot(
+        services,
+        revisions.stream()
+            .map(r -> r.withPending(pending.applyAsInt(new RevisionKey(r.namespace(), r.name()))))
+            .toList());
+  }
+
   /** The same snapshot with each revision's {@code held} count read from {@code held}. */
   public StatusSnapshot withHeld(ToIntFunction<RevisionKey> held) {
     return new StatusSnapshot(
@@ -83,6 +95,10 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
    * @param reserve the pilot light; null when unknown
    * @param conditions the revision's autoscaler as Knative's PodAutoscaler conditions; null when
    *     unknown
+   * @param pending standard instances wanted but not running: waiting for the node's capacity
+   *     ({@code Unschedulable}, said in {@code message}) or to restart after a crash; null when
+   *     unknown
+   * @param instances each instance now (runtime, image, state); null when unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RevisionStatus(
@@ -98,9 +114,42 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       Integer held,
       ReserveStatus reserve,
       List<AutoscalerCondition> conditions,
+      Integer pending,
       List<InstanceStatus> instances) {
 
     /** Without the instances. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message,
+        Integer held,
+        ReserveStatus reserve,
+        List<AutoscalerCondition> conditions,
+        Integer pending) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          pending,
+          null);
+    }
+
+    /** Without the pending count and the instances. */
     public RevisionStatus(
         String name,
         String namespace,
@@ -222,6 +271,7 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           held,
           reserve,
           conditions,
+          pending,
           instances);
     }
 
@@ -239,6 +289,25 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           held,
           reserve,
           conditions,
+          pending,
+          instances);
+    }
+
+    public RevisionStatus withPending(int pending) {
+      return new RevisionStatus(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          pending,
           instances);
     }
   }
@@ -250,9 +319,10 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
    * @param instanceClass {@code standard}, or {@code reserve} for the pilot light
    * @param runtime {@code process} (a host process) or {@code container}
    * @param image the container's image (and the id it resolved to), null for a process
-   * @param state {@code ContainerCreating} (its image being resolved or pulled), {@code
-   *     ImagePullBackOff}, {@code CreateContainerConfigError}, {@code Starting}, {@code Ready},
-   *     {@code CrashLoopBackOff} (waiting to restart), {@code Terminating}
+   * @param state {@code Pending} (waiting for the node's capacity), {@code ContainerCreating} (its
+   *     image being resolved or pulled, or its pod prepared), {@code ImagePullBackOff}, {@code
+   *     CreateContainerConfigError}, {@code Starting}, {@code Ready}, {@code CrashLoopBackOff}
+   *     (waiting to restart), {@code Terminating}
    * @param port the loopback port it serves on, null before it has one
    * @param restarts how often it was restarted after a crash or a failed start
    */

@@ -14,6 +14,10 @@ import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
+import dev.pilotlight.controller.runtime.capacity.CapacitySettings;
+import dev.pilotlight.controller.runtime.capacity.InstanceRequests;
+import dev.pilotlight.controller.runtime.capacity.NodeCapacity;
+import dev.pilotlight.controller.runtime.capacity.Resources;
 import dev.pilotlight.controller.runtime.config.ConfigObjects;
 import dev.pilotlight.controller.runtime.local.ProbeMachine.Kind;
 import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
@@ -27,6 +31,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +59,12 @@ import org.slf4j.LoggerFactory;
  * <p>The reserve instance (the pilot light, {@link #applyReserve}) is one more instance of the same
  * command, with {@code PILOTLIGHT_INSTANCE_CLASS=reserve} and its CPU limit applied as CPU affinity
  * where the OS allows ({@link CpuAffinity}); its log starts with a line saying what was applied.
+ *
+ * <p>Instances run only as the node's capacity allows ({@link NodeCapacity}): each requests its
+ * containers' {@code resources.requests} (else the default instance request), the reserve first;
+ * one that does not fit stays pending (not started; {@code Unschedulable} in the revision's {@link
+ * InstanceSet#failing}) and starts, first come first served, when an instance's process has exited
+ * and freed its requests. Scaling down removes pending instances first.
  *
  * <p>All state sits behind one lock; the listener is called under it, in order, and must not block
  * (the controller only hands the change on).
@@ -91,6 +102,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final ConfigObjects objects;
   private final String nodeName = nodeName();
   private final AtomicLong volumeVersion = new AtomicLong();
+  private final Resources instanceRequest;
 
   /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
   private final ThreadPoolExecutor engineCalls =
@@ -144,6 +156,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private final Object lock = new Object();
   private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
   private final Map<RevisionKey, InstanceSet> observed = new ConcurrentHashMap<>();
+  private final NodeCapacity<Instance> capacity;
   private volatile InstanceListener listener = set -> {};
   private boolean closed;
 
@@ -181,13 +194,19 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Path binDir,
       Duration stopGrace,
       Optional<ContainerEngine> engine) {
-    this(stateDir, ticker, scheduler, extraEnv, binDir, stopGrace, engine, ConfigObjects.NONE);
+    this(
+        stateDir,
+        ticker,
+        scheduler,
+        extraEnv,
+        binDir,
+        stopGrace,
+        engine,
+        ConfigObjects.NONE,
+        CapacitySettings.machine());
   }
 
-  /**
-   * @param objects the ConfigMaps and Secrets that {@code env}, {@code envFrom} and volumes read:
-   *     at each instance's start, and for volumes again on every change
-   */
+  /** With the machine's capacity. */
   public ProcessRuntime(
       Path stateDir,
       Ticker ticker,
@@ -197,7 +216,58 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Duration stopGrace,
       Optional<ContainerEngine> engine,
       ConfigObjects objects) {
+    this(
+        stateDir,
+        ticker,
+        scheduler,
+        extraEnv,
+        binDir,
+        stopGrace,
+        engine,
+        objects,
+        CapacitySettings.machine());
+  }
+
+  /** With no ConfigMaps or Secrets. */
+  public ProcessRuntime(
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Duration stopGrace,
+      Optional<ContainerEngine> engine,
+      CapacitySettings capacity) {
+    this(
+        stateDir,
+        ticker,
+        scheduler,
+        extraEnv,
+        binDir,
+        stopGrace,
+        engine,
+        ConfigObjects.NONE,
+        capacity);
+  }
+
+  /**
+   * @param objects the ConfigMaps and Secrets that {@code env}, {@code envFrom} and volumes read:
+   *     at each instance's start, and for volumes again on every change
+   * @param capacity the node's allocatable resources and the default instance request
+   */
+  public ProcessRuntime(
+      Path stateDir,
+      Ticker ticker,
+      ScheduledExecutorService scheduler,
+      Map<String, String> extraEnv,
+      Path binDir,
+      Duration stopGrace,
+      Optional<ContainerEngine> engine,
+      ConfigObjects objects,
+      CapacitySettings capacity) {
     this.objects = objects;
+    this.capacity = new NodeCapacity<>(capacity.allocatable());
+    this.instanceRequest = capacity.instanceRequest();
     this.engine = engine;
     this.puller = engine.map(ImagePuller::new);
     this.owner = owner(stateDir);
@@ -452,6 +522,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
         String state;
         if (i.stopping) {
           state = "Terminating";
+        } else if (capacity.pending(i)) {
+          state = "Pending"; // Unschedulable: waits for the node's capacity
         } else if (i.awaitingImage) {
           state = s.pulling || s.failing == null ? "ContainerCreating" : "ImagePullBackOff";
         } else if (i.ready) {
@@ -703,18 +775,23 @@ public final class ProcessRuntime implements WorkloadRuntime {
             .toList();
     int missing = s.desired - active.size();
     for (int n = 0; n < missing; n++) {
-      Instance i = new Instance(s.revision.name() + "-" + (++s.sequence), InstanceClass.STANDARD);
+      Instance i =
+          new Instance(s, s.revision.name() + "-" + (++s.sequence), InstanceClass.STANDARD);
       s.instances.add(i);
-      start(s, i);
+      capacity.request(i, InstanceRequests.standard(s.revision.spec(), instanceRequest), false);
     }
     if (missing < 0) {
       List<Instance> victims = new ArrayList<>(active);
-      // not-ready ones first, then the newest
+      // pending ones first (the newest first), then not-ready ones, then the newest
       victims.sort(
           (a, b) ->
-              a.ready != b.ready
-                  ? (a.ready ? 1 : -1)
-                  : Long.compare(b.startedNanos, a.startedNanos));
+              capacity.pending(a) != capacity.pending(b)
+                  ? (capacity.pending(a) ? -1 : 1)
+                  : a.ready != b.ready
+                      ? (a.ready ? 1 : -1)
+                      : a.startedNanos != b.startedNanos
+                          ? Long.compare(b.startedNanos, a.startedNanos)
+                          : Integer.compare(b.sequence, a.sequence));
       for (int n = 0; n < -missing; n++) {
         stop(s, victims.get(n));
       }
@@ -727,16 +804,45 @@ public final class ProcessRuntime implements WorkloadRuntime {
     if (s.reserveWanted && reserve == null) {
       Instance i =
           new Instance(
-              s.revision.name() + "-reserve-" + (++s.reserveSequence), InstanceClass.RESERVE);
+              s, s.revision.name() + "-reserve-" + (++s.reserveSequence), InstanceClass.RESERVE);
       s.instances.add(i);
-      start(s, i);
+      capacity.request(
+          i,
+          InstanceRequests.reserve(
+              s.revision.spec(), s.reserve == null ? null : s.reserve.resources(), instanceRequest),
+          true);
     } else if (!s.reserveWanted && reserve != null) {
       stop(s, reserve);
     }
+    admit();
     if (s.deleted && s.instances.isEmpty()) {
       revisions.remove(s.revision.key());
     }
     notifyChange(s);
+  }
+
+  /**
+   * The one admission point: starts the pending instances that now fit, of every revision, and
+   * tells each revision with pending instances what they wait for (what is free changed).
+   */
+  private void admit() {
+    if (closed) {
+      return;
+    }
+    Set<Supervised> changed = new LinkedHashSet<>();
+    for (Instance i : capacity.admit()) {
+      start(i.owner, i);
+      changed.add(i.owner);
+    }
+    for (Supervised s : revisions.values()) {
+      for (Instance i : s.instances) {
+        if (capacity.pending(i)) {
+          changed.add(s);
+          break;
+        }
+      }
+    }
+    changed.forEach(this::notifyChange);
   }
 
   private void start(Supervised s, Instance i) {
@@ -1162,6 +1268,8 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     Process p = i.process;
     if (p == null || !p.isAlive()) {
+      // pending, or not running: nothing holds its requests (the caller admits again)
+      capacity.release(i);
       s.instances.remove(i);
       PidFiles.delete(stateDir, i.id);
       deleteVolumes(s, i);
@@ -1209,6 +1317,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
           revisions.remove(s.revision.key());
         }
         notifyChange(s);
+        if (capacity.release(i)) {
+          admit(); // its requests are free: pending instances of any revision may start
+        }
         return;
       }
       if (i.container && i.plan != null && (i.plan.pod() != null || !i.sidecars.isEmpty())) {
@@ -1378,8 +1489,17 @@ public final class ProcessRuntime implements WorkloadRuntime {
     List<Endpoint> ready = new ArrayList<>();
     List<Endpoint> running = new ArrayList<>();
     int starting = 0;
+    int pending = 0;
+    String unschedulable = null;
     for (Instance i : s.instances) {
       if (i.stopping) {
+        continue;
+      }
+      if (capacity.pending(i)) {
+        pending++;
+        if (unschedulable == null) {
+          unschedulable = capacity.unschedulable(i);
+        }
         continue;
       }
       if (i.ready) {
@@ -1395,7 +1515,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
         }
       }
     }
-    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, s.failing, running);
+    String failing = s.failing;
+    if (failing == null && pending > 0) {
+      failing =
+          "Unschedulable: "
+              + pending
+              + (pending == 1 ? " instance" : " instances")
+              + " pending; "
+              + (unschedulable != null ? unschedulable : "waiting for the node's capacity");
+    }
+    InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, failing, running);
     InstanceSet previous = observed.put(s.revision.key(), set);
     if (!set.equals(previous)) {
       try {
@@ -1490,7 +1619,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
    * port.
    */
   private static final class Instance {
+    final Supervised owner;
     final String id;
+    final int sequence;
     final InstanceClass instanceClass;
     int port;
     boolean container;
@@ -1518,7 +1649,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
     final ProbeCheck[] checks = new ProbeCheck[Kind.values().length];
     final ScheduledFuture<?>[] probes = new ScheduledFuture<?>[Kind.values().length];
 
-    Instance(String id, InstanceClass instanceClass) {
+    Instance(Supervised owner, String id, InstanceClass instanceClass) {
+      this.owner = owner;
+      this.sequence = owner.sequence + owner.reserveSequence;
       this.id = id;
       this.instanceClass = instanceClass;
     }

@@ -11,7 +11,10 @@ import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.time.Ticker;
+import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceSet;
+import dev.pilotlight.controller.runtime.capacity.CapacitySettings;
+import dev.pilotlight.controller.runtime.capacity.Resources;
 import dev.pilotlight.testkit.Await;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,6 +167,108 @@ class ProcessRuntimeIT {
     runtime.apply(r, 1);
     Await.until("one ready instance", DEADLINE, () -> ready(r.key()).size() == 1);
     assertThat(ready(r.key()).get(0).protocol()).isEqualTo(Protocol.H2C);
+  }
+
+  InstanceCounts counts(RevisionKey key) {
+    return runtime.counts().stream()
+        .filter(c -> c.revision().equals(key))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
+   * A node of one core, instances requesting half a core: two run, the third stays pending,
+   * Unschedulable, until scale goes down (the pending one goes first) or an instance's process has
+   * exited and freed its requests (then another revision's pending instance starts).
+   */
+  @Test
+  void instancesBeyondCapacityStayPendingUnschedulable_andStartWhenCapacityFrees()
+      throws Exception {
+    runtime.close();
+    runtime =
+        new ProcessRuntime(
+            state,
+            Ticker.system(),
+            scheduler,
+            Map.of(),
+            Files.createDirectories(state.resolve("bin")),
+            Duration.ofSeconds(5),
+            Optional.empty(),
+            new CapacitySettings(new Resources(1000, 1L << 30), new Resources(500, 64L << 20)));
+    runtime.setListener(changes::add);
+    Revision a = revision("a-00001", null, Map.of());
+    runtime.apply(a, 3);
+    Await.until("two ready", DEADLINE, () -> ready(a.key()).size() == 2);
+    assertThat(runtime.observe(a.key()).failing())
+        .isEqualTo(
+            "Unschedulable: 1 instance pending; 0/1 nodes are available: insufficient cpu"
+                + " (requests 500m, free 0m of 1000m)");
+    assertThat(runtime.observe(a.key()).starting()).isZero();
+    assertThat(counts(a.key()).pending()).isEqualTo(1);
+    assertThat(counts(a.key()).ready()).isEqualTo(2);
+
+    // scale down takes the pending instance first: both running ones stay
+    List<Endpoint> running = ready(a.key());
+    runtime.apply(a, 2);
+    assertThat(runtime.observe(a.key()).failing()).isNull();
+    assertThat(counts(a.key()).pending()).isZero();
+    assertThat(ready(a.key())).containsExactlyElementsOf(running);
+
+    // another revision waits for capacity, and gets it once one of a's processes has exited
+    Revision b = revision("b-00001", null, Map.of());
+    runtime.apply(b, 1);
+    assertThat(runtime.observe(b.key()).failing()).startsWith("Unschedulable: 1 instance pending");
+    runtime.apply(a, 1);
+    Await.until("b's instance ready", DEADLINE, () -> ready(b.key()).size() == 1);
+    assertThat(runtime.observe(b.key()).failing()).isNull();
+    assertThat(counts(b.key()).pending()).isZero();
+    assertThat(ready(a.key())).hasSize(1);
+  }
+
+  /**
+   * The reserve is admitted before standard instances that waited longer: with the node full, a
+   * standard instance and then the reserve wait; when another revision's instance exits, the
+   * reserve (250m) starts and the standard instance (500m) still does not fit.
+   */
+  @Test
+  void theReserveIsAdmittedFirst() throws Exception {
+    runtime.close();
+    runtime =
+        new ProcessRuntime(
+            state,
+            Ticker.system(),
+            scheduler,
+            Map.of(),
+            Files.createDirectories(state.resolve("bin")),
+            Duration.ofSeconds(5),
+            Optional.empty(),
+            new CapacitySettings(new Resources(1000, 1L << 30), new Resources(500, 64L << 20)));
+    Revision other = revision("other-00001", null, Map.of());
+    Revision r = revision("lit-00001", null, Map.of());
+    runtime.apply(other, 1);
+    runtime.apply(r, 2);
+    Await.until(
+        "the node full",
+        DEADLINE,
+        () -> ready(other.key()).size() == 1 && ready(r.key()).size() == 1);
+    ReserveSpec spec =
+        ReserveSpecs.resolve(
+                Map.of(
+                    "pilotlight.dev/reserve-instance", "true",
+                    "pilotlight.dev/reserve-resources", "cpu=250m"),
+                0)
+            .orElseThrow();
+    runtime.applyReserve(r, spec, true);
+    assertThat(runtime.observe(r.key()).failing()).startsWith("Unschedulable: 2 instances pending");
+
+    runtime.apply(other, 0);
+    Await.until("the reserve ready", DEADLINE, () -> runtime.observe(r.key()).reserveReady());
+    assertThat(runtime.observe(r.key()).failing())
+        .isEqualTo(
+            "Unschedulable: 1 instance pending; 0/1 nodes are available: insufficient cpu"
+                + " (requests 500m, free 250m of 1000m)");
+    assertThat(counts(r.key()).pending()).isEqualTo(1);
+    assertThat(runtime.observe(r.key()).readyStandard()).isEqualTo(1);
   }
 
   @Test
