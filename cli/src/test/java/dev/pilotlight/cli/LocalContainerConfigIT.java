@@ -1,7 +1,6 @@
 package dev.pilotlight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
@@ -11,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,53 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalContainerConfigIT {
   static final String IMAGE = "localhost/pilotlight-test-httpd-cgi:1";
   static final String HOST = "configured.default.localhost";
-  static ContainerEngine engine;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void image(@TempDir Path build) throws Exception {
-    Optional<ContainerEngine> found = ContainerEngine.find("auto", System.getenv());
-    Path busybox = Path.of("/bin/busybox");
-    assumeTrue(
-        found.isPresent(),
-        "no container engine (podman or docker) on PATH: container instances cannot run here");
-    assumeTrue(Files.isExecutable(busybox), "no static busybox to build the test image from");
-    engine = found.get();
-    LocalContainerIT.engine = engine;
-    Files.createDirectories(build.resolve("root/bin"));
-    Files.createDirectories(build.resolve("root/www/cgi-bin"));
-    Files.copy(busybox, build.resolve("root/bin/busybox"));
-    Path cgi = build.resolve("root/www/cgi-bin/env");
-    Files.writeString(
-        cgi,
-        """
-        #!/bin/busybox sh
-        body="PASSWORD=$PASSWORD
-        GREETING=$GREETING
-        SCRATCH=$(/bin/busybox df -k /scratch | /bin/busybox tail -1)
-        "
-        printf 'Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s' "${#body}" "$body"
-        """);
-    Files.setPosixFilePermissions(
-        cgi, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(
-        build.resolve("Containerfile"),
-        """
-        FROM scratch
-        COPY root/ /
-        ENTRYPOINT ["/bin/busybox", "sh", "-c", "exec /bin/busybox httpd -f -p $PORT -h /www"]
-        """);
-    String out =
-        LocalContainerIT.engine(
-            List.of(
-                "build",
-                "-t",
-                IMAGE,
-                "-f",
-                build.resolve("Containerfile").toString(),
-                build.toString()));
-    assertThat(out).as("image build").isNotNull();
+    TestContainers.engine();
+    TestContainers.buildImage(
+        IMAGE,
+        build,
+        Map.of(
+            "www/cgi-bin/env",
+            """
+            #!/bin/busybox sh
+            body="PASSWORD=$PASSWORD
+            GREETING=$GREETING
+            SCRATCH=$(/bin/busybox df -k /scratch | /bin/busybox tail -1)
+            "
+            printf 'Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s' "${#body}" "$body"
+            """),
+        "[\"/bin/busybox\", \"sh\", \"-c\", \"exec /bin/busybox httpd -f -p $PORT -h /www\"]");
   }
 
   @Test
@@ -203,7 +175,7 @@ class LocalContainerConfigIT {
           .contains("GREETING=hello");
 
       String ids =
-          LocalContainerIT.engine(
+          TestContainers.run(
               List.of(
                   "ps",
                   "-q",
@@ -213,25 +185,10 @@ class LocalContainerConfigIT {
                   "--filter",
                   "name=-configured-0"));
       String id = ids.lines().findFirst().orElseThrow().trim();
-      owner =
-          LocalContainerIT.engine(
-                  List.of(
-                      "inspect",
-                      "--format",
-                      "{{index .Config.Labels \"" + ContainerEngine.OWNER_LABEL + "\"}}",
-                      id))
-              .trim();
+      owner = TestContainers.ownerOf(id);
       local.stop();
     }
-    String left =
-        LocalContainerIT.engine(
-            List.of(
-                "ps",
-                "-a",
-                "-q",
-                "--filter",
-                "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
-    assertThat(left).as("containers left after the stop").isBlank();
+    assertThat(TestContainers.leftBy(owner)).as("containers left after the stop").isBlank();
   }
 
   /** Every text value in a JSON tree. */

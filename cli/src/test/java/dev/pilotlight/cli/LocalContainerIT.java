@@ -1,17 +1,12 @@
 package dev.pilotlight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,51 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalContainerIT {
   static final String IMAGE = "localhost/pilotlight-test-httpd:1";
-  static ContainerEngine engine;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void image(@TempDir Path build) throws Exception {
-    Optional<ContainerEngine> found = ContainerEngine.find("auto", System.getenv());
-    Path busybox = Path.of("/bin/busybox");
-    assumeTrue(
-        found.isPresent(),
-        "no container engine (podman or docker) on PATH: container instances cannot run here");
-    assumeTrue(Files.isExecutable(busybox), "no static busybox to build the test image from");
-    engine = found.get();
-    Files.createDirectories(build.resolve("root/bin"));
-    Files.createDirectories(build.resolve("root/www"));
-    Files.copy(busybox, build.resolve("root/bin/busybox"));
-    Files.writeString(build.resolve("root/www/index.html"), "hello from a container\n");
-    Files.writeString(
-        build.resolve("Containerfile"),
-        """
-        FROM scratch
-        COPY root/ /
-        ENTRYPOINT ["/bin/busybox", "sh", "-c", "exec /bin/busybox httpd -f -p $PORT -h /www"]
-        """);
-    String out =
-        engine(
-            List.of(
-                "build",
-                "-t",
-                IMAGE,
-                "-f",
-                build.resolve("Containerfile").toString(),
-                build.toString()));
-    assertThat(out).as("image build").isNotNull();
-  }
-
-  /** Runs the engine; returns its output, or null if it failed. */
-  static String engine(List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(engine.executable().toString());
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-    return p.exitValue() == 0 ? out : null;
+    TestContainers.engine();
+    TestContainers.buildImage(
+        IMAGE,
+        build,
+        Map.of("www/index.html", "hello from a container\n"),
+        "[\"/bin/busybox\", \"sh\", \"-c\", \"exec /bin/busybox httpd -f -p $PORT -h /www\"]");
   }
 
   @Test
@@ -102,7 +63,7 @@ class LocalContainerIT {
       assertThat(r.body()).isEqualTo("hello from a container\n");
 
       String ids =
-          engine(
+          TestContainers.run(
               List.of(
                   "ps",
                   "-q",
@@ -113,16 +74,9 @@ class LocalContainerIT {
                   "name=-boxed-0"));
       assertThat(ids).as("our container runs").isNotBlank();
       String id = ids.lines().findFirst().orElseThrow().trim();
-      owner =
-          engine(
-                  List.of(
-                      "inspect",
-                      "--format",
-                      "{{index .Config.Labels \"" + ContainerEngine.OWNER_LABEL + "\"}}",
-                      id))
-              .trim();
+      owner = TestContainers.ownerOf(id);
       String limit =
-          engine(
+          TestContainers.run(
               List.of(
                   "exec",
                   id,
@@ -135,14 +89,6 @@ class LocalContainerIT {
       assertThat(limit.trim()).isEqualTo(Long.toString(64L << 20));
       local.stop(); // SIGTERM, as a user stops it
     }
-    String left =
-        engine(
-            List.of(
-                "ps",
-                "-a",
-                "-q",
-                "--filter",
-                "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
-    assertThat(left).as("containers left after the stop").isBlank();
+    assertThat(TestContainers.leftBy(owner)).as("containers left after the stop").isBlank();
   }
 }

@@ -1,21 +1,19 @@
 package dev.pilotlight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
 import dev.pilotlight.testkit.Await;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,52 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalContainerTrafficIT {
   static final String IMAGE = "localhost/pilotlight-test-web:1";
   static final Duration DEADLINE = Duration.ofSeconds(120);
-  static ContainerEngine engine;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void image(@TempDir Path build) throws Exception {
-    Optional<ContainerEngine> found = ContainerEngine.find("auto", System.getenv());
-    Path busybox = Path.of("/bin/busybox");
-    assumeTrue(
-        found.isPresent(),
-        "no container engine (podman or docker) on PATH: container instances cannot run here");
-    assumeTrue(Files.isExecutable(busybox), "no static busybox to build the test image from");
-    engine = found.get();
-    Files.createDirectories(build.resolve("root/bin"));
-    Files.createDirectories(build.resolve("root/tmp"));
-    Files.copy(busybox, build.resolve("root/bin/busybox"));
-    Files.writeString(
-        build.resolve("Containerfile"),
-        """
-        FROM scratch
-        COPY root/ /
-        ENTRYPOINT ["/bin/busybox", "sh", "-c", \
-        "echo $MSG > /tmp/index.html && exec /bin/busybox httpd -f -p $PORT -h /tmp"]
-        """);
-    assertThat(
-            engine(
-                List.of(
-                    "build",
-                    "-t",
-                    IMAGE,
-                    "-f",
-                    build.resolve("Containerfile").toString(),
-                    build.toString())))
-        .as("image build")
-        .isNotNull();
-  }
-
-  /** Runs the engine; returns its output, or null if it failed. */
-  static String engine(List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(engine.executable().toString());
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-    return p.exitValue() == 0 ? out : null;
+    TestContainers.engine();
+    TestContainers.buildImage(
+        IMAGE,
+        build,
+        Map.of(),
+        "[\"/bin/busybox\", \"sh\", \"-c\","
+            + " \"echo $MSG > /tmp/index.html && exec /bin/busybox httpd -f -p $PORT -h /tmp\"]");
   }
 
   static String service(String name, String msg, String annotations, String traffic) {
@@ -208,7 +172,7 @@ class LocalContainerTrafficIT {
       assertThat(reserve.path("image").asText()).startsWith(IMAGE + "@");
       String id = containerOf(reserve.path("name").asText());
       String cpu =
-          engine(
+          TestContainers.run(
               List.of(
                   "exec",
                   id,
@@ -220,7 +184,7 @@ class LocalContainerTrafficIT {
       assertThat(cpu).as("the reserve's cpu quota, read from its cgroup").isNotNull();
       assertThat(cpu.trim()).startsWith("25000"); // 250m of a 100 ms period
       String memory =
-          engine(
+          TestContainers.run(
               List.of(
                   "exec",
                   id,
@@ -256,25 +220,10 @@ class LocalContainerTrafficIT {
           .startsWith(
               "timed out waiting for capacity: revision default/ghost-00001: ErrImagePull: ");
 
-      owner =
-          engine(
-                  List.of(
-                      "inspect",
-                      "--format",
-                      "{{index .Config.Labels \"" + ContainerEngine.OWNER_LABEL + "\"}}",
-                      id))
-              .trim();
+      owner = TestContainers.ownerOf(id);
       local.stop();
     }
-    String left =
-        engine(
-            List.of(
-                "ps",
-                "-a",
-                "-q",
-                "--filter",
-                "label=" + ContainerEngine.OWNER_LABEL + "=" + owner));
-    assertThat(left).as("containers left after the stop").isBlank();
+    assertThat(TestContainers.leftBy(owner)).as("containers left after the stop").isBlank();
   }
 
   @Test
@@ -289,38 +238,22 @@ class LocalContainerTrafficIT {
       first.process.destroyForcibly(); // SIGKILL: no chance to stop anything
       assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(engine(List.of("ps", "-q", "--filter", "id=" + orphan)))
+    assertThat(TestContainers.run(List.of("ps", "-q", "--filter", "id=" + orphan)))
         .as("the killed run's container outlives it")
         .isNotBlank();
 
     String owner;
     try (LocalProcess second = new LocalProcess(dir, List.of(), manifest)) {
       second.awaitReady("web");
-      assertThat(engine(List.of("ps", "-a", "-q", "--filter", "id=" + orphan)))
+      assertThat(TestContainers.run(List.of("ps", "-a", "-q", "--filter", "id=" + orphan)))
           .as("the orphan removed at the start")
           .isBlank();
       assertThat(second.get("web.default.localhost").body()).isEqualTo("again\n");
       String id = containerOf(instances(second, "web-00001").get(0).path("name").asText());
-      owner =
-          engine(
-                  List.of(
-                      "inspect",
-                      "--format",
-                      "{{index .Config.Labels \"" + ContainerEngine.OWNER_LABEL + "\"}}",
-                      id))
-              .trim();
+      owner = TestContainers.ownerOf(id);
       second.stop();
     }
-    assertThat(
-            engine(
-                List.of(
-                    "ps",
-                    "-a",
-                    "-q",
-                    "--filter",
-                    "label=" + ContainerEngine.OWNER_LABEL + "=" + owner)))
-        .as("containers left after the stop")
-        .isBlank();
+    assertThat(TestContainers.leftBy(owner)).as("containers left after the stop").isBlank();
   }
 
   static boolean atZero(LocalProcess local, String revision)
@@ -341,7 +274,7 @@ class LocalContainerTrafficIT {
   /** The id of the container running an instance, found by its label. */
   static String containerOf(String instance) throws IOException, InterruptedException {
     String ids =
-        engine(
+        TestContainers.run(
             List.of(
                 "ps",
                 "-q",

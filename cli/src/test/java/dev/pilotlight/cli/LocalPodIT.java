@@ -1,7 +1,6 @@
 package dev.pilotlight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
 import dev.pilotlight.testkit.Await;
@@ -9,14 +8,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,66 +41,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalPodIT {
   static final String IMAGE = "localhost/pilotlight-test-pod:1";
-  static ContainerEngine engine;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void image(@TempDir Path build) throws Exception {
-    Optional<ContainerEngine> found = ContainerEngine.find("auto", System.getenv());
-    Path busybox = Path.of("/bin/busybox");
-    assumeTrue(
-        found.isPresent(),
-        "no container engine (podman or docker) on PATH: container instances cannot run here");
-    assumeTrue(Files.isExecutable(busybox), "no static busybox to build the test image from");
-    engine = found.get();
-    Path root = build.resolve("root");
-    Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("www/cgi-bin"));
-    Files.createDirectories(root.resolve("side"));
-    Files.copy(busybox, root.resolve("bin/busybox"));
-    Files.writeString(root.resolve("side/side.txt"), "from the sidecar\n");
-    Path cgi = root.resolve("www/cgi-bin/check");
-    Files.writeString(
-        cgi,
-        """
-        #!/bin/busybox sh
-        if /bin/busybox touch /written 2>/dev/null; then root=rw; else root=ro; fi
-        body="uid $(/bin/busybox id -u)
-        root $root
-        $(/bin/busybox wget -q -O - http://127.0.0.1:9000/side.txt)"
-        printf 'Content-Type: text/plain\r\nContent-Length: %s\r\n\r\n%s\n' $((${#body} + 1)) "$body"
-        """);
-    Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(
-        build.resolve("Containerfile"),
-        """
-        FROM scratch
-        COPY root/ /
-        ENTRYPOINT ["/bin/busybox", "sh", "-c", "exec /bin/busybox httpd -f -p $PORT -h /www"]
-        """);
-    assertThat(
-            engine(
-                List.of(
-                    "build",
-                    "-t",
-                    IMAGE,
-                    "-f",
-                    build.resolve("Containerfile").toString(),
-                    build.toString())))
-        .as("image build")
-        .isNotNull();
-  }
-
-  /** Runs the engine; returns its output, or null if it failed. */
-  static String engine(List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(engine.executable().toString());
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-    return p.exitValue() == 0 ? out : null;
+    TestContainers.engine();
+    TestContainers.buildImage(
+        IMAGE,
+        build,
+        Map.of(
+            "side/side.txt",
+            "from the sidecar\n",
+            "www/cgi-bin/check",
+            """
+            #!/bin/busybox sh
+            if /bin/busybox touch /written 2>/dev/null; then root=rw; else root=ro; fi
+            body="uid $(/bin/busybox id -u)
+            root $root
+            $(/bin/busybox wget -q -O - http://127.0.0.1:9000/side.txt)"
+            printf 'Content-Type: text/plain\r\nContent-Length: %s\r\n\r\n%s\n' $((${#body} + 1)) "$body"
+            """),
+        "[\"/bin/busybox\", \"sh\", \"-c\", \"exec /bin/busybox httpd -f -p $PORT -h /www\"]");
   }
 
   @Test
@@ -189,10 +147,11 @@ class LocalPodIT {
       assertThat(r.body()).isEqualTo("uid 1234\nroot ro\nfrom the sidecar\n");
 
       String ids =
-          engine(List.of("ps", "-q", "--filter", "label=" + ContainerEngine.INSTANCE_LABEL));
+          TestContainers.run(
+              List.of("ps", "-q", "--filter", "label=" + ContainerEngine.INSTANCE_LABEL));
       String id = ids.lines().findFirst().orElseThrow().trim();
       owner =
-          engine(
+          TestContainers.run(
                   List.of(
                       "inspect",
                       "--format",
@@ -200,7 +159,7 @@ class LocalPodIT {
                       id))
               .trim();
       String pods =
-          engine(
+          TestContainers.run(
               List.of(
                   "pod",
                   "ps",
@@ -228,7 +187,7 @@ class LocalPodIT {
 
       // the sidecar's crash restarts the whole instance (Kubernetes would restart the container)
       String side =
-          engine(
+          TestContainers.run(
                   List.of(
                       "ps",
                       "-q",
@@ -238,7 +197,8 @@ class LocalPodIT {
                       "name=-side"))
               .trim();
       assertThat(side).as("the sidecar container").isNotBlank();
-      assertThat(engine(List.of("kill", side.lines().findFirst().orElseThrow()))).isNotNull();
+      assertThat(TestContainers.run(List.of("kill", side.lines().findFirst().orElseThrow())))
+          .isNotNull();
       Await.until(
           "the pod instance restarted after its sidecar's crash",
           Duration.ofSeconds(60),
@@ -255,13 +215,14 @@ class LocalPodIT {
       local.process.waitFor(30, TimeUnit.SECONDS);
     }
     String filter = "label=" + ContainerEngine.OWNER_LABEL + "=" + owner;
-    List<String> leftPods = engine(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
+    List<String> leftPods =
+        TestContainers.run(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
     List<String> leftContainers =
-        engine(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
+        TestContainers.run(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
     assertThat(leftPods).as("pods left by a killed run").isNotEmpty();
     String foreign = "pilotlight-it-foreign-" + ProcessHandle.current().pid();
     assertThat(
-            engine(
+            TestContainers.run(
                 List.of(
                     "pod",
                     "create",
@@ -271,9 +232,10 @@ class LocalPodIT {
         .isNotNull();
     try (LocalProcess again = new LocalProcess(dir, List.of(), manifest)) {
       again.awaitReady("pod");
-      List<String> pods = engine(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
+      List<String> pods =
+          TestContainers.run(List.of("pod", "ps", "-q", "--filter", filter)).lines().toList();
       List<String> containers =
-          engine(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
+          TestContainers.run(List.of("ps", "-a", "-q", "--filter", filter)).lines().toList();
       assertThat(pods)
           .as("the killed run's pods, removed at the next start")
           .doesNotContainAnyElementsOf(leftPods);
@@ -282,14 +244,14 @@ class LocalPodIT {
           .doesNotContainAnyElementsOf(leftContainers);
       again.stop(); // SIGTERM, as a user stops it
     } finally {
-      String exists = engine(List.of("pod", "exists", foreign));
-      engine(List.of("pod", "rm", "-f", foreign));
+      String exists = TestContainers.run(List.of("pod", "exists", foreign));
+      TestContainers.run(List.of("pod", "rm", "-f", foreign));
       assertThat(exists).as("another owner's pod, untouched").isNotNull();
     }
-    assertThat(engine(List.of("ps", "-a", "-q", "--filter", filter)))
+    assertThat(TestContainers.run(List.of("ps", "-a", "-q", "--filter", filter)))
         .as("containers left after the stop")
         .isBlank();
-    assertThat(engine(List.of("pod", "ps", "-q", "--filter", filter)))
+    assertThat(TestContainers.run(List.of("pod", "ps", "-q", "--filter", filter)))
         .as("pods left after the stop")
         .isBlank();
   }

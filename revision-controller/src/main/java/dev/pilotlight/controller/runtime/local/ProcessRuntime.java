@@ -106,52 +106,16 @@ public final class ProcessRuntime implements WorkloadRuntime {
 
   /** Engine calls that wait (a stop waits out the grace): off the scheduler, bounded. */
   private final ThreadPoolExecutor engineCalls =
-      new ThreadPoolExecutor(
-          2,
-          2,
-          30,
-          TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(10_000),
-          r -> {
-            Thread t = new Thread(r, "pilotlight-container-engine");
-            t.setDaemon(true);
-            return t;
-          });
+      daemonPool("pilotlight-container-engine", 2, 10_000);
 
   /** Image pulls: one at a time, off the scheduler (a pull may take minutes), bounded. */
-  private final ThreadPoolExecutor pulls =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          30,
-          TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(1_000),
-          r -> {
-            Thread t = new Thread(r, "pilotlight-image-pull");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ThreadPoolExecutor pulls = daemonPool("pilotlight-image-pull", 1, 1_000);
 
   /**
    * Pod preparation, waits for a container to run and exec probes: engine calls that wait, apart
-   * from stops (idle threads time out).
+   * from stops.
    */
-  private final ThreadPoolExecutor engineWork =
-      new ThreadPoolExecutor(
-          8,
-          8,
-          30,
-          TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(10_000),
-          r -> {
-            Thread t = new Thread(r, "pilotlight-container-work");
-            t.setDaemon(true);
-            return t;
-          });
-
-  {
-    engineWork.allowCoreThreadTimeOut(true);
-  }
+  private final ThreadPoolExecutor engineWork = daemonPool("pilotlight-container-work", 8, 10_000);
 
   private final Object lock = new Object();
   private final Map<RevisionKey, Supervised> revisions = new HashMap<>();
@@ -340,6 +304,27 @@ public final class ProcessRuntime implements WorkloadRuntime {
   static String owner(Path stateDir) {
     String abs = stateDir.toAbsolutePath().normalize().toString();
     return String.format("%08x", abs.hashCode());
+  }
+
+  /**
+   * A pool of {@code threads} daemon threads named {@code name}, idle ones let go after 30 s, with
+   * at most {@code queue} tasks waiting (more are rejected).
+   */
+  private static ThreadPoolExecutor daemonPool(String name, int threads, int queue) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queue),
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Runs the engine's CLI and returns its output lines; empty on failure or after 30 s. */
