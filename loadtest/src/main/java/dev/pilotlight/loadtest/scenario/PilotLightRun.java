@@ -25,8 +25,9 @@ import org.HdrHistogram.Histogram;
  * against one without it, in the same run. Each round, for each of the two (alternating which goes
  * first), waits until it has no standard instance (and, with the pilot light, a ready reserve),
  * sends one request and records its time to first byte; then, once the first service has a standard
- * instance ready, sends a few sequential warm requests to it for reference. Waits are bounded by
- * {@code --wait}.
+ * instance ready, sends a few sequential warm requests to it for reference. Before the first round,
+ * one unmeasured request goes to each, so no round measures the client's own start. Waits are
+ * bounded by {@code --wait}.
  */
 public final class PilotLightRun {
   /** Warm requests per round, sent one after another. */
@@ -67,6 +68,11 @@ public final class PilotLightRun {
             new ReplicaObserver(without.source(), ticker, origin, settings.observeInterval())) {
       a.start();
       b.start();
+      // one unmeasured request to each first: the load generator's own first request pays for
+      // its class loading and connection setup, which no round should measure
+      say("warming up the client: one unmeasured request to each");
+      send(with.target(), new LatencyRecorder(), new LatencyRecorder());
+      send(without.target(), new LatencyRecorder(), new LatencyRecorder());
       double firstSend = -1;
       for (int round = 0; round < rounds; round++) {
         boolean withFirst = round % 2 == 0;
