@@ -48,6 +48,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,8 +154,25 @@ class GatewayH2ConformanceIT {
    * and the connection goes on.
    */
   void assertMalformed(String... fields) throws IOException {
-    assertMalformed(headers(1, END_STREAM | END_HEADERS, block(fields)));
+    // marked, so what reached the instance is told by the mark, not by a count that a late record
+    // of an earlier test's request could shift
+    String mark = "malformed-" + MARKS.incrementAndGet();
+    H2FrameClient c = client();
+    c.send(headers(1, END_STREAM | END_HEADERS, block(with(fields, "x-conformance-mark", mark))));
+    c.expectStreamError(1, PROTOCOL_ERROR);
+    c.expectAlive();
+    c.send(get(3, "/after-" + mark));
+    assertThat(c.awaitResponse(3).status()).isEqualTo(200);
+    List<RawBackend.Seen> seen = backend.seen();
+    assertThat(seen)
+        .as("the malformed request never reached the instance")
+        .noneMatch(r -> mark.equals(r.header("x-conformance-mark")));
+    assertThat(seen)
+        .as("the next request on the connection did")
+        .anyMatch(r -> r.requestLine().contains(" /after-" + mark + " "));
   }
+
+  private static final AtomicInteger MARKS = new AtomicInteger();
 
   void assertMalformed(byte[]... frames) throws IOException {
     long seen = whole(backend.seen());

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Pure planning of a container instance as one pod: the serving container (its {@code run} command
@@ -103,6 +104,45 @@ final class PodPlans {
       String owner,
       String instanceId,
       int hostPort) {
+    return plan(
+        revision,
+        servingCommand,
+        engine,
+        owner,
+        instanceId,
+        hostPort,
+        c -> SidecarInputs.literal(c));
+  }
+
+  /**
+   * What a sidecar gets beyond its spec, resolved at the instance's start as the serving
+   * container's are: its whole {@code env} ({@code valueFrom} and {@code envFrom} resolved) and its
+   * volume mounts' engine options.
+   */
+  record SidecarInputs(Map<String, String> env, List<String> mounts) {
+    /** Only the literal {@code env} values, no mounts (a sidecar that reads nothing else). */
+    static SidecarInputs literal(Container c) {
+      Map<String, String> env = new LinkedHashMap<>();
+      if (c.getEnv() != null) {
+        for (EnvVar e : c.getEnv()) {
+          env.put(e.getName(), ProcessSpecs.expand(e.getValue() == null ? "" : e.getValue(), env));
+        }
+      }
+      return new SidecarInputs(env, List.of());
+    }
+  }
+
+  /**
+   * @param sidecarInputs each sidecar's resolved env and mounts
+   */
+  static Plan plan(
+      Revision revision,
+      List<String> servingCommand,
+      ContainerEngine engine,
+      String owner,
+      String instanceId,
+      int hostPort,
+      Function<Container, SidecarInputs> sidecarInputs) {
     List<Container> containers = revision.spec().containers();
     int servingIndex = revision.spec().servingIndex();
     Container serving = revision.spec().container();
@@ -140,7 +180,8 @@ final class PodPlans {
           new Launch(
               name(c, i),
               engineName,
-              sidecar(c, pod, engine, owner, instanceId, engineName, network)));
+              sidecar(
+                  c, sidecarInputs.apply(c), pod, engine, owner, instanceId, engineName, network)));
       if (!podman) {
         teardown.add(List.of("rm", "-f", engineName));
       }
@@ -189,24 +230,20 @@ final class PodPlans {
   }
 
   /**
-   * A sidecar's foreground command: its own {@code command}/{@code args}, {@code env} (with {@code
-   * $(VAR)} expansion; Knative's runtime contract is the serving container's), {@code workingDir},
+   * A sidecar's foreground command: its own {@code command}/{@code args}, its resolved {@code env}
+   * (Knative's runtime contract is the serving container's), its volume mounts, {@code workingDir},
    * limits and security context.
    */
   static List<String> sidecar(
       Container c,
+      SidecarInputs inputs,
       PodSecurityContext pod,
       ContainerEngine engine,
       String owner,
       String instanceId,
       String engineName,
       List<String> network) {
-    Map<String, String> env = new LinkedHashMap<>();
-    if (c.getEnv() != null) {
-      for (EnvVar e : c.getEnv()) {
-        env.put(e.getName(), ProcessSpecs.expand(e.getValue() == null ? "" : e.getValue(), env));
-      }
-    }
+    Map<String, String> env = inputs.env();
     List<String> cmd = new ArrayList<>();
     cmd.add(engine.executable().toString());
     cmd.add("run");
@@ -225,6 +262,7 @@ final class PodPlans {
               });
     }
     env.forEach((k, v) -> cmd.add("--env=" + k + "=" + v));
+    cmd.addAll(inputs.mounts());
     if (c.getWorkingDir() != null && !c.getWorkingDir().isEmpty()) {
       cmd.add("--workdir=" + c.getWorkingDir());
     }

@@ -31,6 +31,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -848,6 +849,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     i.awaitingImage = false;
     ProcessSpecs.ProcessSpec spec;
+    Map<Container, PodPlans.SidecarInputs> sidecarInputs = new IdentityHashMap<>();
     i.configError = null;
     try {
       i.port = freePort();
@@ -863,6 +865,15 @@ public final class ProcessRuntime implements WorkloadRuntime {
           List<String> mounts =
               VolumeLayout.mountArgs(
                   s.revision.spec().container(), volumes, name -> volumeDir(s, i, name));
+          for (Container c : s.revision.spec().containers()) {
+            if (c != s.revision.spec().container()) { // a sidecar: its env and mounts as well
+              sidecarInputs.put(
+                  c,
+                  new PodPlans.SidecarInputs(
+                      EnvResolver.resolve(c, s.revision.namespace(), Map.of(), sources).env(),
+                      VolumeLayout.mountArgs(c, volumes, name -> volumeDir(s, i, name))));
+            }
+          }
           spec =
               ContainerSpecs.build(
                   s.revision,
@@ -911,7 +922,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
       }
       if (i.container) {
         PodPlans.Plan plan =
-            PodPlans.plan(s.revision, spec.command(), engine.get(), owner, i.id, i.port);
+            PodPlans.plan(
+                s.revision,
+                spec.command(),
+                engine.get(),
+                owner,
+                i.id,
+                i.port,
+                c -> sidecarInputs.getOrDefault(c, PodPlans.SidecarInputs.literal(c)));
         i.plan = plan;
         command = plan.serving().command();
         if (plan.needsPreparation()) {

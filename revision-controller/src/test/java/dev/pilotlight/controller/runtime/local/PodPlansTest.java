@@ -82,6 +82,40 @@ class PodPlansTest {
   }
 
   @Test
+  void aSidecarGetsItsResolvedEnvAndItsVolumeMountsAsTheServingContainerDoes() {
+    Revision r = revision(null, APP, SIDE);
+    List<String> serving =
+        ContainerSpecs.build(
+                r,
+                41000,
+                PODMAN,
+                "0abc1234",
+                "hello-00001-1",
+                InstanceClass.STANDARD,
+                null,
+                Path.of("/"))
+            .command();
+    PodPlans.Plan p =
+        PodPlans.plan(
+            r,
+            serving,
+            PODMAN,
+            "0abc1234",
+            "hello-00001-1",
+            41000,
+            c ->
+                new PodPlans.SidecarInputs(
+                    Map.of("UP", "localhost:8080", "TOKEN", "from-a-secret"),
+                    List.of("--volume=/state/volumes/cfg:/etc/side:ro")));
+    assertThat(p.sidecars().get(0).command())
+        .contains(
+            "--env=TOKEN=from-a-secret",
+            "--env=UP=localhost:8080",
+            "--volume=/state/volumes/cfg:/etc/side:ro")
+        .endsWith("localhost/side:1", "--upstream=localhost:8080");
+  }
+
+  @Test
   void onPodmanASidecarSharesALabelledPodThatPublishesTheServingPort() {
     PodPlans.Plan p = plan(PODMAN, revision(null, APP, SIDE));
     String pod = SERVING + "-pod";
