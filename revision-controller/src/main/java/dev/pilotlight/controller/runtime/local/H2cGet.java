@@ -35,7 +35,6 @@ final class H2cGet {
 
   /** Sends GET {@code path} on {@code socket} (connected, read timeout set); true on 2xx/3xx. */
   static boolean statusOk(Socket socket, String path, int port) throws IOException {
-    OutputStream out = socket.getOutputStream();
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     block.write(0x82); // :method GET (static index 2)
     block.write(0x86); // :scheme http (static index 6)
@@ -43,36 +42,72 @@ final class H2cGet {
     literal(block, 1, "127.0.0.1:" + port); // :authority
     literal(block, 58, "pilotlight-probe"); // user-agent
     ByteArrayOutputStream req = new ByteArrayOutputStream();
-    req.write(PREFACE);
-    frame(req, SETTINGS, 0, 0, new byte[0]);
     frame(req, HEADERS, END_STREAM | END_HEADERS, 1, block.toByteArray());
-    out.write(req.toByteArray());
-    out.flush();
-
-    DataInputStream in = new DataInputStream(socket.getInputStream());
-    int read = 0;
+    Frames frames = Frames.open(socket, req);
     while (true) {
-      int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-      int type = in.readUnsignedByte();
-      int flags = in.readUnsignedByte();
-      int stream = in.readInt() & 0x7fffffff;
-      read += 9 + length;
-      if (read > MAX_BYTES || length > MAX_BYTES) {
+      Frame f = frames.next();
+      if (f == null) {
         return false;
-      }
-      byte[] payload = new byte[length];
-      in.readFully(payload);
-      if (type == SETTINGS && (flags & 0x1) == 0) {
-        ByteArrayOutputStream ack = new ByteArrayOutputStream();
-        frame(ack, SETTINGS, 0x1, 0, new byte[0]);
-        out.write(ack.toByteArray());
-        out.flush();
-      } else if (type == GOAWAY || (type == RST_STREAM && stream == 1)) {
-        return false;
-      } else if (type == HEADERS && stream == 1) {
-        return statusOk(headerBlock(payload, flags));
-      } else if (type == DATA && stream == 1) {
+      } else if (f.type() == HEADERS && f.stream() == 1) {
+        return statusOk(headerBlock(f.payload(), f.flags()));
+      } else if (f.type() == DATA && f.stream() == 1) {
         return false; // DATA before HEADERS: malformed
+      }
+    }
+  }
+
+  /** One frame read: its type, flags, stream and payload. */
+  private record Frame(int type, int flags, int stream, byte[] payload) {}
+
+  /**
+   * The connection's frames after the preface, bounded to {@value #MAX_BYTES} bytes in all: the
+   * server's SETTINGS are acknowledged on the way, and the end of what a probe can learn (a GOAWAY,
+   * stream 1 reset, the bound reached) reads as null.
+   */
+  private static final class Frames {
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int read;
+
+    private Frames(DataInputStream in, OutputStream out) {
+      this.in = in;
+      this.out = out;
+    }
+
+    /** Sends the preface, an empty SETTINGS and then {@code request}'s frames on {@code socket}. */
+    static Frames open(Socket socket, ByteArrayOutputStream request) throws IOException {
+      OutputStream out = socket.getOutputStream();
+      ByteArrayOutputStream first = new ByteArrayOutputStream();
+      first.write(PREFACE);
+      frame(first, SETTINGS, 0, 0, new byte[0]);
+      request.writeTo(first);
+      out.write(first.toByteArray());
+      out.flush();
+      return new Frames(new DataInputStream(socket.getInputStream()), out);
+    }
+
+    Frame next() throws IOException {
+      while (true) {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        read += 9 + length;
+        if (read > MAX_BYTES || length > MAX_BYTES) {
+          return null;
+        }
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        if (type == SETTINGS && (flags & 0x1) == 0) {
+          ByteArrayOutputStream ack = new ByteArrayOutputStream();
+          frame(ack, SETTINGS, 0x1, 0, new byte[0]);
+          out.write(ack.toByteArray());
+          out.flush();
+        } else if (type == GOAWAY || (type == RST_STREAM && stream == 1)) {
+          return null;
+        } else {
+          return new Frame(type, flags, stream, payload);
+        }
       }
     }
   }
@@ -84,7 +119,6 @@ final class H2cGet {
    * SERVING} (1). A trailers-only answer (an error status, or an unknown service) is false.
    */
   static boolean grpcServing(Socket socket, String service, int port) throws IOException {
-    OutputStream out = socket.getOutputStream();
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     block.write(0x83); // :method POST (static index 3)
     block.write(0x86); // :scheme http
@@ -112,36 +146,21 @@ final class H2cGet {
     body.write(message.length);
     body.write(message, 0, message.length);
     ByteArrayOutputStream req = new ByteArrayOutputStream();
-    req.write(PREFACE);
-    frame(req, SETTINGS, 0, 0, new byte[0]);
     frame(req, HEADERS, END_HEADERS, 1, block.toByteArray());
     frame(req, DATA, END_STREAM, 1, body.toByteArray());
-    out.write(req.toByteArray());
-    out.flush();
-
-    DataInputStream in = new DataInputStream(socket.getInputStream());
+    Frames frames = Frames.open(socket, req);
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     boolean headers = false;
-    int read = 0;
     while (true) {
-      int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-      int type = in.readUnsignedByte();
-      int flags = in.readUnsignedByte();
-      int stream = in.readInt() & 0x7fffffff;
-      read += 9 + length;
-      if (read > MAX_BYTES || length > MAX_BYTES) {
+      Frame f = frames.next();
+      if (f == null) {
         return false;
       }
-      byte[] payload = new byte[length];
-      in.readFully(payload);
-      if (type == SETTINGS && (flags & 0x1) == 0) {
-        ByteArrayOutputStream ack = new ByteArrayOutputStream();
-        frame(ack, SETTINGS, 0x1, 0, new byte[0]);
-        out.write(ack.toByteArray());
-        out.flush();
-      } else if (type == GOAWAY || (type == RST_STREAM && stream == 1)) {
-        return false;
-      } else if (type == HEADERS && stream == 1 && !headers) {
+      int type = f.type();
+      int flags = f.flags();
+      int stream = f.stream();
+      byte[] payload = f.payload();
+      if (type == HEADERS && stream == 1 && !headers) {
         if (!statusOk(headerBlock(payload, flags)) || (flags & END_STREAM) != 0) {
           return false; // not 200, or trailers-only: an error status
         }
