@@ -117,38 +117,6 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       Integer pending,
       List<InstanceStatus> instances) {
 
-    /** Without the instances. */
-    public RevisionStatus(
-        String name,
-        String namespace,
-        String service,
-        String configuration,
-        int desiredReplicas,
-        int actualReplicas,
-        boolean ready,
-        boolean routed,
-        String message,
-        Integer held,
-        ReserveStatus reserve,
-        List<AutoscalerCondition> conditions,
-        Integer pending) {
-      this(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          reserve,
-          conditions,
-          pending,
-          null);
-    }
-
     /** Without the pending count and the instances. */
     public RevisionStatus(
         String name,
@@ -176,6 +144,7 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           held,
           reserve,
           conditions,
+          null,
           null);
     }
 

@@ -125,16 +125,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
   private volatile InstanceListener listener = set -> {};
   private boolean closed;
 
-  public ProcessRuntime(
-      Path stateDir,
-      Ticker ticker,
-      ScheduledExecutorService scheduler,
-      Map<String, String> extraEnv,
-      Path binDir) {
-    this(stateDir, ticker, scheduler, extraEnv, binDir, DEFAULT_STOP_GRACE);
-  }
-
   /**
+   * With no container engine, no ConfigMaps or Secrets, and the machine's capacity.
+   *
    * @param stopGrace time between SIGTERM and SIGKILL when stopping an instance
    */
   public ProcessRuntime(
@@ -144,21 +137,6 @@ public final class ProcessRuntime implements WorkloadRuntime {
       Map<String, String> extraEnv,
       Path binDir,
       Duration stopGrace) {
-    this(stateDir, ticker, scheduler, extraEnv, binDir, stopGrace, Optional.empty());
-  }
-
-  /**
-   * @param engine the container engine that runs revisions whose serving container names an image
-   *     ({@link LocalRuntimes}); empty: such revisions cannot run, and say what to install
-   */
-  public ProcessRuntime(
-      Path stateDir,
-      Ticker ticker,
-      ScheduledExecutorService scheduler,
-      Map<String, String> extraEnv,
-      Path binDir,
-      Duration stopGrace,
-      Optional<ContainerEngine> engine) {
     this(
         stateDir,
         ticker,
@@ -166,30 +144,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
         extraEnv,
         binDir,
         stopGrace,
-        engine,
-        ConfigObjects.NONE,
-        CapacitySettings.machine());
-  }
-
-  /** With the machine's capacity. */
-  public ProcessRuntime(
-      Path stateDir,
-      Ticker ticker,
-      ScheduledExecutorService scheduler,
-      Map<String, String> extraEnv,
-      Path binDir,
-      Duration stopGrace,
-      Optional<ContainerEngine> engine,
-      ConfigObjects objects) {
-    this(
-        stateDir,
-        ticker,
-        scheduler,
-        extraEnv,
-        binDir,
-        stopGrace,
-        engine,
-        objects,
+        Optional.empty(),
         CapacitySettings.machine());
   }
 
@@ -216,6 +171,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   /**
+   * @param stopGrace time between SIGTERM and SIGKILL when stopping an instance
+   * @param engine the container engine that runs revisions whose serving container names an image
+   *     ({@link LocalRuntimes}); empty: such revisions cannot run, and say what to install
    * @param objects the ConfigMaps and Secrets that {@code env}, {@code envFrom} and volumes read:
    *     at each instance's start, and for volumes again on every change
    * @param capacity the node's allocatable resources and the default instance request
