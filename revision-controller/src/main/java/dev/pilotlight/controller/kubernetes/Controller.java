@@ -71,7 +71,7 @@ public final class Controller implements AutoCloseable {
     this.servingConfig = new ServingConfig(settings.features(), settings.servingDefaults());
     this.metrics = new ControllerMetrics(ticker);
     Validator validator =
-        new Validator(() -> autoscalerConfig, () -> servingConfig, Validator.Mode.KUBERNETES);
+        new Validator(() -> autoscalerConfig, () -> servingConfig, settings.validation());
     services =
         loop("service", new ServiceReconciler(reads, writes, validator, clock), scheduler, ticker);
     configurations =
