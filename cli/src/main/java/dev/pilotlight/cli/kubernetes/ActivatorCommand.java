@@ -5,7 +5,7 @@ import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.MetricsExposition;
 import dev.pilotlight.activator.kubernetes.GatewayReplicaWatch;
-import dev.pilotlight.activator.kubernetes.KubernetesFeed;
+import dev.pilotlight.activator.feed.GatewayFeed;
 import dev.pilotlight.activator.stats.HttpStatSink;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.cli.ClientLimitsOptions;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  * instance's {@code containerConcurrency}, learning their count from their Service's endpoints:
  * {@link GatewayReplicaWatch}). Routes come from Routes' {@code status.traffic}, limits from
  * Revisions, instances from the EndpointSlices of the revisions' headless Services ({@link
- * KubernetesFeed}); stats and pokes go to the autoscaler's HTTP intake with the shared token.
+ * GatewayFeed#kubernetes}); stats and pokes go to the autoscaler's HTTP intake with the shared token.
  * {@code /readyz} is 200 once the caches have synced and the gateway listens, and 503 again from
  * SIGTERM on. Then the gateway drains ({@link Gateway#startDraining()}): for the drain delay it
  * still accepts and serves, telling clients to reconnect elsewhere ({@code Connection: close},
@@ -297,8 +297,8 @@ public final class ActivatorCommand implements Callable<Integer> {
               + httpProtocol.name().toLowerCase(java.util.Locale.ROOT);
     }
     dev.pilotlight.activator.tls.SecretCertificates tlsSecrets = secrets;
-    KubernetesFeed feed =
-        new KubernetesFeed(client, kubernetes.namespace(), hostDomain, gateway, gateway);
+    GatewayFeed feed =
+        GatewayFeed.kubernetes(client, kubernetes.namespace(), hostDomain, gateway, gateway);
     toClose.add(1, feed);
     String podIp = env.apply("POD_IP");
     if (podIp == null || podIp.isBlank()) {
