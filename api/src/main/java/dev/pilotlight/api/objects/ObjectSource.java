@@ -11,11 +11,11 @@ import java.util.function.Function;
  * an informer ({@link InformerSource}); in local mode the object store; shells written against it
  * run the same in both modes.
  *
- * <p>Indexes and handlers are added before {@link #start}. Reads are level-triggered: they answer
- * the latest state the source has, which may already be ahead of the events delivered so far, so a
- * handler should note what changed and read again rather than trust the object it was given to be
- * current. Objects returned (by reads and to handlers) are not to be modified by callers: a source
- * may hand out its cached instances.
+ * <p>Indexes are added before {@link #start}, handlers usually too. Reads are level-triggered: they
+ * answer the latest state the source has, which may already be ahead of the events delivered so
+ * far, so a handler should note what changed and read again rather than trust the object it was
+ * given to be current. Objects returned (by reads and to handlers) are not to be modified by
+ * callers: a source may hand out its cached instances.
  *
  * @param <T> the kind, a fabric8 model class
  */
