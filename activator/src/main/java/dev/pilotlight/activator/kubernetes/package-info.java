@@ -1,5 +1,6 @@
 /**
- * The activator in Kubernetes mode: pure mappings from Routes, Revisions and EndpointSlices to the
- * gateway's route table and endpoints, and the informer shell that feeds them to the gateway.
+ * The activator in Kubernetes mode: the replicas of the gateway that share instances' capacity
+ * (from the EndpointSlices of the activator's Service). The feed of routes and endpoints is {@link
+ * dev.pilotlight.activator.feed.GatewayFeed#kubernetes}.
  */
 package dev.pilotlight.activator.kubernetes;

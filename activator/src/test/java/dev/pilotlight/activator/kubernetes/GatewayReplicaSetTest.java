@@ -1,10 +1,11 @@
 package dev.pilotlight.activator.kubernetes;
 
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.starting;
+import static dev.pilotlight.activator.feed.K8sFixtures.ready;
+import static dev.pilotlight.activator.feed.K8sFixtures.starting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.activator.Gateway;
+import dev.pilotlight.activator.feed.K8sFixtures;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
 import org.junit.jupiter.api.Test;

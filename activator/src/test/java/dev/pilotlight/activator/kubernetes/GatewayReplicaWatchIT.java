@@ -1,11 +1,12 @@
 package dev.pilotlight.activator.kubernetes;
 
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.starting;
+import static dev.pilotlight.activator.feed.K8sFixtures.ready;
+import static dev.pilotlight.activator.feed.K8sFixtures.starting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.TestGateway;
+import dev.pilotlight.activator.feed.K8sFixtures;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.testkit.Await;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;

@@ -1,16 +1,18 @@
 package dev.pilotlight.activator.kubernetes;
 
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.revision;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.route;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.slice;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.traffic;
+import static dev.pilotlight.activator.feed.K8sFixtures.ready;
+import static dev.pilotlight.activator.feed.K8sFixtures.revision;
+import static dev.pilotlight.activator.feed.K8sFixtures.route;
+import static dev.pilotlight.activator.feed.K8sFixtures.slice;
+import static dev.pilotlight.activator.feed.K8sFixtures.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.LeakCheck;
 import dev.pilotlight.activator.TestGateway;
+import dev.pilotlight.activator.feed.GatewayFeed;
+import dev.pilotlight.activator.feed.K8sFixtures;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.model.RevisionSpec;
@@ -75,7 +77,7 @@ class KubernetesGatewayIT {
           .build();
   HttpServer app;
   Gateway gateway;
-  KubernetesFeed feed;
+  GatewayFeed feed;
   int port;
 
   @BeforeEach
@@ -109,7 +111,7 @@ class KubernetesGatewayIT {
     port = gateway.start();
     create(revision(NS, REV.name()));
     create(route(NS, "hello", traffic(REV.name(), 100, null)));
-    feed = new KubernetesFeed(client, null, "example.com", gateway, gateway);
+    feed = GatewayFeed.kubernetes(client, null, "example.com", gateway, gateway);
   }
 
   @AfterEach

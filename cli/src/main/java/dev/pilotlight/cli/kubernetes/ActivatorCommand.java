@@ -4,8 +4,8 @@ import dev.pilotlight.activator.ClientLimits;
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
 import dev.pilotlight.activator.MetricsExposition;
+import dev.pilotlight.activator.feed.GatewayFeed;
 import dev.pilotlight.activator.kubernetes.GatewayReplicaWatch;
-import dev.pilotlight.activator.kubernetes.KubernetesFeed;
 import dev.pilotlight.activator.stats.HttpStatSink;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.cli.ClientLimitsOptions;
@@ -37,10 +37,10 @@ import picocli.CommandLine.Spec;
  * instance's {@code containerConcurrency}, learning their count from their Service's endpoints:
  * {@link GatewayReplicaWatch}). Routes come from Routes' {@code status.traffic}, limits from
  * Revisions, instances from the EndpointSlices of the revisions' headless Services ({@link
- * KubernetesFeed}); stats and pokes go to the autoscaler's HTTP intake with the shared token.
- * {@code /readyz} is 200 once the caches have synced and the gateway listens, and 503 again from
- * SIGTERM on. Then the gateway drains ({@link Gateway#startDraining()}): for the drain delay it
- * still accepts and serves, telling clients to reconnect elsewhere ({@code Connection: close},
+ * GatewayFeed#kubernetes}); stats and pokes go to the autoscaler's HTTP intake with the shared
+ * token. {@code /readyz} is 200 once the caches have synced and the gateway listens, and 503 again
+ * from SIGTERM on. Then the gateway drains ({@link Gateway#startDraining()}): for the drain delay
+ * it still accepts and serves, telling clients to reconnect elsewhere ({@code Connection: close},
  * GOAWAY); then it stops accepting and lets requests in flight and held finish for up to the drain
  * grace; a request still held then gets 503 with {@code Retry-After}.
  */
@@ -297,8 +297,8 @@ public final class ActivatorCommand implements Callable<Integer> {
               + httpProtocol.name().toLowerCase(java.util.Locale.ROOT);
     }
     dev.pilotlight.activator.tls.SecretCertificates tlsSecrets = secrets;
-    KubernetesFeed feed =
-        new KubernetesFeed(client, kubernetes.namespace(), hostDomain, gateway, gateway);
+    GatewayFeed feed =
+        GatewayFeed.kubernetes(client, kubernetes.namespace(), hostDomain, gateway, gateway);
     toClose.add(1, feed);
     String podIp = env.apply("POD_IP");
     if (podIp == null || podIp.isBlank()) {

@@ -5,7 +5,7 @@ import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.autoscaler.intake.StatIntakeServer;
-import dev.pilotlight.autoscaler.kubernetes.KubernetesAutoscaler;
+import dev.pilotlight.autoscaler.shell.AutoscalerShell;
 import dev.pilotlight.cli.logging.LoggingOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -104,8 +104,8 @@ public final class AutoscalerCommand implements Callable<Integer> {
         return 1;
       }
       AutoscalerConfig config = live.current();
-      try (KubernetesAutoscaler autoscaler =
-              new KubernetesAutoscaler(
+      try (AutoscalerShell autoscaler =
+              AutoscalerShell.kubernetes(
                   client,
                   kubernetes.namespace(),
                   config,

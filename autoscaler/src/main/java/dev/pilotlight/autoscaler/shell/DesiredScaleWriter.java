@@ -1,4 +1,4 @@
-package dev.pilotlight.autoscaler.kubernetes;
+package dev.pilotlight.autoscaler.shell;
 
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.ScaleDecision;
@@ -32,13 +32,10 @@ public final class DesiredScaleWriter implements ScaleListener {
   /** Retries of a failed write: 100 ms doubling per consecutive failure, at most 30 s. */
   static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30));
 
-  /** The narrow store: what the cache says, and the write. */
-  public interface Store {
+  /** The narrow store: what the cache says, and the write ({@link DesiredScalePatch}). */
+  public interface Store extends DesiredScalePatch {
     /** Whether the PodAutoscaler exists (in the cache), and its {@code status.desiredScale}. */
     Observed observe(RevisionKey key);
-
-    /** Patches {@code status.desiredScale}; throws on failure. */
-    void writeDesiredScale(RevisionKey key, int desiredScale);
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.pilotlight.activator.kubernetes;
+package dev.pilotlight.activator.feed;
 
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;

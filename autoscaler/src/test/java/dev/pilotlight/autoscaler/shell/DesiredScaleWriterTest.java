@@ -1,4 +1,4 @@
-package dev.pilotlight.autoscaler.kubernetes;
+package dev.pilotlight.autoscaler.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

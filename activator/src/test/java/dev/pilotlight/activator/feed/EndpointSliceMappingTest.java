@@ -1,10 +1,10 @@
-package dev.pilotlight.activator.kubernetes;
+package dev.pilotlight.activator.feed;
 
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.endpoint;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.revision;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.slice;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.starting;
+import static dev.pilotlight.activator.feed.K8sFixtures.endpoint;
+import static dev.pilotlight.activator.feed.K8sFixtures.ready;
+import static dev.pilotlight.activator.feed.K8sFixtures.revision;
+import static dev.pilotlight.activator.feed.K8sFixtures.slice;
+import static dev.pilotlight.activator.feed.K8sFixtures.starting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -15,6 +15,8 @@ import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.ReadinessProbe;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -222,5 +224,84 @@ class EndpointSliceMappingTest {
     List<EndpointSlice> ba = List.of(ab.get(1), ab.get(0));
     assertThat(EndpointSliceMapping.revisionEndpoints(revision(NS, REV), ab))
         .isEqualTo(EndpointSliceMapping.revisionEndpoints(revision(NS, REV), ba));
+  }
+
+  static Condition condition(String type, String status, String reason, String message) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .build();
+  }
+
+  /** name, conditions, expected problem. */
+  static Stream<Arguments> problems() {
+    Condition ready = condition("Ready", "True", null, null);
+    Condition healthy = condition("ContainerHealthy", "True", null, null);
+    Condition available = condition("ResourcesAvailable", "True", null, null);
+    Condition crash =
+        condition("ContainerHealthy", "False", "ExitCode1", "container exited with code 1");
+    Condition pull =
+        condition("ResourcesAvailable", "False", "ImagePullBackOff", "cannot pull example:latest");
+    Condition notReady = condition("Ready", "False", "RevisionFailed", "the revision failed");
+    return Stream.of(
+        Arguments.of("no status: none", null, null),
+        Arguments.of("all True: none", List.of(ready, healthy, available), null),
+        Arguments.of(
+            "Unknown is deploying, not a problem",
+            List.of(
+                condition("Ready", "Unknown", "Deploying", "waiting"),
+                condition("ResourcesAvailable", "Unknown", "Deploying", "waiting")),
+            null),
+        Arguments.of(
+            "Ready False alone: its reason and message",
+            List.of(notReady),
+            "RevisionFailed: the revision failed"),
+        Arguments.of(
+            "ContainerHealthy False is more specific than Ready False",
+            List.of(notReady, available, crash),
+            "ExitCode1: container exited with code 1"),
+        Arguments.of(
+            "ResourcesAvailable False is more specific than Ready False",
+            List.of(notReady, pull, healthy),
+            "ImagePullBackOff: cannot pull example:latest"),
+        Arguments.of(
+            "ContainerHealthy False before ResourcesAvailable False",
+            List.of(notReady, pull, crash),
+            "ExitCode1: container exited with code 1"),
+        Arguments.of(
+            "a False condition of another type is not a problem",
+            List.of(ready, condition("Active", "False", "NoTraffic", "scaled to zero")),
+            null),
+        Arguments.of(
+            "reason only",
+            List.of(condition("Ready", "False", "RevisionMissing", null)),
+            "RevisionMissing"),
+        Arguments.of(
+            "message only", List.of(condition("Ready", "False", "", "no instance")), "no instance"),
+        Arguments.of(
+            "neither: the type",
+            List.of(condition("Ready", "False", null, null)),
+            "Ready is False"),
+        Arguments.of(
+            "cut to 1 KiB",
+            List.of(condition("ContainerHealthy", "False", "Crash", "x".repeat(2000))),
+            "Crash: " + "x".repeat(1024 - "Crash: ".length() - 3) + "..."));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("problems")
+  void theProblemIsTheMostSpecificFalseCondition(
+      String name, List<Condition> conditions, String problem) {
+    RevisionResource r = revision(NS, REV);
+    if (conditions != null) {
+      r.setStatus(new RevisionResource.Status(1L, conditions, 0, 0, null));
+    }
+    RevisionEndpoints e = EndpointSliceMapping.revisionEndpoints(r, List.of());
+    assertThat(e.problem()).isEqualTo(problem);
+    if (problem != null) {
+      assertThat(e.problem()).hasSizeLessThanOrEqualTo(1024);
+    }
   }
 }

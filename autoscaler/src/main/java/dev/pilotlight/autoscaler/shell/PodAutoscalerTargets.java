@@ -1,4 +1,4 @@
-package dev.pilotlight.autoscaler.kubernetes;
+package dev.pilotlight.autoscaler.shell;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.ScalingSpec;

@@ -1,4 +1,4 @@
-package dev.pilotlight.activator.kubernetes;
+package dev.pilotlight.activator.feed;
 
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -17,12 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builders of the Kubernetes objects the activator reads, as the controller and kube write them.
+ * Builders of the Kubernetes objects the activator reads, as the controller and kube write them
+ * (shared with the tests of the kubernetes package).
  */
-final class K8sFixtures {
+public final class K8sFixtures {
   private K8sFixtures() {}
 
-  static RevisionResource revision(String namespace, String name, RevisionSpec spec) {
+  public static RevisionResource revision(String namespace, String name, RevisionSpec spec) {
     RevisionResource r = new RevisionResource();
     r.setMetadata(
         new ObjectMetaBuilder()
@@ -35,11 +36,11 @@ final class K8sFixtures {
   }
 
   /** A revision with an HTTP readiness probe on {@code /healthz}, concurrency 10, timeout 60 s. */
-  static RevisionResource revision(String namespace, String name) {
+  public static RevisionResource revision(String namespace, String name) {
     return revision(namespace, name, spec(10L, 60L));
   }
 
-  static RevisionSpec spec(Long containerConcurrency, Long timeoutSeconds) {
+  public static RevisionSpec spec(Long containerConcurrency, Long timeoutSeconds) {
     Container c =
         new ContainerBuilder()
             .withImage("ghcr.io/example/hello")
@@ -56,7 +57,7 @@ final class K8sFixtures {
    * A slice of Service {@code service} for revision {@code revision}, labelled as Kubernetes labels
    * a slice (its Service's name) plus the revision label copied from the Service.
    */
-  static EndpointSlice slice(
+  public static EndpointSlice slice(
       String namespace,
       String name,
       String revision,
@@ -84,7 +85,7 @@ final class K8sFixtures {
   }
 
   /** An endpoint with conditions ready and terminating (null: unset). */
-  static Endpoint endpoint(String address, Boolean ready, Boolean terminating) {
+  public static Endpoint endpoint(String address, Boolean ready, Boolean terminating) {
     return new EndpointBuilder()
         .withAddresses(address)
         .withNewConditions()
@@ -95,15 +96,15 @@ final class K8sFixtures {
         .build();
   }
 
-  static Endpoint ready(String address) {
+  public static Endpoint ready(String address) {
     return endpoint(address, true, false);
   }
 
-  static Endpoint starting(String address) {
+  public static Endpoint starting(String address) {
     return endpoint(address, false, false);
   }
 
-  static RouteResource route(String namespace, String name, TrafficStatus... traffic) {
+  public static RouteResource route(String namespace, String name, TrafficStatus... traffic) {
     RouteResource r = new RouteResource();
     r.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     r.setStatus(
@@ -113,7 +114,7 @@ final class K8sFixtures {
     return r;
   }
 
-  static TrafficStatus traffic(String revision, long percent, String tag) {
+  public static TrafficStatus traffic(String revision, long percent, String tag) {
     return new TrafficStatus(revision, null, false, percent, tag, null);
   }
 }

@@ -1,11 +1,11 @@
-package dev.pilotlight.activator.kubernetes;
+package dev.pilotlight.activator.feed;
 
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.ready;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.revision;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.route;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.slice;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.starting;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.traffic;
+import static dev.pilotlight.activator.feed.K8sFixtures.ready;
+import static dev.pilotlight.activator.feed.K8sFixtures.revision;
+import static dev.pilotlight.activator.feed.K8sFixtures.route;
+import static dev.pilotlight.activator.feed.K8sFixtures.slice;
+import static dev.pilotlight.activator.feed.K8sFixtures.starting;
+import static dev.pilotlight.activator.feed.K8sFixtures.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -34,14 +34,14 @@ import org.junit.jupiter.api.Test;
  * EndpointSlice changes reach the gateway's listeners.
  */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesFeedIT {
+class GatewayFeedIT {
   static final Duration DEADLINE = Duration.ofSeconds(20);
   static final String NS = "default";
   static final RevisionKey REV = new RevisionKey(NS, "hello-00001");
 
   KubernetesClient client;
   final Recorder recorder = new Recorder();
-  KubernetesFeed feed;
+  GatewayFeed feed;
 
   /** The gateway's side: the last table and endpoints, every removal, every publishing thread. */
   static final class Recorder implements EndpointsListener {
@@ -89,7 +89,7 @@ class KubernetesFeedIT {
   }
 
   void startFeed(String namespace) throws Exception {
-    feed = new KubernetesFeed(client, namespace, "example.com", recorder::table, recorder);
+    feed = GatewayFeed.kubernetes(client, namespace, "example.com", recorder::table, recorder);
     feed.start().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertThat(feed.synced()).isTrue();
   }
@@ -130,7 +130,7 @@ class KubernetesFeedIT {
 
     assertThat(recorder.table.lookup("hello.default.example.com")).isNotNull();
     assertThat(recorder.ready(REV)).containsExactly("10.0.0.1:8080");
-    assertThat(recorder.threads).containsOnly("pilotlight-kubernetes-feed");
+    assertThat(recorder.threads).containsOnly("pilotlight-gateway-feed");
   }
 
   @Test
@@ -165,7 +165,7 @@ class KubernetesFeedIT {
 
     client.resources(RevisionResource.class).inNamespace(NS).withName(REV.name()).delete();
     Await.until("revision removed", DEADLINE, () -> recorder.removed.contains(REV));
-    assertThat(recorder.threads).containsOnly("pilotlight-kubernetes-feed");
+    assertThat(recorder.threads).containsOnly("pilotlight-gateway-feed");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.pilotlight.activator.kubernetes;
+package dev.pilotlight.activator.feed;
 
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.RevisionResource;
@@ -9,6 +9,7 @@ import dev.pilotlight.api.spi.Protocol;
 import dev.pilotlight.api.spi.ReadinessProbe;
 import dev.pilotlight.api.spi.RevisionEndpoints;
 import dev.pilotlight.api.spi.RevisionKey;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
@@ -35,7 +36,8 @@ import java.util.TreeMap;
  * moves it between them) counts once, ready if either says so. Ids are {@code address:port}, so the
  * same pod keeps its id across slice updates. The protocol comes from the slice port's name ({@code
  * h2c} → {@link Protocol#H2C}, the Service's port is named after the container's). A slice without
- * a port number is skipped: the controller always gives the headless Service its port.
+ * a port number is skipped: the controller always gives the headless Service its port. The
+ * revision's {@link RevisionEndpoints#problem} comes from its status conditions ({@link #problem}).
  */
 public final class EndpointSliceMapping {
   private EndpointSliceMapping() {}
@@ -96,7 +98,61 @@ public final class EndpointSliceMapping {
         spec.idleTimeout(),
         new ArrayList<>(ready.values()),
         new ArrayList<>(starting.values()),
-        readinessProbe(spec));
+        readinessProbe(spec),
+        null,
+        problem(revision));
+  }
+
+  /** The most specific first: the container, then the resources, then the revision as a whole. */
+  static final List<String> PROBLEM_CONDITIONS =
+      List.of("ContainerHealthy", "ResourcesAvailable", "Ready");
+
+  /** A problem longer than this, in chars, is cut: it goes into a 503's body. */
+  static final int MAX_PROBLEM = 1024;
+
+  /**
+   * Why the revision cannot serve, as its status says, for a held request's 503: {@code <reason>:
+   * <message>} of its first False condition of {@link #PROBLEM_CONDITIONS} (just the reason or the
+   * message when it has only one, its type when neither), cut to {@link #MAX_PROBLEM} chars; null
+   * when none is False (Unknown is not a problem yet: the revision is deploying).
+   */
+  static String problem(RevisionResource revision) {
+    RevisionResource.Status status = revision.getStatus();
+    if (status == null || status.conditions() == null) {
+      return null;
+    }
+    for (String type : PROBLEM_CONDITIONS) {
+      for (Condition c : status.conditions()) {
+        if (c != null && type.equals(c.getType()) && "False".equals(c.getStatus())) {
+          return cut(describe(c));
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String describe(Condition c) {
+    boolean reason = c.getReason() != null && !c.getReason().isBlank();
+    boolean message = c.getMessage() != null && !c.getMessage().isBlank();
+    if (reason && message) {
+      return c.getReason() + ": " + c.getMessage();
+    }
+    if (reason || message) {
+      return reason ? c.getReason() : c.getMessage();
+    }
+    return c.getType() + " is False";
+  }
+
+  /** At most {@link #MAX_PROBLEM} chars, "..." ending a cut one, no surrogate pair split. */
+  private static String cut(String s) {
+    if (s.length() <= MAX_PROBLEM) {
+      return s;
+    }
+    int end = MAX_PROBLEM - 3;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end) + "...";
   }
 
   enum State {

@@ -1,4 +1,4 @@
-package dev.pilotlight.autoscaler.kubernetes;
+package dev.pilotlight.autoscaler.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,16 +25,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The autoscaler's Kubernetes shell against the fabric8 mock API server in CRUD mode. */
+/** The autoscaler's shell in Kubernetes mode against the fabric8 mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesAutoscalerIT {
+class AutoscalerShellIT {
   static final Duration DEADLINE = Duration.ofSeconds(30);
   static final RevisionKey KEY = new RevisionKey("demo", "hello-00001");
   static final RevisionKey OTHER = new RevisionKey("demo", "hello-00002");
 
   static KubernetesClient client;
   ScheduledExecutorService scaler;
-  KubernetesAutoscaler autoscaler;
+  AutoscalerShell autoscaler;
 
   @BeforeAll
   static void crds() {
@@ -45,7 +45,7 @@ class KubernetesAutoscalerIT {
   void start() throws Exception {
     scaler = Executors.newSingleThreadScheduledExecutor();
     autoscaler =
-        new KubernetesAutoscaler(
+        AutoscalerShell.kubernetes(
             client,
             "demo",
             AutoscalerConfig.DEFAULTS,

@@ -1,23 +1,26 @@
-package dev.pilotlight.autoscaler.kubernetes;
+package dev.pilotlight.autoscaler.shell;
 
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
+import dev.pilotlight.api.objects.InformerSource;
+import dev.pilotlight.api.objects.ObjectHandler;
+import dev.pilotlight.api.objects.ObjectSource;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.spi.ScalingTarget;
 import dev.pilotlight.api.spi.StatSink;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.autoscaler.Autoscaler;
+import dev.pilotlight.autoscaler.metrics.AutoscalerMetrics;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,20 +30,21 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The autoscaler's Kubernetes shell: a PodAutoscaler informer upserts each one as a {@link
- * ScalingTarget} (and removes it when deleted), the {@link Autoscaler} decides, and a {@link
- * DesiredScaleWriter} patches each decision into the PodAutoscaler's {@code status.desiredScale}
- * while this replica leads. Stats come in through {@link #stats()} (the HTTP intake in production);
- * every replica keeps deciding, so a new leader starts from warm windows of whatever stats reached
- * it.
+ * The autoscaler's shell, the same in both modes: a source of PodAutoscalers (an informer on a
+ * cluster, the object store in local mode) upserts each one as a {@link ScalingTarget} (and removes
+ * it when deleted), the {@link Autoscaler} decides, and a {@link DesiredScaleWriter} writes each
+ * decision into the PodAutoscaler's {@code status.desiredScale} through a {@link DesiredScalePatch}
+ * while this replica leads. Stats come in through {@link #stats()} (the HTTP intake on a cluster,
+ * the gateway in-process locally); every replica keeps deciding, so a new leader starts from warm
+ * windows of whatever stats reached it. Local mode has one replica: it calls {@link #startLeading}
+ * at once.
  */
-public final class KubernetesAutoscaler implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(KubernetesAutoscaler.class);
+public final class AutoscalerShell implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AutoscalerShell.class);
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
-  private final KubernetesClient client;
   private volatile AutoscalerConfig config;
-  private final SharedIndexInformer<PodAutoscalerResource> informer;
+  private final ObjectSource<PodAutoscalerResource> podAutoscalers;
   private final ScheduledExecutorService writes;
   private final DesiredScaleWriter writer;
   private final Autoscaler autoscaler;
@@ -49,27 +53,24 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   private CompletableFuture<Void> started;
 
   /**
-   * @param namespace the namespace served, null for all
+   * A shell over a source of PodAutoscalers, not started, which it owns from now on: {@link #start}
+   * starts it, {@link #close} closes it.
+   *
+   * @param patch writes a decision; called on the shell's own write thread, retried on failure
    * @param tick how often every revision's scale is decided (Knative: 2 s)
    * @param scaler the autoscaler's own thread
+   * @param ticker the decider's clock
    */
-  public KubernetesAutoscaler(
-      KubernetesClient client,
-      String namespace,
+  public AutoscalerShell(
+      ObjectSource<PodAutoscalerResource> podAutoscalers,
+      DesiredScalePatch patch,
       AutoscalerConfig config,
       Duration tick,
       ScheduledExecutorService scaler,
       Ticker ticker) {
-    this.client = client;
-    this.config = config;
-    MixedOperation<
-            PodAutoscalerResource,
-            KubernetesResourceList<PodAutoscalerResource>,
-            Resource<PodAutoscalerResource>>
-        pas = client.resources(PodAutoscalerResource.class);
-    this.informer =
-        (namespace == null ? pas.inAnyNamespace() : pas.inNamespace(namespace))
-            .runnableInformer(Duration.ofMinutes(10).toMillis());
+    this.podAutoscalers = Objects.requireNonNull(podAutoscalers, "podAutoscalers");
+    Objects.requireNonNull(patch, "patch");
+    this.config = Objects.requireNonNull(config, "config");
     this.writes =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -77,10 +78,10 @@ public final class KubernetesAutoscaler implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.writer = new DesiredScaleWriter(new Store(), writes);
+    this.writer = new DesiredScaleWriter(new Store(patch), writes);
     this.autoscaler = new Autoscaler(scaler, ticker, tick, writer);
-    informer.addEventHandler(
-        new ResourceEventHandler<>() {
+    podAutoscalers.addHandler(
+        new ObjectHandler<>() {
           @Override
           public void onAdd(PodAutoscalerResource pa) {
             upsert(pa);
@@ -92,7 +93,7 @@ public final class KubernetesAutoscaler implements AutoCloseable {
           }
 
           @Override
-          public void onDelete(PodAutoscalerResource pa, boolean finalStateUnknown) {
+          public void onDelete(PodAutoscalerResource pa) {
             RevisionKey key = PodAutoscalerTargets.key(pa);
             upserted.remove(key);
             refused.remove(key);
@@ -103,13 +104,49 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   }
 
   /**
+   * Kubernetes mode: a PodAutoscaler informer (resynced every 10 minutes) and a JSON merge patch of
+   * the status subresource.
+   *
+   * @param namespace the namespace served, null for all
+   * @param tick how often every revision's scale is decided (Knative: 2 s)
+   * @param scaler the autoscaler's own thread
+   */
+  public static AutoscalerShell kubernetes(
+      KubernetesClient client,
+      String namespace,
+      AutoscalerConfig config,
+      Duration tick,
+      ScheduledExecutorService scaler,
+      Ticker ticker) {
+    MixedOperation<
+            PodAutoscalerResource,
+            KubernetesResourceList<PodAutoscalerResource>,
+            Resource<PodAutoscalerResource>>
+        pas = client.resources(PodAutoscalerResource.class);
+    return new AutoscalerShell(
+        new InformerSource<>(
+            (namespace == null ? pas.inAnyNamespace() : pas.inNamespace(namespace))
+                .runnableInformer(Duration.ofMinutes(10).toMillis())),
+        (key, desiredScale) ->
+            // a merge patch of this one field: status.actualScale is the controller's
+            pas.inNamespace(key.namespace())
+                .withName(key.name())
+                .subresource("status")
+                .patch(MERGE, "{\"status\":{\"desiredScale\":" + desiredScale + "}}"),
+        config,
+        tick,
+        scaler,
+        ticker);
+  }
+
+  /**
    * A new global autoscaling config (config-autoscaler or config-deployment changed): every
    * PodAutoscaler's target is resolved again; the changed ones reach the decider, which keeps each
    * revision's windows (a new window length resizes them, as Knative does).
    */
   public synchronized void reconfigure(AutoscalerConfig next) {
-    config = next;
-    informer.getStore().list().forEach(this::upsert);
+    config = Objects.requireNonNull(next, "next");
+    podAutoscalers.list().forEach(this::upsert);
   }
 
   /** The global autoscaling config in force. */
@@ -143,17 +180,18 @@ public final class KubernetesAutoscaler implements AutoCloseable {
     return autoscaler;
   }
 
-  /** Starts deciding and the informer (once); completes when the informer has listed once. */
+  /** Starts deciding and the source (once); completes when the source has listed once. */
   public synchronized CompletableFuture<Void> start() {
     if (started == null) {
       autoscaler.start();
-      started = informer.start().toCompletableFuture();
+      started = podAutoscalers.start();
     }
     return started;
   }
 
+  /** Whether the source has listed the PodAutoscalers. */
   public boolean synced() {
-    return informer.hasSynced();
+    return podAutoscalers.synced();
   }
 
   /** Leadership gained: write decisions from now on (those made before included). */
@@ -167,7 +205,7 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   }
 
   /** The autoscaler's series (decisions per revision, tick duration). */
-  public dev.pilotlight.autoscaler.metrics.AutoscalerMetrics metrics() {
+  public AutoscalerMetrics metrics() {
     return autoscaler.metrics();
   }
 
@@ -178,16 +216,22 @@ public final class KubernetesAutoscaler implements AutoCloseable {
   @Override
   public void close() {
     writer.stopLeading();
-    informer.stop();
+    podAutoscalers.close();
     autoscaler.close();
     writes.shutdownNow();
   }
 
   /** The PodAutoscaler cache and the status patch. */
   private final class Store implements DesiredScaleWriter.Store {
+    private final DesiredScalePatch patch;
+
+    Store(DesiredScalePatch patch) {
+      this.patch = patch;
+    }
+
     @Override
     public DesiredScaleWriter.Observed observe(RevisionKey key) {
-      PodAutoscalerResource pa = informer.getStore().getByKey(key.namespace() + "/" + key.name());
+      PodAutoscalerResource pa = podAutoscalers.get(key.namespace(), key.name());
       if (pa == null) {
         return DesiredScaleWriter.Observed.ABSENT;
       }
@@ -197,13 +241,7 @@ public final class KubernetesAutoscaler implements AutoCloseable {
 
     @Override
     public void writeDesiredScale(RevisionKey key, int desiredScale) {
-      // a merge patch of this one field: status.actualScale is the controller's
-      client
-          .resources(PodAutoscalerResource.class)
-          .inNamespace(key.namespace())
-          .withName(key.name())
-          .subresource("status")
-          .patch(MERGE, "{\"status\":{\"desiredScale\":" + desiredScale + "}}");
+      patch.writeDesiredScale(key, desiredScale);
     }
   }
 }

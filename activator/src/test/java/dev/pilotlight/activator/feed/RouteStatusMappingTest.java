@@ -1,7 +1,7 @@
-package dev.pilotlight.activator.kubernetes;
+package dev.pilotlight.activator.feed;
 
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.route;
-import static dev.pilotlight.activator.kubernetes.K8sFixtures.traffic;
+import static dev.pilotlight.activator.feed.K8sFixtures.route;
+import static dev.pilotlight.activator.feed.K8sFixtures.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.kubernetes.RouteResource;
