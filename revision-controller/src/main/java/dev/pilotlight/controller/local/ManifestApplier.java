@@ -8,6 +8,7 @@ import dev.pilotlight.api.model.Configuration;
 import dev.pilotlight.api.model.Resource;
 import dev.pilotlight.api.model.Route;
 import dev.pilotlight.api.model.Service;
+import dev.pilotlight.controller.kubernetes.ClusterWrites;
 import dev.pilotlight.controller.kubernetes.ObjectKey;
 import dev.pilotlight.controller.store.ObjectStore;
 import dev.pilotlight.controller.store.StoreErrors;
@@ -65,6 +66,7 @@ public final class ManifestApplier {
       List.of(ServiceResource.class, ConfigurationResource.class, RouteResource.class);
 
   private final ObjectStore store;
+  private final ClusterWrites writes;
   private final ControllerEvents events;
 
   /** Documents refused because another file held the name, by file: applied once it is free. */
@@ -78,7 +80,18 @@ public final class ManifestApplier {
    * @param events where refusals and failed writes are reported, for the user
    */
   public ManifestApplier(ObjectStore store, ControllerEvents events) {
+    this(store, store, events);
+  }
+
+  /**
+   * @param store where the objects are read
+   * @param writes where they are written: the store, or a wrapper of it (tests of concurrent
+   *     writes)
+   * @param events where refusals and failed writes are reported, for the user
+   */
+  public ManifestApplier(ObjectStore store, ClusterWrites writes, ControllerEvents events) {
     this.store = Objects.requireNonNull(store, "store");
+    this.writes = Objects.requireNonNull(writes, "writes");
     this.events = Objects.requireNonNull(events, "events");
   }
 
@@ -100,7 +113,7 @@ public final class ManifestApplier {
     boolean deleted = false;
     for (Ref ref : appliedFrom(source)) {
       if (!kept.contains(ref)) {
-        store.delete(ref.type(), ref.key());
+        writes.delete(ref.type(), ref.key());
         deleted = true;
       }
     }
@@ -141,7 +154,7 @@ public final class ManifestApplier {
     forgetReports(source);
     boolean deleted = false;
     for (Ref ref : appliedFrom(source)) {
-      store.delete(ref.type(), ref.key());
+      writes.delete(ref.type(), ref.key());
       deleted = true;
     }
     if (deleted) {
@@ -292,9 +305,9 @@ public final class ManifestApplier {
       try {
         HasMetadata existing = store.get(desired.getClass(), ObjectKey.of(desired));
         if (existing == null) {
-          store.create(desired);
+          writes.create(desired);
         } else if (!sameUserFields(existing, desired)) {
-          store.update(merged(existing, desired));
+          writes.update(merged(existing, desired));
         }
         return;
       } catch (KubernetesClientException e) {
