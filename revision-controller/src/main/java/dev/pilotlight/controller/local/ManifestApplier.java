@@ -113,7 +113,7 @@ public final class ManifestApplier {
     boolean deleted = false;
     for (Ref ref : appliedFrom(source)) {
       if (!kept.contains(ref)) {
-        writes.delete(ref.type(), ref.key());
+        release(source, ref);
         deleted = true;
       }
     }
@@ -154,7 +154,7 @@ public final class ManifestApplier {
     forgetReports(source);
     boolean deleted = false;
     for (Ref ref : appliedFrom(source)) {
-      writes.delete(ref.type(), ref.key());
+      release(source, ref);
       deleted = true;
     }
     if (deleted) {
@@ -289,6 +289,28 @@ public final class ManifestApplier {
         refused.put(e.getKey(), List.copyOf(still));
       }
     }
+  }
+
+  /**
+   * Lets go of an object {@code source} no longer declares: handed over to another file that
+   * declares it too (a file renamed, a document moved), so its revisions live on; else deleted.
+   */
+  private void release(String source, Ref ref) {
+    for (Map.Entry<String, List<Resource>> e : refused.entrySet()) {
+      if (e.getKey().equals(source)) {
+        continue;
+      }
+      for (Resource r : e.getValue()) {
+        if (Ref.of(r).equals(ref)) {
+          List<Resource> rest = new ArrayList<>(e.getValue());
+          rest.remove(r);
+          e.setValue(List.copyOf(rest));
+          write(e.getKey(), r);
+          return;
+        }
+      }
+    }
+    writes.delete(ref.type(), ref.key());
   }
 
   private void forgetReports(String source) {

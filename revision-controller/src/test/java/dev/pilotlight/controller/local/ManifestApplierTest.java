@@ -315,12 +315,12 @@ class ManifestApplierTest {
             List.of("Configuration default/c gen=1 src=a.yaml", "Route default/c gen=1 src=b.yaml"),
             List.of()),
         new Row(
-            "a refused document is applied once the other file lets the name go",
+            "a refused document takes the object over once the other file lets the name go",
             List.of(
                 apply("a.yaml", service("hello", "v1")),
                 apply("b.yaml", service("hello", "v2", "team: b", "note: b")),
                 remove("a.yaml")),
-            List.of(HELLO + " gen=1 src=b.yaml labels={team=b} annotations={note=b}"),
+            List.of(HELLO + " gen=2 src=b.yaml labels={team=b} annotations={note=b}"),
             List.of(
                 "Service default/hello in b.yaml ignored: the name is already declared in a.yaml")),
         new Row(
@@ -342,6 +342,33 @@ class ManifestApplierTest {
     }
     assertThat(objects()).as("objects").containsExactlyInAnyOrderElementsOf(row.objects());
     assertThat(events).as("events").containsExactlyElementsOf(row.events());
+  }
+
+  @Test
+  void aFileRenamedHandsItsObjectsOverInsteadOfDeletingThem() {
+    applier.apply("a.yaml", docs(service("hello", "v1"), route("r", "hello")));
+    ObjectKey key = new ObjectKey("default", "hello");
+    String uid = store.get(ServiceResource.class, key).getMetadata().getUid();
+
+    // the watcher sees the new name before the old one goes
+    applier.apply("b.yaml", docs(service("hello", "v1"), route("r", "hello")));
+    applier.removeSource("a.yaml");
+
+    ServiceResource hello = store.get(ServiceResource.class, key);
+    assertThat(hello.getMetadata().getUid()).as("the same object").isEqualTo(uid);
+    assertThat(hello.getMetadata().getGeneration()).isEqualTo(1);
+    assertThat(objects())
+        .containsExactlyInAnyOrder(
+            HELLO + " gen=1 src=b.yaml labels={team=a} annotations={note=x}",
+            "Route default/r gen=1 src=b.yaml");
+
+    // a document moved from one file to another, the old file changed after the new one
+    applier.apply("c.yaml", docs(route("r", "hello")));
+    applier.apply("b.yaml", docs(service("hello", "v1")));
+    assertThat(objects())
+        .containsExactlyInAnyOrder(
+            HELLO + " gen=1 src=b.yaml labels={team=a} annotations={note=x}",
+            "Route default/r gen=1 src=c.yaml");
   }
 
   @Test
