@@ -7,6 +7,7 @@ import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
+import dev.pilotlight.controller.status.StatusSnapshot.KnativeCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Show services (URL, readiness, traffic) and revisions (desired, ready and pending"
-            + " instances, the pilot light's reserve instance, held requests).")
+            + " instances, the pilot light's reserve instance, held requests), and the Knative"
+            + " conditions that are not True.")
 public final class StatusCommand implements Callable<Integer> {
   enum Output {
     table,
@@ -118,6 +120,16 @@ public final class StatusCommand implements Callable<Integer> {
             .append(svc.message())
             .append('\n');
       }
+      String why = notTrue(svc.conditions());
+      if (why != null) {
+        sb.append("  ")
+            .append(svc.namespace())
+            .append('/')
+            .append(svc.name())
+            .append(" conditions: ")
+            .append(why)
+            .append('\n');
+      }
       for (ResolvedTarget t : svc.traffic()) {
         if (t.url() != null) {
           sb.append("  tag ")
@@ -163,6 +175,18 @@ public final class StatusCommand implements Callable<Integer> {
           });
     }
     render(sb, rows);
+    for (RevisionStatus r : s.revisions()) {
+      String why = notTrue(r.revisionConditions());
+      if (why != null) {
+        sb.append("  ")
+            .append(r.namespace())
+            .append('/')
+            .append(r.name())
+            .append(" conditions: ")
+            .append(why)
+            .append('\n');
+      }
+    }
     rows = new ArrayList<>();
     rows.add(
         new String[] {
@@ -206,6 +230,24 @@ public final class StatusCommand implements Callable<Integer> {
       parts.add(c.type() + "=" + c.status() + (c.reason() == null ? "" : "/" + c.reason()));
     }
     return String.join(" ", parts);
+  }
+
+  /**
+   * Knative's conditions of a Service, Route or Revision that are not True, so a user sees why it
+   * is not ready: {@code ConfigurationsReady=False RevisionFailed; Ready=False RevisionFailed};
+   * null when all are True or none are known.
+   */
+  static String notTrue(List<KnativeCondition> conditions) {
+    if (conditions == null) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    for (KnativeCondition c : conditions) {
+      if (!"True".equals(c.status())) {
+        parts.add(c.type() + "=" + c.status() + (c.reason() == null ? "" : " " + c.reason()));
+      }
+    }
+    return parts.isEmpty() ? null : String.join("; ", parts);
   }
 
   /** The pilot light's state ({@code ready}, {@code starting}, ...), or {@code -} when off. */

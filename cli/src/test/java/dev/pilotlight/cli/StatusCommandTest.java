@@ -6,6 +6,7 @@ import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.status.StatusSnapshot;
 import dev.pilotlight.controller.status.StatusSnapshot.AutoscalerCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
+import dev.pilotlight.controller.status.StatusSnapshot.KnativeCondition;
 import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
@@ -170,6 +171,60 @@ class StatusCommandTest {
     StatusSnapshot back =
         new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
     assertThat(back.revisions()).containsExactly(r);
+  }
+
+  @Test
+  void conditionsNotTrueAreShown_andTheConditionsSurviveTheJsonRoundTrip() throws Exception {
+    KnativeCondition ready =
+        new KnativeCondition(
+            "Ready", "False", "RevisionFailed", "revision failed", "2026-03-01T10:00:00Z");
+    KnativeCondition routes = new KnativeCondition("RoutesReady", "True", null, null, "t");
+    KnativeCondition pull =
+        new KnativeCondition(
+            "ContainerHealthy", "False", "ErrImagePull", "Unable to pull image", "t");
+    StatusSnapshot s =
+        new StatusSnapshot(
+            List.of(
+                new ServiceStatus(
+                    "hello",
+                    "default",
+                    "Service",
+                    "http://hello.default.localhost:8080",
+                    false,
+                    "RevisionFailed",
+                    "revision failed",
+                    "hello-00001",
+                    null,
+                    List.of(),
+                    List.of(ready, routes))),
+            List.of(
+                new RevisionStatus(
+                    "hello-00001",
+                    "default",
+                    "hello",
+                    "hello",
+                    1,
+                    0,
+                    false,
+                    true,
+                    "Unable to pull image",
+                    null,
+                    ReserveStatus.DISABLED,
+                    List.of(),
+                    0,
+                    List.of(),
+                    List.of(pull, ready))));
+    assertThat(StatusCommand.table(s))
+        .contains("default/hello conditions: Ready=False RevisionFailed\n")
+        .contains(
+            "default/hello-00001 conditions: ContainerHealthy=False ErrImagePull;"
+                + " Ready=False RevisionFailed\n")
+        .doesNotContain("RoutesReady=True");
+    String json = dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(s);
+    assertThat(json).contains("\"revisionConditions\" : [").contains("\"conditions\" : [");
+    StatusSnapshot back =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, StatusSnapshot.class);
+    assertThat(back).isEqualTo(s);
   }
 
   @Test

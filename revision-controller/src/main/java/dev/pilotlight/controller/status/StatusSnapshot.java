@@ -18,6 +18,9 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
    * @param kind "Service" or "Route"
    * @param reason short reason when not ready, else null
    * @param message what the user can do about it, else null
+   * @param conditions Knative's conditions of the Service (Ready, ConfigurationsReady, RoutesReady)
+   *     or the bare Route (Ready, AllTrafficAssigned, ...), as its reconciler wrote them; null when
+   *     unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ServiceStatus(
@@ -30,7 +33,46 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String message,
       String latestCreatedRevisionName,
       String latestReadyRevisionName,
-      List<ResolvedTarget> traffic) {}
+      List<ResolvedTarget> traffic,
+      List<KnativeCondition> conditions) {
+
+    /** Without the conditions. */
+    public ServiceStatus(
+        String name,
+        String namespace,
+        String kind,
+        String url,
+        boolean ready,
+        String reason,
+        String message,
+        String latestCreatedRevisionName,
+        String latestReadyRevisionName,
+        List<ResolvedTarget> traffic) {
+      this(
+          name,
+          namespace,
+          kind,
+          url,
+          ready,
+          reason,
+          message,
+          latestCreatedRevisionName,
+          latestReadyRevisionName,
+          traffic,
+          null);
+    }
+  }
+
+  /**
+   * One of Knative's conditions of a Service, Route or Revision, as its reconciler wrote it.
+   *
+   * @param status True, False or Unknown
+   * @param reason CamelCase, null when True
+   * @param lastTransitionTime when the status last changed (ISO-8601, whole seconds)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record KnativeCondition(
+      String type, String status, String reason, String message, String lastTransitionTime) {}
 
   /**
    * The same snapshot with each revision's {@code pending} count read from {@code pending} (the
@@ -99,6 +141,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
    *     ({@code Unschedulable}, said in {@code message}) or to restart after a crash; null when
    *     unknown
    * @param instances each instance now (runtime, image, state); null when unknown
+   * @param revisionConditions Knative's conditions of the Revision (Ready, ResourcesAvailable,
+   *     ContainerHealthy, Active), as the reconcilers wrote them; null when unknown
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RevisionStatus(
@@ -115,7 +159,42 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       ReserveStatus reserve,
       List<AutoscalerCondition> conditions,
       Integer pending,
-      List<InstanceStatus> instances) {
+      List<InstanceStatus> instances,
+      List<KnativeCondition> revisionConditions) {
+
+    /** Without the revision's conditions. */
+    public RevisionStatus(
+        String name,
+        String namespace,
+        String service,
+        String configuration,
+        int desiredReplicas,
+        int actualReplicas,
+        boolean ready,
+        boolean routed,
+        String message,
+        Integer held,
+        ReserveStatus reserve,
+        List<AutoscalerCondition> conditions,
+        Integer pending,
+        List<InstanceStatus> instances) {
+      this(
+          name,
+          namespace,
+          service,
+          configuration,
+          desiredReplicas,
+          actualReplicas,
+          ready,
+          routed,
+          message,
+          held,
+          reserve,
+          conditions,
+          pending,
+          instances,
+          null);
+    }
 
     /** Without the pending count and the instances. */
     public RevisionStatus(
@@ -241,7 +320,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           reserve,
           conditions,
           pending,
-          instances);
+          instances,
+          revisionConditions);
     }
 
     public RevisionStatus withInstances(List<InstanceStatus> instances) {
@@ -259,7 +339,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           reserve,
           conditions,
           pending,
-          instances);
+          instances,
+          revisionConditions);
     }
 
     public RevisionStatus withPending(int pending) {
@@ -277,7 +358,8 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
           reserve,
           conditions,
           pending,
-          instances);
+          instances,
+          revisionConditions);
     }
   }
 
