@@ -84,6 +84,9 @@ public final class NodeAgent implements AutoCloseable {
 
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** How often a revision with stopping instances is looked at again. */
+  static final Duration TERMINATING_RECHECK = Duration.ofSeconds(1);
+
   /** Reconciles of one burst before the loop yields to other tasks. */
   private static final int MAX_PASSES = 100;
 
@@ -417,6 +420,9 @@ public final class NodeAgent implements AutoCloseable {
     set = runtime.observe(key);
     syncSlices(key, revision, set, reserveDraining);
     List<InstanceView> instances = runtime.instances(key);
+    if (instances.stream().anyMatch(i -> i.state() == InstanceView.State.TERMINATING)) {
+      wake(key, TERMINATING_RECHECK); // in case the runtime does not say when it has exited
+    }
     int servingIndex = revision.spec().servingIndex();
     syncPods(key, standard, reserve, servingIndex, instances, reserveDraining, now);
     syncStatus(standard, live(instances, InstanceClass.STANDARD, false), r.refusal, key, now);

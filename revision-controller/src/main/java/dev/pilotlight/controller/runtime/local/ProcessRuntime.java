@@ -1358,7 +1358,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
         if (s.deleted && s.instances.isEmpty()) {
           revisions.remove(s.revision.key());
         }
-        notifyChange(s);
+        notifyChange(s, true); // its pod goes now
         if (capacity.release(i)) {
           admit(); // its requests are free: pending instances of any revision may start
         }
@@ -1535,6 +1535,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private void notifyChange(Supervised s) {
+    notifyChange(s, false);
+  }
+
+  /**
+   * Tells the listener of the revision's instances when they changed, or always when {@code always}
+   * (an instance gone that the set no longer showed: a stopped one has exited).
+   */
+  private void notifyChange(Supervised s, boolean always) {
     List<Endpoint> ready = new ArrayList<>();
     List<Endpoint> running = new ArrayList<>();
     int starting = 0;
@@ -1575,7 +1583,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, failing, running);
     InstanceSet previous = observed.put(s.revision.key(), set);
-    if (!set.equals(previous)) {
+    if (always || !set.equals(previous)) {
       try {
         listener.onInstances(set);
       } catch (RuntimeException e) {
