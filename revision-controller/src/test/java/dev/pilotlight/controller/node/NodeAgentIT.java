@@ -82,6 +82,10 @@ class NodeAgentIT {
   }
 
   static RevisionResource revision() {
+    return revision(REV, "ok");
+  }
+
+  static RevisionResource revision(String name, String mode) {
     String java = ProcessHandle.current().info().command().orElse("java");
     Container c =
         new ContainerBuilder()
@@ -92,10 +96,10 @@ class NodeAgentIT {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.pilotlight.controller.runtime.local.TestHttpApp")
-            .withArgs("ok")
+            .withArgs(mode)
             .build();
     RevisionResource rev = new RevisionResource();
-    rev.getMetadata().setName(REV);
+    rev.getMetadata().setName(name);
     rev.getMetadata().setNamespace(NS);
     rev.getMetadata()
         .setLabels(
@@ -182,5 +186,31 @@ class NodeAgentIT {
     runtime = null;
     Await.until(
         "nothing left running", DEADLINE, () -> again.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void aCrashingProcessIsAPodInCrashLoopBackOffWithItsExitCode() throws Exception {
+    RevisionResource rev = store.create(revision("crash-00001", "crash"));
+    store.create(RevisionChildren.endpointsService(rev));
+    store.create(RevisionChildren.deployment(rev, 1));
+
+    io.fabric8.kubernetes.api.model.ContainerStatus cs =
+        Await.untilValue(
+            "a pod whose last exit is the app's",
+            DEADLINE,
+            () ->
+                store.list(Pod.class, NS).stream()
+                    .filter(
+                        p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
+                    .flatMap(p -> p.getStatus().getContainerStatuses().stream())
+                    .filter(
+                        c -> c.getLastState() != null && c.getLastState().getTerminated() != null)
+                    .findFirst()
+                    .orElse(null),
+            Objects::nonNull);
+    assertThat(cs.getLastState().getTerminated().getExitCode()).isEqualTo(3);
+    assertThat(cs.getLastState().getTerminated().getReason()).isEqualTo("Error");
+    assertThat(cs.getRestartCount()).isPositive();
+    assertThat(store.list(EndpointSlice.class, NS)).isEmpty();
   }
 }

@@ -518,6 +518,56 @@ class NodeAgentTest {
   }
 
   @Test
+  void aRefusedWriteIsRetriedWithBackoffAndTheSliceIsNotHeldUpByIt() {
+    deployment(revision(), 1);
+    agent.start();
+    // a Pod of the same name that is not the agent's: its create is refused (409) until it goes
+    store.create(
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName(POD)
+            .withNamespace(NS)
+            .endMetadata()
+            .build());
+    runtime.publish(KEY, instance("hello-00001-1", State.READY, 40001));
+    assertThat(conditions(slice(SLICE)).getReady()).isTrue(); // written first
+    assertThat(pod(POD).getMetadata().getLabels()).isNullOrEmpty();
+    advance(Duration.ofMillis(50));
+    advance(Duration.ofMillis(100)); // backing off: 50 ms, 100 ms, ...
+    assertThat(pod(POD).getMetadata().getLabels()).isNullOrEmpty();
+
+    store.delete(Pod.class, new ObjectKey(NS, POD));
+    advance(NodeAgent.MAX_BACKOFF);
+    assertThat(pod(POD).getMetadata().getLabels())
+        .containsEntry(KubernetesNames.REVISION_LABEL, REV);
+    assertThat(status(DEPLOYMENT).getReadyReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void anH2cRevisionsSlicesNameTheirPortH2c() {
+    RevisionResource r =
+        Serialization.unmarshal(
+            """
+            apiVersion: serving.pilotlight.dev/v1
+            kind: Revision
+            metadata:
+              name: hello-00001
+              namespace: default
+            spec:
+              containers:
+                - image: ghcr.io/example/hello:1
+                  ports:
+                    - name: h2c
+                      containerPort: 8080
+            """,
+            RevisionResource.class);
+    deployment(store.create(r), 1);
+    agent.start();
+    runtime.publish(KEY, instance("hello-00001-1", State.STARTING, 40001));
+    assertThat(slice(SLICE).getPorts().get(0).getName()).isEqualTo("h2c");
+  }
+
+  @Test
   void aNewAgentOverAStoreWithDeploymentsRealizesThem() {
     deployment(revision(), 1);
     agent.start();
