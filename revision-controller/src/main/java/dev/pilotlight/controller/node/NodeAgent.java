@@ -124,7 +124,9 @@ public final class NodeAgent implements AutoCloseable {
    * @param runtime runs the instances; closed by its owner, not by the agent
    * @param load requests in flight per instance as the gateway counts them, for the reserve's drain
    * @param clock times of conditions, drains and progress deadlines
-   * @param loop the agent's thread (one): every reconcile and timer runs on it
+   * @param loop the agent's own single thread: every reconcile and timer runs on it. Not shared
+   *     with the runtime's scheduler, and not one that runs tasks on the caller's thread (the
+   *     runtime tells of changes under its lock): tests use a manual one with a recording runtime
    */
   public NodeAgent(
       ObjectStore store,
@@ -161,7 +163,13 @@ public final class NodeAgent implements AutoCloseable {
             RevisionResource.class,
             handler(
                 r -> new RevisionKey(r.getMetadata().getNamespace(), r.getMetadata().getName()),
-                (before, after) -> true)));
+                (before, after) -> // not its status: the reconcilers write it, often
+                !Objects.equals(
+                            before.getMetadata().getGeneration(),
+                            after.getMetadata().getGeneration())
+                        || !Objects.equals(
+                            before.getMetadata().getAnnotations(),
+                            after.getMetadata().getAnnotations()))));
     watches.add(
         store.watch(
             Service.class,
