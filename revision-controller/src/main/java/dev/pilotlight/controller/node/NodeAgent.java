@@ -19,6 +19,7 @@ import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.store.ObjectStore;
 import dev.pilotlight.controller.store.StoreHandler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -147,33 +148,27 @@ public final class NodeAgent implements AutoCloseable {
    */
   public void start() {
     runtime.setListener(set -> enqueue(set.revision()));
+    // not on status writes: the agent writes the Deployments', the reconcilers the Revisions'
     watches.add(
         store.watch(
             Deployment.class,
-            handler(
-                NodeAgent::revisionOf,
-                (before, after) ->
-                    !Objects.equals(
-                            before.getMetadata().getGeneration(),
-                            after.getMetadata().getGeneration())
-                        || !Objects.equals(
-                            before.getMetadata().getLabels(), after.getMetadata().getLabels()))));
+            handler(NodeAgent::revisionOf, (b, a) -> changed(b, a, m -> m.getLabels()))));
     watches.add(
         store.watch(
             RevisionResource.class,
             handler(
                 r -> new RevisionKey(r.getMetadata().getNamespace(), r.getMetadata().getName()),
-                (before, after) -> // not its status: the reconcilers write it, often
-                !Objects.equals(
-                            before.getMetadata().getGeneration(),
-                            after.getMetadata().getGeneration())
-                        || !Objects.equals(
-                            before.getMetadata().getAnnotations(),
-                            after.getMetadata().getAnnotations()))));
-    watches.add(
-        store.watch(
-            Service.class,
-            handler(NodeAgent::revisionOf, (before, after) -> false))); // its owning of slices
+                (b, a) -> changed(b, a, m -> m.getAnnotations()))));
+    // a headless Service's coming or going: it owns the slices
+    watches.add(store.watch(Service.class, handler(NodeAgent::revisionOf, (b, a) -> false)));
+  }
+
+  /** Whether the spec (its generation) or the metadata field {@code field} changed. */
+  private static boolean changed(
+      HasMetadata before, HasMetadata after, Function<ObjectMeta, Object> field) {
+    return !Objects.equals(
+            before.getMetadata().getGeneration(), after.getMetadata().getGeneration())
+        || !Objects.equals(field.apply(before.getMetadata()), field.apply(after.getMetadata()));
   }
 
   /** Stops watching and reconciling; the runtime and the objects written stay. */
