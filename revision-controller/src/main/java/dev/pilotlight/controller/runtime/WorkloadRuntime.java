@@ -2,7 +2,10 @@ package dev.pilotlight.controller.runtime;
 
 import dev.pilotlight.api.model.Revision;
 import dev.pilotlight.api.reserve.ReserveSpec;
+import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.RevisionKey;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs a revision's instances. Level-triggered: {@link #apply} declares the desired state and the
@@ -40,6 +43,28 @@ public interface WorkloadRuntime extends AutoCloseable {
 
   /** The last observed state of a revision; {@link InstanceSet#empty} when unknown. */
   InstanceSet observe(RevisionKey revision);
+
+  /**
+   * Each instance of the revision now, pending, waiting, running and stopping ones alike, as a
+   * kubelet reports its pods; empty when unknown. The default knows only what {@link #observe}
+   * says: the ready instances and the starting ones that have an address.
+   */
+  default List<InstanceView> instances(RevisionKey revision) {
+    InstanceSet set = observe(revision);
+    List<InstanceView> out = new ArrayList<>();
+    for (Endpoint e : set.ready()) {
+      out.add(view(e, InstanceView.State.READY));
+    }
+    for (Endpoint e : set.startingEndpoints()) {
+      out.add(view(e, InstanceView.State.STARTING));
+    }
+    return out;
+  }
+
+  private static InstanceView view(Endpoint e, InstanceView.State state) {
+    return new InstanceView(
+        e.id(), e.instanceClass(), "process", null, state, null, null, e.port(), 0, null, null);
+  }
 
   /** Registers the listener told of every change of a revision's observed instances. */
   void setListener(InstanceListener listener);

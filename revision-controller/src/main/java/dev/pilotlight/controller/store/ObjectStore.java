@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Durable</b> with a state directory: a write returns only once the whole state is on disk
  *       ({@link StateFile}: temporary file, fsync, rename); a write that cannot be made durable
  *       fails (500) and changes nothing. {@link #open} loads the file, so a {@code kill -9} loses
- *       no acknowledged object and renumbers nothing (resourceVersions keep growing).
+ *       no acknowledged object and renumbers nothing (resourceVersions keep growing). Kinds made
+ *       {@link StoreOptions#transientKinds transient} are held in memory only: never in the file,
+ *       and a write of them alone does not touch it.
  *   <li><b>Bounded</b>: at most {@link StoreOptions#maxObjects()} objects (a create beyond is
  *       refused, 403) of at most {@link StoreOptions#maxObjectBytes()} each (413).
  * </ul>
@@ -174,7 +176,7 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
   private <T extends HasMetadata> void register(Class<T> type) {
     String apiVersion = HasMetadata.getApiVersion(type);
     String kind = HasMetadata.getKind(type);
-    Kind<T> k = new Kind<>(type, apiVersion, kind);
+    Kind<T> k = new Kind<>(type, apiVersion, kind, options.transientKinds().contains(type));
     if (kindsByName.putIfAbsent(typeName(apiVersion, kind), k) != null) {
       throw new IllegalArgumentException("kinds: " + apiVersion + " " + kind + " twice");
     }
@@ -189,6 +191,9 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
     long highest = snapshot.resourceVersion();
     for (ObjectNode node : snapshot.objects()) {
       Kind<?> kind = kindsByName.get(typeName(node.path("apiVersion").asText(), kindOf(node)));
+      if (kind != null && kind.memoryOnly) {
+        continue; // written by an earlier version that kept it: rebuilt by its writer
+      }
       if (kind == null) {
         throw new IllegalStateException(
             "cannot load object store "
@@ -488,6 +493,9 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
               meta.remove(
                   List.of("deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"));
               meta.set("uid", beforeMeta.get("uid"));
+              if (beforeMeta.has("deletionTimestamp")) { // set once, by deleteGracefully
+                meta.set("deletionTimestamp", beforeMeta.get("deletionTimestamp"));
+              }
               meta.set("creationTimestamp", beforeMeta.get("creationTimestamp"));
               long generation = beforeMeta.path("generation").asLong(1);
               meta.put(
@@ -562,6 +570,25 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
             }
           }
           node.set("metadata", merged);
+        });
+  }
+
+  /**
+   * The first step of a graceful delete, as the API server takes it for a pod deleted with a grace
+   * period: sets {@code metadata.deletionTimestamp} (the store's clock, whole seconds) and leaves
+   * the object in place, to be {@link #delete deleted} by whoever finishes it. A second call keeps
+   * the first time. Not found: 404.
+   */
+  public <T extends HasMetadata> void deleteGracefully(Class<T> type, ObjectKey key) {
+    String now = options.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    modify(
+        type,
+        key,
+        node -> {
+          ObjectNode meta = meta(node);
+          if (meta.path("deletionTimestamp").asText("").isEmpty()) {
+            meta.put("deletionTimestamp", now);
+          }
         });
   }
 
@@ -678,7 +705,7 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
     if (txn.changes.isEmpty()) {
       return;
     }
-    if (file != null) {
+    if (file != null && txn.changes.stream().anyMatch(c -> !c.kind().memoryOnly)) {
       try {
         file.write(resourceVersion, allJson());
       } catch (IOException | UncheckedIOException | SecurityException e) {
@@ -704,6 +731,9 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
   private List<String> allJson() {
     List<String> all = new ArrayList<>(count);
     for (Kind<?> k : kinds.values()) {
+      if (k.memoryOnly) {
+        continue;
+      }
       for (Entry e : k.objects.values()) {
         all.add(e.json());
       }
@@ -985,10 +1015,14 @@ public final class ObjectStore implements ClusterWrites, ClusterEvents, AutoClos
     final Map<String, Map<String, Set<ObjectKey>>> indexes = new HashMap<>();
     final List<StoreHandler<T>> handlers = new CopyOnWriteArrayList<>();
 
-    Kind(Class<T> type, String apiVersion, String name) {
+    /** Held in memory only ({@link StoreOptions#transientKinds}). */
+    final boolean memoryOnly;
+
+    Kind(Class<T> type, String apiVersion, String name, boolean memoryOnly) {
       this.type = type;
       this.apiVersion = apiVersion;
       this.name = name;
+      this.memoryOnly = memoryOnly;
     }
   }
 

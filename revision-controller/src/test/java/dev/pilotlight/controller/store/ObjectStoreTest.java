@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -573,7 +574,8 @@ class ObjectStoreTest {
 
   @Test
   void aReopenedStoreHasEveryObjectAsItWasAndVersionsKeepGrowing() {
-    ObjectStore store = store(options().withStateDir(dir));
+    StoreOptions everyKindPersisted = options().withStateDir(dir).withTransient(Set.of());
+    ObjectStore store = store(everyKindPersisted);
     Deployment owner = store.create(deployment("hello-deployment", 1));
     store.replaceStatus(
         Deployment.class, KEY, new DeploymentStatusBuilder().withReadyReplicas(1).build());
@@ -592,7 +594,7 @@ class ObjectStoreTest {
     long version = store.resourceVersion();
     store.close(); // as good as kill -9: every acknowledged write is on disk already
 
-    ObjectStore again = store(options().withStateDir(dir));
+    ObjectStore again = store(everyKindPersisted);
     List<HasMetadata> after = new ArrayList<>();
     after.addAll(again.list(Deployment.class));
     after.addAll(again.list(Pod.class));
@@ -604,6 +606,74 @@ class ObjectStoreTest {
     // the owner index is rebuilt: the cascade still works
     again.delete(Deployment.class, KEY);
     assertThat(again.list(Pod.class)).isEmpty();
+  }
+
+  @Test
+  void transientKindsAreKeptInMemoryOnlyAndTheirWritesLeaveTheFileAlone() throws Exception {
+    ObjectStore store = store(options().withStateDir(dir)); // Pods and EndpointSlices transient
+    Deployment owner = store.create(deployment("hello-deployment", 1));
+    Path file = dir.resolve(StateFile.NAME);
+    byte[] persisted = Files.readAllBytes(file);
+    Pod pod = store.create(pod("p1", owner));
+    store.replaceStatus(Pod.class, ObjectKey.of(pod), Map.of("phase", "Running"));
+    store.deleteGracefully(Pod.class, ObjectKey.of(pod));
+    store.create(pod("p2", owner));
+    assertThat(Files.readAllBytes(file)).isEqualTo(persisted); // no write, no fsync
+    assertThat(store.list(Pod.class)).hasSize(2);
+    long version = store.resourceVersion();
+    assertThat(version).isEqualTo(5);
+
+    // a persistent write after them keeps the versions they took, and only the persistent objects
+    store.create(deployment("second", 1));
+    assertThat(Files.readString(file)).doesNotContain("\"Pod\"");
+    store.close();
+
+    ObjectStore again = store(options().withStateDir(dir));
+    assertThat(again.list(Pod.class)).isEmpty();
+    assertThat(again.list(Deployment.class)).hasSize(2);
+    assertThat(again.resourceVersion()).isEqualTo(version + 1);
+    assertThat(again.create(pod("p1")).getMetadata().getResourceVersion())
+        .isEqualTo(Long.toString(version + 2));
+  }
+
+  @Test
+  void anObjectOfAKindNowTransientInAnOlderFileIsNotLoaded() {
+    ObjectStore store = store(options().withStateDir(dir).withTransient(Set.of()));
+    Deployment owner = store.create(deployment("hello-deployment", 1));
+    store.create(pod("p1", owner));
+    store.close();
+
+    ObjectStore again = store(options().withStateDir(dir));
+    assertThat(again.list(Pod.class)).isEmpty();
+    assertThat(again.list(Deployment.class)).hasSize(1);
+    assertThat(again.resourceVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void aTransientKindMustBeAKindOfTheStore() {
+    assertThatThrownBy(() -> options().withTransient(Set.of(ConfigMap.class)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("transientKinds")
+        .hasMessageContaining("ConfigMap");
+  }
+
+  @Test
+  void aGracefulDeleteMarksTheObjectOnceAndAnUpdateKeepsTheMark() {
+    ObjectStore store = store();
+    Pod pod = store.create(pod("p1"));
+    ObjectKey key = ObjectKey.of(pod);
+    store.deleteGracefully(Pod.class, key);
+    Pod marked = store.get(Pod.class, key);
+    assertThat(marked.getMetadata().getDeletionTimestamp()).isEqualTo("2026-01-02T03:04:05Z");
+    store.deleteGracefully(Pod.class, key);
+    assertThat(store.get(Pod.class, key).getMetadata().getResourceVersion())
+        .isEqualTo(marked.getMetadata().getResourceVersion());
+    marked.getMetadata().setLabels(Map.of("a", "b"));
+    marked.getMetadata().setDeletionTimestamp(null);
+    assertThat(store.update(marked).getMetadata().getDeletionTimestamp())
+        .isEqualTo("2026-01-02T03:04:05Z");
+    assertThatThrownBy(() -> store.deleteGracefully(Pod.class, new ObjectKey("default", "none")))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(404));
   }
 
   /** Fails the file write after {@code limit} bytes of the temporary file, once armed. */

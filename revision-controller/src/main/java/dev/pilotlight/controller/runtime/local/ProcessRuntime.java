@@ -13,6 +13,7 @@ import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.controller.metrics.InstanceCounts;
 import dev.pilotlight.controller.runtime.InstanceListener;
 import dev.pilotlight.controller.runtime.InstanceSet;
+import dev.pilotlight.controller.runtime.InstanceView;
 import dev.pilotlight.controller.runtime.WorkloadRuntime;
 import dev.pilotlight.controller.runtime.capacity.CapacitySettings;
 import dev.pilotlight.controller.runtime.capacity.InstanceRequests;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -500,6 +502,80 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
   }
 
+  /**
+   * Each instance of the revision now, as the kubelet would report its pod: for local mode's node
+   * agent.
+   */
+  @Override
+  public List<InstanceView> instances(RevisionKey revision) {
+    synchronized (lock) {
+      Supervised s = revisions.get(revision);
+      if (s == null) {
+        return List.of();
+      }
+      List<InstanceView> out = new ArrayList<>(s.instances.size());
+      for (Instance i : s.instances) {
+        boolean running = i.process != null && i.process.isAlive();
+        InstanceView.State state;
+        String reason = null;
+        String message = null;
+        if (i.stopping) {
+          state = InstanceView.State.TERMINATING;
+        } else if (capacity.pending(i)) {
+          state = InstanceView.State.PENDING;
+          reason = "Unschedulable";
+          message = capacity.unschedulable(i);
+        } else if (i.awaitingImage) {
+          state = InstanceView.State.WAITING;
+          boolean failed = !s.pulling && s.failing != null;
+          reason =
+              !failed
+                  ? "ContainerCreating"
+                  : "ErrImageNeverPull".equals(s.pullReason) ? s.pullReason : "ImagePullBackOff";
+          message = failed ? s.failing : null;
+        } else if (i.ready) {
+          state = InstanceView.State.READY;
+        } else if (running) {
+          state = InstanceView.State.STARTING;
+        } else if (i.configError != null) {
+          state = InstanceView.State.WAITING;
+          reason = EnvResolver.ConfigError.REASON;
+          message = i.configError;
+        } else if (i.restart != null && !i.restart.isDone()) {
+          state = InstanceView.State.WAITING;
+          reason = "CrashLoopBackOff";
+          message = s.failing;
+        } else {
+          state = InstanceView.State.WAITING;
+          reason = "ContainerCreating";
+        }
+        String image = null;
+        if (i.container) {
+          String name = s.revision.spec().container().getImage();
+          image = s.imageId == null ? name : name + "@" + shortId(s.imageId);
+        }
+        Instant startedAt =
+            running && i.process != null
+                ? i.process.toHandle().info().startInstant().orElse(null)
+                : null;
+        out.add(
+            new InstanceView(
+                i.id,
+                i.instanceClass,
+                i.container ? "container" : "process",
+                image,
+                state,
+                reason,
+                message,
+                i.port > 0 ? i.port : null,
+                i.restarts,
+                startedAt,
+                i.lastExit));
+      }
+      return out;
+    }
+  }
+
   private static String shortId(String id) {
     String hex = id.startsWith("sha256:") ? id.substring(7) : id;
     return hex.length() > 12 ? hex.substring(0, 12) : hex;
@@ -947,6 +1023,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
           result.imageId(),
           Duration.ofNanos(ticker.nanoTime() - started).toMillis());
       s.imageId = result.imageId();
+      s.pullReason = null;
       s.pullFailures = 0;
       s.failing = null;
       for (Instance i : List.copyOf(s.instances)) {
@@ -958,6 +1035,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
       return;
     }
     s.pullFailures++;
+    s.pullReason = result.reason();
     Duration delay = backoff.delay(s.pullFailures);
     s.failing =
         result.reason()
@@ -1198,6 +1276,9 @@ public final class ProcessRuntime implements WorkloadRuntime {
    */
   private void failInstance(Supervised s, Instance i, String why) {
     Process p = i.process;
+    if (i.exit == null && p != null) {
+      i.exit = new InstanceView.LastExit(143, "Error", why); // stopped as the kubelet stops it
+    }
     i.process = null; // its exit, when it comes, is stale
     if (p != null) {
       PidFiles.delete(stateDir, i.id);
@@ -1277,22 +1358,29 @@ public final class ProcessRuntime implements WorkloadRuntime {
         if (s.deleted && s.instances.isEmpty()) {
           revisions.remove(s.revision.key());
         }
-        notifyChange(s);
+        notifyChange(s, true); // its pod goes now
         if (capacity.release(i)) {
           admit(); // its requests are free: pending instances of any revision may start
         }
         return;
       }
+      int code = exited.exitValue();
+      i.exit =
+          new InstanceView.LastExit(
+              code, code == 0 ? "Completed" : "Error", "exited with code " + code);
       if (i.container && i.plan != null && (i.plan.pod() != null || !i.sidecars.isEmpty())) {
         i.process = null;
-        failInstance(s, i, "exited with code " + exited.exitValue());
+        failInstance(s, i, "exited with code " + code);
         return;
       }
-      crashed(s, i, "exited with code " + exited.exitValue());
+      crashed(s, i, "exited with code " + code);
     }
   }
 
   private void crashed(Supervised s, Instance i, String why) {
+    // what ended it: its exit as recorded (an exit, or a kill by failInstance), else a failed start
+    i.lastExit = i.exit != null ? i.exit : new InstanceView.LastExit(128, "StartError", why);
+    i.exit = null;
     i.ready = false;
     i.generation++; // whatever still runs for the instance's last start is stale
     cancelProbe(i);
@@ -1447,6 +1535,14 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private void notifyChange(Supervised s) {
+    notifyChange(s, false);
+  }
+
+  /**
+   * Tells the listener of the revision's instances when they changed, or always when {@code always}
+   * (an instance gone that the set no longer showed: a stopped one has exited).
+   */
+  private void notifyChange(Supervised s, boolean always) {
     List<Endpoint> ready = new ArrayList<>();
     List<Endpoint> running = new ArrayList<>();
     int starting = 0;
@@ -1487,7 +1583,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     }
     InstanceSet set = new InstanceSet(s.revision.key(), ready, starting, failing, running);
     InstanceSet previous = observed.put(s.revision.key(), set);
-    if (!set.equals(previous)) {
+    if (always || !set.equals(previous)) {
       try {
         listener.onInstances(set);
       } catch (RuntimeException e) {
@@ -1566,6 +1662,7 @@ public final class ProcessRuntime implements WorkloadRuntime {
     long restarts;
     String failing;
     String imageId;
+    String pullReason;
     boolean pulling;
     int pullFailures;
     final List<Instance> instances = new ArrayList<>();
@@ -1593,6 +1690,13 @@ public final class ProcessRuntime implements WorkloadRuntime {
     boolean stopping;
     long startedNanos;
     String configError;
+
+    /** How the process being crashed ended, set just before {@link #crashed}. */
+    InstanceView.LastExit exit;
+
+    /** How the previous process ended, null before any crash. */
+    InstanceView.LastExit lastExit;
+
     int configAttempts;
     ScheduledFuture<?> restart;
 
