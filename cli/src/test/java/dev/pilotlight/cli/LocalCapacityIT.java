@@ -23,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalCapacityIT {
   static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  /** The revision's ResourcesAvailable message, as the reconciler writes it from the pod's. */
   static final String UNSCHEDULABLE =
-      "Unschedulable: 1 instance pending; 0/1 nodes are available: insufficient cpu (requests"
-          + " 500m, free 0m of 1000m)";
+      "no node can run an instance: 0/1 nodes are available: insufficient cpu (requests"
+          + " 500m, free 0m of 1000m) (lower the container's resource requests or add capacity)";
 
   @TempDir Path work;
 
@@ -72,7 +74,7 @@ class LocalCapacityIT {
       assertThat(local.logText())
           .contains("node capacity cpu=1000m,memory=")
           .contains("else cpu=500m,memory=256Mi")
-          .contains("Revision default/wide-00001: " + UNSCHEDULABLE);
+          .contains("Revision default/wide-00001: Unschedulable: " + UNSCHEDULABLE);
 
       // the same through `pilotlight status`
       StringWriter out = new StringWriter();
@@ -107,7 +109,9 @@ class LocalCapacityIT {
                       r ->
                           r.path("pending").asInt() == 1
                               && r.path("actualReplicas").asInt() == 0
-                              && r.path("message").asText().startsWith("Unschedulable: "))
+                              && r.path("message")
+                                  .asText()
+                                  .startsWith("no node can run an instance: "))
                   .orElse(false));
       // ... and starts once wide's instances have exited and freed their requests
       Files.delete(wide);

@@ -266,14 +266,20 @@ class LocalModeIT {
         .isGreaterThanOrEqualTo(1);
     assertThat(m.value("pilotlight_autoscaler_tick_duration_seconds_count")).isPresent();
     assertThat(m.anyLabelled("revision", "default/hello-00001")).isTrue();
-    // the controller's loop, as Kubernetes mode's reconciles with kind="local"
+    // the controller's reconcilers, the same series as on Kubernetes (one kind per reconciler)
     assertThat(
-            m.value("pilotlight_controller_reconciles_total", "kind", "local", "result", "success")
+            m.value(
+                    "pilotlight_controller_reconciles_total",
+                    "kind",
+                    "Revision",
+                    "result",
+                    "success")
                 .orElse(0))
         .isGreaterThanOrEqualTo(1);
-    assertThat(m.value("pilotlight_controller_reconcile_duration_seconds_count", "kind", "local"))
+    assertThat(
+            m.value("pilotlight_controller_reconcile_duration_seconds_count", "kind", "Revision"))
         .isPresent();
-    assertThat(m.value("pilotlight_controller_queue_depth", "kind", "local")).isPresent();
+    assertThat(m.value("pilotlight_controller_queue_depth", "kind", "Revision")).isPresent();
 
     // the dashboard: valid JSON, a Prometheus data source variable and a revision variable, and
     // only series this scrape has (a histogram's _bucket, _sum and _count are its family's)

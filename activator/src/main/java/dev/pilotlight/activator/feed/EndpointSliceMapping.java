@@ -3,6 +3,7 @@ package dev.pilotlight.activator.feed;
 import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.model.RevisionSpec;
+import dev.pilotlight.api.reserve.ReserveSpecs;
 import dev.pilotlight.api.spi.Endpoint;
 import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.Protocol;
@@ -99,8 +100,24 @@ public final class EndpointSliceMapping {
         new ArrayList<>(ready.values()),
         new ArrayList<>(starting.values()),
         readinessProbe(spec),
-        null,
+        reserve(revision, spec),
         problem(revision));
+  }
+
+  /**
+   * The pilot light's limits from the revision's annotations (its own containerConcurrency, and how
+   * many requests in flight it carries alone before the gateway pokes the autoscaler), null when
+   * the revision has none: the same spec the controller's reserve Deployment is made from.
+   */
+  static RevisionEndpoints.Reserve reserve(RevisionResource revision, RevisionSpec spec) {
+    Map<String, String> annotations =
+        revision.getMetadata() == null ? null : revision.getMetadata().getAnnotations();
+    if (annotations == null || annotations.isEmpty()) {
+      return null;
+    }
+    return ReserveSpecs.lenient(annotations, spec.concurrencyLimit())
+        .map(r -> new RevisionEndpoints.Reserve(r.containerConcurrency(), r.servesUpTo()))
+        .orElse(null);
   }
 
   /** The most specific first: the container, then the resources, then the revision as a whole. */

@@ -30,6 +30,12 @@ final class Annotations {
           SERVING + "routingStateModified",
           SERVING + "lastPinned");
 
+  /**
+   * Written by Pilotlight itself on an object's metadata: the manifest file {@code pilotlight
+   * local} applied it from (its {@code kubectl.kubernetes.io/last-applied-configuration}).
+   */
+  static final String SOURCE = PILOTLIGHT + "source";
+
   private static final Set<String> ROLLOUT =
       Set.of(SERVING + "rollout-duration", SERVING + "rolloutDuration");
 
@@ -50,7 +56,7 @@ final class Annotations {
                 at,
                 "set on the object (expected: autoscaling annotations under"
                     + " spec.template.metadata.annotations, where they work)"));
-      } else if (key.startsWith(PILOTLIGHT)) {
+      } else if (key.startsWith(PILOTLIGHT) && !key.equals(SOURCE)) {
         v.add(
             new Violation(
                 at,

@@ -2,33 +2,49 @@ package dev.pilotlight.cli.local;
 
 import dev.pilotlight.activator.Gateway;
 import dev.pilotlight.activator.GatewayConfig;
+import dev.pilotlight.activator.feed.GatewayFeed;
 import dev.pilotlight.api.autoscaling.AutoscalerConfig;
 import dev.pilotlight.api.autoscaling.DeploymentConfigs;
 import dev.pilotlight.api.autoscaling.LiveAutoscalerConfig;
 import dev.pilotlight.api.config.KnativeConfigs;
 import dev.pilotlight.api.config.LiveServingConfig;
 import dev.pilotlight.api.config.ServingConfig;
+import dev.pilotlight.api.kubernetes.KubernetesNames;
+import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
+import dev.pilotlight.api.kubernetes.RevisionResource;
+import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.manifest.ManifestException;
 import dev.pilotlight.api.manifest.ManifestReader;
-import dev.pilotlight.api.spi.RevisionKey;
-import dev.pilotlight.api.spi.ScaleDecision;
+import dev.pilotlight.api.model.Resource;
+import dev.pilotlight.api.model.Route;
+import dev.pilotlight.api.naming.Names;
 import dev.pilotlight.api.time.Ticker;
 import dev.pilotlight.api.validation.ValidationException;
 import dev.pilotlight.api.validation.Validator;
-import dev.pilotlight.autoscaler.Autoscaler;
+import dev.pilotlight.autoscaler.shell.AutoscalerShell;
 import dev.pilotlight.cli.ClientLimitsOptions;
 import dev.pilotlight.cli.DurationConverter;
 import dev.pilotlight.cli.TransportOption;
 import dev.pilotlight.cli.admin.AdminServer;
 import dev.pilotlight.cli.logging.Logging;
 import dev.pilotlight.cli.logging.LoggingOptions;
-import dev.pilotlight.controller.local.LocalController;
-import dev.pilotlight.controller.metrics.InstanceCounts;
+import dev.pilotlight.controller.kubernetes.Controller;
+import dev.pilotlight.controller.kubernetes.ControllerSettings;
+import dev.pilotlight.controller.kubernetes.ObjectKey;
+import dev.pilotlight.controller.local.ManifestApplier;
+import dev.pilotlight.controller.local.ObjectEvents;
+import dev.pilotlight.controller.node.NodeAgent;
 import dev.pilotlight.controller.runtime.capacity.CapacitySettings;
 import dev.pilotlight.controller.runtime.config.LocalConfigObjects;
 import dev.pilotlight.controller.runtime.local.ContainerEngine;
 import dev.pilotlight.controller.runtime.local.ProcessRuntime;
-import dev.pilotlight.controller.state.RevisionHistory;
+import dev.pilotlight.controller.status.StoreStatus;
+import dev.pilotlight.controller.store.LabelSelectors;
+import dev.pilotlight.controller.store.ObjectStore;
+import dev.pilotlight.controller.store.StoreOptions;
+import dev.pilotlight.controller.store.StoreReads;
+import dev.pilotlight.controller.store.StoreSource;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -46,7 +62,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
@@ -230,22 +245,41 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     Ticker ticker = Ticker.system();
+    Clock clock = Clock.systemUTC();
+    ObjectStore store;
+    try {
+      store = ObjectStore.open(StoreOptions.persistent(stateDir));
+    } catch (RuntimeException e) {
+      err.println("cannot open the object store in " + stateDir + ": " + rootMessage(e));
+      return 1;
+    }
     List<AutoCloseable> toClose = new ArrayList<>();
     ScheduledExecutorService autoscalerLoop = single("pilotlight-autoscaler");
     ScheduledExecutorService runtimeLoop =
         Executors.newScheduledThreadPool(2, daemon("pilotlight-runtime"));
+    ScheduledExecutorService agentLoop = single("pilotlight-node-agent");
+    ScheduledExecutorService requeue = single("pilotlight-controller-requeue");
     ScheduledExecutorService watchLoop = single("pilotlight-watch");
 
-    AtomicReference<LocalController> controllerRef = new AtomicReference<>();
-    Autoscaler autoscaler =
-        new Autoscaler(
-            autoscalerLoop, ticker, autoscalerConfig.tickInterval(), d -> decide(controllerRef, d));
+    // the autoscaler's shell over the store: PodAutoscalers in, status.desiredScale out
+    AutoscalerShell autoscaler =
+        new AutoscalerShell(
+            new StoreSource<>(store, PodAutoscalerResource.class),
+            (key, desired) ->
+                store.mergeStatusFields(
+                    PodAutoscalerResource.class,
+                    new ObjectKey(key.namespace(), key.name()),
+                    Map.of("desiredScale", desired)),
+            autoscalerConfig,
+            autoscalerConfig.tickInterval(),
+            autoscalerLoop,
+            ticker);
     Gateway gateway =
         new Gateway(
             GatewayConfig.defaults(address, port)
                 .withTransport(transportOption.resolve(spec))
                 .withClientLimits(clientLimits.resolve(spec)),
-            autoscaler,
+            autoscaler.stats(),
             ticker);
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -256,6 +290,8 @@ public final class LocalCommand implements Callable<Integer> {
               closeAll(toClose);
               runtimeLoop.shutdownNow();
               autoscalerLoop.shutdownNow();
+              agentLoop.shutdownNow();
+              requeue.shutdownNow();
               watchLoop.shutdownNow();
               events.event("stopped");
               stopped.countDown();
@@ -269,6 +305,7 @@ public final class LocalCommand implements Callable<Integer> {
     } catch (Exception e) {
       err.println(
           "cannot listen on " + address + ":" + port + ": " + rootMessage(e) + " (use --port)");
+      store.close();
       return 1;
     }
     toClose.add(gateway);
@@ -291,37 +328,37 @@ public final class LocalCommand implements Callable<Integer> {
             engine,
             configObjects,
             node);
-    LocalController controller =
-        new LocalController(
-            new LocalController.Settings(domain, boundPort, autoscalerConfig),
-            runtime,
-            autoscaler,
+    // the same reconcilers as on a cluster, over the store, validating for local runtimes
+    StoreReads reads = new StoreReads(store);
+    ControllerSettings settings =
+        ControllerSettings.defaults(domain)
+            .withAutoscalerConfig(autoscalerConfig)
+            .withServing(configs.features(), configs.defaults())
+            .withValidation(Validator.Mode.LOCAL);
+    Controller controller = new Controller(reads, store, reads, settings, clock, ticker, requeue);
+    controller.reconfigure(liveServing.current());
+    NodeAgent agent = new NodeAgent(store, runtime, gateway, clock, agentLoop);
+    GatewayFeed feed =
+        new GatewayFeed(
+            new StoreSource<>(store, RouteResource.class),
+            new StoreSource<>(store, RevisionResource.class),
+            new StoreSource<>(
+                store,
+                EndpointSlice.class,
+                null,
+                LabelSelectors.exists(KubernetesNames.REVISION_LABEL)),
+            domain,
             gateway,
-            gateway,
-            new RevisionHistory(stateDir),
-            Clock.systemUTC(),
-            events,
-            gateway,
-            ticker);
-    controllerRef.set(controller);
-    controller.reconfigureDefaults(liveServing.current().defaults());
+            gateway);
+    AutoCloseable eventLog = ObjectEvents.watch(store, events);
     AdminServer admin;
     try {
       admin =
           new AdminServer(
               adminPort,
-              () -> {
-                Map<RevisionKey, Integer> pending =
-                    runtime.counts().stream()
-                        .collect(
-                            Collectors.toMap(
-                                InstanceCounts::revision, InstanceCounts::pending, Integer::sum));
-                return controller
-                    .status()
-                    .withHeld(gateway::held)
-                    .withPending(key -> pending.getOrDefault(key, 0))
-                    .withInstances(runtime::describe);
-              },
+              () ->
+                  StoreStatus.of(StoreStatus.StoreObjects.of(store), domain, boundPort)
+                      .withHeld(gateway::held),
               LocalMetrics.exposition(gateway, autoscaler, runtime, controller));
     } catch (BindException e) {
       err.println(
@@ -330,16 +367,27 @@ public final class LocalCommand implements Callable<Integer> {
               + ": "
               + e.getMessage()
               + " (use --admin-port)");
+      closeAll(List.of(eventLog, gateway, runtime, store));
       return 1;
     }
     int boundAdmin = admin.start();
+    // closed in this order: the admin port and the watchers first, then the gateway (it drains),
+    // the loops that write, the instances, and the store last
     toClose.add(0, admin);
-    autoscaler.start();
+    toClose.add(feed);
     toClose.add(autoscaler);
     toClose.add(controller);
+    toClose.add(agent);
+    toClose.add(eventLog);
     toClose.add(runtime);
+    toClose.add(store);
 
-    controller.start().get(30, TimeUnit.SECONDS);
+    agent.start();
+    autoscaler.startLeading();
+    autoscaler.start().get(30, TimeUnit.SECONDS);
+    controller.startReconciling();
+    feed.start().get(30, TimeUnit.SECONDS);
+    ManifestApplier applier = new ManifestApplier(store, events);
     ManifestWatcher watcher =
         new ManifestWatcher(
             paths,
@@ -347,19 +395,22 @@ public final class LocalCommand implements Callable<Integer> {
             (file, manifest) -> {
               events.event("applying " + file);
               applyConfigObjects(configObjects, file, manifest, events);
-              controller.apply(file.toString(), manifest.resources());
+              applier.apply(file.toString(), manifest.resources());
             },
             file -> {
               events.event(file + " removed: deleting its resources");
               configObjects.removeSource(file.toString());
-              controller.removeSource(file.toString());
+              applier.removeSource(file.toString());
             },
             (file, message) ->
                 events.event(
                     "edit refused, the last good state keeps serving:\n" + indent(message)));
+    // objects of files removed while Pilotlight was down go; then every file is applied again
+    applier.retainSources(
+        initial.keySet().stream().map(Path::toString).collect(Collectors.toSet()));
     for (Map.Entry<Path, ManifestReader.Manifest> e : initial.entrySet()) {
       applyConfigObjects(configObjects, e.getKey(), e.getValue(), events);
-      controller.apply(e.getKey().toString(), e.getValue().resources()).get(30, TimeUnit.SECONDS);
+      applier.apply(e.getKey().toString(), e.getValue().resources());
       watcher.markApplied(e.getKey());
     }
     watcher.start(watchLoop, watchInterval.toMillis());
@@ -372,6 +423,7 @@ public final class LocalCommand implements Callable<Integer> {
             config -> {
               events.event("autoscaling config changed: applied to every revision");
               controller.reconfigure(config);
+              autoscaler.reconfigure(config);
               watcher.retryRefused();
             },
             message ->
@@ -386,7 +438,7 @@ public final class LocalCommand implements Callable<Integer> {
           events.event(
               "config-features or config-defaults changed: applied (new revisions get the new"
                   + " defaults)");
-          controller.reconfigureDefaults(serving.defaults());
+          controller.reconfigure(serving);
           watcher.retryRefused();
         });
     watchLoop.scheduleWithFixedDelay(
@@ -425,11 +477,20 @@ public final class LocalCommand implements Callable<Integer> {
               + tlsStarted.description()
               + "; ALPN h2, http/1.1)");
     }
-    controller
-        .status()
-        .services()
-        .forEach(
-            s -> events.event(s.kind() + " " + s.namespace() + "/" + s.name() + ": " + s.url()));
+    for (ManifestReader.Manifest m : initial.values()) {
+      for (Resource r : m.resources()) {
+        if (r instanceof dev.pilotlight.api.model.Service || r instanceof Route) {
+          events.event(
+              r.kind()
+                  + " "
+                  + r.namespace()
+                  + "/"
+                  + r.name()
+                  + ": "
+                  + Names.url(Names.host(r.name(), r.namespace(), domain), boundPort));
+        }
+      }
+    }
     stopped.await();
     return 0;
   }
@@ -460,13 +521,6 @@ public final class LocalCommand implements Callable<Integer> {
     return deploymentConfigFile != null
         ? deploymentConfigFile
         : configs.singleFiles().get(DeploymentConfigs.CONFIG_MAP);
-  }
-
-  private static void decide(AtomicReference<LocalController> controller, ScaleDecision d) {
-    LocalController c = controller.get();
-    if (c != null) {
-      c.onDecision(d);
-    }
   }
 
   /**

@@ -1,11 +1,9 @@
 package dev.pilotlight.controller.local;
 
-import static dev.pilotlight.api.kubernetes.KubernetesNames.CONFIGURATION_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.INSTANCE_CLASS_LABEL;
 import static dev.pilotlight.api.kubernetes.KubernetesNames.REVISION_LABEL;
 
 import dev.pilotlight.api.kubernetes.ConfigurationResource;
-import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
@@ -48,8 +46,6 @@ public final class ObjectEvents {
     watches.add(
         store.watch(ConfigurationResource.class, handler(ObjectEvents::configuration, events)));
     watches.add(store.watch(RouteResource.class, handler(ObjectEvents::route, events)));
-    watches.add(
-        store.watch(PodAutoscalerResource.class, handler(ObjectEvents::podAutoscaler, events)));
     watches.add(store.watch(Deployment.class, handler(ObjectEvents::deployment, events)));
     return () -> {
       for (AutoCloseable w : watches) {
@@ -88,20 +84,11 @@ public final class ObjectEvents {
     };
   }
 
-  /** A revision stamped, deleted, or its Ready condition changing (reason and message). */
+  /** A revision deleted, or its Ready condition changing (reason and message). */
   public static List<Line> revision(RevisionResource before, RevisionResource after) {
     List<Line> out = new ArrayList<>();
     RevisionResource any = after != null ? after : before;
     String key = key(any);
-    if (before == null) {
-      String config = label(after, CONFIGURATION_LABEL);
-      out.add(
-          new Line(
-              key,
-              (config == null ? "" : "Configuration " + ns(after) + "/" + config + ": ")
-                  + "stamped revision "
-                  + name(after)));
-    }
     if (after == null) {
       out.add(new Line(key, "Revision " + key + ": deleted"));
       return out;
@@ -146,21 +133,6 @@ public final class ObjectEvents {
             after.getStatus() == null ? null : after.getStatus().conditions())
         .ifPresent(m -> out.add(new Line(null, m)));
     return out;
-  }
-
-  /** The autoscaler's desired scale of a revision changing. */
-  public static List<Line> podAutoscaler(
-      PodAutoscalerResource before, PodAutoscalerResource after) {
-    if (before == null || after == null) {
-      return List.of();
-    }
-    Integer was = before.getStatus() == null ? null : before.getStatus().desiredScale();
-    Integer now = after.getStatus() == null ? null : after.getStatus().desiredScale();
-    if (was == null || now == null || was.equals(now)) {
-      return List.of();
-    }
-    String key = key(after);
-    return List.of(new Line(key, "Revision " + key + ": scale " + was + " -> " + now));
   }
 
   /** The pilot light: its Deployment told to run, its instance ready, told to stop. */

@@ -3,7 +3,6 @@ package dev.pilotlight.controller.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.api.kubernetes.KubernetesNames;
-import dev.pilotlight.api.kubernetes.PodAutoscalerResource;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.TrafficStatus;
@@ -80,13 +79,7 @@ class ObjectEventsTest {
   }
 
   @Test
-  void theDesiredScaleAndThePilotLight() {
-    PodAutoscalerResource pa1 = pa(1);
-    PodAutoscalerResource pa3 = pa(3);
-    assertThat(ObjectEvents.podAutoscaler(pa1, pa3))
-        .containsExactly(
-            new Line("default/hello-00001", "Revision default/hello-00001: scale 1 -> 3"));
-    assertThat(ObjectEvents.podAutoscaler(pa3, pa3)).isEmpty();
+  void thePilotLight() {
     assertThat(ObjectEvents.deployment(reserve(0, 0), reserve(1, 0)))
         .extracting(Line::message)
         .containsExactly(
@@ -106,14 +99,6 @@ class ObjectEventsTest {
     r.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("a").build());
     r.setStatus(new RouteResource.Status(1L, List.of(), "http://a.default.localhost", traffic));
     return r;
-  }
-
-  private static PodAutoscalerResource pa(int desired) {
-    PodAutoscalerResource pa = new PodAutoscalerResource();
-    pa.setMetadata(
-        new ObjectMetaBuilder().withNamespace("default").withName("hello-00001").build());
-    pa.setStatus(new PodAutoscalerResource.Status(1L, List.of(), desired, 0));
-    return pa;
   }
 
   private static Deployment reserve(int replicas, int ready) {

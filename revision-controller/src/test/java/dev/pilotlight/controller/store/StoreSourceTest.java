@@ -158,7 +158,8 @@ class StoreSourceTest {
                 java.time.Clock.systemUTC(),
                 () -> java.util.UUID.randomUUID().toString(),
                 Runnable::run,
-                List.of(EndpointSlice.class)));
+                List.of(EndpointSlice.class),
+                java.util.Set.of()));
     assertThatThrownBy(
             () -> new StoreSource<>(slicesOnly, io.fabric8.kubernetes.api.model.Pod.class))
         .isInstanceOf(IllegalArgumentException.class)
