@@ -218,6 +218,23 @@ class EndpointSliceMappingTest {
   }
 
   @Test
+  void thePilotLightsLimitsComeFromTheRevisionsAnnotations() {
+    RevisionResource plain = revision(NS, REV);
+    // none: the reserve's limits default to the revision's, serving alone up to nothing
+    assertThat(EndpointSliceMapping.revisionEndpoints(plain, List.of()).reserve())
+        .isEqualTo(new RevisionEndpoints.Reserve(10, 0));
+    RevisionResource lit = revision(NS, REV);
+    lit.getMetadata()
+        .setAnnotations(
+            java.util.Map.of(
+                dev.pilotlight.api.reserve.ReserveAnnotations.INSTANCE, "true",
+                dev.pilotlight.api.reserve.ReserveAnnotations.CONTAINER_CONCURRENCY, "4",
+                dev.pilotlight.api.reserve.ReserveAnnotations.SERVES_UP_TO, "2"));
+    assertThat(EndpointSliceMapping.revisionEndpoints(lit, List.of()).reserve())
+        .isEqualTo(new RevisionEndpoints.Reserve(4, 2));
+  }
+
+  @Test
   void sameInputs_equalOutputs_whateverTheSliceOrder() {
     List<EndpointSlice> ab =
         List.of(standard("a", ready("10.0.0.2")), standard("b", ready("10.0.0.1")));

@@ -37,6 +37,12 @@ public final class KubernetesNames {
 
   public static final String MANAGED_BY = "pilotlight";
 
+  /**
+   * On a pod the local node agent writes: the instance's log file, which replaces {@code kubectl
+   * logs} in what a failing revision's conditions tell a user to look at.
+   */
+  public static final String LOG_ANNOTATION = "pilotlight.dev/log";
+
   /** The Deployment of a revision's standard instances: {@code <revision>-deployment}. */
   public static String deployment(String revision) {
     return revision + "-deployment";

@@ -578,6 +578,13 @@ public final class NodeAgent implements AutoCloseable {
         have = null;
       }
       Pod want = NodeObjects.pod(d, servingIndex, i, terminating, have, now);
+      runtime
+          .logFile(key, i.id())
+          .ifPresent(
+              log ->
+                  want.getMetadata()
+                      .getAnnotations()
+                      .put(KubernetesNames.LOG_ANNOTATION, log.toString()));
       ObjectKey podKey = ObjectKey.of(want);
       if (have == null) {
         store.create(want);

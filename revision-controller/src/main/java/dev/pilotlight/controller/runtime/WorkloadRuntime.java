@@ -69,6 +69,14 @@ public interface WorkloadRuntime extends AutoCloseable {
   /** Registers the listener told of every change of a revision's observed instances. */
   void setListener(InstanceListener listener);
 
+  /**
+   * Where the instance {@code instanceId} of {@code revision} logs, when it is a file this machine
+   * can read; empty when the runtime keeps no such file (the default).
+   */
+  default java.util.Optional<java.nio.file.Path> logFile(RevisionKey revision, String instanceId) {
+    return java.util.Optional.empty();
+  }
+
   /** Stops every instance (SIGTERM, then a grace period, then kill) and waits for them. */
   @Override
   void close();

@@ -2,6 +2,7 @@ package dev.pilotlight.controller.kubernetes.status;
 
 import static dev.pilotlight.controller.kubernetes.status.Conditions.READY;
 
+import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -155,8 +156,11 @@ public final class RevisionConditions {
                   + image
                   + "\": "
                   + (waiting.getMessage() == null ? reason : waiting.getMessage())
-                  + " (check the image name and tag, and that the cluster's nodes can pull from"
-                  + " its registry)"));
+                  + (localLog(pod) == null
+                      ? " (check the image name and tag, and that the cluster's nodes can pull"
+                          + " from its registry)"
+                      : " (check the image name and tag, and that this machine's container engine"
+                          + " can pull from its registry)")));
     }
     if ("CrashLoopBackOff".equals(reason)) {
       ContainerStateTerminated last =
@@ -174,13 +178,15 @@ public final class RevisionConditions {
               "ExitCode" + code,
               "Container failed with: "
                   + detail
-                  + " (see kubectl logs -n "
-                  + pod.getMetadata().getNamespace()
-                  + " "
-                  + pod.getMetadata().getName()
-                  + " -c "
-                  + cs.getName()
-                  + " --previous)"));
+                  + (localLog(pod) == null
+                      ? " (see kubectl logs -n "
+                          + pod.getMetadata().getNamespace()
+                          + " "
+                          + pod.getMetadata().getName()
+                          + " -c "
+                          + cs.getName()
+                          + " --previous)"
+                      : " (see " + localLog(pod) + ")")));
     }
     if (CONFIG_REASONS.contains(reason)) {
       return Optional.of(
@@ -191,6 +197,12 @@ public final class RevisionConditions {
                   + (waiting.getMessage() == null ? reason : waiting.getMessage())));
     }
     return Optional.empty();
+  }
+
+  /** The instance's log file when the local node agent runs the pod, else null. */
+  private static String localLog(Pod p) {
+    var annotations = p.getMetadata() == null ? null : p.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(KubernetesNames.LOG_ANNOTATION);
   }
 
   private static boolean deleting(Pod p) {

@@ -1631,11 +1631,18 @@ public final class ProcessRuntime implements WorkloadRuntime {
   }
 
   private Path logFile(Revision r, String instanceId) {
-    return stateDir
-        .resolve("logs")
-        .resolve(r.namespace())
-        .resolve(r.name())
-        .resolve(instanceId + ".log");
+    return logFile(r.key(), instanceId).orElseThrow();
+  }
+
+  @Override
+  public Optional<Path> logFile(RevisionKey revision, String instanceId) {
+    return Optional.of(
+        stateDir
+            .resolve("logs")
+            .resolve(revision.namespace())
+            .resolve(revision.name())
+            .resolve(instanceId + ".log")
+            .toAbsolutePath());
   }
 
   private Path pullLog(Revision r) {

@@ -65,6 +65,16 @@ class RevisionConditionsTest {
         .build();
   }
 
+  /** The pod as the local node agent writes it: with its instance's log file. */
+  static Pod local(Pod p) {
+    p.getMetadata()
+        .setAnnotations(
+            java.util.Map.of(
+                dev.pilotlight.api.kubernetes.KubernetesNames.LOG_ANNOTATION,
+                "/state/logs/demo/r/p.log"));
+    return p;
+  }
+
   static Pod unschedulable() {
     return new PodBuilder()
         .withNewMetadata()
@@ -124,7 +134,31 @@ class RevisionConditionsTest {
                 "False",
                 "False",
                 "ExitCode3",
-                "Container failed with: panic: no config")),
+                "Container failed with: panic: no config (see kubectl logs -n demo p -c"
+                    + " user-container --previous)")),
+        Arguments.of(
+            "crash loop of a local instance: its log file, not kubectl",
+            false,
+            deployment(0, null, null, null),
+            List.of(local(waiting("CrashLoopBackOff", "back-off 10s"))),
+            new Row(
+                "Unknown",
+                "False",
+                "False",
+                "ExitCode3",
+                "Container failed with: panic: no config (see /state/logs/demo/r/p.log)")),
+        Arguments.of(
+            "image pull of a local instance: the machine's engine, not the cluster's nodes",
+            false,
+            deployment(0, null, null, null),
+            List.of(local(waiting("ErrImagePull", "manifest unknown"))),
+            new Row(
+                "Unknown",
+                "False",
+                "False",
+                "ErrImagePull",
+                "manifest unknown (check the image name and tag, and that this machine's container"
+                    + " engine can pull from its registry)")),
         Arguments.of(
             "missing secret",
             false,
