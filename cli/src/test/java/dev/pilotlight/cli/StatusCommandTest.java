@@ -39,10 +39,25 @@ class StatusCommandTest {
                             true,
                             20,
                             "canary",
-                            "http://canary-split.default.localhost:8080")))),
+                            "http://canary-split.default.localhost:8080")),
+                    null)),
             List.of(
                 new RevisionStatus(
-                    "blue-00001", "default", null, "blue", 0, 0, true, true, null, 17),
+                    "blue-00001",
+                    "default",
+                    null,
+                    "blue",
+                    0,
+                    0,
+                    true,
+                    true,
+                    null,
+                    17,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
                 new RevisionStatus(
                     "green-00001",
                     "default",
@@ -54,7 +69,11 @@ class StatusCommandTest {
                     true,
                     null,
                     0,
-                    new ReserveStatus(true, true, "ready"))));
+                    new ReserveStatus(true, true, "ready"),
+                    null,
+                    null,
+                    null,
+                    null)));
     String table = StatusCommand.table(s);
     assertThat(table)
         .contains(
@@ -83,7 +102,11 @@ class StatusCommandTest {
             true,
             null,
             1,
-            new ReserveStatus(true, true, "ready"));
+            new ReserveStatus(true, true, "ready"),
+            null,
+            null,
+            null,
+            null);
     String json =
         dev.pilotlight.cli.admin.AdminServer.JSON.writeValueAsString(
             new StatusSnapshot(List.of(), List.of(r)));
@@ -97,25 +120,38 @@ class StatusCommandTest {
   void eachInstanceIsShownWithItsRuntimeImageAndStateAndSurvivesTheJsonRoundTrip()
       throws Exception {
     RevisionStatus r =
-        new RevisionStatus("boxed-00001", "default", "boxed", "boxed", 1, 1, true, true, null)
-            .withInstances(
-                List.of(
-                    new InstanceStatus(
-                        "boxed-00001-1",
-                        "standard",
-                        "container",
-                        "localhost/httpd:1@0123456789ab",
-                        "Ready",
-                        41234,
-                        0),
-                    new InstanceStatus(
-                        "boxed-00001-reserve-1",
-                        "reserve",
-                        "container",
-                        "localhost/httpd:1",
-                        "ContainerCreating",
-                        null,
-                        2)));
+        new RevisionStatus(
+            "boxed-00001",
+            "default",
+            "boxed",
+            "boxed",
+            1,
+            1,
+            true,
+            true,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(
+                new InstanceStatus(
+                    "boxed-00001-1",
+                    "standard",
+                    "container",
+                    "localhost/httpd:1@0123456789ab",
+                    "Ready",
+                    41234,
+                    0),
+                new InstanceStatus(
+                    "boxed-00001-reserve-1",
+                    "reserve",
+                    "container",
+                    "localhost/httpd:1",
+                    "ContainerCreating",
+                    null,
+                    2)),
+            null);
     StatusSnapshot s = new StatusSnapshot(List.of(), List.of(r));
     assertThat(StatusCommand.table(s))
         .contains("INSTANCE", "RUNTIME", "STATE", "IMAGE")
@@ -158,7 +194,10 @@ class StatusCommandTest {
                     "The target is not receiving traffic.",
                     "2026-12-07T12:00:00Z"),
                 new AutoscalerCondition(
-                    "ScaleTargetInitialized", "True", null, null, "2026-12-07T11:59:00Z")));
+                    "ScaleTargetInitialized", "True", null, null, "2026-12-07T11:59:00Z")),
+            null,
+            null,
+            null);
     StatusSnapshot s = new StatusSnapshot(List.of(), List.of(r));
     assertThat(StatusCommand.table(s))
         .contains("AUTOSCALER")
@@ -234,11 +273,11 @@ class StatusCommandTest {
             + " 500m, free 0m of 1000m)";
     StatusSnapshot s =
         new StatusSnapshot(
-                List.of(),
-                List.of(
-                    new RevisionStatus(
-                        "a-00001", "default", "a", "a", 3, 2, true, true, why, 0, null)))
-            .withPending(key -> key.name().equals("a-00001") ? 1 : 0);
+            List.of(),
+            List.of(
+                new RevisionStatus(
+                    "a-00001", "default", "a", "a", 3, 2, true, true, why, 0, null, null, 1, null,
+                    null)));
     assertThat(StatusCommand.table(s))
         .containsPattern("DESIRED +READY +PENDING +RESERVE")
         .containsPattern("a-00001 +a +3 +2 +1 +- +0 +yes")

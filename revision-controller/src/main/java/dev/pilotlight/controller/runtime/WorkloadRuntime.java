@@ -10,8 +10,12 @@ import java.util.List;
 /**
  * Runs a revision's instances. Level-triggered: {@link #apply} declares the desired state and the
  * runtime converges to it in the background (start, probe, restart on crash, stop); observed state
- * comes back through the {@link InstanceListener}. Two implementations: local processes and
- * Kubernetes.
+ * comes back through the {@link InstanceListener}.
+ *
+ * <p>The seam below the local node agent ({@code controller/node/NodeAgent}), which realizes
+ * Deployments through it in local mode: {@code runtime/local/ProcessRuntime} runs instances as host
+ * processes or as containers through Podman or Docker. On Kubernetes the kubelet plays this part
+ * and nothing implements it.
  */
 public interface WorkloadRuntime extends AutoCloseable {
 

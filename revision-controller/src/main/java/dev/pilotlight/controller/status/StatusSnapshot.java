@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /** The whole observable state of local mode, as served by the admin endpoint's {@code /status}. */
@@ -34,34 +33,7 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       String latestCreatedRevisionName,
       String latestReadyRevisionName,
       List<ResolvedTarget> traffic,
-      List<KnativeCondition> conditions) {
-
-    /** Without the conditions. */
-    public ServiceStatus(
-        String name,
-        String namespace,
-        String kind,
-        String url,
-        boolean ready,
-        String reason,
-        String message,
-        String latestCreatedRevisionName,
-        String latestReadyRevisionName,
-        List<ResolvedTarget> traffic) {
-      this(
-          name,
-          namespace,
-          kind,
-          url,
-          ready,
-          reason,
-          message,
-          latestCreatedRevisionName,
-          latestReadyRevisionName,
-          traffic,
-          null);
-    }
-  }
+      List<KnativeCondition> conditions) {}
 
   /**
    * One of Knative's conditions of a Service, Route or Revision, as its reconciler wrote it.
@@ -74,33 +46,12 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
   public record KnativeCondition(
       String type, String status, String reason, String message, String lastTransitionTime) {}
 
-  /**
-   * The same snapshot with each revision's {@code pending} count read from {@code pending} (the
-   * runtime's).
-   */
-  public StatusSnapshot withPending(ToIntFunction<RevisionKey> pending) {
-    return new StatusSnapshot(
-        services,
-        revisions.stream()
-            .map(r -> r.withPending(pending.applyAsInt(new RevisionKey(r.namespace(), r.name()))))
-            .toList());
-  }
-
   /** The same snapshot with each revision's {@code held} count read from {@code held}. */
   public StatusSnapshot withHeld(ToIntFunction<RevisionKey> held) {
     return new StatusSnapshot(
         services,
         revisions.stream()
             .map(r -> r.withHeld(held.applyAsInt(new RevisionKey(r.namespace(), r.name()))))
-            .toList());
-  }
-
-  /** The same snapshot with each revision's instances read from {@code instances}. */
-  public StatusSnapshot withInstances(Function<RevisionKey, List<InstanceStatus>> instances) {
-    return new StatusSnapshot(
-        services,
-        revisions.stream()
-            .map(r -> r.withInstances(instances.apply(new RevisionKey(r.namespace(), r.name()))))
             .toList());
   }
 
@@ -162,188 +113,7 @@ public record StatusSnapshot(List<ServiceStatus> services, List<RevisionStatus> 
       List<InstanceStatus> instances,
       List<KnativeCondition> revisionConditions) {
 
-    /** Without the revision's conditions. */
-    public RevisionStatus(
-        String name,
-        String namespace,
-        String service,
-        String configuration,
-        int desiredReplicas,
-        int actualReplicas,
-        boolean ready,
-        boolean routed,
-        String message,
-        Integer held,
-        ReserveStatus reserve,
-        List<AutoscalerCondition> conditions,
-        Integer pending,
-        List<InstanceStatus> instances) {
-      this(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          reserve,
-          conditions,
-          pending,
-          instances,
-          null);
-    }
-
-    /** Without the pending count and the instances. */
-    public RevisionStatus(
-        String name,
-        String namespace,
-        String service,
-        String configuration,
-        int desiredReplicas,
-        int actualReplicas,
-        boolean ready,
-        boolean routed,
-        String message,
-        Integer held,
-        ReserveStatus reserve,
-        List<AutoscalerCondition> conditions) {
-      this(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          reserve,
-          conditions,
-          null,
-          null);
-    }
-
-    /** Without the autoscaler's conditions. */
-    public RevisionStatus(
-        String name,
-        String namespace,
-        String service,
-        String configuration,
-        int desiredReplicas,
-        int actualReplicas,
-        boolean ready,
-        boolean routed,
-        String message,
-        Integer held,
-        ReserveStatus reserve) {
-      this(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          reserve,
-          null);
-    }
-
-    /** Without the pilot light. */
-    public RevisionStatus(
-        String name,
-        String namespace,
-        String service,
-        String configuration,
-        int desiredReplicas,
-        int actualReplicas,
-        boolean ready,
-        boolean routed,
-        String message,
-        Integer held) {
-      this(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          null);
-    }
-
-    /** Without the held count. */
-    public RevisionStatus(
-        String name,
-        String namespace,
-        String service,
-        String configuration,
-        int desiredReplicas,
-        int actualReplicas,
-        boolean ready,
-        boolean routed,
-        String message) {
-      this(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          null);
-    }
-
     public RevisionStatus withHeld(int held) {
-      return new RevisionStatus(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          reserve,
-          conditions,
-          pending,
-          instances,
-          revisionConditions);
-    }
-
-    public RevisionStatus withInstances(List<InstanceStatus> instances) {
-      return new RevisionStatus(
-          name,
-          namespace,
-          service,
-          configuration,
-          desiredReplicas,
-          actualReplicas,
-          ready,
-          routed,
-          message,
-          held,
-          reserve,
-          conditions,
-          pending,
-          instances,
-          revisionConditions);
-    }
-
-    public RevisionStatus withPending(int pending) {
       return new RevisionStatus(
           name,
           namespace,
