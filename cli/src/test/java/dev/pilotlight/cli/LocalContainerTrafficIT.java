@@ -205,7 +205,9 @@ class LocalContainerTrafficIT {
           DEADLINE,
           () -> {
             JsonNode r = local.revision("ghost-00001").orElseThrow();
-            return r.path("message").asText().startsWith("ErrImagePull: ")
+            // the revision's ContainerHealthy message, from the pod's waiting reason
+            return r.path("message").asText().startsWith("Unable to pull image")
+                && r.path("message").asText().contains("ErrImagePull")
                 && !instances(local, "ghost-00001").isEmpty()
                 && instances(local, "ghost-00001")
                     .get(0)
@@ -217,8 +219,8 @@ class LocalContainerTrafficIT {
       HttpResponse<String> held = local.get("ghost.default.localhost");
       assertThat(held.statusCode()).as("held to its 5 s deadline").isEqualTo(503);
       assertThat(held.body())
-          .startsWith(
-              "timed out waiting for capacity: revision default/ghost-00001: ErrImagePull: ");
+          .startsWith("timed out waiting for capacity: revision default/ghost-00001: ")
+          .contains("Unable to pull image \"127.0.0.1:1/pilotlight/absent:1\"");
 
       owner = TestContainers.ownerOf(id);
       local.stop();

@@ -172,7 +172,10 @@ class LocalPodIT {
           "the unwell instance restarted by its liveness probe",
           Duration.ofSeconds(60),
           () -> restarts(local, "default/unwell-00001") >= 1);
-      assertThat(local.logText()).contains("liveness probe failed 2 times");
+      Await.until(
+          "the liveness restart's reason in the log",
+          Duration.ofSeconds(30),
+          () -> local.logText().contains("liveness probe failed 2 times"));
 
       Await.until(
           "the rooted revision refused: its image runs as root",
@@ -203,7 +206,11 @@ class LocalPodIT {
           "the pod instance restarted after its sidecar's crash",
           Duration.ofSeconds(60),
           () -> restarts(local, "default/pod-00001") >= 1);
-      assertThat(local.logText()).contains("container side exited with code");
+      // the event line follows the pod's status through the store's watch: waited for, not raced
+      Await.until(
+          "the restart's reason in the log",
+          Duration.ofSeconds(30),
+          () -> local.logText().contains("container side exited with code"));
       local.awaitReady("pod");
       Await.until(
           "the restarted pod serves again",

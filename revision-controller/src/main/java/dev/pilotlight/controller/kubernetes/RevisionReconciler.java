@@ -277,11 +277,6 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   }
 
   /**
-   * Reachable when routed; unknown (null) while it is its configuration's newest revision and has
-   * never been ready, so it comes up before a Route takes it; else Unreachable (it may go to zero
-   * whatever its min-scale).
-   */
-  /**
    * The PodAutoscaler's status fields this controller owns: {@code actualScale} (the Deployment's
    * ready replicas) and {@code conditions} (Knative's Active, ScaleTargetInitialized and Ready,
    * from the autoscaler's {@code desiredScale} and those replicas). The autoscaler owns {@code
@@ -337,9 +332,20 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
     }
   }
 
+  /**
+   * Reachable when routed; unknown (null) while it has never been ready and either no Route has
+   * taken it yet (Knative's {@code pending} routing state) or it is its configuration's newest
+   * revision, so it comes up to its initial scale before a Route takes it (the Route follows a
+   * moment later; an autoscaler that saw it unreachable first would start it at zero); else
+   * Unreachable (it may go to zero whatever its min-scale).
+   */
   private String reachability(RevisionResource rev, boolean routed, boolean wasAvailable) {
     if (routed) {
       return PodAutoscalerResource.REACHABLE;
+    }
+    String state = RoutingState.of(rev);
+    if (!wasAvailable && (state == null || RoutingState.PENDING.equals(state))) {
+      return null;
     }
     Map<String, String> labels = rev.getMetadata().getLabels();
     String config = labels == null ? null : labels.get(KubernetesNames.CONFIGURATION_LABEL);
@@ -353,8 +359,14 @@ final class RevisionReconciler implements Reconciler<ObjectKey> {
   }
 
   private void markRoutingState(ObjectKey key, RevisionResource rev, boolean routed) {
-    String state = routed ? RoutingState.ACTIVE : RoutingState.RESERVE;
-    if (state.equals(RoutingState.of(rev))) {
+    String was = RoutingState.of(rev);
+    String state =
+        routed
+            ? RoutingState.ACTIVE
+            : was == null || RoutingState.PENDING.equals(was)
+                ? RoutingState.PENDING
+                : RoutingState.RESERVE;
+    if (state.equals(was)) {
       return;
     }
     writes.patchMetadata(

@@ -6,13 +6,15 @@ import java.util.Optional;
 
 /**
  * Knative's routing state of a revision, kept on it by the revision reconciler: label {@code
- * serving.knative.dev/routingState} ({@code active} while a Route's traffic names it, {@code
- * reserve} after) and annotation {@code serving.knative.dev/routingStateModified} (when it last
- * changed), from which garbage collection tells how long ago a revision was last routed.
+ * serving.knative.dev/routingState} ({@code pending} until a Route's traffic first names it, {@code
+ * active} while one does, {@code reserve} after) and annotation {@code
+ * serving.knative.dev/routingStateModified} (when it last changed), from which garbage collection
+ * tells how long ago a revision was last routed.
  */
 final class RoutingState {
   static final String LABEL = "serving.knative.dev/routingState";
   static final String MODIFIED_ANNOTATION = "serving.knative.dev/routingStateModified";
+  static final String PENDING = "pending";
   static final String ACTIVE = "active";
   static final String RESERVE = "reserve";
 

@@ -13,7 +13,10 @@ import dev.pilotlight.controller.kubernetes.status.Conditions.Cond;
 import dev.pilotlight.controller.store.ObjectStore;
 import dev.pilotlight.controller.store.StoreHandler;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +50,7 @@ public final class ObjectEvents {
         store.watch(ConfigurationResource.class, handler(ObjectEvents::configuration, events)));
     watches.add(store.watch(RouteResource.class, handler(ObjectEvents::route, events)));
     watches.add(store.watch(Deployment.class, handler(ObjectEvents::deployment, events)));
+    watches.add(store.watch(Pod.class, handler(ObjectEvents::pod, events)));
     return () -> {
       for (AutoCloseable w : watches) {
         w.close();
@@ -133,6 +137,59 @@ public final class ObjectEvents {
             after.getStatus() == null ? null : after.getStatus().conditions())
         .ifPresent(m -> out.add(new Line(null, m)));
     return out;
+  }
+
+  /**
+   * An instance restarted: its pod's restart count grew, with what ended its last run (the
+   * kubelet's {@code BackOff} event, in a line).
+   */
+  public static List<Line> pod(Pod before, Pod after) {
+    if (before == null || after == null) {
+      return List.of();
+    }
+    int now = restarts(after);
+    if (now <= restarts(before)) {
+      return List.of();
+    }
+    String revision = label(after, REVISION_LABEL);
+    String key = revision == null ? null : ns(after) + "/" + revision;
+    String why = null;
+    for (ContainerStatus cs : containerStatuses(after)) {
+      ContainerStateTerminated t =
+          cs.getLastState() == null ? null : cs.getLastState().getTerminated();
+      if (t != null) {
+        why =
+            t.getMessage() != null
+                ? t.getMessage()
+                : t.getReason() != null ? t.getReason() : "exit code " + t.getExitCode();
+        break;
+      }
+    }
+    return List.of(
+        new Line(
+            key,
+            (key == null ? "Pod " + key(after) : "Revision " + key)
+                + ": instance "
+                + name(after)
+                + " restarted ("
+                + now
+                + (now == 1 ? " restart" : " restarts")
+                + ")"
+                + (why == null ? "" : ": " + why)));
+  }
+
+  private static int restarts(Pod p) {
+    int n = 0;
+    for (ContainerStatus cs : containerStatuses(p)) {
+      n += cs.getRestartCount() == null ? 0 : cs.getRestartCount();
+    }
+    return n;
+  }
+
+  private static List<ContainerStatus> containerStatuses(Pod p) {
+    return p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+        ? List.of()
+        : p.getStatus().getContainerStatuses();
   }
 
   /** The pilot light: its Deployment told to run, its instance ready, told to stop. */

@@ -166,7 +166,9 @@ class ReconcilerTableTest {
               assertOwned(w.deployment(REV1), r);
               assertOwned(w.endpointsService(REV1), r);
               assertOwned(w.podAutoscaler(REV1), r);
-              assertThat(RoutingState.of(r)).isEqualTo(RoutingState.RESERVE);
+              // no Route has taken it yet: Knative's pending, its autoscaler's reachability unknown
+              assertThat(RoutingState.of(r)).isEqualTo(RoutingState.PENDING);
+              assertThat(w.podAutoscaler(REV1).getSpec().reachability()).isNull();
               List<Condition> c = r.getStatus().conditions();
               assertThat(cond(c, "ResourcesAvailable")).startsWith("Unknown");
               assertThat(cond(c, "Ready")).startsWith("Unknown");

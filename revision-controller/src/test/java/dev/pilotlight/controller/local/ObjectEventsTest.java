@@ -91,6 +91,46 @@ class ObjectEventsTest {
         .contains("the reserve finishes its requests");
   }
 
+  @Test
+  void anInstanceRestartedWithWhatEndedIt() {
+    io.fabric8.kubernetes.api.model.Pod running = pod(0, null);
+    io.fabric8.kubernetes.api.model.Pod restarted = pod(1, "container side exited with code 137");
+    assertThat(ObjectEvents.pod(running, restarted))
+        .containsExactly(
+            new Line(
+                "default/hello-00001",
+                "Revision default/hello-00001: instance hello-00001-deployment-1 restarted (1"
+                    + " restart): container side exited with code 137"));
+    assertThat(ObjectEvents.pod(restarted, restarted)).isEmpty();
+    assertThat(ObjectEvents.pod(null, restarted)).isEmpty();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Pod pod(int restarts, String lastExit) {
+    var status =
+        new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+            .withName("user-container")
+            .withRestartCount(restarts);
+    if (lastExit != null) {
+      status
+          .withNewLastState()
+          .withNewTerminated()
+          .withExitCode(143)
+          .withMessage(lastExit)
+          .endTerminated()
+          .endLastState();
+    }
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withNamespace("default")
+        .withName("hello-00001-deployment-1")
+        .withLabels(Map.of(KubernetesNames.REVISION_LABEL, "hello-00001"))
+        .endMetadata()
+        .withNewStatus()
+        .withContainerStatuses(status.build())
+        .endStatus()
+        .build();
+  }
+
   private static RouteResource route(List<TrafficStatus> traffic) {
     RouteResource r = new RouteResource();
     r.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("a").build());

@@ -21,6 +21,9 @@ import org.slf4j.MDC;
  * #processNext()} is the same step without a thread, for tests.
  */
 public final class ReconcileLoop<K> implements AutoCloseable {
+  /** Conflicts in a row logged at debug only: beyond, a key that keeps conflicting is a warning. */
+  static final int QUIET_CONFLICTS = 3;
+
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
 
   private final String kind;
@@ -112,22 +115,31 @@ public final class ReconcileLoop<K> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception | LinkageError e) {
+      boolean conflict = e instanceof KubernetesClientException k && k.getCode() == 409;
       metrics.finished(
-          start,
-          e instanceof KubernetesClientException k && k.getCode() == 409
-              ? ControllerMetrics.Result.CONFLICT
-              : ControllerMetrics.Result.ERROR);
+          start, conflict ? ControllerMetrics.Result.CONFLICT : ControllerMetrics.Result.ERROR);
       metrics.retried();
       int n = failures.merge(key, 1, Integer::sum);
       Duration wait = backoff.delay(n);
-      // a conflict with a stale cache is routine: one line; the stack trace at debug
-      LOG.warn(
-          "{} {}: reconcile failed ({} in a row), retrying in {}: {}",
-          kind,
-          key,
-          n,
-          wait,
-          e.toString());
+      // a conflict with a stale cache (another writer's status patch came first) is routine and
+      // counted: said only when it repeats; any other failure at once; the stack trace at debug
+      if (conflict && n <= QUIET_CONFLICTS) {
+        LOG.debug(
+            "{} {}: reconcile conflict ({} in a row), retrying in {}: {}",
+            kind,
+            key,
+            n,
+            wait,
+            e.toString());
+      } else {
+        LOG.warn(
+            "{} {}: reconcile failed ({} in a row), retrying in {}: {}",
+            kind,
+            key,
+            n,
+            wait,
+            e.toString());
+      }
       LOG.debug("{} {}: reconcile failure", kind, key, e);
       queue.addAfter(key, wait);
     } finally {
