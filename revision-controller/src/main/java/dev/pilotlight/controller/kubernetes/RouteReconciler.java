@@ -60,9 +60,11 @@ final class RouteReconciler implements Reconciler<ObjectKey> {
         traffic = resolved.targets().stream().map(RouteReconciler::status).toList();
         conditions = RouteConditions.resolved();
       } else {
+        List<Violation> reasons = ((TrafficResolver.Unresolved) resolution).reasons();
         conditions =
-            RouteConditions.unresolved(
-                ((TrafficResolver.Unresolved) resolution).reasons(), serving);
+            onlyWaitingForRevisions(route, reasons)
+                ? RouteConditions.waiting(reasons, serving)
+                : RouteConditions.unresolved(reasons, serving);
       }
     }
     RouteResource.Status status =
@@ -77,6 +79,35 @@ final class RouteReconciler implements Reconciler<ObjectKey> {
     }
     return ReconcileResult.done();
   }
+
+  /**
+   * Whether every entry that cannot resolve follows a configuration that exists (it has no revision
+   * yet), rather than naming a revision or configuration that does not.
+   */
+  private boolean onlyWaitingForRevisions(RouteResource route, List<Violation> reasons) {
+    String ns = route.getMetadata().getNamespace();
+    List<dev.pilotlight.api.model.TrafficTarget> traffic = route.getSpec().traffic();
+    for (Violation v : reasons) {
+      java.util.regex.Matcher m = TRAFFIC_ENTRY.matcher(v.field());
+      if (!m.lookingAt()) {
+        return false;
+      }
+      int i = Integer.parseInt(m.group(1));
+      if (traffic == null || i >= traffic.size()) {
+        return false;
+      }
+      var t = traffic.get(i);
+      if (t.revisionName() != null
+          || t.configurationName() == null
+          || reads.configuration(ns, t.configurationName()) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final java.util.regex.Pattern TRAFFIC_ENTRY =
+      java.util.regex.Pattern.compile("spec\\.traffic\\[(\\d+)\\]");
 
   private TrafficResolver.Resolution resolve(RouteResource route) {
     String ns = route.getMetadata().getNamespace();

@@ -35,6 +35,21 @@ public final class RouteConditions {
             ALL_TRAFFIC_ASSIGNED, revision ? "RevisionMissing" : "ConfigurationMissing", message));
   }
 
+  /**
+   * Every entry that cannot resolve follows a configuration that exists but has no revision yet (it
+   * is being stamped): not a failure, so Unknown, as Knative marks a Route whose configuration is
+   * not ready yet ({@code RevisionMissing}).
+   */
+  public static List<Cond> waiting(List<Violation> reasons, boolean servingPrevious) {
+    return of(
+        Cond.unknown(
+            ALL_TRAFFIC_ASSIGNED,
+            "RevisionMissing",
+            ConfigurationConditions.describe(reasons)
+                + " (waiting for its first revision)"
+                + (servingPrevious ? "; still serving the previous traffic" : "")));
+  }
+
   /** The traffic block breaks a rule (percents, tags, targets). */
   public static List<Cond> invalid(List<Violation> violations, boolean servingPrevious) {
     return of(

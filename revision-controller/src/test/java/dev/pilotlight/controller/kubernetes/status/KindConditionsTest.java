@@ -61,6 +61,16 @@ class KindConditionsTest {
                     "configuration \"c\" has no revision yet")),
             false);
     assertThat(missingConfig.get(0).reason()).isEqualTo("ConfigurationMissing");
+    // a configuration that exists and is stamping its first revision: waiting, not failing
+    List<Cond> waiting =
+        RouteConditions.waiting(
+            List.of(
+                new Violation(
+                    "spec.traffic[0].configurationName",
+                    "configuration \"c\" has no revision yet")),
+            false);
+    assertThat(waiting).extracting(Cond::status).containsExactly("Unknown", "Unknown");
+    assertThat(waiting.get(0).reason()).isEqualTo("RevisionMissing");
     assertThat(RouteConditions.resolved()).extracting(Cond::status).containsExactly("True", "True");
   }
 
