@@ -174,6 +174,20 @@ class ReconcilerTableTest {
               assertThat(cond(c, "Ready")).startsWith("Unknown");
             }),
         new Row(
+            "a Route before its configuration's first revision: waiting (Unknown), not failing",
+            w -> {
+              w.apply(HELLO);
+              w.reconcile("service", "hello");
+            },
+            "route",
+            "hello",
+            List.of("status Route default/hello"),
+            w -> {
+              List<Condition> c = w.route("hello").getStatus().conditions();
+              assertThat(cond(c, "AllTrafficAssigned")).startsWith("Unknown/RevisionMissing");
+              assertThat(cond(c, "Ready")).startsWith("Unknown/RevisionMissing");
+            }),
+        new Row(
             "a Route to the latest revision: resolved to it, with its URL",
             w -> {
               w.apply(HELLO);
