@@ -93,8 +93,9 @@ class RestartIT {
       assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    // the same files, the same state directory: the same revision (by uid), nothing stamped again
-    try (LocalProcess second = new LocalProcess(work, List.of(), manifest)) {
+    // the same file (named relative to the working directory this time), the same state
+    // directory: the same revision (by uid), nothing stamped again
+    try (LocalProcess second = new LocalProcess(work, List.of(), Path.of("hello.yaml"))) {
       second.awaitReady("hello");
       assertThat(second.get("hello.default.localhost").body()).contains("hello-00001");
       assertThat(revisionUid(second.stateDir, "hello-00001")).isEqualTo(uid);

@@ -395,24 +395,25 @@ public final class LocalCommand implements Callable<Integer> {
             (file, manifest) -> {
               events.event("applying " + file);
               applyConfigObjects(configObjects, file, manifest, events);
-              applier.apply(file.toString(), manifest.resources());
+              applier.apply(source(file), manifest.resources());
             },
             file -> {
               events.event(file + " removed: deleting its resources");
               configObjects.removeSource(file.toString());
-              applier.removeSource(file.toString());
+              applier.removeSource(source(file));
             },
             (file, message) ->
                 events.event(
                     "edit refused, the last good state keeps serving:\n" + indent(message)));
-    // objects of files removed while Pilotlight was down go; then every file is applied again
-    applier.retainSources(
-        initial.keySet().stream().map(Path::toString).collect(Collectors.toSet()));
+    // every file applied again, then the objects of files gone since the last run are deleted (a
+    // file renamed or moved hands its objects over to the new path: they keep their revisions)
     for (Map.Entry<Path, ManifestReader.Manifest> e : initial.entrySet()) {
       applyConfigObjects(configObjects, e.getKey(), e.getValue(), events);
-      applier.apply(e.getKey().toString(), e.getValue().resources());
+      applier.apply(source(e.getKey()), e.getValue().resources());
       watcher.markApplied(e.getKey());
     }
+    applier.retainSources(
+        initial.keySet().stream().map(LocalCommand::source).collect(Collectors.toSet()));
     watcher.start(watchLoop, watchInterval.toMillis());
     toClose.add(0, watcher);
     ConfigFileWatcher configWatcher =
@@ -555,6 +556,15 @@ public final class LocalCommand implements Callable<Integer> {
       ok = false;
     }
     return ok ? resources : null;
+  }
+
+  /**
+   * A manifest file as the store records it (its objects' {@code pilotlight.dev/source}): the
+   * absolute, normalized path, so {@code ./a.yaml} and {@code a.yaml}, or another working
+   * directory, name the same file across runs.
+   */
+  static String source(Path file) {
+    return file.toAbsolutePath().normalize().toString();
   }
 
   private static void closeAll(List<AutoCloseable> resources) {
