@@ -21,7 +21,6 @@ import dev.pilotlight.controller.runtime.capacity.NodeCapacity;
 import dev.pilotlight.controller.runtime.capacity.Resources;
 import dev.pilotlight.controller.runtime.config.ConfigObjects;
 import dev.pilotlight.controller.runtime.local.ProbeMachine.Kind;
-import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.io.IOException;
@@ -450,53 +449,6 @@ public final class ProcessRuntime implements WorkloadRuntime {
         pending += Math.max(0, s.desired - standard);
         out.add(
             new InstanceCounts(s.revision.key(), starting, ready, pending, reserve, s.restarts));
-      }
-      return out;
-    }
-  }
-
-  /** Each instance of the revision now, for {@code pilotlight status}; empty when unknown. */
-  public List<InstanceStatus> describe(RevisionKey revision) {
-    synchronized (lock) {
-      Supervised s = revisions.get(revision);
-      if (s == null) {
-        return List.of();
-      }
-      List<InstanceStatus> out = new ArrayList<>(s.instances.size());
-      for (Instance i : s.instances) {
-        boolean running = i.process != null && i.process.isAlive();
-        String state;
-        if (i.stopping) {
-          state = "Terminating";
-        } else if (capacity.pending(i)) {
-          state = "Pending"; // Unschedulable: waits for the node's capacity
-        } else if (i.awaitingImage) {
-          state = s.pulling || s.failing == null ? "ContainerCreating" : "ImagePullBackOff";
-        } else if (i.ready) {
-          state = "Ready";
-        } else if (running) {
-          state = "Starting";
-        } else if (i.configError != null) {
-          state = "CreateContainerConfigError";
-        } else if (i.restart != null && !i.restart.isDone()) {
-          state = "CrashLoopBackOff"; // waiting out the restart backoff
-        } else {
-          state = i.container ? "ContainerCreating" : "Starting"; // its pod being prepared
-        }
-        String image = null;
-        if (i.container) {
-          String name = s.revision.spec().container().getImage();
-          image = s.imageId == null ? name : name + "@" + shortId(s.imageId);
-        }
-        out.add(
-            new InstanceStatus(
-                i.id,
-                i.instanceClass == InstanceClass.RESERVE ? "reserve" : "standard",
-                i.container ? "container" : "process",
-                image,
-                state,
-                i.port > 0 ? i.port : null,
-                i.restarts));
       }
       return out;
     }
