@@ -43,6 +43,18 @@ public final class KubernetesNames {
    */
   public static final String LOG_ANNOTATION = "pilotlight.dev/log";
 
+  /** On a pod the local node agent writes: the loopback port its instance serves on. */
+  public static final String PORT_ANNOTATION = "pilotlight.dev/port";
+
+  /** On a pod the local node agent writes: {@code process} or {@code container}. */
+  public static final String RUNTIME_ANNOTATION = "pilotlight.dev/runtime";
+
+  /**
+   * Knative's routing state of a revision ({@code pending}, {@code active}, {@code reserve}), kept
+   * on it by the revision reconciler.
+   */
+  public static final String ROUTING_STATE_LABEL = "serving.knative.dev/routingState";
+
   /** The Deployment of a revision's standard instances: {@code <revision>-deployment}. */
   public static String deployment(String revision) {
     return revision + "-deployment";

@@ -1,5 +1,6 @@
 package dev.pilotlight.controller.kubernetes;
 
+import dev.pilotlight.api.kubernetes.KubernetesNames;
 import dev.pilotlight.api.kubernetes.RevisionResource;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * tells how long ago a revision was last routed.
  */
 final class RoutingState {
-  static final String LABEL = "serving.knative.dev/routingState";
+  static final String LABEL = KubernetesNames.ROUTING_STATE_LABEL;
   static final String MODIFIED_ANNOTATION = "serving.knative.dev/routingStateModified";
   static final String PENDING = "pending";
   static final String ACTIVE = "active";

@@ -45,12 +45,6 @@ import java.util.Objects;
  * come from {@code now}; a condition keeps its transition time while its status holds.
  */
 public final class NodeObjects {
-  /** On a Pod: the loopback port its instance serves on. */
-  public static final String PORT_ANNOTATION = "pilotlight.dev/port";
-
-  /** On a Pod: what runs its instance, {@code process} or {@code container}. */
-  public static final String RUNTIME_ANNOTATION = "pilotlight.dev/runtime";
-
   /** Where every local instance listens. */
   public static final String LOOPBACK = "127.0.0.1";
 
@@ -109,9 +103,9 @@ public final class NodeObjects {
                 : template.getMetadata().getLabels());
     Map<String, String> annotations = new LinkedHashMap<>();
     if (instance.port() != null) {
-      annotations.put(PORT_ANNOTATION, Integer.toString(instance.port()));
+      annotations.put(KubernetesNames.PORT_ANNOTATION, Integer.toString(instance.port()));
     }
-    annotations.put(RUNTIME_ANNOTATION, instance.runtime());
+    annotations.put(KubernetesNames.RUNTIME_ANNOTATION, instance.runtime());
     PodSpec spec = template.getSpec();
     Container serving =
         spec == null || spec.getContainers() == null || spec.getContainers().size() <= servingIndex

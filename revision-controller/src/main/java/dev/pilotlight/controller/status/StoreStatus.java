@@ -57,16 +57,7 @@ import java.util.Objects;
  * <p>No clock, no I/O: the same objects make the same snapshot.
  */
 public final class StoreStatus {
-  /** Knative's routing state label, kept on a Revision by the revision reconciler. */
-  static final String ROUTING_STATE_LABEL = "serving.knative.dev/routingState";
-
   static final String ROUTING_ACTIVE = "active";
-
-  /** On a Pod the node agent writes: the loopback port its instance serves on. */
-  public static final String PORT_ANNOTATION = "pilotlight.dev/port";
-
-  /** On a Pod the node agent writes: {@code process} or {@code container}. */
-  public static final String RUNTIME_ANNOTATION = "pilotlight.dev/runtime";
 
   static final String RESERVE_CLASS = "reserve";
   static final String ACTIVE = "Active";
@@ -305,7 +296,7 @@ public final class StoreStatus {
         desired == null ? 0 : Math.max(0, desired),
         RevisionConditions.readyReplicas(standard),
         Conditions.isTrue(conditions, Conditions.READY),
-        ROUTING_ACTIVE.equals(label(r, ROUTING_STATE_LABEL)),
+        ROUTING_ACTIVE.equals(label(r, KubernetesNames.ROUTING_STATE_LABEL)),
         message(conditions),
         null,
         reserve(r, reserve, reservePods),
@@ -379,10 +370,10 @@ public final class StoreStatus {
     ContainerStatus cs = servingContainer(p);
     Map<String, String> annotations = p.getMetadata().getAnnotations();
     annotations = annotations == null ? Map.of() : annotations;
-    String runtime = annotations.get(RUNTIME_ANNOTATION);
+    String runtime = annotations.get(KubernetesNames.RUNTIME_ANNOTATION);
     Integer port = null;
     try {
-      String text = annotations.get(PORT_ANNOTATION);
+      String text = annotations.get(KubernetesNames.PORT_ANNOTATION);
       port = text == null ? null : Integer.valueOf(text);
     } catch (NumberFormatException e) {
       port = null;

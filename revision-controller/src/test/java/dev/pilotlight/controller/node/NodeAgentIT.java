@@ -150,8 +150,9 @@ class NodeAgentIT {
                     .orElse(null),
             Objects::nonNull);
     assertThat(pod.getMetadata().getAnnotations())
-        .containsEntry(NodeObjects.PORT_ANNOTATION, Integer.toString(port))
-        .containsEntry(NodeObjects.RUNTIME_ANNOTATION, "process");
+        .containsEntry(
+            dev.pilotlight.api.kubernetes.KubernetesNames.PORT_ANNOTATION, Integer.toString(port))
+        .containsEntry(dev.pilotlight.api.kubernetes.KubernetesNames.RUNTIME_ANNOTATION, "process");
     ObjectKey deployment = new ObjectKey(NS, KubernetesNames.deployment(REV));
     Await.until(
         "the Deployment's status says 1 ready",

@@ -225,9 +225,9 @@ class StoreStatusTest {
                 .withLabels(d.getSpec().getTemplate().getMetadata().getLabels())
                 .withAnnotations(
                     Map.of(
-                        StoreStatus.PORT_ANNOTATION,
+                        dev.pilotlight.api.kubernetes.KubernetesNames.PORT_ANNOTATION,
                         "41000",
-                        StoreStatus.RUNTIME_ANNOTATION,
+                        dev.pilotlight.api.kubernetes.KubernetesNames.RUNTIME_ANNOTATION,
                         "container"))
                 .withOwnerReferences(
                     new OwnerReferenceBuilder()
