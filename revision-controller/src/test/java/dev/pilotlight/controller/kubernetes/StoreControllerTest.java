@@ -10,15 +10,10 @@ import dev.pilotlight.api.kubernetes.RevisionResource;
 import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.controller.store.ObjectStore;
-import dev.pilotlight.controller.store.StoreOptions;
-import dev.pilotlight.controller.store.StoreReads;
-import dev.pilotlight.testkit.ManualScheduler;
-import dev.pilotlight.testkit.ManualTicker;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.ArrayDeque;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,48 +25,18 @@ import org.junit.jupiter.api.Test;
  * Deployment controller (ready replicas), the part a node agent will play in local mode.
  */
 class StoreControllerTest {
-  final ManualTicker ticker = new ManualTicker();
-  final ManualScheduler scheduler = new ManualScheduler(ticker);
-  final StoreWorld.ManualClock clock = new StoreWorld.ManualClock(StoreWorld.START);
-  final ArrayDeque<Runnable> events = new ArrayDeque<>();
-  final ObjectStore store =
-      ObjectStore.open(StoreOptions.inMemory().withClock(clock).withEvents(events::add));
-  final StoreReads reads = new StoreReads(store);
-  final Controller controller =
-      new Controller(
-          reads,
-          store,
-          reads,
-          ControllerSettings.defaults("example.com"),
-          clock,
-          ticker,
-          scheduler);
+  final ManualStoreController world = new ManualStoreController();
+  final ObjectStore store = world.store;
+  final Controller controller = world.controller;
 
   @AfterEach
   void close() {
-    controller.close();
-    store.close();
+    world.close();
   }
 
   /** Delivers events and reconciles until neither has anything left; the reconciles run. */
   int runUntilIdle() {
-    int reconciles = 0;
-    for (int round = 0; round < 1000; round++) {
-      boolean busy = false;
-      Runnable r;
-      while ((r = events.poll()) != null) {
-        r.run();
-        busy = true;
-      }
-      while (controller.reconcileNext()) {
-        reconciles++;
-        busy = true;
-      }
-      if (!busy) {
-        return reconciles;
-      }
-    }
-    throw new AssertionError("the controller never went idle");
+    return world.runUntilIdle();
   }
 
   void apply(String yaml) {

@@ -9,22 +9,14 @@ import dev.pilotlight.api.spi.InstanceClass;
 import dev.pilotlight.api.spi.InstanceLoad;
 import dev.pilotlight.api.spi.RevisionKey;
 import dev.pilotlight.controller.kubernetes.Controller;
-import dev.pilotlight.controller.kubernetes.ControllerSettings;
+import dev.pilotlight.controller.kubernetes.ManualStoreController;
 import dev.pilotlight.controller.kubernetes.ObjectKey;
 import dev.pilotlight.controller.runtime.InstanceView;
 import dev.pilotlight.controller.runtime.InstanceView.State;
 import dev.pilotlight.controller.store.ObjectStore;
-import dev.pilotlight.controller.store.StoreOptions;
-import dev.pilotlight.controller.store.StoreReads;
-import dev.pilotlight.testkit.ManualScheduler;
-import dev.pilotlight.testkit.ManualTicker;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,48 +30,21 @@ class NodeAgentWithControllerTest {
   static final String NS = "default";
   static final RevisionKey KEY = new RevisionKey(NS, "hello-00001");
 
-  final ManualTicker ticker = new ManualTicker();
-  final ManualScheduler scheduler = new ManualScheduler(ticker);
-  final Clock clock = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
-  final ArrayDeque<Runnable> events = new ArrayDeque<>();
-  final ObjectStore store =
-      ObjectStore.open(StoreOptions.inMemory().withClock(clock).withEvents(events::add));
-  final StoreReads reads = new StoreReads(store);
-  final Controller controller =
-      new Controller(
-          reads,
-          store,
-          reads,
-          ControllerSettings.defaults("example.com"),
-          clock,
-          ticker,
-          scheduler);
+  final ManualStoreController world = new ManualStoreController();
+  final ObjectStore store = world.store;
+  final Controller controller = world.controller;
   final RecordingRuntime runtime = new RecordingRuntime();
-  final NodeAgent agent = new NodeAgent(store, runtime, InstanceLoad.NONE, clock, scheduler);
+  final NodeAgent agent =
+      new NodeAgent(store, runtime, InstanceLoad.NONE, world.clock, world.scheduler);
 
   @AfterEach
   void close() {
     agent.close();
-    controller.close();
-    store.close();
+    world.close();
   }
 
   void runUntilIdle() {
-    for (int round = 0; round < 1000; round++) {
-      boolean busy = false;
-      Runnable r;
-      while ((r = events.poll()) != null) {
-        r.run();
-        busy = true;
-      }
-      while (controller.reconcileNext()) {
-        busy = true;
-      }
-      if (!busy) {
-        return;
-      }
-    }
-    throw new AssertionError("never idle");
+    world.runUntilIdle();
   }
 
   static String cond(List<Condition> conditions, String type) {

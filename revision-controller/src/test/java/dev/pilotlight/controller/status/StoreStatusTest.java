@@ -8,7 +8,7 @@ import dev.pilotlight.api.kubernetes.RouteResource;
 import dev.pilotlight.api.kubernetes.ServiceResource;
 import dev.pilotlight.api.traffic.ResolvedTarget;
 import dev.pilotlight.controller.kubernetes.Controller;
-import dev.pilotlight.controller.kubernetes.ControllerSettings;
+import dev.pilotlight.controller.kubernetes.ManualStoreController;
 import dev.pilotlight.controller.kubernetes.ObjectKey;
 import dev.pilotlight.controller.status.StatusSnapshot.InstanceStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.KnativeCondition;
@@ -16,10 +16,7 @@ import dev.pilotlight.controller.status.StatusSnapshot.ReserveStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.RevisionStatus;
 import dev.pilotlight.controller.status.StatusSnapshot.ServiceStatus;
 import dev.pilotlight.controller.store.ObjectStore;
-import dev.pilotlight.controller.store.StoreOptions;
 import dev.pilotlight.controller.store.StoreReads;
-import dev.pilotlight.testkit.ManualScheduler;
-import dev.pilotlight.testkit.ManualTicker;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -32,11 +29,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,41 +93,10 @@ class StoreStatusTest {
             percent: 100
       """;
 
-  static final class ManualClock extends Clock {
-    Instant now = START;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final ManualTicker ticker = new ManualTicker();
-  final ManualScheduler scheduler = new ManualScheduler(ticker);
-  final ManualClock clock = new ManualClock();
-  final ArrayDeque<Runnable> events = new ArrayDeque<>();
-  final ObjectStore store =
-      ObjectStore.open(StoreOptions.inMemory().withClock(clock).withEvents(events::add));
-  final StoreReads reads = new StoreReads(store);
-  final Controller controller =
-      new Controller(
-          reads,
-          store,
-          reads,
-          ControllerSettings.defaults("example.com"),
-          clock,
-          ticker,
-          scheduler);
+  final ManualStoreController world = new ManualStoreController();
+  final ObjectStore store = world.store;
+  final StoreReads reads = world.reads;
+  final Controller controller = world.controller;
 
   @BeforeEach
   void manual() {
@@ -143,28 +105,13 @@ class StoreStatusTest {
 
   @AfterEach
   void close() {
-    controller.close();
-    store.close();
+    world.close();
   }
 
   // ---- the rest of the world ----
 
   void settle() {
-    for (int round = 0; round < 1000; round++) {
-      boolean busy = false;
-      Runnable r;
-      while ((r = events.poll()) != null) {
-        r.run();
-        busy = true;
-      }
-      while (controller.reconcileNext()) {
-        busy = true;
-      }
-      if (!busy) {
-        return;
-      }
-    }
-    throw new AssertionError("the controller never went idle");
+    world.runUntilIdle();
   }
 
   /** As {@code kubectl apply}. */
