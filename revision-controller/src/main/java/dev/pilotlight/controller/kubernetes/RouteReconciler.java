@@ -62,7 +62,7 @@ final class RouteReconciler implements Reconciler<ObjectKey> {
       } else {
         List<Violation> reasons = ((TrafficResolver.Unresolved) resolution).reasons();
         conditions =
-            onlyWaitingForRevisions(route, reasons)
+            onlyWaitingForRevisions(route)
                 ? RouteConditions.waiting(reasons, serving)
                 : RouteConditions.unresolved(reasons, serving);
       }
@@ -81,33 +81,27 @@ final class RouteReconciler implements Reconciler<ObjectKey> {
   }
 
   /**
-   * Whether every entry that cannot resolve follows a configuration that exists (it has no revision
-   * yet), rather than naming a revision or configuration that does not.
+   * Whether the traffic cannot resolve only because configurations that exist have no revision yet,
+   * rather than because an entry names a revision or configuration that does not exist.
    */
-  private boolean onlyWaitingForRevisions(RouteResource route, List<Violation> reasons) {
+  private boolean onlyWaitingForRevisions(RouteResource route) {
     String ns = route.getMetadata().getNamespace();
-    List<dev.pilotlight.api.model.TrafficTarget> traffic = route.getSpec().traffic();
-    for (Violation v : reasons) {
-      java.util.regex.Matcher m = TRAFFIC_ENTRY.matcher(v.field());
-      if (!m.lookingAt()) {
-        return false;
-      }
-      int i = Integer.parseInt(m.group(1));
-      if (traffic == null || i >= traffic.size()) {
-        return false;
-      }
-      var t = traffic.get(i);
-      if (t.revisionName() != null
-          || t.configurationName() == null
+    var traffic = route.getSpec().traffic();
+    if (traffic == null) {
+      return false;
+    }
+    for (var t : traffic) {
+      if (t.revisionName() != null) {
+        if (reads.revision(ns, t.revisionName()) == null) {
+          return false;
+        }
+      } else if (t.configurationName() == null
           || reads.configuration(ns, t.configurationName()) == null) {
         return false;
       }
     }
     return true;
   }
-
-  private static final java.util.regex.Pattern TRAFFIC_ENTRY =
-      java.util.regex.Pattern.compile("spec\\.traffic\\[(\\d+)\\]");
 
   private TrafficResolver.Resolution resolve(RouteResource route) {
     String ns = route.getMetadata().getNamespace();
